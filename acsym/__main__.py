@@ -1,0 +1,5 @@
+"""``python -m acsym``: see :mod:`acsym.cli`."""
+
+from acsym.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,164 @@
+"""What the generated module contains: one :class:`Formula` per runtime function.
+
+Each entry names the derivation result that is printed (``expr``, the stable form) and the
+textbook form it was proved equal to (``reference``, which :mod:`acsym.verify` evaluates with
+mpmath). Arguments are the runtime names of :data:`acsym.derivation.symbols.ARGUMENTS`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+
+import sympy as sp
+
+from acsym.derivation import discrete, stable
+from acsym.derivation.symbols import ARGUMENTS, X, eta_tilde, kappa, t, tau
+
+#: the name an intermediate result is printed under (see :attr:`Formula.steps`)
+fraction = sp.Symbol("fraction")
+
+
+@dataclass(frozen=True)
+class Formula:
+    """One generated function: its name, arguments, expression and documentation."""
+
+    name: str
+    arguments: tuple[str, ...]
+    expr: sp.Expr
+    reference: sp.Expr
+    summary: str
+    formula: str
+    returns: str
+    notes: str = ""
+    #: intermediate assignments printed before ``expr`` (keeps X * fraction a single rounding)
+    steps: tuple[tuple[sp.Symbol, sp.Expr], ...] = field(default=())
+
+    @property
+    def symbols(self) -> list[sp.Basic]:
+        return [ARGUMENTS[name].symbol for name in self.arguments]
+
+    def inlined(self, which: str = "expr") -> sp.Expr:
+        """``expr`` (or ``reference``) with the steps substituted back."""
+        result = getattr(self, which)
+        for symbol, value in reversed(self.steps):
+            result = result.subs(symbol, value)
+        return result
+
+
+@cache
+def formulas() -> tuple[Formula, ...]:
+    """Every function of ``acsym/formulas.py``, in the order they are written."""
+    return (
+        Formula(
+            name="eta_tilde",
+            arguments=("eta", "gamma", "tau"),
+            expr=discrete.eta_tilde_definition(),
+            reference=discrete.eta_tilde_definition(),
+            summary="Temporary impact net of the permanent impact's discrete-time share.",
+            formula="eta_tilde = eta - gamma * tau / 2",
+            returns="currency * time unit / share**2",
+            notes="The model is well posed (its expected cost strictly convex) only where "
+            "eta_tilde > 0.",
+        ),
+        Formula(
+            name="kappa",
+            arguments=("risk_aversion", "sigma", "eta_tilde", "tau"),
+            expr=stable.kappa_runtime(),
+            reference=stable.kappa_textbook_runtime(),
+            summary="Decay rate of the optimal discrete-time schedule.",
+            formula="kappa = (2 / tau) * asinh(tau * sqrt(risk_aversion * sigma**2 / eta_tilde) / 2)",
+            returns="1 / time unit",
+            notes="The root of 2 (cosh(kappa tau) - 1) = tau**2 risk_aversion sigma**2 / "
+            "eta_tilde, written with asinh: the textbook arccosh(1 + y) / tau returns exactly 0 "
+            "once y < 1e-16. Exactly 0 at risk_aversion = 0. Requires eta_tilde > 0.",
+        ),
+        Formula(
+            name="kappa_continuous",
+            arguments=("risk_aversion", "sigma", "eta"),
+            expr=sp.sqrt(discrete.kappa_tilde_squared().subs(eta_tilde, ARGUMENTS["eta"].symbol)),
+            reference=sp.sqrt(
+                discrete.kappa_tilde_squared().subs(eta_tilde, ARGUMENTS["eta"].symbol)
+            ),
+            summary="Decay rate of the optimal continuous-time schedule (the tau -> 0 limit).",
+            formula="kappa = sqrt(risk_aversion * sigma**2 / eta)",
+            returns="1 / time unit",
+        ),
+        Formula(
+            name="holdings",
+            arguments=("order_size", "time", "horizon", "kappa"),
+            steps=((fraction, stable.holdings_fraction_stable()),),
+            expr=X * fraction,
+            reference=X * stable.holdings_fraction_textbook(),
+            summary="Shares still held at a time on the optimal schedule.",
+            formula="holdings = order_size * sinh(kappa * (horizon - time)) / sinh(kappa * horizon)",
+            returns="shares",
+            notes="Evaluated as exp(-kappa t) ((T - t)/T) exprel(-2 kappa (T - t)) / "
+            "exprel(-2 kappa T), which never overflows and keeps every digit as kappa -> 0; "
+            "kappa = 0 gives TWAP, order_size * (horizon - time) / horizon. Only kappa * time, "
+            "kappa * horizon and time / horizon matter, so (j, N, kappa * tau) gives x_j.",
+        ),
+        Formula(
+            name="trade_sizes",
+            arguments=("order_size", "time", "horizon", "kappa", "tau"),
+            steps=((fraction, stable.trade_fraction_stable()),),
+            expr=X * fraction,
+            reference=X * stable.trade_fraction_textbook(),
+            summary="Shares sold in the interval (time - tau, time] on the optimal schedule.",
+            formula="trade = holdings(time - tau) - holdings(time)",
+            returns="shares",
+            notes="Evaluated as a sum of positive terms, (tau / 2T) exp(-kappa (t - tau)) "
+            "(1 + exp(-kappa (2T - 2t + tau))) exprel(-kappa tau) / exprel(-2 kappa T), not as a "
+            "difference of holdings. kappa = 0 gives order_size * tau / horizon.",
+        ),
+        Formula(
+            name="expected_cost",
+            arguments=("order_size", "horizon", "tau", "kappa", "gamma", "eta_tilde", "epsilon"),
+            expr=stable.expected_cost_stable(),
+            reference=discrete.expected_cost_optimal(),
+            summary="Expected implementation shortfall of the optimal schedule.",
+            formula="E = gamma X**2 / 2 + epsilon X + (eta_tilde / tau) X**2 "
+            "(tanh(kappa tau / 2) / tanh(kappa T) + 2 N sinh(kappa tau / 2)**2 / "
+            "sinh(kappa T)**2), N = T / tau",
+            returns="currency",
+            notes="The closed form of the sum of squared trades is SymPy's geometric sum; it is "
+            "evaluated with exprel as a sum of positive terms.",
+        ),
+        Formula(
+            name="variance",
+            arguments=("order_size", "horizon", "tau", "kappa", "sigma"),
+            expr=stable.variance_stable(),
+            reference=discrete.variance_optimal(),
+            summary="Variance of the implementation shortfall of the optimal schedule.",
+            formula="Var = sigma**2 tau X**2 (sinh((2N - 1) kappa tau) / sinh(kappa tau) - "
+            "(2N - 1)) / (4 sinh(kappa T)**2), N = T / tau",
+            returns="currency**2",
+            notes="The textbook difference cancels as kappa T -> 0; it is evaluated with "
+            "sinh_tail (e^-z (sinh z - z) / z**3), which loses at most a factor 9/8.",
+        ),
+        Formula(
+            name="schedule_expected_cost",
+            arguments=("trade_sizes", "tau", "gamma", "eta_tilde", "epsilon"),
+            expr=discrete.expected_cost_of_schedule(),
+            reference=discrete.expected_cost_of_schedule(),
+            summary="Expected implementation shortfall of any schedule, given its trades.",
+            formula="E = gamma X**2 / 2 + epsilon sum|n_k| + (eta_tilde / tau) sum n_k**2, "
+            "X = sum n_k",
+            returns="currency",
+            notes="trade_sizes holds n_1..n_N along its last axis; leading axes broadcast.",
+        ),
+        Formula(
+            name="schedule_variance",
+            arguments=("holdings", "tau", "sigma"),
+            expr=discrete.variance(),
+            reference=discrete.variance(),
+            summary="Variance of the implementation shortfall of any schedule, given its holdings.",
+            formula="Var = sigma**2 tau sum_{k=1..N} x_k**2",
+            returns="currency**2",
+            notes="holdings holds x_0..x_N along its last axis (x_0 does not count); leading "
+            "axes broadcast.",
+        ),
+    )
+
+
+_ = (kappa, t, tau)

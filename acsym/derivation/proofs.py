@@ -1,0 +1,198 @@
+"""Symbolic proofs of every derivation result and every stable rewrite.
+
+Each :class:`Proof` states a claim and computes a residual that SymPy reduces to exactly zero
+(or a relation that evaluates to ``True``) when the claim holds. The test suite runs all of
+them, and ``python -m acsym derive --prove`` prints them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import sympy as sp
+
+from acsym.derivation import continuous, discrete, stable
+from acsym.derivation.special import exprel, sinh_tail
+from acsym.derivation.symbols import N, T, X, eta, eta_tilde, gamma, j, kappa, kappa_tilde, tau, x
+
+a = discrete.kappa_tau
+_z = sp.Symbol("z", positive=True)
+
+
+@dataclass(frozen=True)
+class Proof:
+    """A named claim and the computation that proves it (a residual of 0, or ``True``)."""
+
+    name: str
+    claim: str
+    residual: Callable[[], sp.Basic]
+
+    def holds(self) -> bool:
+        value = self.residual()
+        return bool(value == 0 or value is sp.true)
+
+
+def _zero(expr: sp.Expr) -> sp.Expr:
+    """Simplify an expression of exponentials and hyperbolics towards 0."""
+    return sp.simplify(sp.expand(sp.expand(expr).rewrite(sp.exp)))
+
+
+_w, _v = sp.symbols("w v", positive=True)
+
+
+def _zero_in_a(expr: sp.Expr) -> sp.Expr:
+    """Reduce an expression in a = kappa tau and N to 0 as a rational function of w = e^a, v = e^(Na).
+
+    Every exponential argument is linear in a and N a, so e^(p a + q N a) = w^p v^q, and the
+    claim becomes an identity between rational functions, which ``cancel`` decides.
+    """
+
+    def monomial(argument: sp.Expr) -> sp.Expr:
+        argument = sp.expand(argument)
+        q = argument.coeff(N).coeff(a)
+        p = sp.expand(argument - q * N * a).coeff(a)
+        if sp.expand(argument - p * a - q * N * a) != 0:
+            raise ValueError(f"exponent {argument} is not linear in a and N a")
+        return _w**p * _v**q
+
+    exponentials = sp.expand(expr).rewrite(sp.exp)
+    rational = exponentials.replace(lambda f: isinstance(f, sp.exp), lambda f: monomial(f.args[0]))
+    return sp.cancel(sp.together(rational))
+
+
+def _generic(piecewise: sp.Expr) -> sp.Expr:
+    """The kappa != 0 branch of a stable form."""
+    return piecewise.args[-1][0] if isinstance(piecewise, sp.Piecewise) else piecewise
+
+
+def _kappa_zero(piecewise: sp.Expr) -> sp.Expr:
+    return piecewise.args[0][0]
+
+
+def _first_principles(steps: int) -> sp.Expr:
+    mean, variance = discrete.shortfall_mean_and_variance(steps)
+    trades = [discrete.n[i] for i in range(1, steps + 1)]
+    holdings = [sp.Add(*trades[i:]) for i in range(1, steps + 1)]
+    closed_mean = discrete.expected_cost().subs(
+        {
+            discrete.sum_abs_trades: sp.Add(*[sp.Abs(v) for v in trades]),
+            discrete.sum_squared_trades: sp.Add(*[v**2 for v in trades]),
+            X: sp.Add(*trades),
+            eta_tilde: discrete.eta_tilde_definition(),
+        }
+    )
+    closed_variance = discrete.variance().subs(N, steps).doit().subs(
+        {x[i]: holdings[i - 1] for i in range(1, steps + 1)}
+    )
+    mean = mean.replace(sp.sign, lambda v: sp.Abs(v) / v)
+    return sp.expand(sp.simplify(mean - closed_mean)) + sp.expand(variance - closed_variance)
+
+
+def _hessian(steps: int) -> sp.Expr:
+    second_difference = sp.Matrix(
+        steps - 1, steps - 1, lambda r, c: 2 if r == c else (-1 if abs(r - c) == 1 else 0)
+    )
+    residual = discrete.hessian_of_expected_cost(steps) - 2 * eta_tilde / tau * second_difference
+    minors_positive = all(second_difference[:m, :m].det() == m + 1 for m in range(1, steps))
+    return sp.simplify(residual).norm() + (0 if minors_positive else 1)
+
+
+def _optimal_satisfies_first_order_condition() -> sp.Expr:
+    holding = discrete.holdings_solution()
+    equation = discrete.first_order_condition()
+    kt2 = sp.solve(discrete.characteristic_equation(), kappa_tilde**2)[0]
+    window = {x[j + s]: holding.subs(j, j + s) for s in (-1, 0, 1)}
+    residual = (equation.lhs - equation.rhs).subs(window)
+    residual = residual.subs(discrete.kappa_tilde_squared(), kappa_tilde**2).subs(
+        kappa_tilde**2, kt2
+    )
+    return _zero(residual)
+
+
+def _boundaries() -> sp.Expr:
+    holding = discrete.holdings_solution().subs(T, N * tau)
+    return sp.simplify(holding.subs(j, 0) - X) + sp.simplify(holding.subs(j, N))
+
+
+def _limit_lambda_infinite() -> sp.Expr:
+    m = sp.Symbol("M", positive=True, integer=True)  # N = M + 1 >= 2
+    y = sp.Symbol("y", positive=True)  # kappa tau
+    first_holding = sp.sinh(y * m) / sp.sinh(y * (m + 1))
+    return sp.limit(first_holding, y, sp.oo)
+
+
+PROOFS: tuple[Proof, ...] = (
+    Proof("euler_lagrange", "the Euler-Lagrange equation is -2 eta x'' + 2 lambda sigma^2 x = 0, "
+          "and kappa^2 = lambda sigma^2 / eta",
+          lambda: sp.simplify(continuous.kappa_continuous() ** 2
+                              - discrete.kappa_tilde_squared().subs(eta_tilde, eta))),
+    Proof("continuous_solution", "x(t) = X sinh(kappa (T - t)) / sinh(kappa T) solves it with "
+          "x(0) = X, x(T) = 0 (dsolve, compared in exponentials)",
+          lambda: _zero(continuous.holdings_solution()
+                        - X * stable.holdings_fraction_textbook())),
+    Proof("first_principles", "E and Var of the simulated shortfall equal gamma X^2/2 + epsilon "
+          "sum|n| + (eta_tilde/tau) sum n^2 and sigma^2 tau sum x_k^2, for N = 1..5",
+          lambda: sp.Add(*[_first_principles(s) for s in range(1, 6)])),
+    Proof("telescoping", "n_k x_k = (x_{k-1}^2 - x_k^2)/2 - n_k^2/2",
+          lambda: sp.expand(discrete.telescoping_identity().lhs
+                            - discrete.telescoping_identity().rhs)),
+    Proof("eta_tilde", "eta_tilde = eta - gamma tau / 2",
+          lambda: discrete.eta_tilde_definition() - (eta - gamma * tau / 2)),
+    Proof("convexity", "Hessian of E = (2 eta_tilde / tau) * tridiag(-1, 2, -1), positive "
+          "definite iff eta_tilde > 0 (N = 2..6)",
+          lambda: sp.Add(*[_hessian(s) for s in range(2, 7)])),
+    Proof("kappa_root", "SymPy's root of the characteristic equation is arccosh(1 + "
+          "kappa_tilde^2 tau^2 / 2) / tau",
+          lambda: sp.simplify(discrete.kappa_from_characteristic_equation()
+                              - discrete.kappa_textbook().rewrite(sp.log))),
+    Proof("kappa_stable", "(2/tau) asinh(kappa_tilde tau / 2) solves cosh(kappa tau) = 1 + "
+          "kappa_tilde^2 tau^2 / 2 (both roots are >= 0 and cosh is one-to-one there)",
+          lambda: sp.simplify(sp.expand_trig(sp.cosh(tau * stable.kappa_stable()))
+                              - 1 - kappa_tilde**2 * tau**2 / 2)),
+    Proof("optimal_schedule", "x_j = X sinh(kappa (T - j tau)) / sinh(kappa T) satisfies the "
+          "first-order conditions", _optimal_satisfies_first_order_condition),
+    Proof("boundaries", "x_0 = X and x_N = 0", _boundaries),
+    Proof("trades", "n_j = 2 X sinh(kappa tau / 2) cosh(kappa (T - (j - 1/2) tau)) / "
+          "sinh(kappa T) = x_{j-1} - x_j",
+          lambda: _zero(discrete.trade_solution() - discrete.holdings_solution().subs(j, j - 1)
+                        + discrete.holdings_solution())),
+    Proof("sum_of_squared_holdings", "SymPy's geometric sum of x_j^2 equals (sinh((2N-1)a) / "
+          "sinh(a) - (2N-1)) / (4 sinh(Na)^2)",
+          lambda: _zero_in_a(discrete.sum_of_squared_holdings() - discrete.SUM_OF_SQUARED_HOLDINGS)),
+    Proof("sum_of_squared_trades", "SymPy's geometric sum of n_j^2 equals tanh(a/2)/tanh(Na) + "
+          "2N sinh(a/2)^2 / sinh(Na)^2",
+          lambda: _zero_in_a(discrete.sum_of_squared_trades() - discrete.SUM_OF_SQUARED_TRADES)),
+    Proof("stable_holdings", "the exprel form of the holdings equals the sinh ratio",
+          lambda: _zero(_generic(stable.holdings_fraction_stable())
+                        - stable.holdings_fraction_textbook())),
+    Proof("stable_trades", "the exprel form of the trades equals x(t - tau) - x(t)",
+          lambda: _zero(_generic(stable.trade_fraction_stable())
+                        - stable.trade_fraction_textbook())),
+    Proof("stable_sum_of_squared_trades", "the exprel form of sum n_j^2 equals the hyperbolic one",
+          lambda: _zero_in_a(stable.sum_of_squared_trades_stable() - discrete.SUM_OF_SQUARED_TRADES)),
+    Proof("stable_sum_of_squared_holdings", "the sinh_tail form of sum x_j^2 equals the "
+          "hyperbolic one",
+          lambda: _zero_in_a(stable.sum_of_squared_holdings_stable()
+                             - discrete.SUM_OF_SQUARED_HOLDINGS)),
+    Proof("exprel_limit", "exprel(z) -> 1 as z -> 0, its value at 0",
+          lambda: sp.limit(exprel(_z).rewrite(sp.exp), _z, 0) - exprel(0)),
+    Proof("sinh_tail_limit", "sinh_tail(z) -> 1/6 as z -> 0, its value at 0",
+          lambda: sp.limit(sinh_tail(_z).rewrite(sp.exp), _z, 0) - sinh_tail(0)),
+    Proof("twap_holdings", "lambda -> 0 (kappa -> 0): x(t) -> X (T - t) / T, the kappa = 0 branch",
+          lambda: sp.limit(stable.holdings_fraction_textbook(), kappa, 0)
+          - _kappa_zero(stable.holdings_fraction_stable())),
+    Proof("twap_trades", "kappa -> 0: n -> X tau / T, the kappa = 0 branch",
+          lambda: sp.simplify(sp.limit(stable.trade_fraction_textbook(), kappa, 0)
+                              - _kappa_zero(stable.trade_fraction_stable()))),
+    Proof("twap_sums", "kappa -> 0: sum n_j^2 -> X^2 / N and sum x_j^2 -> X^2 (N-1)(2N-1)/(6N)",
+          lambda: sp.simplify(sp.limit(discrete.SUM_OF_SQUARED_TRADES, a, 0) - 1 / N)
+          + sp.simplify(sp.limit(discrete.SUM_OF_SQUARED_HOLDINGS, a, 0)
+                        - (N - 1) * (2 * N - 1) / (6 * N))),
+    Proof("continuous_limit", "tau -> 0: the discrete kappa tends to sqrt(lambda sigma^2 / eta)",
+          lambda: sp.simplify(sp.limit(stable.kappa_runtime().subs(
+              eta_tilde, discrete.eta_tilde_definition()), tau, 0)
+              - continuous.kappa_continuous())),
+    Proof("market_order_limit", "lambda -> oo (kappa -> oo): x_1 / X -> 0 for N >= 2, so the "
+          "first interval sells everything", _limit_lambda_infinite),
+)

@@ -1,0 +1,176 @@
+"""The runtime forms: numerically stable rewrites of the textbook results, each proved equal.
+
+Textbook forms fail in floating point: sinh(kappa T) overflows past kappa T ~ 710, the ratio
+sinh(kappa (T - t)) / sinh(kappa T) is 0/0 at kappa = 0 and loses digits near it, and
+arccosh(1 + y) / tau returns exactly 0 once y < 1e-16. The forms below use exp of non-positive
+arguments, :class:`~acsym.derivation.special.exprel` and
+:class:`~acsym.derivation.special.sinh_tail`, so they neither overflow nor cancel, and each
+states its exact kappa = 0 (lambda = 0, TWAP) value as the first branch of a Piecewise. Every
+form has a ``prove_*`` function in :mod:`acsym.derivation.proofs`.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import sympy as sp
+
+from acsym.derivation import discrete
+from acsym.derivation.special import exprel, sinh_tail
+from acsym.derivation.symbols import (
+    N,
+    T,
+    X,
+    epsilon,
+    eta_tilde,
+    gamma,
+    kappa,
+    kappa_tilde,
+    lam,
+    sigma,
+    t,
+    tau,
+)
+
+a = discrete.kappa_tau
+
+
+def at_kappa_zero(limit: sp.Expr, stable: sp.Expr) -> sp.Piecewise:
+    """The exact lambda = 0 value as a branch: the value there, not a threshold near it."""
+    return sp.Piecewise((limit, sp.Eq(kappa, 0)), (stable, True))
+
+
+@cache
+def kappa_tilde_value() -> sp.Expr:
+    """kappa_tilde = sqrt(lambda sigma^2 / eta_tilde), from the first-order condition."""
+    return sp.sqrt(discrete.kappa_tilde_squared())
+
+
+@cache
+def kappa_stable() -> sp.Expr:
+    """kappa = (2 / tau) asinh(kappa_tilde tau / 2): no cancellation in 1 + y, exact 0 at lambda = 0."""
+    return 2 / tau * sp.asinh(kappa_tilde * tau / 2)
+
+
+@cache
+def holdings_fraction_textbook() -> sp.Expr:
+    """x(t) / X = sinh(kappa (T - t)) / sinh(kappa T)."""
+    return sp.sinh(kappa * (T - t)) / sp.sinh(kappa * T)
+
+
+@cache
+def holdings_fraction_stable() -> sp.Expr:
+    """x(t) / X = exp(-kappa t) ((T - t) / T) exprel(-2 kappa (T - t)) / exprel(-2 kappa T).
+
+    It depends on kappa t, kappa T and t / T only, so it can be evaluated in units of tau
+    (time = j, horizon = N, kappa = kappa tau), where kappa = 0 gives (N - j) / N exactly.
+    """
+    stable = (
+        sp.exp(-kappa * t)
+        * ((T - t) / T)
+        * exprel(-2 * kappa * (T - t))
+        / exprel(-2 * kappa * T)
+    )
+    return at_kappa_zero((T - t) / T, stable)
+
+
+@cache
+def trade_fraction_textbook() -> sp.Expr:
+    """n(t) / X = x(t - tau) / X - x(t) / X: the trade over the interval (t - tau, t]."""
+    return holdings_fraction_textbook().subs(t, t - tau) - holdings_fraction_textbook()
+
+
+@cache
+def trade_fraction_stable() -> sp.Expr:
+    """n(t) / X = (tau / 2T) exp(-kappa (t - tau)) (1 + exp(-kappa (2T - 2t + tau)))
+    exprel(-kappa tau) / exprel(-2 kappa T): a sum of positive terms, no difference of holdings."""
+    stable = (
+        tau
+        / (2 * T)
+        * sp.exp(-kappa * (t - tau))
+        * (1 + sp.exp(-kappa * (2 * T - 2 * t + tau)))
+        * exprel(-kappa * tau)
+        / exprel(-2 * kappa * T)
+    )
+    return at_kappa_zero(tau / T, stable)
+
+
+@cache
+def sum_of_squared_trades_stable() -> sp.Expr:
+    """sum (n_j / X)^2 in a = kappa tau: positive terms only, exprel for the kappa -> 0 limit."""
+    ratio = exprel(-a) / (2 * N * exprel(-2 * N * a))
+    return ratio * (
+        (1 + sp.exp(-2 * N * a)) / (1 + sp.exp(-a))
+        + sp.exp(-(2 * N - 1) * a) * exprel(-a) / exprel(-2 * N * a)
+    )
+
+
+@cache
+def sum_of_squared_holdings_stable() -> sp.Expr:
+    """sum (x_j / X)^2 in a = kappa tau, with M = 2N - 1.
+
+    The textbook form (sinh(M a)/sinh(a) - M) / (4 sinh(N a)^2) subtracts nearly equal terms
+    when N a is small; written with sinh_tail the difference is
+    M^2 e^{-a} sinh_tail(M a) - e^{-M a} sinh_tail(a), whose second term is at most 1/M^2 of
+    the first, so at most a factor 9/8 is lost to cancellation (none at all for N = 1).
+    """
+    m = 2 * N - 1
+    bracket = m**2 * sp.exp(-a) * sinh_tail(m * a) - sp.exp(-m * a) * sinh_tail(a)
+    return m * sp.exp(-a) * bracket / (4 * N**2 * exprel(-2 * a) * exprel(-2 * N * a) ** 2)
+
+
+def _physical(expr: sp.Expr) -> sp.Expr:
+    return expr.subs(a, kappa * tau).subs(N, T / tau)
+
+
+@cache
+def expected_cost_stable() -> sp.Expr:
+    """E on the optimal schedule with the stable sum of squared trades; TWAP's E at kappa = 0."""
+    cost = discrete.expected_cost().subs(discrete.sum_abs_trades, X)
+    twap = cost.subs(discrete.sum_squared_trades, X**2 * tau / T)
+    stable = cost.subs(
+        discrete.sum_squared_trades, X**2 * _physical(sum_of_squared_trades_stable())
+    )
+    return at_kappa_zero(twap, stable)
+
+
+@cache
+def variance_stable() -> sp.Expr:
+    """Var on the optimal schedule with the stable sum of squared holdings; TWAP's at kappa = 0."""
+    twap_sum = (N - 1) * (2 * N - 1) / (6 * N)
+    scale = sigma**2 * tau * X**2
+    return at_kappa_zero(
+        scale * _physical(twap_sum), scale * _physical(sum_of_squared_holdings_stable())
+    )
+
+
+@cache
+def kappa_runtime() -> sp.Expr:
+    """kappa from the model parameters: :func:`kappa_stable` with kappa_tilde substituted."""
+    return kappa_stable().subs(kappa_tilde, kappa_tilde_value())
+
+
+@cache
+def kappa_textbook_runtime() -> sp.Expr:
+    """The paper's arccosh form of kappa from the model parameters."""
+    return discrete.kappa_textbook().subs(kappa_tilde, kappa_tilde_value())
+
+
+__all__ = [
+    "at_kappa_zero",
+    "expected_cost_stable",
+    "holdings_fraction_stable",
+    "holdings_fraction_textbook",
+    "kappa_runtime",
+    "kappa_stable",
+    "kappa_textbook_runtime",
+    "kappa_tilde_value",
+    "sum_of_squared_holdings_stable",
+    "sum_of_squared_trades_stable",
+    "trade_fraction_stable",
+    "trade_fraction_textbook",
+    "variance_stable",
+]
+
+# names used only in docstrings above
+_ = (epsilon, eta_tilde, gamma, lam)

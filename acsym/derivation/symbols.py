@@ -1,0 +1,69 @@
+"""The model's symbols, their assumptions, and the names and units they carry at runtime.
+
+Units: shares for quantities, currency per share for prices, and one *time unit* chosen by
+the user (a day, a minute, a period) for ``tau`` and the horizon ``T``; every rate is per that
+unit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sympy as sp
+
+# Order and schedule
+X = sp.Symbol("X", positive=True)  # order size, shares
+N = sp.Symbol("N", positive=True, integer=True)  # number of trading intervals
+T = sp.Symbol("T", positive=True)  # horizon, time units
+tau = sp.Symbol("tau", positive=True)  # interval length T / N, time units
+t = sp.Symbol("t", nonnegative=True)  # time since the start, time units
+j = sp.Symbol("j", integer=True, nonnegative=True)  # interval index
+k = sp.Symbol("k", integer=True, positive=True)  # summation index
+
+# Market
+sigma = sp.Symbol("sigma", nonnegative=True)  # price volatility, currency / (share * time^1/2)
+gamma = sp.Symbol("gamma", nonnegative=True)  # permanent impact, currency / share^2
+eta = sp.Symbol("eta", positive=True)  # temporary impact, currency * time / share^2
+epsilon = sp.Symbol("epsilon", nonnegative=True)  # fixed cost (half spread), currency / share
+lam = sp.Symbol("lambda", nonnegative=True)  # risk aversion, 1 / currency
+
+# Derived
+eta_tilde = sp.Symbol("etatilde", positive=True)  # eta - gamma tau / 2, on the convex domain
+kappa = sp.Symbol("kappa", nonnegative=True)  # decay rate, 1 / time
+kappa_tilde = sp.Symbol("kappatilde", nonnegative=True)  # sqrt(lambda sigma^2 / eta_tilde)
+
+# Schedules as arrays: holdings x_0..x_N and trades n_1..n_N
+x = sp.IndexedBase("x", real=True)
+n = sp.IndexedBase("n", real=True)
+xi = sp.IndexedBase("xi", real=True)  # standard normal price shocks
+
+
+@dataclass(frozen=True)
+class Argument:
+    """How a model symbol appears in the generated functions."""
+
+    symbol: sp.Basic
+    name: str
+    unit: str
+    description: str
+
+
+ARGUMENTS: dict[str, Argument] = {
+    a.name: a
+    for a in (
+        Argument(X, "order_size", "shares", "order to sell, X > 0"),
+        Argument(T, "horizon", "time units", "trading horizon T = N * tau > 0"),
+        Argument(tau, "tau", "time units", "length of one trading interval, tau > 0"),
+        Argument(t, "time", "time units", "time since the start, 0 <= time <= horizon"),
+        Argument(sigma, "sigma", "currency / (share * time unit**0.5)", "price volatility"),
+        Argument(gamma, "gamma", "currency / share**2", "permanent impact coefficient"),
+        Argument(eta, "eta", "currency * time unit / share**2", "temporary impact coefficient"),
+        Argument(epsilon, "epsilon", "currency / share", "fixed cost per share (half spread)"),
+        Argument(lam, "risk_aversion", "1 / currency", "risk aversion lambda >= 0"),
+        Argument(eta_tilde, "eta_tilde", "currency * time unit / share**2",
+                 "eta - gamma * tau / 2, > 0 where the model is well posed"),
+        Argument(kappa, "kappa", "1 / time unit", "decay rate of the optimal schedule, >= 0"),
+        Argument(n, "trade_sizes", "shares", "trades n_1..n_N along the last axis"),
+        Argument(x, "holdings", "shares", "holdings x_0..x_N along the last axis"),
+    )
+}
