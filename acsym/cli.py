@@ -61,19 +61,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    derive = commands.add_parser("derive", help="print the derivation (and prove it)",
-                                 description="Print every derived result of the model.")
+    derive = commands.add_parser(
+        "derive",
+        help="print the derivation (and prove it)",
+        description="Print every derived result of the model.",
+    )
     derive.add_argument("--latex", action="store_true", help="print LaTeX instead of unicode")
-    derive.add_argument("--prove", action="store_true",
-                        help="also run every symbolic proof; exit 1 if one fails")
+    derive.add_argument(
+        "--prove", action="store_true", help="also run every symbolic proof; exit 1 if one fails"
+    )
     derive.set_defaults(run=_derive)
 
     regenerate = commands.add_parser(
-        "regenerate", help="regenerate acsym/formulas.py and docs/derivation.md",
+        "regenerate",
+        help="regenerate acsym/formulas.py and docs/derivation.md",
         description="Run the derivation and write the generated numpy module and its document.",
     )
-    regenerate.add_argument("--check", action="store_true",
-                            help="write nothing; show the diff and exit 1 if a file is stale")
+    regenerate.add_argument(
+        "--check", action="store_true", help="write nothing; show the diff and exit 1 if a file is stale"
+    )
     regenerate.set_defaults(run=_regenerate)
     return parser
 

@@ -31,7 +31,7 @@ _SINH_TAIL_SERIES = (6.446950284384474e-26, 3.868170170630684e-23, 1.95729410633
 
 
 def _sinh_tail(z: ArrayLike) -> NDArray[numpy.float64]:
-    """exp(-z) * (sinh(z) - z) / z**3 for z >= 0: Taylor series below 2, exponentials above."""
+    """exp(-z) * (sinh(z) - z) / z**3 for z >= 0 (series below 2)."""
     z = numpy.asarray(z, dtype=numpy.float64)
     small = numpy.minimum(z, 2)
     large = numpy.maximum(z, 2)

@@ -58,8 +58,7 @@ def formulas() -> tuple[Formula, ...]:
             summary="Temporary impact net of the permanent impact's discrete-time share.",
             formula="eta_tilde = eta - gamma * tau / 2",
             returns="currency * time unit / share**2",
-            notes="The model is well posed (its expected cost strictly convex) only where "
-            "eta_tilde > 0.",
+            notes="The model is well posed (its expected cost strictly convex) only where eta_tilde > 0.",
         ),
         Formula(
             name="kappa",
@@ -77,9 +76,7 @@ def formulas() -> tuple[Formula, ...]:
             name="kappa_continuous",
             arguments=("risk_aversion", "sigma", "eta"),
             expr=sp.sqrt(discrete.kappa_tilde_squared().subs(eta_tilde, ARGUMENTS["eta"].symbol)),
-            reference=sp.sqrt(
-                discrete.kappa_tilde_squared().subs(eta_tilde, ARGUMENTS["eta"].symbol)
-            ),
+            reference=sp.sqrt(discrete.kappa_tilde_squared().subs(eta_tilde, ARGUMENTS["eta"].symbol)),
             summary="Decay rate of the optimal continuous-time schedule (the tau -> 0 limit).",
             formula="kappa = sqrt(risk_aversion * sigma**2 / eta)",
             returns="1 / time unit",
@@ -142,8 +139,7 @@ def formulas() -> tuple[Formula, ...]:
             expr=discrete.expected_cost_of_schedule(),
             reference=discrete.expected_cost_of_schedule(),
             summary="Expected implementation shortfall of any schedule, given its trades.",
-            formula="E = gamma X**2 / 2 + epsilon sum|n_k| + (eta_tilde / tau) sum n_k**2, "
-            "X = sum n_k",
+            formula="E = gamma X**2 / 2 + epsilon sum|n_k| + (eta_tilde / tau) sum n_k**2, X = sum n_k",
             returns="currency",
             notes="trade_sizes holds n_1..n_N along its last axis; leading axes broadcast.",
         ),
@@ -155,8 +151,7 @@ def formulas() -> tuple[Formula, ...]:
             summary="Variance of the implementation shortfall of any schedule, given its holdings.",
             formula="Var = sigma**2 tau sum_{k=1..N} x_k**2",
             returns="currency**2",
-            notes="holdings holds x_0..x_N along its last axis (x_0 does not count); leading "
-            "axes broadcast.",
+            notes="holdings holds x_0..x_N along its last axis (x_0 does not count); leading axes broadcast.",
         ),
     )
 

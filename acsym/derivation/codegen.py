@@ -101,7 +101,7 @@ def _runtime_names(expr: sp.Expr) -> sp.Expr:
 def _docstring(formula: Formula) -> str:
     lines = [formula.summary, "", formula.formula, ""]
     if formula.notes:
-        lines += textwrap.wrap(formula.notes, 92) + [""]
+        lines += [*textwrap.wrap(formula.notes, 92), ""]
     lines += ["Parameters", "----------"]
     for name in formula.arguments:
         argument = ARGUMENTS[name]

@@ -47,8 +47,7 @@ def holdings_solution() -> sp.Expr:
 
     dsolve gives a sum of exponentials; written with sinh it is X sinh(kappa (T - t)) / sinh(kappa T).
     """
-    solution = sp.dsolve(euler_lagrange_equation(), x_of_t, ics={x_of_t.subs(t, 0): X,
-                                                                  x_of_t.subs(t, T): 0})
+    solution = sp.dsolve(euler_lagrange_equation(), x_of_t, ics={x_of_t.subs(t, 0): X, x_of_t.subs(t, T): 0})
     exponential = solution.rhs.subs(kappa_continuous(), kappa)
     sinh_form = X * sp.sinh(kappa * (T - t)) / sp.sinh(kappa * T)
     if sp.simplify((exponential - sinh_form).rewrite(sp.exp)) != 0:  # pragma: no cover

@@ -112,12 +112,16 @@ def variance() -> sp.Expr:
 @cache
 def expected_cost_of_schedule() -> sp.Expr:
     """:func:`expected_cost` with the sums written out over the trade array n_1..n_N."""
-    return expected_cost().subs(
-        {
-            sum_abs_trades: sp.Sum(sp.Abs(n[k]), (k, 1, N)),
-            sum_squared_trades: sp.Sum(n[k] ** 2, (k, 1, N)),
-        }
-    ).subs(X, sp.Sum(n[k], (k, 1, N)))
+    return (
+        expected_cost()
+        .subs(
+            {
+                sum_abs_trades: sp.Sum(sp.Abs(n[k]), (k, 1, N)),
+                sum_squared_trades: sp.Sum(n[k] ** 2, (k, 1, N)),
+            }
+        )
+        .subs(X, sp.Sum(n[k], (k, 1, N)))
+    )
 
 
 @cache
@@ -186,8 +190,7 @@ def holdings_solution() -> sp.Expr:
 def trade_solution() -> sp.Expr:
     """n_j = x_{j-1} - x_j on the optimal schedule, as 2 sinh(kappa tau / 2) cosh(...) / sinh(kappa T)."""
     return (
-        2 * X * sp.sinh(kappa * tau / 2) * sp.cosh(kappa * (T - (j - sp.S.Half) * tau))
-        / sp.sinh(kappa * T)
+        2 * X * sp.sinh(kappa * tau / 2) * sp.cosh(kappa * (T - (j - sp.S.Half) * tau)) / sp.sinh(kappa * T)
     )
 
 
@@ -222,12 +225,13 @@ def _generic_branch(summed: sp.Expr) -> sp.Expr:
 
 
 #: compact hyperbolic forms of the two sums (a = kappa tau), proved equal to the summations
-SUM_OF_SQUARED_HOLDINGS = (
-    sp.sinh((2 * N - 1) * kappa_tau) / sp.sinh(kappa_tau) - (2 * N - 1)
-) / (4 * sp.sinh(N * kappa_tau) ** 2)
-SUM_OF_SQUARED_TRADES = sp.tanh(kappa_tau / 2) / sp.tanh(N * kappa_tau) + 2 * N * sp.sinh(
-    kappa_tau / 2
-) ** 2 / sp.sinh(N * kappa_tau) ** 2
+SUM_OF_SQUARED_HOLDINGS = (sp.sinh((2 * N - 1) * kappa_tau) / sp.sinh(kappa_tau) - (2 * N - 1)) / (
+    4 * sp.sinh(N * kappa_tau) ** 2
+)
+SUM_OF_SQUARED_TRADES = (
+    sp.tanh(kappa_tau / 2) / sp.tanh(N * kappa_tau)
+    + 2 * N * sp.sinh(kappa_tau / 2) ** 2 / sp.sinh(N * kappa_tau) ** 2
+)
 
 
 def _physical(expr: sp.Expr) -> sp.Expr:

@@ -82,8 +82,8 @@ def _first_principles(steps: int) -> sp.Expr:
             eta_tilde: discrete.eta_tilde_definition(),
         }
     )
-    closed_variance = discrete.variance().subs(N, steps).doit().subs(
-        {x[i]: holdings[i - 1] for i in range(1, steps + 1)}
+    closed_variance = (
+        discrete.variance().subs(N, steps).doit().subs({x[i]: holdings[i - 1] for i in range(1, steps + 1)})
     )
     mean = mean.replace(sp.sign, lambda v: sp.Abs(v) / v)
     return sp.expand(sp.simplify(mean - closed_mean)) + sp.expand(variance - closed_variance)
@@ -104,9 +104,7 @@ def _optimal_satisfies_first_order_condition() -> sp.Expr:
     kt2 = sp.solve(discrete.characteristic_equation(), kappa_tilde**2)[0]
     window = {x[j + s]: holding.subs(j, j + s) for s in (-1, 0, 1)}
     residual = (equation.lhs - equation.rhs).subs(window)
-    residual = residual.subs(discrete.kappa_tilde_squared(), kappa_tilde**2).subs(
-        kappa_tilde**2, kt2
-    )
+    residual = residual.subs(discrete.kappa_tilde_squared(), kappa_tilde**2).subs(kappa_tilde**2, kt2)
     return _zero(residual)
 
 
@@ -123,76 +121,146 @@ def _limit_lambda_infinite() -> sp.Expr:
 
 
 PROOFS: tuple[Proof, ...] = (
-    Proof("euler_lagrange", "the Euler-Lagrange equation is -2 eta x'' + 2 lambda sigma^2 x = 0, "
-          "and kappa^2 = lambda sigma^2 / eta",
-          lambda: sp.simplify(continuous.kappa_continuous() ** 2
-                              - discrete.kappa_tilde_squared().subs(eta_tilde, eta))),
-    Proof("continuous_solution", "x(t) = X sinh(kappa (T - t)) / sinh(kappa T) solves it with "
-          "x(0) = X, x(T) = 0 (dsolve, compared in exponentials)",
-          lambda: _zero(continuous.holdings_solution()
-                        - X * stable.holdings_fraction_textbook())),
-    Proof("first_principles", "E and Var of the simulated shortfall equal gamma X^2/2 + epsilon "
-          "sum|n| + (eta_tilde/tau) sum n^2 and sigma^2 tau sum x_k^2, for N = 1..5",
-          lambda: sp.Add(*[_first_principles(s) for s in range(1, 6)])),
-    Proof("telescoping", "n_k x_k = (x_{k-1}^2 - x_k^2)/2 - n_k^2/2",
-          lambda: sp.expand(discrete.telescoping_identity().lhs
-                            - discrete.telescoping_identity().rhs)),
-    Proof("eta_tilde", "eta_tilde = eta - gamma tau / 2",
-          lambda: discrete.eta_tilde_definition() - (eta - gamma * tau / 2)),
-    Proof("convexity", "Hessian of E = (2 eta_tilde / tau) * tridiag(-1, 2, -1), positive "
-          "definite iff eta_tilde > 0 (N = 2..6)",
-          lambda: sp.Add(*[_hessian(s) for s in range(2, 7)])),
-    Proof("kappa_root", "SymPy's root of the characteristic equation is arccosh(1 + "
-          "kappa_tilde^2 tau^2 / 2) / tau",
-          lambda: sp.simplify(discrete.kappa_from_characteristic_equation()
-                              - discrete.kappa_textbook().rewrite(sp.log))),
-    Proof("kappa_stable", "(2/tau) asinh(kappa_tilde tau / 2) solves cosh(kappa tau) = 1 + "
-          "kappa_tilde^2 tau^2 / 2 (both roots are >= 0 and cosh is one-to-one there)",
-          lambda: sp.simplify(sp.expand_trig(sp.cosh(tau * stable.kappa_stable()))
-                              - 1 - kappa_tilde**2 * tau**2 / 2)),
-    Proof("optimal_schedule", "x_j = X sinh(kappa (T - j tau)) / sinh(kappa T) satisfies the "
-          "first-order conditions", _optimal_satisfies_first_order_condition),
+    Proof(
+        "euler_lagrange",
+        "the Euler-Lagrange equation is -2 eta x'' + 2 lambda sigma^2 x = 0, "
+        "and kappa^2 = lambda sigma^2 / eta",
+        lambda: sp.simplify(
+            continuous.kappa_continuous() ** 2 - discrete.kappa_tilde_squared().subs(eta_tilde, eta)
+        ),
+    ),
+    Proof(
+        "continuous_solution",
+        "x(t) = X sinh(kappa (T - t)) / sinh(kappa T) solves it with "
+        "x(0) = X, x(T) = 0 (dsolve, compared in exponentials)",
+        lambda: _zero(continuous.holdings_solution() - X * stable.holdings_fraction_textbook()),
+    ),
+    Proof(
+        "first_principles",
+        "E and Var of the simulated shortfall equal gamma X^2/2 + epsilon "
+        "sum|n| + (eta_tilde/tau) sum n^2 and sigma^2 tau sum x_k^2, for N = 1..5",
+        lambda: sp.Add(*[_first_principles(s) for s in range(1, 6)]),
+    ),
+    Proof(
+        "telescoping",
+        "n_k x_k = (x_{k-1}^2 - x_k^2)/2 - n_k^2/2",
+        lambda: sp.expand(discrete.telescoping_identity().lhs - discrete.telescoping_identity().rhs),
+    ),
+    Proof(
+        "eta_tilde",
+        "eta_tilde = eta - gamma tau / 2",
+        lambda: discrete.eta_tilde_definition() - (eta - gamma * tau / 2),
+    ),
+    Proof(
+        "convexity",
+        "Hessian of E = (2 eta_tilde / tau) * tridiag(-1, 2, -1), positive "
+        "definite iff eta_tilde > 0 (N = 2..6)",
+        lambda: sp.Add(*[_hessian(s) for s in range(2, 7)]),
+    ),
+    Proof(
+        "kappa_root",
+        "SymPy's root of the characteristic equation is arccosh(1 + kappa_tilde^2 tau^2 / 2) / tau",
+        lambda: sp.simplify(
+            discrete.kappa_from_characteristic_equation() - discrete.kappa_textbook().rewrite(sp.log)
+        ),
+    ),
+    Proof(
+        "kappa_stable",
+        "(2/tau) asinh(kappa_tilde tau / 2) solves cosh(kappa tau) = 1 + "
+        "kappa_tilde^2 tau^2 / 2 (both roots are >= 0 and cosh is one-to-one there)",
+        lambda: sp.simplify(
+            sp.expand_trig(sp.cosh(tau * stable.kappa_stable())) - 1 - kappa_tilde**2 * tau**2 / 2
+        ),
+    ),
+    Proof(
+        "optimal_schedule",
+        "x_j = X sinh(kappa (T - j tau)) / sinh(kappa T) satisfies the first-order conditions",
+        _optimal_satisfies_first_order_condition,
+    ),
     Proof("boundaries", "x_0 = X and x_N = 0", _boundaries),
-    Proof("trades", "n_j = 2 X sinh(kappa tau / 2) cosh(kappa (T - (j - 1/2) tau)) / "
-          "sinh(kappa T) = x_{j-1} - x_j",
-          lambda: _zero(discrete.trade_solution() - discrete.holdings_solution().subs(j, j - 1)
-                        + discrete.holdings_solution())),
-    Proof("sum_of_squared_holdings", "SymPy's geometric sum of x_j^2 equals (sinh((2N-1)a) / "
-          "sinh(a) - (2N-1)) / (4 sinh(Na)^2)",
-          lambda: _zero_in_a(discrete.sum_of_squared_holdings() - discrete.SUM_OF_SQUARED_HOLDINGS)),
-    Proof("sum_of_squared_trades", "SymPy's geometric sum of n_j^2 equals tanh(a/2)/tanh(Na) + "
-          "2N sinh(a/2)^2 / sinh(Na)^2",
-          lambda: _zero_in_a(discrete.sum_of_squared_trades() - discrete.SUM_OF_SQUARED_TRADES)),
-    Proof("stable_holdings", "the exprel form of the holdings equals the sinh ratio",
-          lambda: _zero(_generic(stable.holdings_fraction_stable())
-                        - stable.holdings_fraction_textbook())),
-    Proof("stable_trades", "the exprel form of the trades equals x(t - tau) - x(t)",
-          lambda: _zero(_generic(stable.trade_fraction_stable())
-                        - stable.trade_fraction_textbook())),
-    Proof("stable_sum_of_squared_trades", "the exprel form of sum n_j^2 equals the hyperbolic one",
-          lambda: _zero_in_a(stable.sum_of_squared_trades_stable() - discrete.SUM_OF_SQUARED_TRADES)),
-    Proof("stable_sum_of_squared_holdings", "the sinh_tail form of sum x_j^2 equals the "
-          "hyperbolic one",
-          lambda: _zero_in_a(stable.sum_of_squared_holdings_stable()
-                             - discrete.SUM_OF_SQUARED_HOLDINGS)),
-    Proof("exprel_limit", "exprel(z) -> 1 as z -> 0, its value at 0",
-          lambda: sp.limit(exprel(_z).rewrite(sp.exp), _z, 0) - exprel(0)),
-    Proof("sinh_tail_limit", "sinh_tail(z) -> 1/6 as z -> 0, its value at 0",
-          lambda: sp.limit(sinh_tail(_z).rewrite(sp.exp), _z, 0) - sinh_tail(0)),
-    Proof("twap_holdings", "lambda -> 0 (kappa -> 0): x(t) -> X (T - t) / T, the kappa = 0 branch",
-          lambda: sp.limit(stable.holdings_fraction_textbook(), kappa, 0)
-          - _kappa_zero(stable.holdings_fraction_stable())),
-    Proof("twap_trades", "kappa -> 0: n -> X tau / T, the kappa = 0 branch",
-          lambda: sp.simplify(sp.limit(stable.trade_fraction_textbook(), kappa, 0)
-                              - _kappa_zero(stable.trade_fraction_stable()))),
-    Proof("twap_sums", "kappa -> 0: sum n_j^2 -> X^2 / N and sum x_j^2 -> X^2 (N-1)(2N-1)/(6N)",
-          lambda: sp.simplify(sp.limit(discrete.SUM_OF_SQUARED_TRADES, a, 0) - 1 / N)
-          + sp.simplify(sp.limit(discrete.SUM_OF_SQUARED_HOLDINGS, a, 0)
-                        - (N - 1) * (2 * N - 1) / (6 * N))),
-    Proof("continuous_limit", "tau -> 0: the discrete kappa tends to sqrt(lambda sigma^2 / eta)",
-          lambda: sp.simplify(sp.limit(stable.kappa_runtime().subs(
-              eta_tilde, discrete.eta_tilde_definition()), tau, 0)
-              - continuous.kappa_continuous())),
-    Proof("market_order_limit", "lambda -> oo (kappa -> oo): x_1 / X -> 0 for N >= 2, so the "
-          "first interval sells everything", _limit_lambda_infinite),
+    Proof(
+        "trades",
+        "n_j = 2 X sinh(kappa tau / 2) cosh(kappa (T - (j - 1/2) tau)) / sinh(kappa T) = x_{j-1} - x_j",
+        lambda: _zero(
+            discrete.trade_solution()
+            - discrete.holdings_solution().subs(j, j - 1)
+            + discrete.holdings_solution()
+        ),
+    ),
+    Proof(
+        "sum_of_squared_holdings",
+        "SymPy's geometric sum of x_j^2 equals (sinh((2N-1)a) / sinh(a) - (2N-1)) / (4 sinh(Na)^2)",
+        lambda: _zero_in_a(discrete.sum_of_squared_holdings() - discrete.SUM_OF_SQUARED_HOLDINGS),
+    ),
+    Proof(
+        "sum_of_squared_trades",
+        "SymPy's geometric sum of n_j^2 equals tanh(a/2)/tanh(Na) + 2N sinh(a/2)^2 / sinh(Na)^2",
+        lambda: _zero_in_a(discrete.sum_of_squared_trades() - discrete.SUM_OF_SQUARED_TRADES),
+    ),
+    Proof(
+        "stable_holdings",
+        "the exprel form of the holdings equals the sinh ratio",
+        lambda: _zero(_generic(stable.holdings_fraction_stable()) - stable.holdings_fraction_textbook()),
+    ),
+    Proof(
+        "stable_trades",
+        "the exprel form of the trades equals x(t - tau) - x(t)",
+        lambda: _zero(_generic(stable.trade_fraction_stable()) - stable.trade_fraction_textbook()),
+    ),
+    Proof(
+        "stable_sum_of_squared_trades",
+        "the exprel form of sum n_j^2 equals the hyperbolic one",
+        lambda: _zero_in_a(stable.sum_of_squared_trades_stable() - discrete.SUM_OF_SQUARED_TRADES),
+    ),
+    Proof(
+        "stable_sum_of_squared_holdings",
+        "the sinh_tail form of sum x_j^2 equals the hyperbolic one",
+        lambda: _zero_in_a(stable.sum_of_squared_holdings_stable() - discrete.SUM_OF_SQUARED_HOLDINGS),
+    ),
+    Proof(
+        "exprel_limit",
+        "exprel(z) -> 1 as z -> 0, its value at 0",
+        lambda: sp.limit(exprel(_z).rewrite(sp.exp), _z, 0) - exprel(0),
+    ),
+    Proof(
+        "sinh_tail_limit",
+        "sinh_tail(z) -> 1/6 as z -> 0, its value at 0",
+        lambda: sp.limit(sinh_tail(_z).rewrite(sp.exp), _z, 0) - sinh_tail(0),
+    ),
+    Proof(
+        "twap_holdings",
+        "lambda -> 0 (kappa -> 0): x(t) -> X (T - t) / T, the kappa = 0 branch",
+        lambda: (
+            sp.limit(stable.holdings_fraction_textbook(), kappa, 0)
+            - _kappa_zero(stable.holdings_fraction_stable())
+        ),
+    ),
+    Proof(
+        "twap_trades",
+        "kappa -> 0: n -> X tau / T, the kappa = 0 branch",
+        lambda: sp.simplify(
+            sp.limit(stable.trade_fraction_textbook(), kappa, 0) - _kappa_zero(stable.trade_fraction_stable())
+        ),
+    ),
+    Proof(
+        "twap_sums",
+        "kappa -> 0: sum n_j^2 -> X^2 / N and sum x_j^2 -> X^2 (N-1)(2N-1)/(6N)",
+        lambda: (
+            sp.simplify(sp.limit(discrete.SUM_OF_SQUARED_TRADES, a, 0) - 1 / N)
+            + sp.simplify(sp.limit(discrete.SUM_OF_SQUARED_HOLDINGS, a, 0) - (N - 1) * (2 * N - 1) / (6 * N))
+        ),
+    ),
+    Proof(
+        "continuous_limit",
+        "tau -> 0: the discrete kappa tends to sqrt(lambda sigma^2 / eta)",
+        lambda: sp.simplify(
+            sp.limit(stable.kappa_runtime().subs(eta_tilde, discrete.eta_tilde_definition()), tau, 0)
+            - continuous.kappa_continuous()
+        ),
+    ),
+    Proof(
+        "market_order_limit",
+        "lambda -> oo (kappa -> oo): x_1 / X -> 0 for N >= 2, so the first interval sells everything",
+        _limit_lambda_infinite,
+    ),
 )

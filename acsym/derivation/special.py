@@ -18,7 +18,7 @@ SINH_TAIL_SERIES_BELOW = 2
 SINH_TAIL_SERIES_TERMS = 12
 
 
-class exprel(sp.Function):  # noqa: N801 - the conventional name (scipy.special.exprel)
+class exprel(sp.Function):
     r"""Relative exponential :math:`\operatorname{exprel}(z) = (e^z - 1)/z`, equal to 1 at z = 0.
 
     It is analytic everywhere, so ratios such as :math:`\sinh(\kappa s)/\sinh(\kappa T)` written
@@ -40,7 +40,7 @@ class exprel(sp.Function):  # noqa: N801 - the conventional name (scipy.special.
         return self.args[0].is_real
 
 
-class sinh_tail(sp.Function):  # noqa: N801 - named like the other elementary functions
+class sinh_tail(sp.Function):
     r"""Scaled remainder of sinh: :math:`e^{-z} (\sinh z - z) / z^3`, equal to 1/6 at z = 0.
 
     It carries the variance of the optimal schedule, which is a difference of nearly equal
@@ -72,9 +72,7 @@ def sinh_tail_series_coefficients() -> list[sp.Rational]:
 
 def numpy_helpers() -> str:
     """Source of the numpy implementations of the functions above, for the generated module."""
-    coefficients = ", ".join(
-        repr(float(c)) for c in reversed(sinh_tail_series_coefficients())
-    )
+    coefficients = ", ".join(repr(float(c)) for c in reversed(sinh_tail_series_coefficients()))
     return f'''\
 def _exprel(z: ArrayLike) -> NDArray[numpy.float64]:
     """(exp(z) - 1) / z, and 1 at z = 0; expm1 keeps every digit near 0."""
@@ -87,7 +85,7 @@ _SINH_TAIL_SERIES = ({coefficients})
 
 
 def _sinh_tail(z: ArrayLike) -> NDArray[numpy.float64]:
-    """exp(-z) * (sinh(z) - z) / z**3 for z >= 0: Taylor series below {SINH_TAIL_SERIES_BELOW}, exponentials above."""
+    """exp(-z) * (sinh(z) - z) / z**3 for z >= 0 (series below {SINH_TAIL_SERIES_BELOW})."""
     z = numpy.asarray(z, dtype=numpy.float64)
     small = numpy.minimum(z, {SINH_TAIL_SERIES_BELOW})
     large = numpy.maximum(z, {SINH_TAIL_SERIES_BELOW})

@@ -65,12 +65,7 @@ def holdings_fraction_stable() -> sp.Expr:
     It depends on kappa t, kappa T and t / T only, so it can be evaluated in units of tau
     (time = j, horizon = N, kappa = kappa tau), where kappa = 0 gives (N - j) / N exactly.
     """
-    stable = (
-        sp.exp(-kappa * t)
-        * ((T - t) / T)
-        * exprel(-2 * kappa * (T - t))
-        / exprel(-2 * kappa * T)
-    )
+    stable = sp.exp(-kappa * t) * ((T - t) / T) * exprel(-2 * kappa * (T - t)) / exprel(-2 * kappa * T)
     return at_kappa_zero((T - t) / T, stable)
 
 
@@ -128,9 +123,7 @@ def expected_cost_stable() -> sp.Expr:
     """E on the optimal schedule with the stable sum of squared trades; TWAP's E at kappa = 0."""
     cost = discrete.expected_cost().subs(discrete.sum_abs_trades, X)
     twap = cost.subs(discrete.sum_squared_trades, X**2 * tau / T)
-    stable = cost.subs(
-        discrete.sum_squared_trades, X**2 * _physical(sum_of_squared_trades_stable())
-    )
+    stable = cost.subs(discrete.sum_squared_trades, X**2 * _physical(sum_of_squared_trades_stable()))
     return at_kappa_zero(twap, stable)
 
 
@@ -139,9 +132,7 @@ def variance_stable() -> sp.Expr:
     """Var on the optimal schedule with the stable sum of squared holdings; TWAP's at kappa = 0."""
     twap_sum = (N - 1) * (2 * N - 1) / (6 * N)
     scale = sigma**2 * tau * X**2
-    return at_kappa_zero(
-        scale * _physical(twap_sum), scale * _physical(sum_of_squared_holdings_stable())
-    )
+    return at_kappa_zero(scale * _physical(twap_sum), scale * _physical(sum_of_squared_holdings_stable()))
 
 
 @cache
