@@ -53,6 +53,151 @@ def _regenerate(args: argparse.Namespace) -> int:
     return 0
 
 
+#: the seed plan's smoke example, the defaults of ``acsym trajectory``
+SEED_EXAMPLE = {
+    "daily_volume": 50_000.0,
+    "daily_spread": 0.02,
+    "daily_volatility": 0.05,
+    "price": 0.50,
+    "order_size": 5_000.0,
+    "periods": 10,
+    "risk_aversion": 1e-5,
+    "tau": 1.0,
+    "alpha": 0.5,
+}
+
+
+def _add_market_arguments(parser: argparse.ArgumentParser) -> None:
+    """Flags for every input of the seed example (calibration, order, risk aversion)."""
+    example = SEED_EXAMPLE
+    group = parser.add_argument_group("market data (calibrated with the seed's heuristics)")
+    group.add_argument(
+        "--daily-volume",
+        type=float,
+        default=example["daily_volume"],
+        help="average daily volume [shares/day] (default %(default)s)",
+    )
+    group.add_argument(
+        "--daily-spread",
+        type=float,
+        default=example["daily_spread"],
+        help="bid-ask spread [currency/share] (default %(default)s)",
+    )
+    group.add_argument(
+        "--daily-volatility",
+        type=float,
+        default=example["daily_volatility"],
+        help="daily volatility [fraction] (default %(default)s)",
+    )
+    group.add_argument(
+        "--price",
+        type=float,
+        default=example["price"],
+        help="reference price [currency/share] (default %(default)s)",
+    )
+    group.add_argument(
+        "--alpha", type=float, default=example["alpha"], help="impact exponent (default %(default)s)"
+    )
+    group.add_argument(
+        "--tau", type=float, default=example["tau"], help="interval length [days] (default %(default)s)"
+    )
+    order = parser.add_argument_group("order")
+    order.add_argument(
+        "--order-size", type=float, default=example["order_size"], help="shares to sell (default %(default)s)"
+    )
+    order.add_argument(
+        "--periods",
+        type=int,
+        default=example["periods"],
+        help="number of trading intervals N (default %(default)s)",
+    )
+    order.add_argument(
+        "--risk-aversion",
+        type=float,
+        default=example["risk_aversion"],
+        help="lambda [1/currency] (default %(default)s)",
+    )
+    parser.add_argument("--json", action="store_true", help="print a machine-readable result")
+
+
+def _trajectory(args: argparse.Namespace) -> int:
+    import json
+    import math
+
+    from acsym.model import calibrate_ac_params
+    from acsym.trajectory import generate_ac_trajectory
+
+    params = calibrate_ac_params(
+        args.daily_volume,
+        args.daily_spread,
+        args.daily_volatility,
+        args.price,
+        alpha=args.alpha,
+        tau=args.tau,
+    )
+    trajectory = generate_ac_trajectory(args.order_size, args.periods, params, args.risk_aversion)
+    details = dict(trajectory.params or {})
+    cost, variance = details["expected_cost"], details["variance"]
+    std = math.sqrt(variance) if variance >= 0 else math.nan
+    notional = args.order_size * args.price
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "params": {
+                        "eta": params.eta,
+                        "gamma": params.gamma,
+                        "sigma": params.sigma,
+                        "epsilon": params.epsilon,
+                        "eta_tilde": params.eta_tilde,
+                        "alpha": params.alpha,
+                        "tau": params.tau,
+                        "price": params.price,
+                    },
+                    "order_size": args.order_size,
+                    "periods": args.periods,
+                    "risk_aversion": args.risk_aversion,
+                    "kappa": details["kappa"],
+                    "timestamps": trajectory.timestamps.tolist(),
+                    "holdings": trajectory.holdings.tolist(),
+                    "trade_sizes": trajectory.trade_sizes.tolist(),
+                    "expected_cost": cost,
+                    "expected_cost_bps": trajectory.total_cost_estimate,
+                    "std": std,
+                    "std_bps": std / notional * 1e4,
+                    "warnings": list(params.warnings) + list(trajectory.warnings),
+                },
+                indent=2,
+            )
+        )
+        return 0
+    print("Calibrated Almgren-Chriss parameters")
+    print(f"  eta       = {params.eta:.6g}  currency*day/share^2  (temporary impact)")
+    print(f"  gamma     = {params.gamma:.6g}  currency/share^2  (permanent impact)")
+    print(f"  sigma     = {params.sigma:.6g}  currency/(share*day^0.5)")
+    print(f"  epsilon   = {params.epsilon:.6g}  currency/share  (half spread)")
+    print(f"  eta_tilde = {params.eta_tilde:.6g}   kappa = {details['kappa']:.6g} /day")
+    print(
+        f"\nSell {args.order_size:,.0f} shares over {args.periods} periods of {args.tau:g} "
+        f"day(s), risk aversion {args.risk_aversion:g} /currency\n"
+    )
+    print(f"{'period':>6} {'time':>8} {'holdings':>14} {'trade':>12} {'% of order':>10}")
+    print(f"{0:>6} {0.0:>8.3f} {trajectory.holdings[0]:>14,.2f} {'':>12} {'':>10}")
+    for k in range(1, len(trajectory.holdings)):
+        trade = trajectory.trade_sizes[k - 1]
+        print(
+            f"{k:>6} {trajectory.timestamps[k]:>8.3f} {trajectory.holdings[k]:>14,.2f} "
+            f"{trade:>12,.2f} {100 * trade / args.order_size:>9.2f}%"
+        )
+    print(
+        f"\nexpected cost  {cost:,.4f} currency = {trajectory.total_cost_estimate:.2f} bps of {notional:,.2f}"
+    )
+    print(f"std deviation  {std:,.4f} currency = {std / notional * 1e4:.2f} bps")
+    for message in list(params.warnings) + list(trajectory.warnings):
+        print(f"warning: {message}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
     parser = argparse.ArgumentParser(
@@ -81,6 +226,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--check", action="store_true", help="write nothing; show the diff and exit 1 if a file is stale"
     )
     regenerate.set_defaults(run=_regenerate)
+
+    trajectory = commands.add_parser(
+        "trajectory",
+        help="the optimal schedule for an order (default: the seed example)",
+        description="Calibrate parameters from market data and print the optimal schedule, "
+        "its expected cost and standard deviation. With no flags: the seed plan's example.",
+    )
+    _add_market_arguments(trajectory)
+    trajectory.set_defaults(run=_trajectory)
     return parser
 
 

@@ -1,0 +1,188 @@
+"""Model parameters: :class:`AlmgrenChrissParams` and :func:`calibrate_ac_params` (the seed API).
+
+Units: quantities in shares, prices in currency per share, time in the unit of ``tau`` (the
+seed's heuristics calibrate per day, so ``tau = 1.0`` is one day).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from acsym import formulas
+from acsym._validate import describe, nonnegative, positive, real, warn
+
+if TYPE_CHECKING:
+    from acsym.impact import CalibrationResult
+
+#: seed heuristic: trading 1% of daily volume costs one spread of temporary impact
+TEMPORARY_IMPACT_PARTICIPATION = 0.01
+#: seed heuristic: trading 10% of daily volume moves the price by one spread permanently
+PERMANENT_IMPACT_PARTICIPATION = 0.10
+
+_NAN = float("nan")
+
+
+@dataclass(frozen=True)
+class AlmgrenChrissParams:
+    """Calibrated parameters for Almgren-Chriss optimal execution.
+
+    Attributes
+    ----------
+    eta : float
+        Temporary impact coefficient, h(v) = epsilon + eta v [currency * time / share**2].
+    gamma : float
+        Permanent impact coefficient, g(v) = gamma v [currency / share**2].
+    sigma : float
+        Absolute price volatility per square root of the time unit [currency / (share * time**0.5)].
+    alpha : float
+        Impact exponent of the square-root model the parameters came from (typically 0.5).
+    tau : float
+        Time between trades [time units], default 1.0.
+    source_calibration : CalibrationResult or None
+        The impact fit the parameters were derived from, if any.
+    warnings : tuple of str
+        Validation and calibration warnings.
+    epsilon : float
+        Fixed cost per share traded, the half spread [currency / share], default 0.
+    price : float
+        Reference price, to express costs in basis points [currency / share]; NaN if unknown.
+    """
+
+    eta: float
+    gamma: float
+    sigma: float
+    alpha: float = 0.5
+    tau: float = 1.0
+    source_calibration: CalibrationResult | None = None
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+    epsilon: float = 0.0
+    price: float = _NAN
+
+    def __post_init__(self) -> None:
+        for name in ("eta", "gamma", "sigma", "alpha", "tau", "epsilon", "price"):
+            object.__setattr__(self, name, real(name, getattr(self, name)))
+        object.__setattr__(self, "warnings", tuple(self.warnings))
+
+    @property
+    def eta_tilde(self) -> float:
+        """eta - gamma tau / 2 [currency * time / share**2]; the model needs it > 0."""
+        return float(formulas.eta_tilde(self.eta, self.gamma, self.tau))
+
+    def problems(self) -> list[str]:
+        """Messages for every parameter out of the model's domain (empty when usable)."""
+        rules: list[tuple[str, Any, str]] = [
+            ("eta", positive, "must be finite and > 0"),
+            ("gamma", nonnegative, "must be finite and >= 0"),
+            ("sigma", nonnegative, "must be finite and >= 0"),
+            ("tau", positive, "must be finite and > 0"),
+            ("epsilon", nonnegative, "must be finite and >= 0"),
+        ]
+        return [
+            describe(f"params.{name}", getattr(self, name), rule)
+            for name, check, rule in rules
+            if not check(getattr(self, name))
+        ]
+
+
+def calibrate_ac_params(
+    daily_volume: float,
+    daily_spread: float,
+    daily_volatility: float,
+    price: float,
+    alpha: float = 0.5,
+    tau: float = 1.0,
+    source_calibration: CalibrationResult | None = None,
+) -> AlmgrenChrissParams:
+    """Derive Almgren-Chriss parameters from daily market data with the seed's heuristics.
+
+    Parameters
+    ----------
+    daily_volume : float
+        Average daily volume [shares / day], > 0.
+    daily_spread : float
+        Bid-ask spread [currency / share], >= 0.
+    daily_volatility : float
+        Daily volatility of returns [fraction, 0.02 = 2%], >= 0.
+    price : float
+        Reference price [currency / share], > 0.
+    alpha : float, default 0.5
+        Impact exponent of the square-root model, > 0.
+    tau : float, default 1.0
+        Time between trades [days], > 0.
+    source_calibration : CalibrationResult, optional
+        An impact fit on the user's own executions, recorded in the result.
+
+    Returns
+    -------
+    AlmgrenChrissParams
+        With ``eta = spread / (0.01 V)`` (trading 1% of daily volume per day costs one spread),
+        ``gamma = spread / (0.10 V)`` (10% of daily volume moves the price one spread),
+        ``sigma = daily_volatility * price``, ``epsilon = spread / 2`` and ``price``. If an
+        input is out of range the numeric fields are NaN and ``warnings`` says why (an
+        :class:`~acsym.InputWarning` is also emitted); a warning is added when
+        eta_tilde = eta - gamma tau / 2 <= 0, where the model is not well posed.
+
+    Raises
+    ------
+    TypeError
+        If an argument is not a real number.
+    """
+    values = {
+        "daily_volume": real("daily_volume", daily_volume),
+        "daily_spread": real("daily_spread", daily_spread),
+        "daily_volatility": real("daily_volatility", daily_volatility),
+        "price": real("price", price),
+        "alpha": real("alpha", alpha),
+        "tau": real("tau", tau),
+    }
+    rules = {
+        "daily_volume": (positive, "must be finite and > 0"),
+        "daily_spread": (nonnegative, "must be finite and >= 0"),
+        "daily_volatility": (nonnegative, "must be finite and >= 0"),
+        "price": (positive, "must be finite and > 0"),
+        "alpha": (positive, "must be finite and > 0"),
+        "tau": (positive, "must be finite and > 0"),
+    }
+    messages = [
+        warn(describe(name, values[name], rule) + "; parameters are NaN", stacklevel=2)
+        for name, (check, rule) in rules.items()
+        if not check(values[name])
+    ]
+    if messages:
+        return AlmgrenChrissParams(
+            eta=_NAN,
+            gamma=_NAN,
+            sigma=_NAN,
+            alpha=values["alpha"],
+            tau=values["tau"],
+            source_calibration=source_calibration,
+            warnings=tuple(messages),
+            epsilon=_NAN,
+            price=values["price"] if positive(values["price"]) else _NAN,
+        )
+
+    volume, spread = values["daily_volume"], values["daily_spread"]
+    eta = spread / (TEMPORARY_IMPACT_PARTICIPATION * volume)
+    gamma = spread / (PERMANENT_IMPACT_PARTICIPATION * volume)
+    eta_tilde = float(formulas.eta_tilde(eta, gamma, values["tau"]))
+    if not eta_tilde > 0:
+        messages.append(
+            warn(
+                f"eta_tilde = eta - gamma * tau / 2 = {eta_tilde!r} <= 0: the model is not well "
+                f"posed (it needs eta > gamma * tau / 2; tau = {values['tau']!r}) and "
+                f"generate_ac_trajectory falls back to TWAP",
+                stacklevel=2,
+            )
+        )
+    return AlmgrenChrissParams(
+        eta=eta,
+        gamma=gamma,
+        sigma=values["daily_volatility"] * values["price"],
+        alpha=values["alpha"],
+        tau=values["tau"],
+        source_calibration=source_calibration,
+        warnings=tuple(messages),
+        epsilon=spread / 2,
+        price=values["price"],
+    )
