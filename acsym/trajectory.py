@@ -14,6 +14,7 @@ from types import MappingProxyType
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from acsym import formulas
 from acsym._typing import FloatArray
@@ -54,9 +55,9 @@ class ExecutionTrajectory:
     The arrays are read-only copies and ``params`` is a read-only mapping.
     """
 
-    timestamps: FloatArray
-    holdings: FloatArray
-    trade_sizes: FloatArray
+    timestamps: NDArray[np.floating[Any]]
+    holdings: NDArray[np.floating[Any]]
+    trade_sizes: NDArray[np.floating[Any]]
     strategy_name: str
     total_cost_estimate: float
     risk_aversion: float
@@ -84,7 +85,7 @@ def _periods(duration_periods: Any) -> tuple[int | None, str | None]:
         )
     value = float(duration_periods)
     if not (math.isfinite(value) and value >= 1 and value == int(value)):
-        return None, describe("duration_periods", duration_periods, "must be an integer >= 1")
+        return None, describe("duration_periods", value, "must be an integer >= 1")
     return int(value), None
 
 
@@ -97,7 +98,7 @@ def _nan_trajectory(
     steps: int | None, params: AlmgrenChrissParams, risk_aversion: float, messages: list[str]
 ) -> ExecutionTrajectory:
     size = steps if steps is not None else 1
-    times = np.arange(size + 1) * params.tau if steps is not None else np.full(1, np.nan)
+    times: FloatArray = np.arange(size + 1) * params.tau if steps is not None else np.full(1, np.nan)
     return ExecutionTrajectory(
         timestamps=times,
         holdings=np.full(size + 1 if steps is not None else 1, np.nan),
