@@ -98,7 +98,7 @@ def _nan_trajectory(
     steps: int | None, params: AlmgrenChrissParams, risk_aversion: float, messages: list[str]
 ) -> ExecutionTrajectory:
     size = steps if steps is not None else 1
-    times: FloatArray = np.arange(size + 1) * params.tau if steps is not None else np.full(1, np.nan)
+    times = np.arange(size + 1.0) * params.tau if steps is not None else np.full(1, np.nan)
     return ExecutionTrajectory(
         timestamps=times,
         holdings=np.full(size + 1 if steps is not None else 1, np.nan),
