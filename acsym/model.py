@@ -72,7 +72,7 @@ class AlmgrenChrissParams:
     def problems(self) -> list[str]:
         """Messages for every parameter out of the model's domain (empty when usable)."""
         rules: list[tuple[str, Any, str]] = [
-            ("eta", positive, "must be finite and > 0"),
+            ("eta", nonnegative, "must be finite and >= 0"),
             ("gamma", nonnegative, "must be finite and >= 0"),
             ("sigma", nonnegative, "must be finite and >= 0"),
             ("tau", positive, "must be finite and > 0"),

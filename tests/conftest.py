@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from hypothesis import HealthCheck, settings
 
 settings.register_profile(
@@ -11,5 +13,6 @@ settings.register_profile(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
-settings.register_profile("dev", max_examples=300, deadline=None)
-settings.load_profile("ci")
+settings.register_profile("thorough", max_examples=3000, deadline=None)
+# CI uses the fixed, derandomized "ci" profile; HYPOTHESIS_PROFILE=thorough searches harder
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

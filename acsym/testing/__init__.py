@@ -1,0 +1,1 @@
+"""Testing helpers for users of acsym (``acsym.testing.strategies`` needs hypothesis)."""
