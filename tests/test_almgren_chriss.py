@@ -4,6 +4,7 @@ corrects the seed: cost uses eta_tilde plus the epsilon term, timestamps are t_k
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
 import subprocess
 import sys
@@ -303,7 +304,7 @@ def test_generate_increasing_lambda_more_front_loaded(params):
         generate_ac_trajectory(5000, 10, params, lam).trade_sizes[0]
         for lam in (0.0, 1e-6, 1e-4, 1e-3, 1e-2, 1e-1)
     ]
-    assert all(b > a for a, b in zip(first, first[1:], strict=False))
+    assert all(b > a for a, b in itertools.pairwise(first))
 
 
 def test_price_missing_gives_nan_bps_with_reason():

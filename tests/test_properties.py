@@ -7,6 +7,7 @@ TWAP, and the objective E + lambda Var of perturbed schedules.
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -60,7 +61,7 @@ def test_risk_aversion_to_zero_converges_to_twap(problem):
         smaller = problem._replace(risk_aversion=problem.risk_aversion * shrink)
         gaps.append(np.max(np.abs(_solve(smaller).holdings - twap.holdings)))
     scale = problem.order_size
-    assert all(b <= a + 8 * EPS * scale for a, b in zip(gaps, gaps[1:], strict=False))
+    assert all(b <= a + 8 * EPS * scale for a, b in itertools.pairwise(gaps))
     # the gap is O(lambda): shrinking lambda by 1e12 leaves only rounding
     assert gaps[-1] <= max(1e-9 * gaps[0], 16 * EPS * scale)
 
