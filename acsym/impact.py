@@ -46,6 +46,7 @@ __all__ = [
     "ResidualSummary",
     "calibrate_impact",
     "example_fills_path",
+    "format_estimate",
     "linear_impact_at_rate",
     "plot_fit",
     "read_fills",
@@ -399,10 +400,9 @@ class _FitFailed(Exception):
 
 def _fit(
     log_x: FloatArray, sigma: FloatArray, y: FloatArray, loss: str
-) -> tuple[FloatArray, FloatArray, float, FloatArray, list[str]]:
+) -> tuple[FloatArray, FloatArray, float, FloatArray]:
     from scipy.optimize import least_squares  # the optional extra acsym[calibration]
 
-    notes: list[str] = []
     n, p = len(y), len(PARAMETER_NAMES)
 
     def residual(params: FloatArray) -> FloatArray:
@@ -416,11 +416,20 @@ def _fit(
     passes = 1 if loss == "linear" else 3  # robust: refit with the scale of the last residuals
     for _ in range(passes):
         if loss != "linear":
-            f_scale = 1.345 * _robust_scale(residual(params))
-            if not f_scale > 0.0:
-                raise _FitFailed("the residuals have zero spread, so a robust scale is undefined")
+            # y is in units of its own spread, so the floor only matters for (nearly) exact data
+            f_scale = max(1.345 * _robust_scale(residual(params)), 1e-8)
         solution = least_squares(
-            residual, params, jac=jac, method="trf", loss=loss, f_scale=f_scale, x_scale="jac", max_nfev=2000
+            residual,
+            params,
+            jac=jac,
+            method="trf",
+            loss=loss,
+            f_scale=f_scale,
+            x_scale="jac",
+            ftol=1e-12,
+            xtol=1e-12,
+            gtol=1e-12,
+            max_nfev=2000,
         )
         if solution.status <= 0 or not np.all(np.isfinite(solution.x)):
             raise _FitFailed(f"the optimiser did not converge ({solution.message})")
@@ -446,12 +455,7 @@ def _fit(
             raise _FitFailed("the robust loss rejects almost every row; its standard errors are undefined")
         covariance = f_scale**2 * float(np.mean(psi**2)) / mean_dpsi**2 * inverse * n / (n - p)
         scale = _robust_scale(r)
-    if params[1] <= 0.0:
-        notes.append(
-            f"the fitted coefficient is not positive ({params[1]:.4g}): slippage does not grow "
-            "with size in these fills, so alpha is not meaningful"
-        )
-    return params, covariance, scale, r, notes
+    return params, covariance, scale, r
 
 
 def _nan_result(n_used: int, n_dropped: int, form: Form, loss: str, notes: list[str]) -> CalibrationResult:
@@ -488,14 +492,15 @@ def _bad_rows(columns: Mapping[str, FloatArray], use_duration: bool) -> tuple[Bo
     """Mask of unusable rows and a count of each reason (a row may have several)."""
     used = FILL_COLUMNS + (("duration",) if use_duration else ())
     table = np.column_stack([columns[name] for name in used])
-    checks = {
-        "NaN or infinite values": ~np.all(np.isfinite(table), axis=1),
-        "non-positive quantity": ~(columns["quantity"] > 0),
-        "non-positive daily_volume": ~(columns["daily_volume"] > 0),
-        "negative daily_volatility": columns["daily_volatility"] < 0,
+    finite = np.all(np.isfinite(table), axis=1)
+    checks = {  # a NaN or infinite row counts once, under its own reason
+        "NaN or infinite values": ~finite,
+        "non-positive quantity": finite & (columns["quantity"] <= 0),
+        "non-positive daily_volume": finite & (columns["daily_volume"] <= 0),
+        "negative daily_volatility": finite & (columns["daily_volatility"] < 0),
     }
     if use_duration:
-        checks["non-positive duration"] = ~(columns["duration"] > 0)
+        checks["non-positive duration"] = finite & (columns["duration"] <= 0)
     bad = np.zeros(table.shape[0], dtype=bool)
     reasons = []
     for reason, mask in checks.items():
@@ -624,7 +629,13 @@ def calibrate_impact(
     try:
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore")  # scipy's own warnings: its outcome is checked below
-            params, covariance, scale, r, fit_notes = _fit(log_x, sigma, y, loss)
+            # fit in units of the slippage's own spread, so that the optimiser's tolerances do
+            # not depend on the unit (bps or fraction) the fills use
+            unit = float(np.std(y)) or float(np.max(np.abs(y))) or 1.0
+            params, covariance, scale, r = _fit(log_x, sigma, y / unit, loss)
+            scaling = np.array([unit, unit, 1.0])
+            params, covariance = params * scaling, covariance * np.outer(scaling, scaling)
+            scale, r = scale * unit, r * unit
             sst = float(np.sum((y - y.mean()) ** 2))
             r_squared = 1.0 - float(r @ r) / sst if sst > 0 else math.nan
             stderr = np.sqrt(np.diag(covariance))
@@ -633,7 +644,11 @@ def calibrate_impact(
         return finish(_nan_result(n_used, n_dropped, form, loss, notes))
     if not np.all(np.isfinite(stderr)):
         notes.append("the standard errors are not finite: the fit is at the edge of identifiability")
-    notes.extend(fit_notes)
+    if params[1] <= 0.0:
+        notes.append(
+            f"the fitted coefficient is not positive ({params[1]:.4g}): slippage does not grow "
+            "with size in these fills, so alpha is not meaningful"
+        )
     q05, median, q95 = np.quantile(r, [0.05, 0.5, 0.95])
     summary = ResidualSummary(
         scale=scale,
@@ -790,7 +805,26 @@ def linear_impact_at_rate(
 
 
 # --------------------------------------------------------------------------------------------
-# plotting
+# reporting
+
+
+def format_estimate(value: float, stderr: float) -> str:
+    """``"value ± stderr"`` with the standard error to two significant digits.
+
+    Parameters
+    ----------
+    value, stderr : float
+        An estimate and its standard error (same units).
+
+    Returns
+    -------
+    str
+        E.g. ``"0.513 ± 0.009"``, ``"8242 ± 203"``; ``"nan ± nan"`` for a failed fit.
+    """
+    if not (math.isfinite(value) and math.isfinite(stderr)) or stderr <= 0:
+        return f"{value:.4g} ± {stderr:.2g}"
+    decimals = max(0, 1 - math.floor(math.log10(stderr)))
+    return f"{value:.{decimals}f} ± {stderr:.{decimals}f}"
 
 
 def plot_fit(
@@ -802,8 +836,8 @@ def plot_fit(
 ) -> Path:
     """Draw slippage against ``x`` (``Q / V`` or participation) on log axes with the fit.
 
-    Requires matplotlib (``pip install "acsym[plot]"``); uses the Agg backend, so it runs
-    without a display.
+    Requires matplotlib (``pip install "acsym[plot]"``). Draws on a bare ``Figure`` (the Agg
+    canvas, no pyplot), so it runs without a display and leaves pyplot's state alone.
 
     Parameters
     ----------
@@ -826,10 +860,7 @@ def plot_fit(
     Fills with slippage <= 0 bps cannot be drawn on a log axis; the legend counts them. The
     fitted curves are drawn at the 10th, 50th and 90th percentiles of the fills' volatility.
     """
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure  # no pyplot: no global backend or figure state
 
     use = result.form == "participation"
     columns = read_fills(fills)
@@ -839,9 +870,12 @@ def plot_fit(
     sigma = columns["daily_volatility"][~bad]
     y = columns["slippage_bps"][~bad]
     shown = y > 0
-    x_label = "participation rate Q / (V · duration)" if use else "order size Q / V (fraction of daily volume)"
+    x_label = (
+        "participation rate Q / (V · duration)" if use else "order size Q / V (fraction of daily volume)"
+    )
 
-    fig, ax = plt.subplots(figsize=(8, 5.5), dpi=120, layout="constrained")
+    fig = Figure(figsize=(8, 5.5), dpi=120, layout="constrained")
+    ax = fig.add_subplot()
     points = ax.scatter(
         x[shown], y[shown], c=100 * sigma[shown], cmap="viridis", s=16, alpha=0.8, edgecolors="none"
     )
@@ -866,15 +900,17 @@ def plot_fit(
     ax.set_xlabel(x_label, fontsize=11)
     ax.set_ylabel("slippage (bps of arrival price)", fontsize=11)
     fit_text = (
-        f"ε = {result.epsilon:.3g} ± {result.epsilon_stderr:.2g} bps,  "
-        f"c = {result.coefficient:.4g} ± {result.coefficient_stderr:.2g},  "
-        f"α = {result.alpha:.3f} ± {result.alpha_stderr:.3f},  R² = {result.r_squared:.3f}"
+        rf"$\epsilon$ = {format_estimate(result.epsilon, result.epsilon_stderr)} bps,  "
+        rf"$c$ = {format_estimate(result.coefficient, result.coefficient_stderr)} bps/$\sigma$,  "
+        rf"$\alpha$ = {format_estimate(result.alpha, result.alpha_stderr)},  "
+        f"R² = {result.r_squared:.3f}  (± 1 s.e.)"
     )
-    ax.set_title(title or "Impact fit: slippage = ε + c · σ · x^α", fontsize=12)
+    method = "least squares" if result.loss == "linear" else f"robust, {result.loss} loss"
+    default_title = rf"Impact fit ({method}): slippage = $\epsilon + c\,\sigma\,x^{{\alpha}}$"
+    ax.set_title(title or default_title, fontsize=12)
     ax.text(0.01, 0.99, fit_text, transform=ax.transAxes, va="top", fontsize=9)
     ax.grid(True, which="major", alpha=0.3)
     ax.legend(loc="lower right", fontsize=9, framealpha=0.9)
     out = Path(path)
     fig.savefig(out)
-    plt.close(fig)
     return out
