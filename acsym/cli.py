@@ -198,6 +198,65 @@ def _trajectory(args: argparse.Namespace) -> int:
     return 0
 
 
+def _calibrate(args: argparse.Namespace) -> int:
+    import json
+    import math
+    import warnings
+
+    from acsym import impact
+
+    source = args.fills if args.fills is not None else impact.example_fills_path()
+    try:
+        with warnings.catch_warnings():
+            # the result carries every warning; print them once, below, without a source line
+            warnings.simplefilter("ignore", impact.CalibrationWarning)
+            result = impact.calibrate_impact(source, robust=args.robust)
+    except ModuleNotFoundError as exc:
+        print(f"acsym calibrate: needs {exc.name}: pip install 'acsym[calibration]'", file=sys.stderr)
+        return 2
+    except (OSError, TypeError, ValueError) as exc:
+        print(f"acsym calibrate: {exc}", file=sys.stderr)
+        return 2
+    for note in result.warnings:
+        print(f"warning: {note}", file=sys.stderr)
+    if args.json:
+        record = {"fills": str(source), **result.as_dict()}
+
+        def clean(value: object) -> object:  # strict JSON has no NaN
+            if isinstance(value, float) and not math.isfinite(value):
+                return None
+            if isinstance(value, list):
+                return [clean(v) for v in value]
+            if isinstance(value, dict):
+                return {k: clean(v) for k, v in value.items()}
+            return value
+
+        print(json.dumps(clean(record), indent=2))
+    else:
+        x = "Q/(V*duration)" if result.form == "participation" else "Q/V"
+        method = "least squares" if result.loss == "linear" else f"robust ({result.loss} loss)"
+        print(f"fills: {source}")
+        print(f"model: slippage_bps = epsilon + coefficient * daily_volatility * ({x})^alpha, {method}")
+        print(f"rows:  {result.n_used} used, {result.n_dropped} dropped")
+        pm = impact.format_estimate
+        print(f"  epsilon     = {pm(result.epsilon, result.epsilon_stderr)} bps")
+        print(
+            f"  coefficient = {pm(result.coefficient, result.coefficient_stderr)} bps per unit of volatility"
+        )
+        print(f"  alpha       = {pm(result.alpha, result.alpha_stderr)}")
+        print("  (estimate ± one standard error)")
+        rmse = result.residuals.rmse
+        print(f"R^2 = {result.r_squared:.4f}, residual rmse = {rmse:.3g} bps, n = {result.n_used}")
+    if args.plot is not None:
+        try:
+            impact.plot_fit(result, source, args.plot)
+        except ModuleNotFoundError as exc:
+            print(f"acsym calibrate: --plot needs {exc.name}: pip install 'acsym[plot]'", file=sys.stderr)
+            return 2
+        print(f"wrote {args.plot}", file=sys.stderr if args.json else sys.stdout)
+    return 0 if result.ok else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
     parser = argparse.ArgumentParser(
@@ -235,6 +294,31 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_market_arguments(trajectory)
     trajectory.set_defaults(run=_trajectory)
+
+    calibrate = commands.add_parser(
+        "calibrate",
+        help="fit the power-law impact model to a CSV of fills",
+        description=(
+            "Fit slippage_bps = epsilon + coefficient * daily_volatility * (Q/V)^alpha (or the "
+            "participation form Q/(V*duration) when the file has a duration column, in days) by "
+            "nonlinear least squares, with standard errors. Columns: quantity (shares), "
+            "daily_volume (shares/day), daily_volatility (fraction, 0.02 = 2%%), slippage_bps. "
+            "Exit 1 if no fit could be made."
+        ),
+    )
+    calibrate.add_argument(
+        "fills",
+        nargs="?",
+        default=None,
+        metavar="FILLS.csv",
+        help="fills file (default: the shipped example)",
+    )
+    calibrate.add_argument("--json", action="store_true", help="print the result as JSON")
+    calibrate.add_argument("--robust", action="store_true", help="robust fit (soft-L1 loss) against outliers")
+    calibrate.add_argument(
+        "--plot", metavar="FILE.png", help="draw slippage against Q/V, log axes, with the fit"
+    )
+    calibrate.set_defaults(run=_calibrate)
     return parser
 
 
