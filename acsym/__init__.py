@@ -5,16 +5,26 @@ The runtime imports numpy only; :mod:`acsym.formulas` holds the generated vector
 
 from acsym import formulas
 from acsym._validate import InputWarning
+from acsym.impact import (
+    CalibrationResult,
+    CalibrationWarning,
+    calibrate_impact,
+    linear_impact_at_rate,
+)
 from acsym.model import AlmgrenChrissParams, calibrate_ac_params
 from acsym.trajectory import ExecutionTrajectory, generate_ac_holdings, generate_ac_trajectory
 
 __all__ = [
     "AlmgrenChrissParams",
+    "CalibrationResult",
+    "CalibrationWarning",
     "ExecutionTrajectory",
     "InputWarning",
     "calibrate_ac_params",
+    "calibrate_impact",
     "formulas",
     "generate_ac_holdings",
     "generate_ac_trajectory",
+    "linear_impact_at_rate",
 ]
 __version__ = "0.1.0"

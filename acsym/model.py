@@ -6,6 +6,7 @@ seed's heuristics calibrate per day, so ``tau = 1.0`` is one day).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -93,6 +94,7 @@ def calibrate_ac_params(
     alpha: float = 0.5,
     tau: float = 1.0,
     source_calibration: CalibrationResult | None = None,
+    trading_rate: float | None = None,
 ) -> AlmgrenChrissParams:
     """Derive Almgren-Chriss parameters from daily market data with the seed's heuristics.
 
@@ -111,7 +113,13 @@ def calibrate_ac_params(
     tau : float, default 1.0
         Time between trades [days], > 0.
     source_calibration : CalibrationResult, optional
-        An impact fit on the user's own executions, recorded in the result.
+        An impact fit on the user's own executions (:func:`acsym.calibrate_impact`), recorded
+        in the result; ``alpha`` is taken from it (the ``alpha`` argument is then ignored).
+    trading_rate : float, optional
+        With ``source_calibration``: the trading rate [shares / day] at which to linearise the
+        fit, e.g. X / T for an order of X shares over T days. ``eta`` and ``epsilon`` then come
+        from :func:`acsym.linear_impact_at_rate` (the secant of the fitted curve at that rate)
+        instead of the spread heuristics; ``gamma`` keeps its heuristic.
 
     Returns
     -------
@@ -144,6 +152,11 @@ def calibrate_ac_params(
         "alpha": (positive, "must be finite and > 0"),
         "tau": (positive, "must be finite and > 0"),
     }
+    notes: list[str] = []
+    if source_calibration is not None:
+        values["alpha"], notes = _alpha_from(source_calibration, values["alpha"])
+    elif trading_rate is not None:
+        raise TypeError("trading_rate needs a source_calibration to linearise")
     messages = [
         warn(describe(name, values[name], rule) + "; parameters are NaN", stacklevel=2)
         for name, (check, rule) in rules.items()
@@ -162,9 +175,15 @@ def calibrate_ac_params(
             price=values["price"] if positive(values["price"]) else _NAN,
         )
 
+    messages += notes
     volume, spread = values["daily_volume"], values["daily_spread"]
     eta = spread / (TEMPORARY_IMPACT_PARTICIPATION * volume)
     gamma = spread / (PERMANENT_IMPACT_PARTICIPATION * volume)
+    epsilon = spread / 2
+    if source_calibration is not None and source_calibration.ok and trading_rate is not None:
+        linear = _linearised(source_calibration, trading_rate, values, messages)
+        if linear is not None:
+            eta, epsilon = linear
     eta_tilde = float(formulas.eta_tilde(eta, gamma, values["tau"]))
     if not eta_tilde > 0:
         messages.append(
@@ -183,6 +202,41 @@ def calibrate_ac_params(
         tau=values["tau"],
         source_calibration=source_calibration,
         warnings=tuple(messages),
-        epsilon=spread / 2,
+        epsilon=epsilon,
         price=values["price"],
     )
+
+
+def _alpha_from(result: Any, alpha: float) -> tuple[float, list[str]]:
+    """The impact exponent of a fit (TypeError unless ``result`` is a CalibrationResult)."""
+    from acsym.impact import CalibrationResult
+
+    if not isinstance(result, CalibrationResult):
+        raise TypeError(f"source_calibration must be a CalibrationResult, got {type(result).__name__}")
+    if result.ok:
+        return result.alpha, []
+    reason = "; ".join(result.warnings) or "its parameters are NaN"
+    message = f"source_calibration failed ({reason}): alpha, eta and epsilon keep the heuristics"
+    return alpha, [warn(message, stacklevel=4)]
+
+
+def _linearised(
+    result: CalibrationResult, trading_rate: float, values: dict[str, float], messages: list[str]
+) -> tuple[float, float] | None:
+    """(eta, epsilon) of the fit's secant at ``trading_rate`` [shares / day], or None."""
+    from acsym.impact import linear_impact_at_rate
+
+    rate = real("trading_rate", trading_rate)
+    linear = linear_impact_at_rate(
+        result, rate, values["daily_volume"], values["daily_volatility"], values["price"]
+    )
+    if math.isfinite(linear.eta) and math.isfinite(linear.epsilon):
+        return linear.eta, linear.epsilon
+    messages.append(
+        warn(
+            describe("trading_rate", rate, "must be finite and > 0")
+            + ": eta and epsilon keep the spread heuristics",
+            stacklevel=4,
+        )
+    )
+    return None

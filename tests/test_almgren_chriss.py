@@ -19,6 +19,7 @@ from acsym import (
     calibrate_ac_params,
     generate_ac_holdings,
     generate_ac_trajectory,
+    impact,
 )
 
 SEED = {"daily_volume": 50_000, "daily_spread": 0.02, "daily_volatility": 0.05, "price": 0.50}
@@ -82,9 +83,26 @@ def test_calibrate_sigma_calculation(params):
 
 
 def test_calibrate_with_source_calibration():
-    marker = object()
-    p = calibrate_ac_params(**SEED, source_calibration=marker)  # type: ignore[arg-type]
-    assert p.source_calibration is marker
+    from acsym import calibrate_impact
+
+    fit = calibrate_impact(impact.example_fills_path(), robust=True)
+    p = calibrate_ac_params(**SEED, source_calibration=fit)
+    assert p.source_calibration is fit and p.alpha == fit.alpha != 0.5
+    assert p.eta == pytest.approx(0.02 / 500)  # the spread heuristic without a trading rate
+    with pytest.raises(TypeError, match="CalibrationResult"):
+        calibrate_ac_params(**SEED, source_calibration=object())  # type: ignore[arg-type]
+
+
+def test_calibrate_with_source_calibration_at_a_trading_rate():
+    from acsym import calibrate_impact, linear_impact_at_rate
+
+    fit = calibrate_impact(impact.example_fills_path(), robust=True)
+    p = calibrate_ac_params(**SEED, source_calibration=fit, trading_rate=500.0)
+    line = linear_impact_at_rate(fit, 500.0, 50_000, 0.05, 0.5)
+    assert (p.eta, p.epsilon) == (line.eta, line.epsilon)
+    # the secant: the linear impact at the stated rate is the fitted slippage there
+    fitted_bps = fit.epsilon + fit.coefficient * 0.05 * (500.0 / 50_000) ** fit.alpha
+    assert (p.epsilon + p.eta * 500.0) / 0.5 * 1e4 == pytest.approx(fitted_bps, rel=1e-12)
 
 
 @pytest.mark.parametrize("volume", [0, -1, math.nan, math.inf])
