@@ -60,7 +60,7 @@ _ROUNDING_RTOL = 1e-9
 
 _NAN = float("nan")
 
-Seed = int | np.random.SeedSequence | np.random.Generator | None
+Seed = int | Sequence[int] | np.random.SeedSequence | np.random.Generator | None
 
 
 def _read_only(values: Any) -> FloatArray:
@@ -245,7 +245,7 @@ def _count(name: str, value: Any, minimum: int, messages: list[str]) -> int | No
         raise TypeError(f"{name} must be an integer, got {type(value).__name__} {value!r}")
     number = float(value)
     if not (math.isfinite(number) and number >= minimum and number == int(number)):
-        messages.append(describe(name, value, f"must be an integer >= {minimum}"))
+        messages.append(describe(name, number, f"must be an integer >= {minimum}"))
         return None
     return int(number)
 
@@ -268,15 +268,21 @@ def _seed_sequence(seed: Any, messages: list[str]) -> np.random.SeedSequence | N
     if isinstance(seed, np.random.Generator):
         # entropy drawn from the caller's generator: reproducible from its state
         return np.random.SeedSequence(int(seed.integers(0, 2**63)))
-    if isinstance(seed, bool | np.bool_) or not isinstance(seed, numbers.Integral):
+    values = list(seed) if isinstance(seed, Sequence) and not isinstance(seed, str | bytes) else [seed]
+    if not values or any(
+        isinstance(v, bool | np.bool_) or not isinstance(v, numbers.Integral) for v in values
+    ):
         raise TypeError(
-            f"seed must be None, a non-negative int, a numpy SeedSequence or Generator, "
-            f"got {type(seed).__name__} {seed!r}"
+            f"seed must be None, a non-negative int (or a sequence of them, like seed_entropy), "
+            f"a numpy SeedSequence or Generator, got {type(seed).__name__} {seed!r}"
         )
-    if int(seed) < 0:
-        messages.append(describe("seed", int(seed), "must be a non-negative integer"))
+    if any(int(v) < 0 for v in values):
+        messages.append(f"seed = {seed!r} is out of range (must be a non-negative integer)")
         return None
-    return np.random.SeedSequence(int(seed))
+    entropy = (
+        int(values[0]) if len(values) == 1 and not isinstance(seed, Sequence) else [int(v) for v in values]
+    )
+    return np.random.SeedSequence(entropy)
 
 
 def _entropy(seed_sequence: np.random.SeedSequence) -> int | tuple[int, ...]:
@@ -500,9 +506,10 @@ def simulate_execution(
         spacing) and price (for basis points only).
     n_paths : int
         Number of simulated paths, >= 2.
-    seed : int, numpy.random.SeedSequence, numpy.random.Generator or None, optional
-        Source of the shocks; None draws fresh entropy (recorded in ``seed_entropy``). One seed
-        gives bit-identical results whatever ``chunk_size``.
+    seed : int, sequence of int, numpy.random.SeedSequence, numpy.random.Generator or None, optional
+        Source of the shocks; None draws fresh entropy (recorded in ``seed_entropy``, which can
+        be passed back). One seed gives bit-identical results whatever ``chunk_size``; a
+        Generator gives up 63 bits of entropy from its state.
     chunk_size : int, default 16384
         Paths held in memory at once (rounded down to the random-number block, at most 1024
         paths, and at least one block): memory is about 8 * chunk_size * N bytes.
@@ -588,8 +595,11 @@ def simulate_execution(
 
     samples = _simulate(trades, params, paths, seed_sequence, chunk, progress)
     samples.setflags(write=False)
-    mean = float(np.mean(samples))
-    std = float(np.std(samples, ddof=1))
+    # moments of the deviations from the first path: exact 0 when every path agrees (sigma = 0,
+    # a market order), and no cancellation when the spread is small against the mean
+    deviations = samples - samples[0]
+    mean = float(samples[0] + np.mean(deviations))
+    std = float(np.std(deviations, ddof=1))
     tail_values = [float(v) for v in np.quantile(samples, confidence_levels)]
     return SimulationResult(
         strategy_name=trajectory.strategy_name,
