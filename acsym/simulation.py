@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import math
 import numbers
-import statistics
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -173,7 +172,9 @@ class SimulationResult:
     @property
     def derived_value_at_risk(self) -> Mapping[float, float]:
         """VaR the closed forms predict (the shortfall is Gaussian): E + z_p sqrt(Var) [currency]."""
-        normal = statistics.NormalDist()
+        from statistics import NormalDist  # stdlib, loaded on use to keep `import acsym` light
+
+        normal = NormalDist()
         return _levels_mapping(
             list(self.value_at_risk),
             [self.expected_cost + normal.inv_cdf(p) * self.expected_std for p in self.value_at_risk],
@@ -182,7 +183,9 @@ class SimulationResult:
     @property
     def derived_expected_shortfall(self) -> Mapping[float, float]:
         """Expected shortfall the closed forms predict: E + sqrt(Var) phi(z_p) / (1 - p) [currency]."""
-        normal = statistics.NormalDist()
+        from statistics import NormalDist
+
+        normal = NormalDist()
         return _levels_mapping(
             list(self.expected_shortfall),
             [
@@ -251,7 +254,7 @@ def _count(name: str, value: Any, minimum: int, messages: list[str]) -> int | No
 
 
 def _levels(name: str, values: Any, messages: list[str]) -> tuple[float, ...]:
-    if isinstance(values, str | bytes) or not isinstance(values, Sequence):
+    if isinstance(values, str | bytes) or not isinstance(values, Sequence | np.ndarray):
         raise TypeError(f"{name} must be a sequence of probabilities, got {type(values).__name__}")
     levels = tuple(real(f"{name}[{i}]", v) for i, v in enumerate(values))
     bad = [p for p in levels if not 0 < p < 1]

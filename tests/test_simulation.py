@@ -423,3 +423,21 @@ def test_plot_draws_a_zero_variance_schedule(tmp_path: Any) -> None:
         plot_cost_histograms(
             [acsym.simulate_execution(schedules[0], params, 100, seed=0)], tmp_path / "x.png"
         )
+
+
+# other strategies' generators, when the trajectory module has them (added on other branches)
+OTHER_GENERATORS = [
+    name
+    for name in ("generate_twap_trajectory", "generate_vwap_trajectory", "generate_market_order_trajectory")
+    if hasattr(acsym.trajectory, name)
+]
+
+
+@pytest.mark.parametrize("name", OTHER_GENERATORS)
+def test_other_generators_match_their_derived_moments(name: str) -> None:
+    params = _params(tau=0.5)
+    trajectory = getattr(acsym.trajectory, name)(5_000, 12, params)
+    result = acsym.simulate_execution(trajectory, params, 40_000, seed=8)
+    assert not result.warnings
+    assert abs(result.mean - result.expected_cost) <= Z * result.mean_stderr or result.mean_gap == 0.0
+    assert abs(result.std_gap) <= Z
