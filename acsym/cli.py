@@ -240,9 +240,21 @@ def _progress_bar(total: int, description: str) -> Any:
     return tqdm(total=total, desc=description, unit="path", unit_scale=True, delay=2.0, leave=False)
 
 
+def _finite_or_null(value: Any) -> Any:
+    """``value`` with every NaN or infinite float replaced by None (strict JSON)."""
+    import math
+
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: _finite_or_null(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite_or_null(item) for item in value]
+    return value
+
+
 def _simulate(args: argparse.Namespace) -> int:
     import json
-    import math
 
     from acsym.model import calibrate_ac_params
     from acsym.simulation import simulate_execution
@@ -281,29 +293,29 @@ def _simulate(args: argparse.Namespace) -> int:
     if args.json:
         print(
             json.dumps(
-                {
-                    "params": {
-                        "eta": params.eta,
-                        "gamma": params.gamma,
-                        "sigma": params.sigma,
-                        "epsilon": params.epsilon,
-                        "eta_tilde": params.eta_tilde,
-                        "tau": params.tau,
-                        "price": params.price,
-                    },
-                    "order_size": args.order_size,
-                    "periods": args.periods,
-                    "risk_aversion": args.risk_aversion,
-                    "paths": args.paths,
-                    "seed": args.seed,
-                    "results": [r.as_dict() for r in results],
-                    "skipped": skipped,
-                    "plot": args.plot,
-                },
-                indent=2,
-                default=lambda value: (
-                    None if isinstance(value, float) and not math.isfinite(value) else value
+                _finite_or_null(
+                    {
+                        "params": {
+                            "eta": params.eta,
+                            "gamma": params.gamma,
+                            "sigma": params.sigma,
+                            "epsilon": params.epsilon,
+                            "eta_tilde": params.eta_tilde,
+                            "tau": params.tau,
+                            "price": params.price,
+                        },
+                        "order_size": args.order_size,
+                        "periods": args.periods,
+                        "risk_aversion": args.risk_aversion,
+                        "paths": args.paths,
+                        "seed": args.seed,
+                        "results": [r.as_dict() for r in results],
+                        "skipped": skipped,
+                        "plot": args.plot,
+                    }
                 ),
+                indent=2,
+                allow_nan=False,
             )
         )
         return 0

@@ -248,7 +248,7 @@ def _count(name: str, value: Any, minimum: int, messages: list[str]) -> int | No
         raise TypeError(f"{name} must be an integer, got {type(value).__name__} {value!r}")
     number = float(value)
     if not (math.isfinite(number) and number >= minimum and number == int(number)):
-        messages.append(describe(name, number, f"must be an integer >= {minimum}"))
+        messages.append(f"{name} = {value!r} is out of range (must be an integer >= {minimum})")
         return None
     return int(number)
 
@@ -315,7 +315,7 @@ def _schedule_problems(trajectory: ExecutionTrajectory, params: AlmgrenChrissPar
         if bad.any():
             messages.append(
                 f"trajectory.{name} has {int(bad.sum())} of {values.size} values not finite "
-                f"(e.g. {values[bad][0]!r}); was it generated from out-of-range inputs?"
+                f"(e.g. {float(values[bad][0])!r}); was it generated from out-of-range inputs?"
             )
     if messages:
         return messages
