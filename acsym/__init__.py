@@ -12,6 +12,7 @@ from acsym.impact import (
     linear_impact_at_rate,
 )
 from acsym.model import AlmgrenChrissParams, calibrate_ac_params
+from acsym.simulation import SimulationResult, simulate_execution
 from acsym.trajectory import ExecutionTrajectory, generate_ac_holdings, generate_ac_trajectory
 
 __all__ = [
@@ -20,11 +21,13 @@ __all__ = [
     "CalibrationWarning",
     "ExecutionTrajectory",
     "InputWarning",
+    "SimulationResult",
     "calibrate_ac_params",
     "calibrate_impact",
     "formulas",
     "generate_ac_holdings",
     "generate_ac_trajectory",
     "linear_impact_at_rate",
+    "simulate_execution",
 ]
 __version__ = "0.1.0"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 
 def _derive(args: argparse.Namespace) -> int:
@@ -257,6 +258,171 @@ def _calibrate(args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
+def _strategies(args: argparse.Namespace, params: Any) -> tuple[list[Any], list[str]]:
+    """The schedules ``acsym simulate`` compares: A-C, TWAP and any other generator available."""
+    import dataclasses
+    import inspect
+
+    from acsym import trajectory as module
+
+    schedules = [module.generate_ac_trajectory(args.order_size, args.periods, params, args.risk_aversion)]
+    twap = getattr(module, "generate_twap_trajectory", None)
+    if twap is not None:
+        schedules.append(twap(args.order_size, args.periods, params))
+    else:  # lambda = 0 is TWAP exactly
+        schedules.append(
+            dataclasses.replace(
+                module.generate_ac_trajectory(args.order_size, args.periods, params, 0.0),
+                strategy_name="twap",
+            )
+        )
+    skipped = []
+    for name in ("generate_vwap_trajectory", "generate_market_order_trajectory"):
+        generator = getattr(module, name, None)
+        if generator is None:
+            continue
+        try:
+            inspect.signature(generator).bind(args.order_size, args.periods, params)
+        except TypeError:
+            skipped.append(f"{name} (needs other arguments)")
+            continue
+        schedules.append(generator(args.order_size, args.periods, params))
+    return schedules, skipped
+
+
+def _progress_bar(total: int, description: str) -> Any:
+    """A tqdm bar that appears only if the run takes over two seconds; None without tqdm."""
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return None
+    return tqdm(total=total, desc=description, unit="path", unit_scale=True, delay=2.0, leave=False)
+
+
+def _finite_or_null(value: Any) -> Any:
+    """``value`` with every NaN or infinite float replaced by None (strict JSON)."""
+    import math
+
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: _finite_or_null(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite_or_null(item) for item in value]
+    return value
+
+
+def _simulate(args: argparse.Namespace) -> int:
+    import json
+
+    from acsym.model import calibrate_ac_params
+    from acsym.simulation import simulate_execution
+
+    params = calibrate_ac_params(
+        args.daily_volume,
+        args.daily_spread,
+        args.daily_volatility,
+        args.price,
+        alpha=args.alpha,
+        tau=args.tau,
+    )
+    schedules, skipped = _strategies(args, params)
+    results = []
+    for schedule in schedules:
+        bar = None if args.no_progress else _progress_bar(args.paths, schedule.strategy_name)
+        try:
+            results.append(
+                simulate_execution(
+                    schedule,
+                    params,
+                    args.paths,
+                    seed=args.seed,
+                    chunk_size=args.chunk_size,
+                    return_samples=args.plot is not None,
+                    progress=bar.update if bar is not None else None,
+                )
+            )
+        finally:
+            if bar is not None:
+                bar.close()
+    if args.plot is not None:
+        from acsym.plots_simulation import plot_cost_histograms
+
+        plot_cost_histograms(results, args.plot)
+    if args.json:
+        print(
+            json.dumps(
+                _finite_or_null(
+                    {
+                        "params": {
+                            "eta": params.eta,
+                            "gamma": params.gamma,
+                            "sigma": params.sigma,
+                            "epsilon": params.epsilon,
+                            "eta_tilde": params.eta_tilde,
+                            "tau": params.tau,
+                            "price": params.price,
+                        },
+                        "order_size": args.order_size,
+                        "periods": args.periods,
+                        "risk_aversion": args.risk_aversion,
+                        "paths": args.paths,
+                        "seed": args.seed,
+                        "results": [r.as_dict() for r in results],
+                        "skipped": skipped,
+                        "plot": args.plot,
+                    }
+                ),
+                indent=2,
+                allow_nan=False,
+            )
+        )
+        return 0
+
+    notional = args.order_size * args.price
+    print(
+        f"Implementation shortfall of selling {args.order_size:,.0f} shares over {args.periods} periods "
+        f"of {args.tau:g} day(s) (notional {notional:,.2f} currency)"
+    )
+    print(f"{args.paths:,} simulated paths of the discrete A-C dynamics; positive = cost\n")
+    header = (
+        f"{'strategy':<16} {'mean':>11} {'+/- s.e.':>9} {'derived E':>11} {'gap/se':>7}"
+        f" {'std':>11} {'+/- s.e.':>9} {'sqrt(Var)':>11} {'gap/se':>7}"
+    )
+    tails_header = f"{'strategy':<16} {'VaR 95%':>21} {'ES 95%':>21} {'VaR 99%':>21} {'ES 99%':>21}"
+    for unit, scale in (("currency", 1.0), ("bps of notional", 1e4 / notional)):
+        print(f"[{unit}]  simulated, and derived from E and Var; gap = (simulated - derived) / s.e.")
+        print(header)
+        for r in results:
+            print(
+                f"{r.strategy_name:<16} {r.mean * scale:>#11.5g} {r.mean_stderr * scale:>#9.2g} "
+                f"{r.expected_cost * scale:>#11.5g} {r.mean_gap:>+7.2f} {r.std * scale:>#11.5g} "
+                f"{r.std_stderr * scale:>#9.2g} {r.expected_std * scale:>#11.5g} {r.std_gap:>+7.2f}"
+            )
+        print(f"\n[{unit}]  tails: simulated (derived from the normal N(E, Var))")
+        print(tails_header)
+        for r in results:
+            cells = [
+                f"{simulated[p] * scale:#.5g} ({derived[p] * scale:#.5g})"
+                for p in (0.95, 0.99)
+                for simulated, derived in (
+                    (r.value_at_risk, r.derived_value_at_risk),
+                    (r.expected_shortfall, r.derived_expected_shortfall),
+                )
+            ]
+            print(f"{r.strategy_name:<16} " + " ".join(f"{c:>21}" for c in cells))
+        print()
+    seeds = sorted({str(r.seed_entropy) for r in results})
+    print(f"seed: {', '.join(seeds)}  (pass --seed to reproduce)")
+    if args.plot is not None:
+        print(f"plot: {args.plot}")
+    for name in skipped:
+        print(f"not simulated: {name}")
+    for message in {m: None for r in results for m in r.warnings}:
+        print(f"warning: {message}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
     parser = argparse.ArgumentParser(
@@ -319,6 +485,36 @@ def build_parser() -> argparse.ArgumentParser:
         "--plot", metavar="FILE.png", help="draw slippage against Q/V, log axes, with the fit"
     )
     calibrate.set_defaults(run=_calibrate)
+    simulate = commands.add_parser(
+        "simulate",
+        help="Monte Carlo of the cost of A-C, TWAP and other schedules (default: the seed example)",
+        description="Simulate the discrete Almgren-Chriss price dynamics for each strategy and "
+        "print the cost distribution (mean, std, VaR, expected shortfall) next to the derived "
+        "E and sqrt(Var). With no flags: the seed plan's example.",
+    )
+    _add_market_arguments(simulate)
+    simulate.add_argument(
+        "--paths", type=int, default=100_000, help="number of simulated paths (default %(default)s)"
+    )
+    simulate.add_argument(
+        "--seed", type=int, default=None, help="random seed, >= 0 (default: fresh entropy, printed)"
+    )
+    simulate.add_argument(
+        "--chunk-size",
+        type=int,
+        default=16_384,
+        help="paths held in memory at once; does not change the numbers (default %(default)s)",
+    )
+    simulate.add_argument(
+        "--plot",
+        metavar="FILE.png",
+        default=None,
+        help="draw cost histograms with the derived normal density (needs matplotlib: acsym[plot])",
+    )
+    simulate.add_argument(
+        "--no-progress", action="store_true", help="no progress bar (shown by tqdm, acsym[progress])"
+    )
+    simulate.set_defaults(run=_simulate)
     return parser
 
 
