@@ -5,16 +5,40 @@ The runtime imports numpy only; :mod:`acsym.formulas` holds the generated vector
 
 from acsym import formulas
 from acsym._validate import InputWarning
+from acsym.frontier import (
+    EfficientFrontier,
+    efficient_frontier,
+    implied_risk_aversion,
+    risk_aversion_for_cost,
+    risk_aversion_for_variance,
+)
 from acsym.model import AlmgrenChrissParams, calibrate_ac_params
-from acsym.trajectory import ExecutionTrajectory, generate_ac_holdings, generate_ac_trajectory
+from acsym.trajectory import (
+    ExecutionTrajectory,
+    generate_ac_holdings,
+    generate_ac_trajectory,
+    generate_market_order_trajectory,
+    generate_twap_trajectory,
+    generate_vwap_trajectory,
+    u_shaped_volume_profile,
+)
 
 __all__ = [
     "AlmgrenChrissParams",
+    "EfficientFrontier",
     "ExecutionTrajectory",
     "InputWarning",
     "calibrate_ac_params",
+    "efficient_frontier",
     "formulas",
     "generate_ac_holdings",
     "generate_ac_trajectory",
+    "generate_market_order_trajectory",
+    "generate_twap_trajectory",
+    "generate_vwap_trajectory",
+    "implied_risk_aversion",
+    "risk_aversion_for_cost",
+    "risk_aversion_for_variance",
+    "u_shaped_volume_profile",
 ]
 __version__ = "0.1.0"

@@ -46,6 +46,8 @@ _BRACKET_LOW = 2 * math.log(1e-10)
 _BRACKET_HIGH = 2 * math.log(1e100)
 _LOG_LIMIT = math.log(1e200)  # keep lambda and kappa far from overflow
 _BISECTION_STEPS = 120
+#: targets this many ulp of the range's upper end outside it count as the nearest end
+_ROUNDING_ULPS = 16
 
 
 @dataclass(frozen=True)
@@ -236,6 +238,11 @@ def _solve(
     """lambda for each target between the lambda = 0 and lambda = inf values; NaN outside."""
     increasing = at_infinity > at_zero
     lower, upper = min(at_zero, at_infinity), max(at_zero, at_infinity)
+    # the ends computed another way (a schedule's sum against a closed form) may differ by a few
+    # ulp: such targets are the ends themselves, not out of range
+    slack = _ROUNDING_ULPS * np.spacing(upper)
+    targets = np.where((targets >= lower - slack) & (targets < lower), lower, targets)
+    targets = np.where((targets <= upper + slack) & (targets > upper), upper, targets)
     inside = (targets >= lower) & (targets <= upper)  # False for NaN
     if not inside.all():
         shown = np.unique(targets[~inside])[:5].tolist()
@@ -301,6 +308,8 @@ def risk_aversion_for_variance(
     bisection in log lambda, all targets at once, on the generated
     :func:`acsym.formulas.variance`. The result reproduces the target to a few ulp; lambda
     itself is ill-conditioned next to TWAP, where the variance barely moves with lambda.
+    Targets within 16 ulp (of TWAP's variance) outside the range are taken as its ends, so
+    TWAP's variance summed over its schedule gives exactly 0.
 
     Raises
     ------
@@ -337,7 +346,8 @@ def risk_aversion_for_cost(
     Notes
     -----
     The expected cost rises strictly with lambda; bisection in log lambda on the generated
-    :func:`acsym.formulas.expected_cost`, all targets at once.
+    :func:`acsym.formulas.expected_cost`, all targets at once. Targets within 16 ulp (of the
+    market order's cost) outside the range are taken as its ends.
 
     Raises
     ------
@@ -443,7 +453,9 @@ def _default_grid(order: float, steps: int, params: AlmgrenChrissParams, points:
     # the squares of 1 and 0 are exact, so the ends solve to exactly 0 and inf
     targets = twap * np.linspace(1.0, 0.0, points) ** 2
     evaluate = _variance_of(order, steps, params)
-    return np.asarray(_solve("variance", targets, twap, 0.0, evaluate, _bracket(steps, params)))
+    solved = np.asarray(_solve("variance", targets, twap, 0.0, evaluate, _bracket(steps, params)))
+    # with N = 1 every schedule is the market order (variance 0): the grid collapses to its ends
+    return np.unique(np.concatenate(([0.0], solved, [math.inf])))
 
 
 def _grid(
