@@ -47,10 +47,12 @@ class ExecutionTrajectory:
     total_cost_estimate : float
         Expected cost in basis points of order_size * price [bps].
     risk_aversion : float
-        lambda [1 / currency] (0 for TWAP, inf for a market order).
+        lambda [1 / currency] (0 for TWAP, inf for a market order, NaN for VWAP, which is
+        not optimal for any lambda).
     params : mapping or None
-        Strategy details: for Almgren-Chriss ``kappa`` [1 / time], ``eta_tilde``,
-        ``expected_cost`` [currency], ``variance`` [currency**2] and ``warnings``.
+        Strategy details: ``eta_tilde``, ``expected_cost`` [currency], ``variance``
+        [currency**2] and ``warnings``; Almgren-Chriss adds ``kappa`` [1 / time], VWAP
+        ``volume_profile`` (the fraction of the order sold in each interval).
 
     The arrays are read-only copies and ``params`` is a read-only mapping.
     """
