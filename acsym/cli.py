@@ -137,6 +137,8 @@ def _trajectory(args: argparse.Namespace) -> int:
         tau=args.tau,
     )
     trajectory = generate_ac_trajectory(args.order_size, args.periods, params, args.risk_aversion)
+    if args.plot is not None and not _plot_holdings(args, params, trajectory):
+        return 1
     details = dict(trajectory.params or {})
     cost, variance = details["expected_cost"], details["variance"]
     std = math.sqrt(variance) if variance >= 0 else math.nan
@@ -423,6 +425,179 @@ def _simulate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_plot_argument(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument(
+        "--plot",
+        metavar="FILE.png",
+        default=None,
+        help=f"also write {what} to FILE (PNG, SVG or PDF by suffix; needs the 'plot' extra)",
+    )
+
+
+def _wrote(path: str, args: argparse.Namespace) -> None:
+    # with --json stdout is the machine-readable result, so the note goes to stderr
+    print(f"wrote {path}", file=sys.stderr if args.json else sys.stdout)
+
+
+def _plot_holdings(args: argparse.Namespace, params: Any, trajectory: Any) -> bool:
+    """The chosen schedule against schedules from TWAP to 25% of TWAP's risk; False on failure."""
+    import warnings
+
+    from acsym.frontier import efficient_frontier
+
+    try:
+        from acsym.plots import plot_holdings
+
+        with warnings.catch_warnings():  # the trajectory itself already reported bad input
+            warnings.simplefilter("ignore")
+            frontier = efficient_frontier(args.order_size, args.periods, params, points=5)
+        # standard deviation 100%, 75%, 50% and 25% of TWAP's (the last point is the market order)
+        others = [frontier.trajectory(i) for i in range(4)] if frontier.warnings == () else []
+        plot_holdings(others, highlight=trajectory, path=args.plot)
+    except (ImportError, OSError, ValueError) as error:
+        print(f"error: cannot write {args.plot}: {error}", file=sys.stderr)
+        return False
+    _wrote(args.plot, args)
+    return True
+
+
+def _finite(values: Any) -> Any:
+    """JSON-safe: non-finite numbers (lambda = inf, NaN) become null."""
+    import math
+
+    if isinstance(values, list | tuple):
+        return [_finite(v) for v in values]
+    return values if math.isfinite(values) else None
+
+
+def _frontier(args: argparse.Namespace) -> int:
+    import json
+    import math
+
+    from acsym.frontier import efficient_frontier, implied_risk_aversion
+    from acsym.model import calibrate_ac_params
+    from acsym.trajectory import (
+        generate_ac_trajectory,
+        generate_market_order_trajectory,
+        generate_twap_trajectory,
+        generate_vwap_trajectory,
+    )
+
+    params = calibrate_ac_params(
+        args.daily_volume,
+        args.daily_spread,
+        args.daily_volatility,
+        args.price,
+        alpha=args.alpha,
+        tau=args.tau,
+    )
+    inputs = (args.order_size, args.periods, params)
+    frontier = efficient_frontier(*inputs, points=args.points)
+    strategies = [
+        generate_twap_trajectory(*inputs),
+        generate_vwap_trajectory(*inputs),
+        generate_market_order_trajectory(*inputs),
+        generate_ac_trajectory(*inputs, risk_aversion=args.risk_aversion),
+    ]
+    notional = args.order_size * args.price
+    rows = []
+    for strategy in strategies:
+        details = dict(strategy.params or {})
+        lam = strategy.risk_aversion
+        implied = lam if strategy.strategy_name != "vwap" else implied_risk_aversion(strategy, params)
+        # the optimal schedule with the same risk: what the strategy gives away in expected cost
+        twin = generate_ac_trajectory(*inputs, risk_aversion=implied) if math.isfinite(implied) else strategy
+        excess = details["expected_cost"] - dict(twin.params or {})["expected_cost"]
+        std = math.sqrt(details["variance"]) if details["variance"] >= 0 else math.nan
+        rows.append(
+            {
+                "strategy": strategy.strategy_name,
+                "risk_aversion": lam,
+                "implied_risk_aversion": implied,
+                "expected_cost": details["expected_cost"],
+                "expected_cost_bps": strategy.total_cost_estimate,
+                "std": std,
+                "std_bps": std / notional * 1e4,
+                "excess_cost_over_frontier": excess,
+            }
+        )
+    if args.plot is not None:
+        try:
+            from acsym.plots import plot_frontier
+
+            dense = efficient_frontier(*inputs, points=max(args.points, 201))
+            plot_frontier(dense, strategies, path=args.plot)
+        except (ImportError, OSError, ValueError) as error:
+            print(f"error: cannot write {args.plot}: {error}", file=sys.stderr)
+            return 1
+        _wrote(args.plot, args)
+    warnings = list(params.warnings) + list(frontier.warnings)
+    if args.json:
+        table = {
+            name: _finite(getattr(frontier, name).tolist())
+            for name in ("risk_aversion", "kappa", "expected_cost", "expected_cost_bps", "std", "std_bps")
+        }
+        result = {
+            "params": {
+                "eta": params.eta,
+                "gamma": params.gamma,
+                "sigma": params.sigma,
+                "epsilon": params.epsilon,
+                "eta_tilde": params.eta_tilde,
+                "alpha": params.alpha,
+                "tau": params.tau,
+                "price": params.price,
+            },
+            "order_size": args.order_size,
+            "periods": args.periods,
+            "frontier": table,
+            "strategies": [{k: _finite(v) if k != "strategy" else v for k, v in r.items()} for r in rows],
+            "warnings": warnings,
+        }
+        print(json.dumps(_finite_params(result), indent=2))
+        return 0
+    print(
+        f"Efficient frontier: sell {args.order_size:,.0f} shares over {args.periods} periods of "
+        f"{args.tau:g} day(s); eta_tilde = {params.eta_tilde:.6g}, sigma = {params.sigma:.6g}\n"
+    )
+    header = (
+        f"{'lambda [1/cur]':>15} {'kappa [1/day]':>14} {'E [currency]':>13} {'E [bps]':>9} "
+        f"{'std [currency]':>15} {'std [bps]':>10}"
+    )
+    print(header)
+    for i in range(len(frontier)):
+        lam, kappa, cost = frontier.risk_aversion[i], frontier.kappa[i], frontier.expected_cost[i]
+        print(
+            f"{lam:>15.6g} {kappa:>14.6g} {cost:>13,.4f} {frontier.expected_cost_bps[i]:>9.2f} "
+            f"{frontier.std[i]:>15,.4f} {frontier.std_bps[i]:>10.2f}"
+        )
+    print("\n(first row TWAP, lambda = 0; last row the market order, lambda -> inf)\n")
+    print(
+        f"{'strategy':<16} {'lambda [1/cur]':>15} {'E [currency]':>13} {'E [bps]':>9} {'std [currency]':>15} "
+        f"{'std [bps]':>10} {'excess E [cur]':>15}"
+    )
+    for row in rows:
+        lam = row["implied_risk_aversion"]
+        shown = f"{lam:.6g}" if row["strategy"] != "vwap" else f"~{lam:.6g}"
+        print(
+            f"{row['strategy']:<16} {shown:>15} {row['expected_cost']:>13,.4f} "
+            f"{row['expected_cost_bps']:>9.2f} {row['std']:>15,.4f} {row['std_bps']:>10.2f} "
+            f"{row['excess_cost_over_frontier']:>15,.4f}"
+        )
+    print(
+        "\n~ implied: the lambda of the optimal schedule with the same variance; excess E: expected\n"
+        "cost above that optimal schedule (what the strategy gives away at equal risk)"
+    )
+    for message in warnings:
+        print(f"warning: {message}")
+    return 0
+
+
+def _finite_params(result: dict[str, Any]) -> dict[str, Any]:
+    result["params"] = {k: _finite(v) for k, v in result["params"].items()}
+    return result
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
     parser = argparse.ArgumentParser(
@@ -459,6 +634,7 @@ def build_parser() -> argparse.ArgumentParser:
         "its expected cost and standard deviation. With no flags: the seed plan's example.",
     )
     _add_market_arguments(trajectory)
+    _add_plot_argument(trajectory, "the holdings over time (with TWAP and riskier schedules)")
     trajectory.set_defaults(run=_trajectory)
 
     calibrate = commands.add_parser(
@@ -515,6 +691,23 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-progress", action="store_true", help="no progress bar (shown by tqdm, acsym[progress])"
     )
     simulate.set_defaults(run=_simulate)
+    frontier = commands.add_parser(
+        "frontier",
+        help="the efficient frontier and other strategies (default: the seed example)",
+        description="Expected cost and standard deviation of the optimal schedule from TWAP "
+        "(lambda = 0) to the market order (lambda -> inf), with TWAP, VWAP, the market order and "
+        "the Almgren-Chriss schedule at --risk-aversion compared on the same footing. With --json, "
+        "non-finite numbers (the market order's lambda = inf) are null.",
+    )
+    _add_market_arguments(frontier)
+    frontier.add_argument(
+        "--points",
+        type=int,
+        default=11,
+        help="frontier points, evenly spaced in standard deviation, both ends included (default %(default)s)",
+    )
+    _add_plot_argument(frontier, "the frontier with the strategies marked")
+    frontier.set_defaults(run=_frontier)
     return parser
 
 

@@ -47,10 +47,12 @@ class ExecutionTrajectory:
     total_cost_estimate : float
         Expected cost in basis points of order_size * price [bps].
     risk_aversion : float
-        lambda [1 / currency] (0 for TWAP, inf for a market order).
+        lambda [1 / currency] (0 for TWAP, inf for a market order, NaN for VWAP, which is
+        not optimal for any lambda).
     params : mapping or None
-        Strategy details: for Almgren-Chriss ``kappa`` [1 / time], ``eta_tilde``,
-        ``expected_cost`` [currency], ``variance`` [currency**2] and ``warnings``.
+        Strategy details: ``eta_tilde``, ``expected_cost`` [currency], ``variance``
+        [currency**2] and ``warnings``; Almgren-Chriss adds ``kappa`` [1 / time], VWAP
+        ``volume_profile`` (the fraction of the order sold in each interval).
 
     The arrays are read-only copies and ``params`` is a read-only mapping.
     """
@@ -94,41 +96,77 @@ def _check_params(params: Any) -> None:
         raise TypeError(f"params must be AlmgrenChrissParams, got {type(params).__name__}")
 
 
+def _check_order(order: float, duration_periods: Any, params: Any) -> tuple[int | None, list[str]]:
+    """Checks every strategy shares: TypeError for wrong types, else (N or None, messages)."""
+    _check_params(params)
+    steps, problem = _periods(duration_periods)
+    messages = [problem] if problem else []
+    if not positive(order):
+        messages.append(describe("order_size", order, "must be finite and > 0"))
+    return steps, messages
+
+
 def _nan_trajectory(
-    steps: int | None, params: AlmgrenChrissParams, risk_aversion: float, messages: list[str]
+    steps: int | None,
+    params: AlmgrenChrissParams,
+    risk_aversion: float,
+    messages: list[str],
+    strategy_name: str = "almgren_chriss",
+    **details: Any,
 ) -> ExecutionTrajectory:
     size = steps if steps is not None else 1
     times = np.arange(size + 1.0) * params.tau if steps is not None else np.full(1, np.nan)
+    keys = {"kappa": math.nan} if strategy_name == "almgren_chriss" else {}
     return ExecutionTrajectory(
         timestamps=times,
         holdings=np.full(size + 1 if steps is not None else 1, np.nan),
         trade_sizes=np.full(size, np.nan),
-        strategy_name="almgren_chriss",
+        strategy_name=strategy_name,
         total_cost_estimate=math.nan,
         risk_aversion=risk_aversion,
         params={
-            "kappa": math.nan,
+            **keys,
             "eta_tilde": math.nan,
             "expected_cost": math.nan,
             "variance": math.nan,
+            **details,
             "warnings": tuple(messages),
         },
     )
 
 
-def cost_in_bps(cost: float, order_size: float, params: AlmgrenChrissParams, messages: list[str]) -> float:
-    """``cost`` in basis points of ``order_size * params.price``; NaN with a warning if no price."""
+def cost_in_bps(
+    cost: float, order_size: float, params: AlmgrenChrissParams, messages: list[str], stacklevel: int = 3
+) -> float:
+    """``cost`` in basis points of ``order_size * params.price``; NaN with a warning if no price.
+
+    ``stacklevel`` counts from this function: 3 points at the caller of its caller.
+    """
     if not positive(params.price):
         messages.append(
             warn(
                 describe("params.price", params.price, "must be finite and > 0")
                 + ": total_cost_estimate in bps is NaN; build params with calibrate_ac_params "
                 "or pass price=... to AlmgrenChrissParams",
-                stacklevel=3,
+                stacklevel=stacklevel,
             )
         )
         return math.nan
     return cost / (order_size * params.price) * BPS
+
+
+def _optimal_schedule(order: Any, steps: int, kappa_tau: Any) -> tuple[FloatArray, Any, Any]:
+    """Index 0..N, holdings and trades of the optimal schedule, through the generated formulas.
+
+    In units of tau (time = k, horizon = N, kappa * tau): kappa_tau = 0 gives TWAP exactly. Both
+    ``order`` and ``kappa_tau`` broadcast against a trailing axis of length N + 1 (holdings) or N
+    (trades). :func:`generate_twap_trajectory` and the frontier use this same path, so TWAP and
+    the lambda = 0 schedule agree bit for bit.
+    """
+    index = np.arange(steps + 1, dtype=np.float64)
+    holdings = formulas.holdings(order, index, float(steps), kappa_tau)
+    trades = formulas.trade_sizes(order, index[1:], float(steps), kappa_tau, 1.0)
+    return index, holdings, trades
 
 
 def generate_ac_trajectory(
@@ -172,11 +210,7 @@ def generate_ac_trajectory(
     """
     order = real("order_size", order_size)
     lam = real("risk_aversion", risk_aversion)
-    _check_params(params)
-    steps, problem = _periods(duration_periods)
-    messages = [problem] if problem else []
-    if not positive(order):
-        messages.append(describe("order_size", order, "must be finite and > 0"))
+    steps, messages = _check_order(order, duration_periods, params)
     if not nonnegative(lam):
         messages.append(describe("risk_aversion", lam, "must be finite and >= 0"))
     messages += params.problems()
@@ -198,10 +232,7 @@ def generate_ac_trajectory(
             )
         )
         kappa = 0.0
-    index = np.arange(steps + 1, dtype=np.float64)
-    # in units of tau (time = k, horizon = N, kappa * tau): exact TWAP at kappa = 0
-    holdings = formulas.holdings(order, index, float(steps), kappa * params.tau)
-    trades = formulas.trade_sizes(order, index[1:], float(steps), kappa * params.tau, 1.0)
+    index, holdings, trades = _optimal_schedule(order, steps, kappa * params.tau)
     horizon = steps * params.tau
     cost = float(
         formulas.expected_cost(order, horizon, params.tau, kappa, params.gamma, eta_tilde, params.epsilon)
@@ -295,3 +326,239 @@ def generate_ac_holdings(
         np.where(valid, orders, 1.0)[..., None], index, float(steps), np.asarray(kappa_tau)[..., None]
     )
     return np.where(valid[..., None], holdings, np.nan)
+
+
+# --- strategies besides Almgren-Chriss -------------------------------------------------------
+
+#: default ratio of the volume rate at the open and close to the rate at midday
+U_SHAPE_EDGE_RATIO = 3.0
+
+
+def u_shaped_volume_profile(duration_periods: int, edge_ratio: float = U_SHAPE_EDGE_RATIO) -> FloatArray:
+    """The default intraday volume profile: each interval's share of the session's volume.
+
+    Parameters
+    ----------
+    duration_periods : int
+        Number of equal intervals N >= 1 the session is split into.
+    edge_ratio : float, default 3.0
+        Volume rate at the open and the close relative to midday, >= 0 (1 gives a flat profile).
+
+    Returns
+    -------
+    numpy.ndarray
+        N fractions summing to 1 [dimensionless]: the integral over each interval of the rate
+
+        .. math:: r(s) \\propto 1 + (\\text{edge\\_ratio} - 1) (2 s - 1)^2, \\quad 0 \\le s \\le 1,
+
+        a symmetric U: equity volume is typically two to four times higher in the first and
+        last half hour than at midday. Integrating (rather than sampling midpoints) makes the
+        fractions exact for any N. NaN with an :class:`~acsym.InputWarning` for out-of-range
+        values.
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type.
+    """
+    ratio = real("edge_ratio", edge_ratio)
+    steps, problem = _periods(duration_periods)
+    if problem or not nonnegative(ratio):
+        message = problem or describe("edge_ratio", ratio, "must be finite and >= 0")
+        warn(message + "; the profile is NaN", stacklevel=2)
+        return np.full(steps or 1, np.nan)
+    assert steps is not None
+    edges = np.linspace(-1.0, 1.0, steps + 1)  # 2 s - 1 at the interval boundaries
+    # integral of 1 + c u**2 over the interval, u = 2 s - 1, ds = du / 2
+    cumulative = (edges + (ratio - 1.0) * edges**3 / 3.0) / 2.0
+    fractions = np.diff(cumulative)
+    return np.asarray(fractions / fractions.sum())
+
+
+def _profile_fractions(volume_profile: Any, steps: int) -> tuple[FloatArray | None, str | None]:
+    """Cumulative volume fraction at the N + 1 interval boundaries, or None and the reason."""
+    weights = real_array("volume_profile", volume_profile)
+    if weights.ndim != 1 or weights.size == 0:
+        return None, f"volume_profile has shape {weights.shape} (it must be a non-empty 1-D array)"
+    if not (np.all(np.isfinite(weights)) and np.all(weights >= 0) and weights.sum() > 0):
+        return None, (
+            f"volume_profile = {weights[:8].tolist()!r}{' ...' if weights.size > 8 else ''} is out of range "
+            "(every value must be finite and >= 0, with a positive sum)"
+        )
+    running = np.concatenate(([0.0], np.cumsum(weights)))
+    running /= running[-1]  # exactly 0 at the open and 1 at the close
+    # the profile's M buckets and the schedule's N intervals both split the same session
+    return np.interp(np.linspace(0.0, 1.0, steps + 1), np.linspace(0.0, 1.0, weights.size + 1), running), None
+
+
+def _fixed_schedule(
+    strategy_name: str,
+    order: float,
+    steps: int,
+    params: AlmgrenChrissParams,
+    holdings: Any,
+    trades: Any,
+    risk_aversion: float,
+    messages: list[str],
+    **details: Any,
+) -> ExecutionTrajectory:
+    """Package a given schedule with its expected cost and variance from the generated
+    arbitrary-schedule formulas."""
+    eta_tilde = params.eta_tilde
+    cost = float(formulas.schedule_expected_cost(trades, params.tau, params.gamma, eta_tilde, params.epsilon))
+    variance = float(formulas.schedule_variance(holdings, params.tau, params.sigma))
+    bps = cost_in_bps(cost, order, params, messages, stacklevel=4)
+    return ExecutionTrajectory(
+        timestamps=np.arange(steps + 1, dtype=np.float64) * params.tau,
+        holdings=holdings,
+        trade_sizes=trades,
+        strategy_name=strategy_name,
+        total_cost_estimate=bps,
+        risk_aversion=risk_aversion,
+        params={
+            "eta_tilde": eta_tilde,
+            "expected_cost": cost,
+            "variance": variance,
+            **details,
+            "warnings": tuple(messages),
+        },
+    )
+
+
+_STRATEGY_NOTES = """
+    Returns
+    -------
+    ExecutionTrajectory
+        Holdings at t_k = k tau from ``order_size`` down to 0 and the trades, with
+        ``total_cost_estimate`` in bps of ``order_size * params.price``. ``params`` holds
+        ``eta_tilde``, ``expected_cost`` [currency] and ``variance`` [currency**2], from the
+        generated arbitrary-schedule formulas (:func:`acsym.formulas.schedule_expected_cost`,
+        :func:`acsym.formulas.schedule_variance`):
+
+        .. math:: E = \\tfrac12 \\gamma X^2 + \\epsilon \\sum |n_k| + \\frac{\\tilde\\eta}{\\tau} \\sum n_k^2,
+                  \\qquad V = \\sigma^2 \\tau \\sum_{k=1}^{N} x_k^2
+
+        so every strategy is compared with the optimal one on the same footing.
+
+    Notes
+    -----
+    Out-of-range values give NaN arrays and an :class:`~acsym.InputWarning` naming the
+    argument. A fixed schedule's cost is defined even where eta_tilde <= 0 (no fallback).
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type (a str, None, ...).
+"""
+
+
+def generate_twap_trajectory(
+    order_size: float, duration_periods: int, params: AlmgrenChrissParams
+) -> ExecutionTrajectory:
+    """Time-weighted average price: sell ``order_size`` in N equal trades.
+
+    Parameters
+    ----------
+    order_size : float
+        Shares to sell, > 0 [shares].
+    duration_periods : int
+        Number of trading intervals N >= 1, each ``params.tau`` long.
+    params : AlmgrenChrissParams
+        Model parameters.
+    """
+    order = real("order_size", order_size)
+    steps, messages = _check_order(order, duration_periods, params)
+    messages += params.problems()
+    if messages:
+        for message in messages:
+            warn(message + "; the trajectory is NaN", stacklevel=2)
+        return _nan_trajectory(steps, params, 0.0, messages, "twap")
+    assert steps is not None
+    # the optimal schedule at kappa = 0: bit for bit generate_ac_trajectory at risk_aversion = 0
+    _, holdings, trades = _optimal_schedule(order, steps, 0.0)
+    return _fixed_schedule("twap", order, steps, params, holdings, trades, 0.0, messages)
+
+
+def generate_vwap_trajectory(
+    order_size: float,
+    duration_periods: int,
+    params: AlmgrenChrissParams,
+    volume_profile: Any = None,
+) -> ExecutionTrajectory:
+    """Volume-weighted average price: trade in proportion to the market's intraday volume.
+
+    Parameters
+    ----------
+    order_size : float
+        Shares to sell, > 0 [shares].
+    duration_periods : int
+        Number of trading intervals N >= 1, each ``params.tau`` long.
+    params : AlmgrenChrissParams
+        Model parameters.
+    volume_profile : array_like, optional
+        Market volume in M equal buckets spanning the same session as the N intervals
+        (any positive scale: shares, fractions, percentages), every value >= 0 with a positive
+        sum. With M = N bucket k is interval k; otherwise the cumulative volume curve is
+        interpolated linearly onto the N intervals. Default: :func:`u_shaped_volume_profile`
+        (the rate at the open and close three times the midday rate).
+
+    The result's ``risk_aversion`` is NaN (VWAP is not the optimum of any lambda; see
+    :func:`acsym.frontier.implied_risk_aversion`) and ``params["volume_profile"]`` holds the
+    fraction of the order sold in each interval.
+    """
+    order = real("order_size", order_size)
+    steps, messages = _check_order(order, duration_periods, params)
+    cumulative: FloatArray | None = None
+    if steps is not None:
+        profile = u_shaped_volume_profile(steps) if volume_profile is None else volume_profile
+        cumulative, problem = _profile_fractions(profile, steps)
+        messages += [problem] if problem else []
+    messages += params.problems()
+    if messages:
+        for message in messages:
+            warn(message + "; the trajectory is NaN", stacklevel=2)
+        return _nan_trajectory(steps, params, math.nan, messages, "vwap", volume_profile=())
+    assert steps is not None and cumulative is not None
+    # holdings from the cumulative curve: exactly order_size at the start and 0 at the end
+    holdings = order * (1.0 - cumulative)
+    trades = holdings[:-1] - holdings[1:]
+    fractions = tuple(float(f) for f in np.diff(cumulative))
+    return _fixed_schedule(
+        "vwap", order, steps, params, holdings, trades, math.nan, messages, volume_profile=fractions
+    )
+
+
+def generate_market_order_trajectory(
+    order_size: float, duration_periods: int, params: AlmgrenChrissParams
+) -> ExecutionTrajectory:
+    """Market order: sell everything in the first interval, the lambda -> inf limit.
+
+    Parameters
+    ----------
+    order_size : float
+        Shares to sell, > 0 [shares].
+    duration_periods : int
+        Number of trading intervals N >= 1, each ``params.tau`` long (the schedule holds
+        nothing after the first).
+    params : AlmgrenChrissParams
+        Model parameters.
+
+    The result's ``risk_aversion`` is inf and its variance is exactly 0.
+    """
+    order = real("order_size", order_size)
+    steps, messages = _check_order(order, duration_periods, params)
+    messages += params.problems()
+    if messages:
+        for message in messages:
+            warn(message + "; the trajectory is NaN", stacklevel=2)
+        return _nan_trajectory(steps, params, math.inf, messages, "market_order")
+    assert steps is not None
+    holdings = np.zeros(steps + 1)
+    holdings[0] = order
+    trades = np.zeros(steps)
+    trades[0] = order
+    return _fixed_schedule("market_order", order, steps, params, holdings, trades, math.inf, messages)
+
+
+for _strategy in (generate_twap_trajectory, generate_vwap_trajectory, generate_market_order_trajectory):
+    _strategy.__doc__ = (_strategy.__doc__ or "") + _STRATEGY_NOTES
