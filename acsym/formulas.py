@@ -276,7 +276,9 @@ def variance(order_size: ArrayLike, horizon: ArrayLike, tau: ArrayLike, kappa: A
     Var = sigma**2 tau X**2 (sinh((2N - 1) kappa tau) / sinh(kappa tau) - (2N - 1)) / (4 sinh(kappa T)**2), N = T / tau
 
     The textbook difference cancels as kappa T -> 0; it is evaluated with sinh_tail (e^-z (sinh
-    z - z) / z**3), which loses at most a factor 9/8.
+    z - z) / z**3), which loses at most a factor 9/8, with the exponentials' arguments
+    compensated and one factor exp(-kappa tau) applied last, so no intermediate is subnormal
+    where the variance is not.
 
     Parameters
     ----------
@@ -301,7 +303,8 @@ def variance(order_size: ArrayLike, horizon: ArrayLike, tau: ArrayLike, kappa: A
     tau = numpy.asarray(tau, dtype=numpy.float64)
     kappa = numpy.asarray(kappa, dtype=numpy.float64)
     sigma = numpy.asarray(sigma, dtype=numpy.float64)
-    return numpy.asarray(numpy.where(numpy.equal(kappa, 0), (1/6)*order_size**2*sigma**2*tau**2*(horizon/tau - 1)*(2*horizon/tau - 1)/horizon, (1/4)*order_size**2*sigma**2*tau**3*(2*horizon/tau - 1)*((2*horizon/tau - 1)**2*_exp_scaled_difference(-kappa, tau, 0)*_sinh_tail(kappa*tau*(2*horizon/tau - 1)) - _exp_scaled_difference(-kappa, 2*horizon, tau)*_sinh_tail(kappa*tau))*_exp_scaled_difference(-kappa, tau, 0)/(horizon**2*_exprel(-2*horizon*kappa)**2*_exprel(-2*kappa*tau))))[()]
+    scaled = numpy.where(numpy.equal(kappa, 0), (1/6)*order_size**2*sigma**2*tau**2*(horizon/tau - 1)*(2*horizon/tau - 1)/horizon, (1/4)*order_size**2*sigma**2*tau**3*(2*horizon/tau - 1)*((2*horizon/tau - 1)**2*_exp_scaled_difference(-kappa, tau, 0)*_sinh_tail(kappa*tau*(2*horizon/tau - 1)) - _exp_scaled_difference(-kappa, 2*horizon, tau)*_sinh_tail(kappa*tau))/(horizon**2*_exprel(-2*horizon*kappa)**2*_exprel(-2*kappa*tau)))
+    return numpy.asarray(scaled*_exp_scaled_difference(-kappa, tau, 0))[()]
 
 
 def schedule_expected_cost(trade_sizes: ArrayLike, tau: ArrayLike, gamma: ArrayLike, eta_tilde: ArrayLike, epsilon: ArrayLike) -> Any:

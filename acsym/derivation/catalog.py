@@ -130,14 +130,17 @@ def formulas() -> tuple[Formula, ...]:
         Formula(
             name="variance",
             arguments=("order_size", "horizon", "tau", "kappa", "sigma"),
-            expr=stable.variance_stable(),
+            steps=((scaled, stable.variance_split()),),
+            expr=scaled * stable.variance_half_decay(),
             reference=discrete.variance_optimal(),
             summary="Variance of the implementation shortfall of the optimal schedule.",
             formula="Var = sigma**2 tau X**2 (sinh((2N - 1) kappa tau) / sinh(kappa tau) - "
             "(2N - 1)) / (4 sinh(kappa T)**2), N = T / tau",
             returns="currency**2",
             notes="The textbook difference cancels as kappa T -> 0; it is evaluated with "
-            "sinh_tail (e^-z (sinh z - z) / z**3), which loses at most a factor 9/8.",
+            "sinh_tail (e^-z (sinh z - z) / z**3), which loses at most a factor 9/8, with the "
+            "exponentials' arguments compensated and one factor exp(-kappa tau) applied last, "
+            "so no intermediate is subnormal where the variance is not.",
         ),
         Formula(
             name="schedule_expected_cost",

@@ -216,26 +216,30 @@ PROOFS: tuple[Proof, ...] = (
         "split_holdings",
         "the printed holdings, (X * split fraction) * exp(-kappa t / 2), equal X times the exprel "
         "form, both for kappa != 0 and at kappa = 0",
-        lambda: _zero(
-            _generic(stable.holdings_fraction_split()) * stable.holdings_half_decay()
-            - _generic(stable.holdings_fraction_stable())
-        )
-        + sp.simplify(
-            _kappa_zero(stable.holdings_fraction_split()) * stable.holdings_half_decay().subs(kappa, 0)
-            - _kappa_zero(stable.holdings_fraction_stable())
+        lambda: (
+            _zero(
+                _generic(stable.holdings_fraction_split()) * stable.holdings_half_decay()
+                - _generic(stable.holdings_fraction_stable())
+            )
+            + sp.simplify(
+                _kappa_zero(stable.holdings_fraction_split()) * stable.holdings_half_decay().subs(kappa, 0)
+                - _kappa_zero(stable.holdings_fraction_stable())
+            )
         ),
     ),
     Proof(
         "split_trades",
         "the printed trades, (X * split fraction) * exp(-kappa (t - tau) / 2), equal X times the "
         "exprel form, both for kappa != 0 and at kappa = 0",
-        lambda: _zero(
-            _generic(stable.trade_fraction_split()) * stable.trade_half_decay()
-            - _generic(stable.trade_fraction_stable())
-        )
-        + sp.simplify(
-            _kappa_zero(stable.trade_fraction_split()) * stable.trade_half_decay().subs(kappa, 0)
-            - _kappa_zero(stable.trade_fraction_stable())
+        lambda: (
+            _zero(
+                _generic(stable.trade_fraction_split()) * stable.trade_half_decay()
+                - _generic(stable.trade_fraction_stable())
+            )
+            + sp.simplify(
+                _kappa_zero(stable.trade_fraction_split()) * stable.trade_half_decay().subs(kappa, 0)
+                - _kappa_zero(stable.trade_fraction_stable())
+            )
         ),
     ),
     Proof(
@@ -251,20 +255,40 @@ PROOFS: tuple[Proof, ...] = (
     Proof(
         "exp_scaled_difference",
         "exp_scaled_difference(a, u, v) = exp(a (u - v)), and 1 at a = 0",
-        lambda: sp.simplify(
-            exp_scaled_difference(_z, _w, _v).rewrite(sp.exp) - sp.exp(_z * (_w - _v))
-        )
-        + (exp_scaled_difference(0, _w, _v) - 1),
+        lambda: (
+            sp.simplify(exp_scaled_difference(_z, _w, _v).rewrite(sp.exp) - sp.exp(_z * (_w - _v)))
+            + (exp_scaled_difference(0, _w, _v) - 1)
+        ),
     ),
     Proof(
         "variance_compensated",
         "the variance with exp(-kappa tau) as exp_scaled_difference(-kappa, tau, 0) is the "
         "sinh_tail form in physical units, and uses the compensated form",
-        lambda: sp.simplify(
-            stable.variance_decay_compensated().rewrite(sp.exp)
-            - stable.sum_of_squared_holdings_stable().subs(a, kappa * tau).subs(N, T / tau).rewrite(sp.exp)
-        )
-        + (0 if stable.variance_decay_compensated().has(exp_scaled_difference) else 1),
+        lambda: (
+            sp.simplify(
+                stable.variance_decay_compensated().rewrite(sp.exp)
+                - stable.sum_of_squared_holdings_stable()
+                .subs(a, kappa * tau)
+                .subs(N, T / tau)
+                .rewrite(sp.exp)
+            )
+            + (0 if stable.variance_decay_compensated().has(exp_scaled_difference) else 1)
+        ),
+    ),
+    Proof(
+        "split_variance",
+        "the printed variance, (Var / exp(-kappa tau)) * exp(-kappa tau), is the stable variance, "
+        "both for kappa != 0 and at kappa = 0",
+        lambda: (
+            sp.simplify(
+                _generic(stable.variance_split()) * stable.variance_half_decay()
+                - _generic(stable.variance_stable())
+            )
+            + sp.simplify(
+                _kappa_zero(stable.variance_split()) * stable.variance_half_decay().subs(kappa, 0)
+                - _kappa_zero(stable.variance_stable())
+            )
+        ),
     ),
     Proof(
         "exprel_limit",

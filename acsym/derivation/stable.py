@@ -19,10 +19,10 @@ from acsym.derivation import discrete
 from acsym.derivation.special import exp_scaled_difference, exprel, sinh_tail, sub_mul
 from acsym.derivation.symbols import (
     N,
-    eta,
     T,
     X,
     epsilon,
+    eta,
     eta_tilde,
     gamma,
     kappa,
@@ -196,6 +196,31 @@ def variance_stable() -> sp.Expr:
 
 
 @cache
+def variance_half_decay() -> sp.Expr:
+    """exp(-kappa tau), compensated: the factor of the variance applied last."""
+    return exp_scaled_difference(-kappa, tau, 0)
+
+
+@cache
+def variance_split() -> sp.Expr:
+    """Var / exp(-kappa tau): :func:`variance_stable` with one factor exp(-kappa tau) left out.
+
+    The variance is printed as this times :func:`variance_half_decay`. The variance of a
+    schedule that sells nearly everything at once is ~ sigma^2 tau^3 X^2 e^(-2 kappa tau) / T^2
+    (times a power of kappa tau), and with a small sigma and tau its numerator alone can be
+    subnormal while the variance is not (it lost 6 digits at X = 1, tau = 3e-6, kappa tau = 333).
+    Dividing before the last factor e^(-kappa tau) keeps every intermediate normal. At kappa = 0
+    the factor is exactly 1.
+    """
+    twap_sum = (N - 1) * (2 * N - 1) / (6 * N)
+    scale = sigma**2 * tau * X**2
+    split = scale * variance_decay_compensated() / variance_half_decay()
+    if split.count(exp_scaled_difference) != 2:
+        raise AssertionError("the variance's outer factor exp(-kappa tau) did not cancel")
+    return at_kappa_zero(scale * _physical(twap_sum), split)
+
+
+@cache
 def variance_decay_compensated() -> sp.Expr:
     """sum (x_j / X)^2 in kappa and T, with its factors exp(-kappa tau) compensated.
 
@@ -237,8 +262,8 @@ __all__ = [
     "expected_cost_stable",
     "holdings_fraction_split",
     "holdings_fraction_stable",
-    "holdings_half_decay",
     "holdings_fraction_textbook",
+    "holdings_half_decay",
     "kappa_runtime",
     "kappa_stable",
     "kappa_textbook_runtime",
@@ -247,9 +272,11 @@ __all__ = [
     "sum_of_squared_trades_stable",
     "trade_fraction_split",
     "trade_fraction_stable",
-    "trade_half_decay",
     "trade_fraction_textbook",
+    "trade_half_decay",
     "variance_decay_compensated",
+    "variance_half_decay",
+    "variance_split",
     "variance_stable",
 ]
 
