@@ -346,6 +346,8 @@ def schedule_variance(holdings: ArrayLike, tau: ArrayLike, sigma: ArrayLike) -> 
     Var = sigma**2 tau sum_{k=1..N} x_k**2
 
     holdings holds x_0..x_N along its last axis (x_0 does not count); leading axes broadcast.
+    Each holding is scaled by sigma sqrt(tau) before it is squared, so a tiny holding keeps its
+    digits wherever its share of the variance is a normal number.
 
     Parameters
     ----------
@@ -364,4 +366,4 @@ def schedule_variance(holdings: ArrayLike, tau: ArrayLike, sigma: ArrayLike) -> 
     holdings = numpy.asarray(holdings, dtype=numpy.float64)
     tau = numpy.asarray(tau, dtype=numpy.float64)
     sigma = numpy.asarray(sigma, dtype=numpy.float64)
-    return numpy.asarray(sigma**2*tau*numpy.sum(holdings[..., 1:]**2, axis=-1))[()]
+    return numpy.asarray(numpy.sum((numpy.expand_dims(sigma*numpy.sqrt(tau), -1)*holdings[..., 1:])**2, axis=-1))[()]

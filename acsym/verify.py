@@ -449,7 +449,7 @@ class HardCase:
     """
 
     function: str
-    arguments: tuple[float, ...]
+    arguments: tuple[Any, ...]  #: floats, and a tuple of floats for an array argument
     expected: float | None
     rtol: float
     why: str
@@ -472,6 +472,20 @@ HARD_CASES: tuple[HardCase, ...] = (
     HardCase("variance", (1e9, 1.0, 1.0, 3.0, 0.02), 0.0, 0.0, "N = 1: nothing is held"),
     HardCase("variance", (1e9, 1e5, 1.0, 1e-17, 0.02), None, BOUND, "kappa T = 1e-12, N = 1e5"),
     HardCase("variance", (1e9, 2.0, 1.0, 360.0, 0.02), None, BOUND, "e^-720: sum of one tiny square"),
+    HardCase(
+        "schedule_variance",
+        ((1.0, 1e-158, 0.0), 86400.0, 100.0),
+        None,
+        BOUND,
+        "x_1 = 1e-158 shares: its square is subnormal, sigma^2 tau x_1^2 is not",
+    ),
+    HardCase(
+        "schedule_expected_cost",
+        ((1.0 - 1e-158, 1e-158), 1.0, 0.0, 1e-6, 0.0),
+        None,
+        BOUND,
+        "a trade of 1e-158 shares: its square underflows",
+    ),
     HardCase("eta_tilde", (1e-6, 2e-6 * (1 - 1e-12) / 0.7, 0.7), None, BOUND, "eta_tilde ~ 1e-12 eta"),
 )
 
@@ -634,6 +648,8 @@ def compute_points(scenarios: Domain, *, per_schedule: int, seed: int = SEED) ->
             arrays = tuple(c[finite] for c in arrays)
         out[name] = Points(name, arrays)
     for case in HARD_CASES:
+        if case.function not in out:
+            continue  # a schedule function: see compute_schedule_points
         old = out[case.function]
         out[case.function] = Points(
             case.function,
@@ -960,7 +976,8 @@ def compute_schedule_points(
     scenarios: Domain, subset: NDArray[np.int64], *, seed: int = SEED
 ) -> dict[str, Points]:
     """Schedules for schedule_expected_cost and schedule_variance: the optimal, TWAP and a random
-    selling schedule of each scenario in ``subset``, as object arrays of float arrays."""
+    selling schedule of each scenario in ``subset``, as object arrays of float arrays, and the
+    schedule functions' hard cases."""
     rng = np.random.default_rng(seed + 3)
     s = scenarios.take(subset)
     kappa, eta_tilde, horizon = s.kappa, s.eta_tilde, s.horizon
@@ -979,6 +996,14 @@ def compute_schedule_points(
             holdings.append(x)
             rows_e.append((s.tau[i], s.gamma[i], eta_tilde[i], s.epsilon[i]))
             rows_v.append((s.tau[i], s.sigma[i]))
+
+    for case in HARD_CASES:
+        if case.function == "schedule_expected_cost":
+            trades.append(np.array(case.arguments[0]))
+            rows_e.append(case.arguments[1:])
+        elif case.function == "schedule_variance":
+            holdings.append(np.array(case.arguments[0]))
+            rows_v.append(case.arguments[1:])
 
     def objects(arrays: list[FloatArray]) -> FloatArray:
         out = np.empty(len(arrays), dtype=object)

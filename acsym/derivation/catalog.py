@@ -155,12 +155,14 @@ def formulas() -> tuple[Formula, ...]:
         Formula(
             name="schedule_variance",
             arguments=("holdings", "tau", "sigma"),
-            expr=discrete.variance(),
+            expr=stable.schedule_variance_stable(),
             reference=discrete.variance(),
             summary="Variance of the implementation shortfall of any schedule, given its holdings.",
             formula="Var = sigma**2 tau sum_{k=1..N} x_k**2",
             returns="currency**2",
-            notes="holdings holds x_0..x_N along its last axis (x_0 does not count); leading axes broadcast.",
+            notes="holdings holds x_0..x_N along its last axis (x_0 does not count); leading axes "
+            "broadcast. Each holding is scaled by sigma sqrt(tau) before it is squared, so a tiny "
+            "holding keeps its digits wherever its share of the variance is a normal number.",
         ),
     )
 

@@ -291,6 +291,11 @@ PROOFS: tuple[Proof, ...] = (
         ),
     ),
     Proof(
+        "schedule_variance_scaled",
+        "sum_k scaled_square(sigma sqrt(tau), x_k) = sigma^2 tau sum_k x_k^2",
+        lambda: sp.simplify(stable.schedule_variance_stable().rewrite(sp.exp) - discrete.variance()),
+    ),
+    Proof(
         "exprel_limit",
         "exprel(z) -> 1 as z -> 0, its value at 0",
         lambda: sp.limit(exprel(_z).rewrite(sp.exp), _z, 0) - exprel(0),

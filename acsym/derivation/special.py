@@ -116,6 +116,27 @@ class sub_mul(sp.Function):
         return f"_sub_mul({c}, {a}, {b})"
 
 
+class scaled_square(sp.Function):
+    r""":math:`(s x)^2`, with the scale applied before squaring; ``s`` broadcasts against the
+    leading axes of the array ``x`` (it is printed as ``expand_dims(s, -1) * x``).
+
+    The variance of a schedule, :math:`\sigma^2 \tau \sum x_k^2`, squares holdings first: a
+    holding of 1e-158 shares (the second holding of a schedule that sells all but e^-363 of
+    one share at once) squares to a subnormal with 30 bits left, while
+    :math:`\sigma^2 \tau x^2` is a normal number. Squared after scaling, each term is
+    subnormal only where it is itself.
+    """
+
+    nargs = 2
+
+    def _eval_rewrite_as_exp(self, s: sp.Expr, x: sp.Expr, **kwargs: object) -> sp.Expr:
+        return (s * x) ** 2
+
+    def _numpycode(self, printer: Any) -> str:
+        s, x = (printer._print(arg) for arg in self.args)
+        return f"(numpy.expand_dims({s}, -1)*{x})**2"
+
+
 def sinh_tail_series_coefficients() -> list[sp.Rational]:
     r"""Taylor coefficients :math:`c_m` of :math:`(\sinh z - z)/z^3 = \sum_m c_m z^{2m}`."""
     series = sp.series((sp.sinh(_z) - _z) / _z**3, _z, 0, 2 * SINH_TAIL_SERIES_TERMS).removeO()

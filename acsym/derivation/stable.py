@@ -16,7 +16,7 @@ from functools import cache
 import sympy as sp
 
 from acsym.derivation import discrete
-from acsym.derivation.special import exp_scaled_difference, exprel, sinh_tail, sub_mul
+from acsym.derivation.special import exp_scaled_difference, exprel, scaled_square, sinh_tail, sub_mul
 from acsym.derivation.symbols import (
     N,
     T,
@@ -245,6 +245,15 @@ def variance_decay_compensated() -> sp.Expr:
 
 
 @cache
+def schedule_variance_stable() -> sp.Expr:
+    """Var of any schedule, sum_k (sigma sqrt(tau) x_k)^2: scaled before squaring, so a tiny
+    holding does not become a subnormal square where its contribution to Var is normal."""
+    from acsym.derivation.symbols import k, x
+
+    return sp.Sum(scaled_square(sigma * sp.sqrt(tau), x[k]), (k, 1, N))
+
+
+@cache
 def kappa_runtime() -> sp.Expr:
     """kappa from the model parameters: :func:`kappa_stable` with kappa_tilde substituted."""
     return kappa_stable().subs(kappa_tilde, kappa_tilde_value())
@@ -268,6 +277,7 @@ __all__ = [
     "kappa_stable",
     "kappa_textbook_runtime",
     "kappa_tilde_value",
+    "schedule_variance_stable",
     "sum_of_squared_holdings_stable",
     "sum_of_squared_trades_stable",
     "trade_fraction_split",
