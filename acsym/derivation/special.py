@@ -95,6 +95,11 @@ class exp_scaled_difference(sp.Function):
         a, u, v = (printer._print(arg) for arg in self.args)
         return f"_exp_scaled_difference({a}, {u}, {v})"
 
+    def _latex(self, printer: Any) -> str:
+        a, u, v = self.args
+        difference = printer._print(u - v)
+        return rf"\widehat{{\exp}}\left({printer._print(a)} \left({difference}\right)\right)"
+
 
 class sub_mul(sp.Function):
     r""":math:`c - a b` rounded once (a fused multiply-subtract).
@@ -114,6 +119,10 @@ class sub_mul(sp.Function):
     def _numpycode(self, printer: Any) -> str:
         c, a, b = (printer._print(arg) for arg in self.args)
         return f"_sub_mul({c}, {a}, {b})"
+
+    def _latex(self, printer: Any) -> str:
+        c, a, b = self.args
+        return rf"\operatorname{{fms}}\left({printer._print(c - a * b)}\right)"
 
 
 class scaled_square(sp.Function):
@@ -135,6 +144,10 @@ class scaled_square(sp.Function):
     def _numpycode(self, printer: Any) -> str:
         s, x = (printer._print(arg) for arg in self.args)
         return f"(numpy.expand_dims({s}, -1)*{x})**2"
+
+    def _latex(self, printer: Any) -> str:
+        s, x = self.args
+        return rf"\left({printer._print(s)} \cdot {printer._print(x)}\right)^{{2}}"
 
 
 def sinh_tail_series_coefficients() -> list[sp.Rational]:
