@@ -1119,19 +1119,29 @@ def format_table(report: Report) -> str:
 
 
 def report_json(report: Report) -> dict[str, Any]:
-    """The report as plain JSON data."""
+    """The report as plain JSON data (strict JSON: NaN and inf become the strings "nan", "inf")."""
     data = asdict(report)
     data["passed"] = report.passed
     for row, raw in zip(report.rows, data["rows"], strict=True):
         raw["passed"] = row.passed
-    return data
+    return _strict(data)
+
+
+def _strict(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _strict(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_strict(v) for v in value]
+    return value
 
 
 def main(*, quick: bool = False, as_json: bool = False) -> int:
     """Run the sweep and print it; return 0 when every generated function is within its bound."""
     report = compute_report(Settings(quick=quick))
     if as_json:
-        print(json.dumps(report_json(report), indent=2, default=str))
+        print(json.dumps(report_json(report), indent=2, default=str, allow_nan=False))
     else:
         print(format_table(report))
     return 0 if report.passed else 1

@@ -184,6 +184,20 @@ def test_report_table_and_json(quick_report, monkeypatch, capsys):
     names = {row["function"] for row in data["rows"] if row["form"] == "generated"}
     assert names == set(verify.GENERATED)
     assert all(math.isfinite(row["worst_error"]) for row in data["rows"] if row["form"] == "generated")
+    failing = verify.Row(
+        "f",
+        "generated",
+        "mpmath",
+        1,
+        math.inf,
+        {},
+        1,
+        1,
+        BOUND,
+        (verify.BadPoint({"x": 1.0}, math.nan, 1.0, math.inf),),
+    )
+    strict = json.dumps(verify.report_json(verify.Report("c", 1, 0.0, (failing,))), allow_nan=False)
+    assert json.loads(strict)["rows"][0]["bad"][0]["value"] == "nan"
 
 
 def test_failure_message_lists_every_bad_point():
