@@ -1,7 +1,7 @@
 """The ``acsym`` command line (also ``python -m acsym``).
 
 Subcommands import what they need when they run, so ``acsym --help`` stays as light as
-``import acsym``; SymPy is loaded only by ``derive`` and ``regenerate``.
+``import acsym``; SymPy is loaded only by ``derive``, ``regenerate`` and ``verify``.
 """
 
 from __future__ import annotations
@@ -598,6 +598,12 @@ def _finite_params(result: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
+def _verify(args: argparse.Namespace) -> int:
+    from acsym import verify
+
+    return verify.main(quick=args.quick, as_json=args.json)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
     parser = argparse.ArgumentParser(
@@ -626,6 +632,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--check", action="store_true", help="write nothing; show the diff and exit 1 if a file is stale"
     )
     regenerate.set_defaults(run=_regenerate)
+
+    verify = commands.add_parser(
+        "verify",
+        help="measure every generated function against mpmath and the direct QP solve",
+        description="Evaluate every generated function on a grid and random points covering the "
+        "whole valid domain, against the derivation's textbook forms in mpmath (50+ digits) and "
+        "the directly solved quadratic program; report the worst errors, and the naive forms'. "
+        "Exit 1 if a generated function exceeds its bound or returns NaN or inf.",
+    )
+    verify.add_argument("--json", action="store_true", help="print the report as JSON")
+    verify.add_argument("--quick", action="store_true", help="a small sweep (a few seconds)")
+    verify.set_defaults(run=_verify)
 
     trajectory = commands.add_parser(
         "trajectory",

@@ -40,12 +40,44 @@ def _sinh_tail(z: ArrayLike) -> NDArray[numpy.float64]:
     return numpy.where(z < 2, series, direct)
 
 
+def _two_product(a: NDArray[numpy.float64], b: NDArray[numpy.float64]) -> tuple[Any, Any]:
+    """p = fl(a * b) and its exact rounding error a * b - p (Dekker, Veltkamp's split)."""
+    p = a * b
+    big_a = 134217729.0 * a
+    a_high = big_a - (big_a - a)
+    a_low = a - a_high
+    big_b = 134217729.0 * b
+    b_high = big_b - (big_b - b)
+    b_low = b - b_high
+    return p, ((a_high * b_high - p) + a_high * b_low + a_low * b_high) + a_low * b_low
+
+
+def _exp_scaled_difference(a: ArrayLike, u: ArrayLike, v: ArrayLike) -> NDArray[numpy.float64]:
+    """exp(a * (u - v)), with the roundings of u - v and of the product compensated."""
+    a = numpy.asarray(a, dtype=numpy.float64)
+    u = numpy.asarray(u, dtype=numpy.float64)
+    v = numpy.asarray(v, dtype=numpy.float64)
+    s = u - v
+    moved = s - u
+    s_error = (u - (s - moved)) + (-v - moved)  # TwoSum: u - v = s + s_error exactly
+    p, p_error = _two_product(a, s)
+    return numpy.exp(p) * (1.0 + (p_error + a * s_error))
+
+
+def _sub_mul(c: ArrayLike, a: ArrayLike, b: ArrayLike) -> NDArray[numpy.float64]:
+    """c - a * b with the product's rounding error added back: within an ulp or two of exact."""
+    c = numpy.asarray(c, dtype=numpy.float64)
+    p, p_error = _two_product(numpy.asarray(a, dtype=numpy.float64), numpy.asarray(b, dtype=numpy.float64))
+    return (c - p) - p_error
+
+
 def eta_tilde(eta: ArrayLike, gamma: ArrayLike, tau: ArrayLike) -> Any:
     """Temporary impact net of the permanent impact's discrete-time share.
 
     eta_tilde = eta - gamma * tau / 2
 
     The model is well posed (its expected cost strictly convex) only where eta_tilde > 0.
+    Evaluated as one fused multiply-subtract, accurate to the last digits as eta_tilde -> 0.
 
     Parameters
     ----------
@@ -64,7 +96,7 @@ def eta_tilde(eta: ArrayLike, gamma: ArrayLike, tau: ArrayLike) -> Any:
     eta = numpy.asarray(eta, dtype=numpy.float64)
     gamma = numpy.asarray(gamma, dtype=numpy.float64)
     tau = numpy.asarray(tau, dtype=numpy.float64)
-    return numpy.asarray(eta - 1/2*gamma*tau)[()]
+    return numpy.asarray(_sub_mul(eta, (1/2)*gamma, tau))[()]
 
 
 def kappa(risk_aversion: ArrayLike, sigma: ArrayLike, eta_tilde: ArrayLike, tau: ArrayLike) -> Any:
@@ -130,9 +162,10 @@ def holdings(order_size: ArrayLike, time: ArrayLike, horizon: ArrayLike, kappa: 
     holdings = order_size * sinh(kappa * (horizon - time)) / sinh(kappa * horizon)
 
     Evaluated as exp(-kappa t) ((T - t)/T) exprel(-2 kappa (T - t)) / exprel(-2 kappa T), which
-    never overflows and keeps every digit as kappa -> 0; kappa = 0 gives TWAP, order_size *
-    (horizon - time) / horizon. Only kappa * time, kappa * horizon and time / horizon matter, so
-    (j, N, kappa * tau) gives x_j.
+    never overflows and keeps every digit as kappa -> 0, with half of exp(-kappa t) applied
+    after order_size so no intermediate is subnormal where the holdings are not; kappa = 0 gives
+    TWAP, order_size * (horizon - time) / horizon. Only kappa * time, kappa * horizon and time /
+    horizon matter, so (j, N, kappa * tau) gives x_j.
 
     Parameters
     ----------
@@ -154,8 +187,9 @@ def holdings(order_size: ArrayLike, time: ArrayLike, horizon: ArrayLike, kappa: 
     time = numpy.asarray(time, dtype=numpy.float64)
     horizon = numpy.asarray(horizon, dtype=numpy.float64)
     kappa = numpy.asarray(kappa, dtype=numpy.float64)
-    fraction = numpy.where(numpy.equal(kappa, 0), (horizon - time)/horizon, (horizon - time)*numpy.exp(-kappa*time)*_exprel(-2*kappa*(horizon - time))/(horizon*_exprel(-2*horizon*kappa)))
-    return numpy.asarray(fraction*order_size)[()]
+    fraction = numpy.where(numpy.equal(kappa, 0), (horizon - time)/horizon, (horizon - time)*_exp_scaled_difference(-1/2*kappa, time, 0)*_exprel(-2*kappa*(horizon - time))/(horizon*_exprel(-2*horizon*kappa)))
+    scaled = fraction*order_size
+    return numpy.asarray(scaled*_exp_scaled_difference(-1/2*kappa, time, 0))[()]
 
 
 def trade_sizes(order_size: ArrayLike, time: ArrayLike, horizon: ArrayLike, kappa: ArrayLike, tau: ArrayLike) -> Any:
@@ -164,8 +198,9 @@ def trade_sizes(order_size: ArrayLike, time: ArrayLike, horizon: ArrayLike, kapp
     trade = holdings(time - tau) - holdings(time)
 
     Evaluated as a sum of positive terms, (tau / 2T) exp(-kappa (t - tau)) (1 + exp(-kappa (2T -
-    2t + tau))) exprel(-kappa tau) / exprel(-2 kappa T), not as a difference of holdings. kappa
-    = 0 gives order_size * tau / horizon.
+    2t + tau))) exprel(-kappa tau) / exprel(-2 kappa T), not as a difference of holdings, with
+    half of exp(-kappa (t - tau)) applied after order_size. kappa = 0 gives order_size * tau /
+    horizon.
 
     Parameters
     ----------
@@ -190,8 +225,9 @@ def trade_sizes(order_size: ArrayLike, time: ArrayLike, horizon: ArrayLike, kapp
     horizon = numpy.asarray(horizon, dtype=numpy.float64)
     kappa = numpy.asarray(kappa, dtype=numpy.float64)
     tau = numpy.asarray(tau, dtype=numpy.float64)
-    fraction = numpy.where(numpy.equal(kappa, 0), tau/horizon, (1/2)*tau*(1 + numpy.exp(-kappa*(2*horizon + tau - 2*time)))*numpy.exp(-kappa*(-tau + time))*_exprel(-kappa*tau)/(horizon*_exprel(-2*horizon*kappa)))
-    return numpy.asarray(fraction*order_size)[()]
+    fraction = numpy.where(numpy.equal(kappa, 0), tau/horizon, (1/2)*tau*(1 + numpy.exp(-kappa*tau)*_exp_scaled_difference(-2*kappa, horizon, time))*_exp_scaled_difference(-1/2*kappa, time, tau)*_exprel(-kappa*tau)/(horizon*_exprel(-2*horizon*kappa)))
+    scaled = fraction*order_size
+    return numpy.asarray(scaled*_exp_scaled_difference(-1/2*kappa, time, tau))[()]
 
 
 def expected_cost(order_size: ArrayLike, horizon: ArrayLike, tau: ArrayLike, kappa: ArrayLike, gamma: ArrayLike, eta_tilde: ArrayLike, epsilon: ArrayLike) -> Any:
@@ -240,7 +276,9 @@ def variance(order_size: ArrayLike, horizon: ArrayLike, tau: ArrayLike, kappa: A
     Var = sigma**2 tau X**2 (sinh((2N - 1) kappa tau) / sinh(kappa tau) - (2N - 1)) / (4 sinh(kappa T)**2), N = T / tau
 
     The textbook difference cancels as kappa T -> 0; it is evaluated with sinh_tail (e^-z (sinh
-    z - z) / z**3), which loses at most a factor 9/8.
+    z - z) / z**3), which loses at most a factor 9/8, with the exponentials' arguments
+    compensated and one factor exp(-kappa tau) applied last, so no intermediate is subnormal
+    where the variance is not.
 
     Parameters
     ----------
@@ -265,7 +303,8 @@ def variance(order_size: ArrayLike, horizon: ArrayLike, tau: ArrayLike, kappa: A
     tau = numpy.asarray(tau, dtype=numpy.float64)
     kappa = numpy.asarray(kappa, dtype=numpy.float64)
     sigma = numpy.asarray(sigma, dtype=numpy.float64)
-    return numpy.asarray(numpy.where(numpy.equal(kappa, 0), (1/6)*order_size**2*sigma**2*tau**2*(horizon/tau - 1)*(2*horizon/tau - 1)/horizon, (1/4)*order_size**2*sigma**2*tau**3*(2*horizon/tau - 1)*((2*horizon/tau - 1)**2*numpy.exp(-kappa*tau)*_sinh_tail(kappa*tau*(2*horizon/tau - 1)) - numpy.exp(kappa*tau*(-2*horizon/tau + 1))*_sinh_tail(kappa*tau))*numpy.exp(-kappa*tau)/(horizon**2*_exprel(-2*horizon*kappa)**2*_exprel(-2*kappa*tau))))[()]
+    scaled = numpy.where(numpy.equal(kappa, 0), (1/6)*order_size**2*sigma**2*tau**2*(horizon/tau - 1)*(2*horizon/tau - 1)/horizon, (1/4)*order_size**2*sigma**2*tau**3*(2*horizon/tau - 1)*((2*horizon/tau - 1)**2*_exp_scaled_difference(-kappa, tau, 0)*_sinh_tail(kappa*tau*(2*horizon/tau - 1)) - _exp_scaled_difference(-kappa, 2*horizon, tau)*_sinh_tail(kappa*tau))/(horizon**2*_exprel(-2*horizon*kappa)**2*_exprel(-2*kappa*tau)))
+    return numpy.asarray(scaled*_exp_scaled_difference(-kappa, tau, 0))[()]
 
 
 def schedule_expected_cost(trade_sizes: ArrayLike, tau: ArrayLike, gamma: ArrayLike, eta_tilde: ArrayLike, epsilon: ArrayLike) -> Any:
@@ -307,6 +346,8 @@ def schedule_variance(holdings: ArrayLike, tau: ArrayLike, sigma: ArrayLike) -> 
     Var = sigma**2 tau sum_{k=1..N} x_k**2
 
     holdings holds x_0..x_N along its last axis (x_0 does not count); leading axes broadcast.
+    Each holding is scaled by sigma sqrt(tau) before it is squared, so a tiny holding keeps its
+    digits wherever its share of the variance is a normal number.
 
     Parameters
     ----------
@@ -325,4 +366,4 @@ def schedule_variance(holdings: ArrayLike, tau: ArrayLike, sigma: ArrayLike) -> 
     holdings = numpy.asarray(holdings, dtype=numpy.float64)
     tau = numpy.asarray(tau, dtype=numpy.float64)
     sigma = numpy.asarray(sigma, dtype=numpy.float64)
-    return numpy.asarray(sigma**2*tau*numpy.sum(holdings[..., 1:]**2, axis=-1))[()]
+    return numpy.asarray(numpy.sum((numpy.expand_dims(sigma*numpy.sqrt(tau), -1)*holdings[..., 1:])**2, axis=-1))[()]

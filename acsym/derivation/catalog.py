@@ -15,8 +15,9 @@ import sympy as sp
 from acsym.derivation import discrete, stable
 from acsym.derivation.symbols import ARGUMENTS, X, eta_tilde, kappa, t, tau
 
-#: the name an intermediate result is printed under (see :attr:`Formula.steps`)
+#: the names intermediate results are printed under (see :attr:`Formula.steps`)
 fraction = sp.Symbol("fraction")
+scaled = sp.Symbol("scaled")
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,8 @@ class Formula:
     formula: str
     returns: str
     notes: str = ""
-    #: intermediate assignments printed before ``expr`` (keeps X * fraction a single rounding)
+    #: intermediate assignments printed before ``expr``, in order: they fix the order of the
+    #: products (X * fraction is one rounding; X is applied before the last half of a decay)
     steps: tuple[tuple[sp.Symbol, sp.Expr], ...] = field(default=())
 
     @property
@@ -53,12 +55,13 @@ def formulas() -> tuple[Formula, ...]:
         Formula(
             name="eta_tilde",
             arguments=("eta", "gamma", "tau"),
-            expr=discrete.eta_tilde_definition(),
+            expr=stable.eta_tilde_stable(),
             reference=discrete.eta_tilde_definition(),
             summary="Temporary impact net of the permanent impact's discrete-time share.",
             formula="eta_tilde = eta - gamma * tau / 2",
             returns="currency * time unit / share**2",
-            notes="The model is well posed (its expected cost strictly convex) only where eta_tilde > 0.",
+            notes="The model is well posed (its expected cost strictly convex) only where eta_tilde > 0. "
+            "Evaluated as one fused multiply-subtract, accurate to the last digits as eta_tilde -> 0.",
         ),
         Formula(
             name="kappa",
@@ -84,29 +87,32 @@ def formulas() -> tuple[Formula, ...]:
         Formula(
             name="holdings",
             arguments=("order_size", "time", "horizon", "kappa"),
-            steps=((fraction, stable.holdings_fraction_stable()),),
-            expr=X * fraction,
+            steps=((fraction, stable.holdings_fraction_split()), (scaled, X * fraction)),
+            expr=scaled * stable.holdings_half_decay(),
             reference=X * stable.holdings_fraction_textbook(),
             summary="Shares still held at a time on the optimal schedule.",
             formula="holdings = order_size * sinh(kappa * (horizon - time)) / sinh(kappa * horizon)",
             returns="shares",
             notes="Evaluated as exp(-kappa t) ((T - t)/T) exprel(-2 kappa (T - t)) / "
-            "exprel(-2 kappa T), which never overflows and keeps every digit as kappa -> 0; "
+            "exprel(-2 kappa T), which never overflows and keeps every digit as kappa -> 0, with "
+            "half of exp(-kappa t) applied after order_size so no intermediate is subnormal "
+            "where the holdings are not; "
             "kappa = 0 gives TWAP, order_size * (horizon - time) / horizon. Only kappa * time, "
             "kappa * horizon and time / horizon matter, so (j, N, kappa * tau) gives x_j.",
         ),
         Formula(
             name="trade_sizes",
             arguments=("order_size", "time", "horizon", "kappa", "tau"),
-            steps=((fraction, stable.trade_fraction_stable()),),
-            expr=X * fraction,
+            steps=((fraction, stable.trade_fraction_split()), (scaled, X * fraction)),
+            expr=scaled * stable.trade_half_decay(),
             reference=X * stable.trade_fraction_textbook(),
             summary="Shares sold in the interval (time - tau, time] on the optimal schedule.",
             formula="trade = holdings(time - tau) - holdings(time)",
             returns="shares",
             notes="Evaluated as a sum of positive terms, (tau / 2T) exp(-kappa (t - tau)) "
             "(1 + exp(-kappa (2T - 2t + tau))) exprel(-kappa tau) / exprel(-2 kappa T), not as a "
-            "difference of holdings. kappa = 0 gives order_size * tau / horizon.",
+            "difference of holdings, with half of exp(-kappa (t - tau)) applied after order_size. "
+            "kappa = 0 gives order_size * tau / horizon.",
         ),
         Formula(
             name="expected_cost",
@@ -124,14 +130,17 @@ def formulas() -> tuple[Formula, ...]:
         Formula(
             name="variance",
             arguments=("order_size", "horizon", "tau", "kappa", "sigma"),
-            expr=stable.variance_stable(),
+            steps=((scaled, stable.variance_split()),),
+            expr=scaled * stable.variance_half_decay(),
             reference=discrete.variance_optimal(),
             summary="Variance of the implementation shortfall of the optimal schedule.",
             formula="Var = sigma**2 tau X**2 (sinh((2N - 1) kappa tau) / sinh(kappa tau) - "
             "(2N - 1)) / (4 sinh(kappa T)**2), N = T / tau",
             returns="currency**2",
             notes="The textbook difference cancels as kappa T -> 0; it is evaluated with "
-            "sinh_tail (e^-z (sinh z - z) / z**3), which loses at most a factor 9/8.",
+            "sinh_tail (e^-z (sinh z - z) / z**3), which loses at most a factor 9/8, with the "
+            "exponentials' arguments compensated and one factor exp(-kappa tau) applied last, "
+            "so no intermediate is subnormal where the variance is not.",
         ),
         Formula(
             name="schedule_expected_cost",
@@ -146,12 +155,14 @@ def formulas() -> tuple[Formula, ...]:
         Formula(
             name="schedule_variance",
             arguments=("holdings", "tau", "sigma"),
-            expr=discrete.variance(),
+            expr=stable.schedule_variance_stable(),
             reference=discrete.variance(),
             summary="Variance of the implementation shortfall of any schedule, given its holdings.",
             formula="Var = sigma**2 tau sum_{k=1..N} x_k**2",
             returns="currency**2",
-            notes="holdings holds x_0..x_N along its last axis (x_0 does not count); leading axes broadcast.",
+            notes="holdings holds x_0..x_N along its last axis (x_0 does not count); leading axes "
+            "broadcast. Each holding is scaled by sigma sqrt(tau) before it is squared, so a tiny "
+            "holding keeps its digits wherever its share of the variance is a normal number.",
         ),
     )
 

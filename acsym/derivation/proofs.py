@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import sympy as sp
 
 from acsym.derivation import continuous, discrete, stable
-from acsym.derivation.special import exprel, sinh_tail
+from acsym.derivation.special import exp_scaled_difference, exprel, sinh_tail
 from acsym.derivation.symbols import N, T, X, eta, eta_tilde, gamma, j, kappa, kappa_tilde, tau, x
 
 a = discrete.kappa_tau
@@ -208,6 +208,41 @@ PROOFS: tuple[Proof, ...] = (
         lambda: _zero(_generic(stable.trade_fraction_stable()) - stable.trade_fraction_textbook()),
     ),
     Proof(
+        "eta_tilde_stable",
+        "the fused multiply-subtract sub_mul(eta, gamma / 2, tau) is eta - gamma tau / 2",
+        lambda: sp.expand(stable.eta_tilde_stable().rewrite(sp.exp) - discrete.eta_tilde_definition()),
+    ),
+    Proof(
+        "split_holdings",
+        "the printed holdings, (X * split fraction) * exp(-kappa t / 2), equal X times the exprel "
+        "form, both for kappa != 0 and at kappa = 0",
+        lambda: (
+            _zero(
+                _generic(stable.holdings_fraction_split()) * stable.holdings_half_decay()
+                - _generic(stable.holdings_fraction_stable())
+            )
+            + sp.simplify(
+                _kappa_zero(stable.holdings_fraction_split()) * stable.holdings_half_decay().subs(kappa, 0)
+                - _kappa_zero(stable.holdings_fraction_stable())
+            )
+        ),
+    ),
+    Proof(
+        "split_trades",
+        "the printed trades, (X * split fraction) * exp(-kappa (t - tau) / 2), equal X times the "
+        "exprel form, both for kappa != 0 and at kappa = 0",
+        lambda: (
+            _zero(
+                _generic(stable.trade_fraction_split()) * stable.trade_half_decay()
+                - _generic(stable.trade_fraction_stable())
+            )
+            + sp.simplify(
+                _kappa_zero(stable.trade_fraction_split()) * stable.trade_half_decay().subs(kappa, 0)
+                - _kappa_zero(stable.trade_fraction_stable())
+            )
+        ),
+    ),
+    Proof(
         "stable_sum_of_squared_trades",
         "the exprel form of sum n_j^2 equals the hyperbolic one",
         lambda: _zero_in_a(stable.sum_of_squared_trades_stable() - discrete.SUM_OF_SQUARED_TRADES),
@@ -216,6 +251,49 @@ PROOFS: tuple[Proof, ...] = (
         "stable_sum_of_squared_holdings",
         "the sinh_tail form of sum x_j^2 equals the hyperbolic one",
         lambda: _zero_in_a(stable.sum_of_squared_holdings_stable() - discrete.SUM_OF_SQUARED_HOLDINGS),
+    ),
+    Proof(
+        "exp_scaled_difference",
+        "exp_scaled_difference(a, u, v) = exp(a (u - v)), and 1 at a = 0",
+        lambda: (
+            sp.simplify(exp_scaled_difference(_z, _w, _v).rewrite(sp.exp) - sp.exp(_z * (_w - _v)))
+            + (exp_scaled_difference(0, _w, _v) - 1)
+        ),
+    ),
+    Proof(
+        "variance_compensated",
+        "the variance with exp(-kappa tau) as exp_scaled_difference(-kappa, tau, 0) is the "
+        "sinh_tail form in physical units, and uses the compensated form",
+        lambda: (
+            sp.simplify(
+                stable.variance_decay_compensated().rewrite(sp.exp)
+                - stable.sum_of_squared_holdings_stable()
+                .subs(a, kappa * tau)
+                .subs(N, T / tau)
+                .rewrite(sp.exp)
+            )
+            + (0 if stable.variance_decay_compensated().has(exp_scaled_difference) else 1)
+        ),
+    ),
+    Proof(
+        "split_variance",
+        "the printed variance, (Var / exp(-kappa tau)) * exp(-kappa tau), is the stable variance, "
+        "both for kappa != 0 and at kappa = 0",
+        lambda: (
+            sp.simplify(
+                _generic(stable.variance_split()) * stable.variance_half_decay()
+                - _generic(stable.variance_stable())
+            )
+            + sp.simplify(
+                _kappa_zero(stable.variance_split()) * stable.variance_half_decay().subs(kappa, 0)
+                - _kappa_zero(stable.variance_stable())
+            )
+        ),
+    ),
+    Proof(
+        "schedule_variance_scaled",
+        "sum_k scaled_square(sigma sqrt(tau), x_k) = sigma^2 tau sum_k x_k^2",
+        lambda: sp.simplify(stable.schedule_variance_stable().rewrite(sp.exp) - discrete.variance()),
     ),
     Proof(
         "exprel_limit",

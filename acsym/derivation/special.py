@@ -7,6 +7,8 @@ emits into the generated module (see :func:`numpy_helpers`).
 
 from __future__ import annotations
 
+from typing import Any
+
 import sympy as sp
 
 _z = sp.Symbol("z")
@@ -63,6 +65,91 @@ class sinh_tail(sp.Function):
         return self.args[0].is_nonnegative
 
 
+class exp_scaled_difference(sp.Function):
+    r""":math:`e^{a (u - v)}` with the argument's two roundings compensated.
+
+    Where the value is a normal float, :math:`|a (u - v)|` reaches about 745, and a relative
+    rounding of the argument of 1.1e-16 becomes an absolute error of 8e-14 in it, hence a
+    relative 8e-14 in the value; a difference and a product round twice. The numpy
+    implementation computes :math:`u - v` and :math:`a (u - v)` with their exact rounding
+    errors (TwoSum, and Dekker's product with Veltkamp's split) and applies them to first
+    order, :math:`e^{p} (1 + \delta)`, so the value keeps the accuracy of ``exp`` itself. It is
+    exactly 1 when :math:`a = 0`.
+    """
+
+    nargs = 3
+
+    @classmethod
+    def eval(cls, a: sp.Expr, u: sp.Expr, v: sp.Expr) -> sp.Expr | None:
+        if a.is_zero or (u - v).is_zero:
+            return sp.S.One
+        return None
+
+    def _eval_rewrite_as_exp(self, a: sp.Expr, u: sp.Expr, v: sp.Expr, **kwargs: object) -> sp.Expr:
+        return sp.exp(a * (u - v))
+
+    def _eval_is_positive(self) -> bool | None:
+        return all(arg.is_real for arg in self.args) or None
+
+    def _numpycode(self, printer: Any) -> str:
+        a, u, v = (printer._print(arg) for arg in self.args)
+        return f"_exp_scaled_difference({a}, {u}, {v})"
+
+    def _latex(self, printer: Any) -> str:
+        a, u, v = self.args
+        difference = printer._print(u - v)
+        return rf"\widehat{{\exp}}\left({printer._print(a)} \left({difference}\right)\right)"
+
+
+class sub_mul(sp.Function):
+    r""":math:`c - a b` rounded once (a fused multiply-subtract).
+
+    eta_tilde = eta - (gamma / 2) tau cancels as eta_tilde -> 0, the edge of the well-posed
+    domain; with the product rounded first, 1e-16 of gamma tau / 2 becomes a relative error of
+    1e-16 eta / eta_tilde. The numpy implementation adds the product's exact rounding error
+    back (Dekker's product), so the result is within an ulp or two of c - a b however close the
+    two are.
+    """
+
+    nargs = 3
+
+    def _eval_rewrite_as_exp(self, c: sp.Expr, a: sp.Expr, b: sp.Expr, **kwargs: object) -> sp.Expr:
+        return c - a * b
+
+    def _numpycode(self, printer: Any) -> str:
+        c, a, b = (printer._print(arg) for arg in self.args)
+        return f"_sub_mul({c}, {a}, {b})"
+
+    def _latex(self, printer: Any) -> str:
+        c, a, b = self.args
+        return rf"\operatorname{{fms}}\left({printer._print(c - a * b)}\right)"
+
+
+class scaled_square(sp.Function):
+    r""":math:`(s x)^2`, with the scale applied before squaring; ``s`` broadcasts against the
+    leading axes of the array ``x`` (it is printed as ``expand_dims(s, -1) * x``).
+
+    The variance of a schedule, :math:`\sigma^2 \tau \sum x_k^2`, squares holdings first: a
+    holding of 1e-158 shares (the second holding of a schedule that sells all but e^-363 of
+    one share at once) squares to a subnormal with 30 bits left, while
+    :math:`\sigma^2 \tau x^2` is a normal number. Squared after scaling, each term is
+    subnormal only where it is itself.
+    """
+
+    nargs = 2
+
+    def _eval_rewrite_as_exp(self, s: sp.Expr, x: sp.Expr, **kwargs: object) -> sp.Expr:
+        return (s * x) ** 2
+
+    def _numpycode(self, printer: Any) -> str:
+        s, x = (printer._print(arg) for arg in self.args)
+        return f"(numpy.expand_dims({s}, -1)*{x})**2"
+
+    def _latex(self, printer: Any) -> str:
+        s, x = self.args
+        return rf"\left({printer._print(s)} \cdot {printer._print(x)}\right)^{{2}}"
+
+
 def sinh_tail_series_coefficients() -> list[sp.Rational]:
     r"""Taylor coefficients :math:`c_m` of :math:`(\sinh z - z)/z^3 = \sum_m c_m z^{2m}`."""
     series = sp.series((sp.sinh(_z) - _z) / _z**3, _z, 0, 2 * SINH_TAIL_SERIES_TERMS).removeO()
@@ -92,4 +179,35 @@ def _sinh_tail(z: ArrayLike) -> NDArray[numpy.float64]:
     series = numpy.polyval(_SINH_TAIL_SERIES, small * small) * numpy.exp(-small)
     direct = (-0.5 * numpy.expm1(-2.0 * large) - large * numpy.exp(-large)) / large**3
     return numpy.where(z < {SINH_TAIL_SERIES_BELOW}, series, direct)
+
+
+def _two_product(a: NDArray[numpy.float64], b: NDArray[numpy.float64]) -> tuple[Any, Any]:
+    """p = fl(a * b) and its exact rounding error a * b - p (Dekker, Veltkamp's split)."""
+    p = a * b
+    big_a = 134217729.0 * a
+    a_high = big_a - (big_a - a)
+    a_low = a - a_high
+    big_b = 134217729.0 * b
+    b_high = big_b - (big_b - b)
+    b_low = b - b_high
+    return p, ((a_high * b_high - p) + a_high * b_low + a_low * b_high) + a_low * b_low
+
+
+def _exp_scaled_difference(a: ArrayLike, u: ArrayLike, v: ArrayLike) -> NDArray[numpy.float64]:
+    """exp(a * (u - v)), with the roundings of u - v and of the product compensated."""
+    a = numpy.asarray(a, dtype=numpy.float64)
+    u = numpy.asarray(u, dtype=numpy.float64)
+    v = numpy.asarray(v, dtype=numpy.float64)
+    s = u - v
+    moved = s - u
+    s_error = (u - (s - moved)) + (-v - moved)  # TwoSum: u - v = s + s_error exactly
+    p, p_error = _two_product(a, s)
+    return numpy.exp(p) * (1.0 + (p_error + a * s_error))
+
+
+def _sub_mul(c: ArrayLike, a: ArrayLike, b: ArrayLike) -> NDArray[numpy.float64]:
+    """c - a * b with the product's rounding error added back: within an ulp or two of exact."""
+    c = numpy.asarray(c, dtype=numpy.float64)
+    p, p_error = _two_product(numpy.asarray(a, dtype=numpy.float64), numpy.asarray(b, dtype=numpy.float64))
+    return (c - p) - p_error
 '''
