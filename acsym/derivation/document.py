@@ -119,9 +119,10 @@ def markdown() -> str:
         "# The Almgren-Chriss model, derived",
         "",
         "Every formula below is computed by SymPy in `acsym/derivation/` and printed here; the "
-        "same expressions are printed as numpy code into `acsym/formulas.py`. exprel(z) = "
-        "(e^z - 1)/z and sinh_tail(z) = e^-z (sinh z - z)/z^3 are the two special functions "
-        "of the stable forms.",
+        "same expressions are printed as numpy code into `acsym/formulas.py`. The stable forms "
+        "use the special functions of `acsym/derivation/special.py`, each defined by an "
+        "elementary rewrite: exprel(z) = (e^z - 1)/z, sinh_tail(z) = e^-z (sinh z - z)/z^3, "
+        "and exp, fused multiply-subtract and scaled squares with their roundings compensated.",
         "",
     ]
     for section in sections():
