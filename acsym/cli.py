@@ -121,14 +121,11 @@ def _add_market_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print a machine-readable result")
 
 
-def _trajectory(args: argparse.Namespace) -> int:
-    import json
-    import math
-
+def _calibrated(args: argparse.Namespace) -> Any:
+    """AlmgrenChrissParams from the market-data flags of :func:`_add_market_arguments`."""
     from acsym.model import calibrate_ac_params
-    from acsym.trajectory import generate_ac_trajectory
 
-    params = calibrate_ac_params(
+    return calibrate_ac_params(
         args.daily_volume,
         args.daily_spread,
         args.daily_volatility,
@@ -136,6 +133,15 @@ def _trajectory(args: argparse.Namespace) -> int:
         alpha=args.alpha,
         tau=args.tau,
     )
+
+
+def _trajectory(args: argparse.Namespace) -> int:
+    import json
+    import math
+
+    from acsym.trajectory import generate_ac_trajectory
+
+    params = _calibrated(args)
     trajectory = generate_ac_trajectory(args.order_size, args.periods, params, args.risk_aversion)
     if args.plot is not None and not _plot_holdings(args, params, trajectory):
         return 1
@@ -317,17 +323,9 @@ def _finite_or_null(value: Any) -> Any:
 def _simulate(args: argparse.Namespace) -> int:
     import json
 
-    from acsym.model import calibrate_ac_params
     from acsym.simulation import simulate_execution
 
-    params = calibrate_ac_params(
-        args.daily_volume,
-        args.daily_spread,
-        args.daily_volatility,
-        args.price,
-        alpha=args.alpha,
-        tau=args.tau,
-    )
+    params = _calibrated(args)
     schedules, skipped = _strategies(args, params)
     results = []
     for schedule in schedules:
@@ -475,7 +473,6 @@ def _frontier(args: argparse.Namespace) -> int:
     import math
 
     from acsym.frontier import efficient_frontier, implied_risk_aversion
-    from acsym.model import calibrate_ac_params
     from acsym.trajectory import (
         generate_ac_trajectory,
         generate_market_order_trajectory,
@@ -483,14 +480,7 @@ def _frontier(args: argparse.Namespace) -> int:
         generate_vwap_trajectory,
     )
 
-    params = calibrate_ac_params(
-        args.daily_volume,
-        args.daily_spread,
-        args.daily_volatility,
-        args.price,
-        alpha=args.alpha,
-        tau=args.tau,
-    )
+    params = _calibrated(args)
     inputs = (args.order_size, args.periods, params)
     frontier = efficient_frontier(*inputs, points=args.points)
     strategies = [
