@@ -22,6 +22,10 @@ from acsym._validate import describe, nonnegative, positive, real, real_array, w
 from acsym.model import AlmgrenChrissParams
 
 BPS = 1e4
+#: :func:`acsym.formulas.holdings_direct` is used for 0 < kappa T <= DIRECT_RANGE, where it is
+#: within 1e-14 of :func:`acsym.formulas.holdings` (acsym.derivation.batch.DIRECT_RANGE)
+DIRECT_RANGE = 20.0
+_TINY = float(np.finfo(np.float64).tiny)
 
 
 def _frozen_array(values: Any) -> FloatArray:
@@ -290,8 +294,32 @@ def generate_ac_holdings(
             f"eta_tilde = {eta_tilde!r} <= 0: the model is not well posed; falling back to TWAP", stacklevel=2
         )
         kappa_tau = np.zeros(orders.shape)
-    index = np.arange(steps + 1, dtype=np.float64)
-    holdings = formulas.holdings(
-        np.where(valid, orders, 1.0)[..., None], index, float(steps), np.asarray(kappa_tau)[..., None]
-    )
+    holdings = _optimal_holdings(np.where(valid, orders, 1.0), steps, np.asarray(kappa_tau, dtype=np.float64))
+    if valid.all():
+        return holdings
     return np.where(valid[..., None], holdings, np.nan)
+
+
+def _optimal_holdings(orders: FloatArray, steps: int, kappa_tau: FloatArray) -> FloatArray:
+    """Holdings of shape ``orders.shape + (steps + 1,)``, in units of tau, per order in the
+    cheaper form where it is accurate.
+
+    :func:`acsym.formulas.holdings_direct` (one sinh per element) for 0 < kappa T <= DIRECT_RANGE,
+    :func:`acsym.formulas.holdings` (stable everywhere; TWAP exactly at kappa = 0) elsewhere. The
+    time axis is laid out first while computing, so the per-element work runs along the long
+    order axis; the result is a view with time last.
+    """
+    horizon = float(steps)
+    index = np.arange(steps + 1, dtype=np.float64)
+    # kappa tau >= tiny keeps kappa tau * (N - j) out of the subnormals, where it loses digits
+    direct = (kappa_tau >= _TINY) & (kappa_tau * horizon <= DIRECT_RANGE)
+    if direct.all() or not direct.any():
+        function = formulas.holdings_direct if direct.all() else formulas.holdings
+        time = index.reshape(index.shape + (1,) * orders.ndim)
+        by_time = np.asarray(function(orders, time, horizon, kappa_tau))
+    else:
+        by_time = np.empty(index.shape + orders.shape)
+        time = index[:, None]
+        by_time[:, direct] = formulas.holdings_direct(orders[direct], time, horizon, kappa_tau[direct])
+        by_time[:, ~direct] = formulas.holdings(orders[~direct], time, horizon, kappa_tau[~direct])
+    return np.moveaxis(by_time, 0, -1)
