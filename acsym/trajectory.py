@@ -203,8 +203,9 @@ def generate_ac_trajectory(
         )
         kappa = 0.0
     index = np.arange(steps + 1, dtype=np.float64)
-    # in units of tau (time = k, horizon = N, kappa * tau): exact TWAP at kappa = 0
-    holdings = formulas.holdings(order, index, float(steps), kappa * params.tau)
+    # in units of tau (time = k, horizon = N, kappa * tau): exact TWAP at kappa = 0; the same
+    # forms as generate_ac_holdings, so a batch and a single call agree to the last bit
+    holdings = _optimal_holdings(np.asarray(order), steps, np.asarray(kappa * params.tau))
     trades = formulas.trade_sizes(order, index[1:], float(steps), kappa * params.tau, 1.0)
     horizon = steps * params.tau
     cost = float(
@@ -322,4 +323,7 @@ def _optimal_holdings(orders: FloatArray, steps: int, kappa_tau: FloatArray) -> 
         time = index[:, None]
         by_time[:, direct] = formulas.holdings_direct(orders[direct], time, horizon, kappa_tau[direct])
         by_time[:, ~direct] = formulas.holdings(orders[~direct], time, horizon, kappa_tau[~direct])
+    # x_0 = X is the boundary condition (proof "boundaries"); the stable form returns it exactly,
+    # the direct one within an ulp (sinh(kappa T) * (X / sinh(kappa T))), so it is set here
+    by_time[0] = orders
     return np.moveaxis(by_time, 0, -1)
