@@ -26,6 +26,8 @@ BPS = 1e4
 #: within 1e-14 of :func:`acsym.formulas.holdings` (acsym.derivation.batch.DIRECT_RANGE)
 DIRECT_RANGE = 20.0
 _TINY = float(np.finfo(np.float64).tiny)
+#: elements per chunk of a batch (2 MB of float64 per temporary)
+_CHUNK = 2**18
 
 
 def _frozen_array(values: Any) -> FloatArray:
@@ -308,21 +310,31 @@ def _optimal_holdings(orders: FloatArray, steps: int, kappa_tau: FloatArray) -> 
     :func:`acsym.formulas.holdings_direct` (one sinh per element) for 0 < kappa T <= DIRECT_RANGE,
     :func:`acsym.formulas.holdings` (stable everywhere; TWAP exactly at kappa = 0) elsewhere. The
     time axis is laid out first while computing, so the per-element work runs along the long
-    order axis; the result is a view with time last.
+    order axis, and it is filled in chunks of about :data:`_CHUNK` elements, whose temporaries
+    stay in cache and in the process's heap (freed 8 MB temporaries are returned to the system
+    by glibc and page-faulted back on the next call, which cost more than the formula). The
+    result is a view with time last.
     """
     horizon = float(steps)
     index = np.arange(steps + 1, dtype=np.float64)
     # kappa tau >= tiny keeps kappa tau * (N - j) out of the subnormals, where it loses digits
     direct = (kappa_tau >= _TINY) & (kappa_tau * horizon <= DIRECT_RANGE)
+    by_time = np.empty(index.shape + orders.shape)
+    rows = max(1, _CHUNK // max(orders.size, 1))
     if direct.all() or not direct.any():
         function = formulas.holdings_direct if direct.all() else formulas.holdings
-        time = index.reshape(index.shape + (1,) * orders.ndim)
-        by_time = np.asarray(function(orders, time, horizon, kappa_tau))
+        for start in range(0, steps + 1, rows):
+            time = index[start : start + rows]
+            by_time[start : start + rows] = function(
+                orders, time.reshape(time.shape + (1,) * orders.ndim), horizon, kappa_tau
+            )
     else:
-        by_time = np.empty(index.shape + orders.shape)
-        time = index[:, None]
-        by_time[:, direct] = formulas.holdings_direct(orders[direct], time, horizon, kappa_tau[direct])
-        by_time[:, ~direct] = formulas.holdings(orders[~direct], time, horizon, kappa_tau[~direct])
+        parts = [(direct, formulas.holdings_direct), (~direct, formulas.holdings)]
+        for mask, function in parts:
+            part_orders, part_kappa = orders[mask], kappa_tau[mask]
+            for start in range(0, steps + 1, rows):
+                block = by_time[start : start + rows]
+                block[:, mask] = function(part_orders, index[start : start + rows, None], horizon, part_kappa)
     # x_0 = X is the boundary condition (proof "boundaries"); the stable form returns it exactly,
     # the direct one within an ulp (sinh(kappa T) * (X / sinh(kappa T))), so it is set here
     by_time[0] = orders

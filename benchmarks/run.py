@@ -57,18 +57,27 @@ URGENT_LAMBDA = (-8.0, -4.0)
 Row = tuple[str, str, str, str]
 #: findings printed under the table (where a peer fails or overflows)
 NOTES: list[str] = []
+#: raw ratios, for --json
+RAW: dict[str, float] = {}
 
 
-def interleaved(candidates: dict[str, Callable[[], Any]], repeat: int) -> dict[str, float]:
-    """Median seconds of each callable, timed in turns so that background load hits all alike."""
-    for function in candidates.values():
-        function()  # warm up: caches, lazy imports, allocator
+def interleaved(candidates: dict[str, Callable[[], Any]], repeat: int, block: int = 5) -> dict[str, float]:
+    """Median seconds of each callable.
+
+    The callables take turns in blocks of ``block`` consecutive calls (the first call of each
+    block is not counted), ``repeat`` rounds each: turns spread background load over all alike,
+    and consecutive calls time the steady state, in which the allocator hands a large result the
+    memory the previous one freed (a fresh 8 MB array costs ~1 ms of page faults, which a loop
+    of calls does not pay and which would otherwise fall on whichever callable comes first).
+    """
     samples: dict[str, list[float]] = {name: [] for name in candidates}
     for _ in range(repeat):
         for name, function in candidates.items():
-            start = time.perf_counter()
             function()
-            samples[name].append(time.perf_counter() - start)
+            for _ in range(block - 1):
+                start = time.perf_counter()
+                function()
+                samples[name].append(time.perf_counter() - start)
     return {name: float(np.median(values)) for name, values in samples.items()}
 
 
@@ -112,6 +121,7 @@ def bench_batch(repeat: int) -> list[Row]:
         }
         times = interleaved(candidates, repeat)
         floor = times["floor"]
+        RAW[f"batch_{label}"] = times["api"] / floor
         where = f"kappa T in [{span.min():.2g}, {span.max():.3g}]"
         rows.append(
             (
@@ -370,7 +380,9 @@ def bench_slippage(repeat: int) -> list[Row]:
             slippage.optimal_trajectory(problem(order), float(lam))
 
     times = interleaved(
-        {"acsym": lambda: acsym_moments(orders, lams), "slippage": slippage_batch}, max(3, repeat // 5)
+        {"acsym": lambda: acsym_moments(orders, lams), "slippage": slippage_batch},
+        max(2, repeat // 10),
+        block=2,
     )
     rows.append(
         (
@@ -542,6 +554,7 @@ def main(argv: list[str] | None = None) -> int:
         default=Path(tempfile.gettempdir()) / "acsym-bench-almgren-chriss",
         help="where the almgren-chriss venv lives (default: %(default)s)",
     )
+    parser.add_argument("--json", action="store_true", help="print the raw ratios as JSON after the table")
     parser.add_argument(
         "--only", nargs="*", choices=["batch", "trajectory", "import", "regenerate", "peers"], default=None
     )
@@ -567,6 +580,8 @@ def main(argv: list[str] | None = None) -> int:
     print(table(rows))
     for note in NOTES:
         print(f"- {note}")
+    if args.json:
+        print(json.dumps(RAW))
     return 0
 
 

@@ -85,3 +85,24 @@ def test_batch_holdings_of_a_scalar_order(params):
     holdings = generate_ac_holdings(1e6, 10, params, 1e-9)
     assert holdings.shape == (11,)
     assert holdings[0] == 1e6 and holdings[-1] == 0.0  # the boundaries exactly
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 2**18])
+def test_chunked_batch_equals_one_piece(params, monkeypatch, chunk):
+    monkeypatch.setattr(trajectory_module, "_CHUNK", chunk)
+    orders = np.array([[1e3], [2.5e5]])
+    lams = np.array([0.0, 1e-10, 1e-7, 1e-2])
+    steps = 9
+    holdings = generate_ac_holdings(orders, steps, params, lams)
+    kappa_tau = formulas.kappa(lams, params.sigma, params.eta_tilde, params.tau) * params.tau
+    direct = (kappa_tau > 0) & (kappa_tau * steps <= batch.DIRECT_RANGE)
+    time = np.arange(steps + 1.0)
+    expected = np.where(
+        direct[:, None],
+        formulas.holdings_direct(
+            orders[..., None], time, float(steps), np.where(direct, kappa_tau, 1.0)[:, None]
+        ),
+        formulas.holdings(orders[..., None], time, float(steps), kappa_tau[:, None]),
+    )
+    expected[..., 0] = orders
+    np.testing.assert_array_equal(holdings, expected)
