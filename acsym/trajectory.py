@@ -338,4 +338,4 @@ def _optimal_holdings(orders: FloatArray, steps: int, kappa_tau: FloatArray) -> 
     # x_0 = X is the boundary condition (proof "boundaries"); the stable form returns it exactly,
     # the direct one within an ulp (sinh(kappa T) * (X / sinh(kappa T))), so it is set here
     by_time[0] = orders
-    return np.moveaxis(by_time, 0, -1)
+    return by_time if orders.ndim == 0 else np.moveaxis(by_time, 0, -1)
