@@ -25,6 +25,7 @@ alike; the machine is printed with the table. Nothing here asserts on time.
 from __future__ import annotations
 
 import argparse
+import ctypes
 import json
 import math
 import os
@@ -79,6 +80,23 @@ def interleaved(candidates: dict[str, Callable[[], Any]], repeat: int, block: in
                 function()
                 samples[name].append(time.perf_counter() - start)
     return {name: float(np.median(values)) for name, values in samples.items()}
+
+
+def keep_freed_memory() -> bool:
+    """Ask glibc to keep freed memory in the process (no trimming, no per-array mmap).
+
+    Otherwise whether a large result is page-faulted in (~1 ms per 8 MB) depends on which
+    benchmark freed what before it, and the floor itself swings between 0.85 and 1.7 ms. With
+    this every row measures computation. ``--default-allocator`` skips it.
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:
+        return False
+    m_trim_threshold, m_mmap_threshold = -1, -3  # glibc's malloc.h
+    return bool(libc.mallopt(m_trim_threshold, 2**30)) and bool(libc.mallopt(m_mmap_threshold, 2**25))
 
 
 def per_call(function: Callable[[], Any], calls: int) -> Callable[[], None]:
@@ -558,7 +576,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only", nargs="*", choices=["batch", "trajectory", "import", "regenerate", "peers"], default=None
     )
+    parser.add_argument(
+        "--default-allocator", action="store_true", help="leave glibc's malloc settings alone"
+    )
     args = parser.parse_args(argv)
+    allocator = "default" if args.default_allocator or not keep_freed_memory() else "glibc keeps freed memory"
     sections: dict[str, Callable[[], list[Row]]] = {
         "batch": lambda: bench_batch(args.repeat),
         "trajectory": lambda: bench_trajectory(args.repeat),
@@ -573,7 +595,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, section in sections.items():
         if args.only is None or name in args.only:
             rows += section()
-    print(f"machine: {machine()}")
+    print(f"machine: {machine()}, allocator: {allocator}")
     print(
         f"command: python benchmarks/run.py {' '.join(argv if argv is not None else sys.argv[1:])}".rstrip()
     )
