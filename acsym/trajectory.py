@@ -254,7 +254,8 @@ def generate_ac_holdings(
     Returns
     -------
     numpy.ndarray
-        Holdings of shape ``broadcast(order_size, risk_aversion).shape + (N + 1,)`` [shares].
+        Holdings of shape ``broadcast(order_size, risk_aversion).shape + (N + 1,)`` [shares],
+        stored time-major (a transposed view: ``np.ascontiguousarray`` gives order-major).
         Entries whose order or risk aversion is out of range are NaN, with one
         :class:`~acsym.InputWarning` per argument saying how many and which values.
 
