@@ -18,7 +18,7 @@ from typing import Any
 import numpy
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["eta_tilde", "kappa", "kappa_continuous", "holdings", "trade_sizes", "expected_cost", "variance", "schedule_expected_cost", "schedule_variance"]
+__all__ = ["eta_tilde", "kappa", "kappa_continuous", "holdings", "holdings_direct", "trade_sizes", "expected_cost", "variance", "schedule_expected_cost", "schedule_variance"]
 
 def _exprel(z: ArrayLike) -> NDArray[numpy.float64]:
     """(exp(z) - 1) / z, and 1 at z = 0; expm1 keeps every digit near 0."""
@@ -190,6 +190,41 @@ def holdings(order_size: ArrayLike, time: ArrayLike, horizon: ArrayLike, kappa: 
     fraction = numpy.where(numpy.equal(kappa, 0), (horizon - time)/horizon, (horizon - time)*_exp_scaled_difference(-1/2*kappa, time, 0)*_exprel(-2*kappa*(horizon - time))/(horizon*_exprel(-2*horizon*kappa)))
     scaled = fraction*order_size
     return numpy.asarray(scaled*_exp_scaled_difference(-1/2*kappa, time, 0))[()]
+
+
+def holdings_direct(order_size: ArrayLike, time: ArrayLike, horizon: ArrayLike, kappa: ArrayLike) -> Any:
+    """Shares still held, for batches: one sinh per element, for 0 < kappa * horizon <= 20.
+
+    holdings = sinh(kappa * (horizon - time)) * (order_size / sinh(kappa * horizon))
+
+    The textbook ratio with its denominator computed once per order: about three times cheaper
+    than holdings per element, and within 1e-14 relative of it for 0 < kappa * horizon <= 20,
+    where rounding costs at most (2 + kappa * horizon) eps. Outside that range use holdings:
+    kappa = 0 is 0/0 here and sinh overflows past kappa * horizon ~ 710. generate_ac_holdings
+    picks the form per order.
+
+    Parameters
+    ----------
+    order_size : array_like
+        order to sell, X > 0 [shares]
+    time : array_like
+        time since the start, 0 <= time <= horizon [time units]
+    horizon : array_like
+        trading horizon T = N * tau > 0 [time units]
+    kappa : array_like
+        decay rate of the optimal schedule, >= 0 [1 / time unit]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [shares]
+    """
+    order_size = numpy.asarray(order_size, dtype=numpy.float64)
+    time = numpy.asarray(time, dtype=numpy.float64)
+    horizon = numpy.asarray(horizon, dtype=numpy.float64)
+    kappa = numpy.asarray(kappa, dtype=numpy.float64)
+    scale = order_size/numpy.sinh(horizon*kappa)
+    return numpy.asarray(scale*numpy.sinh(kappa*(horizon - time)))[()]
 
 
 def trade_sizes(order_size: ArrayLike, time: ArrayLike, horizon: ArrayLike, kappa: ArrayLike, tau: ArrayLike) -> Any:

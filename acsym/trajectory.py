@@ -22,6 +22,12 @@ from acsym._validate import describe, nonnegative, positive, real, real_array, w
 from acsym.model import AlmgrenChrissParams
 
 BPS = 1e4
+#: :func:`acsym.formulas.holdings_direct` is used for 0 < kappa T <= DIRECT_RANGE, where it is
+#: within 1e-14 of :func:`acsym.formulas.holdings` (acsym.derivation.batch.DIRECT_RANGE)
+DIRECT_RANGE = 20.0
+_TINY = float(np.finfo(np.float64).tiny)
+#: elements per chunk of a batch (2 MB of float64 per temporary)
+_CHUNK = 2**18
 
 
 def _frozen_array(values: Any) -> FloatArray:
@@ -278,7 +284,8 @@ def generate_ac_holdings(
     Returns
     -------
     numpy.ndarray
-        Holdings of shape ``broadcast(order_size, risk_aversion).shape + (N + 1,)`` [shares].
+        Holdings of shape ``broadcast(order_size, risk_aversion).shape + (N + 1,)`` [shares],
+        stored time-major (a transposed view: ``np.ascontiguousarray`` gives order-major).
         Entries whose order or risk aversion is out of range are NaN, with one
         :class:`~acsym.InputWarning` per argument saying how many and which values.
 
@@ -321,10 +328,9 @@ def generate_ac_holdings(
             f"eta_tilde = {eta_tilde!r} <= 0: the model is not well posed; falling back to TWAP", stacklevel=2
         )
         kappa_tau = np.zeros(orders.shape)
-    index = np.arange(steps + 1, dtype=np.float64)
-    holdings = formulas.holdings(
-        np.where(valid, orders, 1.0)[..., None], index, float(steps), np.asarray(kappa_tau)[..., None]
-    )
+    holdings = _optimal_holdings(np.where(valid, orders, 1.0), steps, np.asarray(kappa_tau, dtype=np.float64))
+    if valid.all():
+        return holdings
     return np.where(valid[..., None], holdings, np.nan)
 
 
@@ -562,3 +568,41 @@ def generate_market_order_trajectory(
 
 for _strategy in (generate_twap_trajectory, generate_vwap_trajectory, generate_market_order_trajectory):
     _strategy.__doc__ = (_strategy.__doc__ or "") + _STRATEGY_NOTES
+
+
+def _optimal_holdings(orders: FloatArray, steps: int, kappa_tau: FloatArray) -> FloatArray:
+    """Holdings of shape ``orders.shape + (steps + 1,)``, in units of tau, per order in the
+    cheaper form where it is accurate.
+
+    :func:`acsym.formulas.holdings_direct` (one sinh per element) for 0 < kappa T <= DIRECT_RANGE,
+    :func:`acsym.formulas.holdings` (stable everywhere; TWAP exactly at kappa = 0) elsewhere. The
+    time axis is laid out first while computing, so the per-element work runs along the long
+    order axis, and it is filled in chunks of about :data:`_CHUNK` elements, whose temporaries
+    stay in cache and in the process's heap (freed 8 MB temporaries are returned to the system
+    by glibc and page-faulted back on the next call, which cost more than the formula). The
+    result is a view with time last.
+    """
+    horizon = float(steps)
+    index = np.arange(steps + 1, dtype=np.float64)
+    # kappa tau >= tiny keeps kappa tau * (N - j) out of the subnormals, where it loses digits
+    direct = (kappa_tau >= _TINY) & (kappa_tau * horizon <= DIRECT_RANGE)
+    by_time = np.empty(index.shape + orders.shape)
+    rows = max(1, _CHUNK // max(orders.size, 1))
+    if direct.all() or not direct.any():
+        function = formulas.holdings_direct if direct.all() else formulas.holdings
+        for start in range(0, steps + 1, rows):
+            time = index[start : start + rows]
+            by_time[start : start + rows] = function(
+                orders, time.reshape(time.shape + (1,) * orders.ndim), horizon, kappa_tau
+            )
+    else:
+        parts = [(direct, formulas.holdings_direct), (~direct, formulas.holdings)]
+        for mask, function in parts:
+            part_orders, part_kappa = orders[mask], kappa_tau[mask]
+            for start in range(0, steps + 1, rows):
+                block = by_time[start : start + rows]
+                block[:, mask] = function(part_orders, index[start : start + rows, None], horizon, part_kappa)
+    # x_0 = X is the boundary condition (proof "boundaries"); the stable form returns it exactly,
+    # the direct one within an ulp (sinh(kappa T) * (X / sinh(kappa T))), so it is set here
+    by_time[0] = orders
+    return by_time if orders.ndim == 0 else np.moveaxis(by_time, 0, -1)

@@ -634,6 +634,12 @@ def compute_points(scenarios: Domain, *, per_schedule: int, seed: int = SEED) ->
         "expected_cost": (s.order_size, horizon, s.tau, kappa, s.gamma, eta_tilde, s.epsilon),
         "variance": (s.order_size, horizon, s.tau, kappa, s.sigma),
     }
+    # the one-sinh batch form is used (and so checked) only where kappa T is in (0, DIRECT_RANGE]
+    from acsym.trajectory import DIRECT_RANGE
+
+    kappa_horizon = kappa[at] * horizon[at]
+    direct = (kappa_horizon > 0) & (kappa_horizon <= DIRECT_RANGE) & (kappa[at] * s.tau[at] >= TINY)
+    points["holdings_direct"] = tuple(c[direct] for c in points["holdings"])
     finite = np.isfinite(s.risk_aversion)
     out = {}
     for name, columns in points.items():

@@ -12,7 +12,7 @@ from functools import cache
 
 import sympy as sp
 
-from acsym.derivation import discrete, stable
+from acsym.derivation import batch, discrete, stable
 from acsym.derivation.symbols import ARGUMENTS, X, eta_tilde, kappa, t, tau
 
 #: the names intermediate results are printed under (see :attr:`Formula.steps`)
@@ -99,6 +99,21 @@ def formulas() -> tuple[Formula, ...]:
             "where the holdings are not; "
             "kappa = 0 gives TWAP, order_size * (horizon - time) / horizon. Only kappa * time, "
             "kappa * horizon and time / horizon matter, so (j, N, kappa * tau) gives x_j.",
+        ),
+        Formula(
+            name="holdings_direct",
+            arguments=("order_size", "time", "horizon", "kappa"),
+            steps=((batch.scale, batch.holdings_direct_scale()),),
+            expr=batch.holdings_direct(),
+            reference=X * stable.holdings_fraction_textbook(),
+            summary="Shares still held, for batches: one sinh per element, for 0 < kappa * horizon <= 20.",
+            formula="holdings = sinh(kappa * (horizon - time)) * (order_size / sinh(kappa * horizon))",
+            returns="shares",
+            notes="The textbook ratio with its denominator computed once per order: about three "
+            "times cheaper than holdings per element, and within 1e-14 relative of it for 0 < "
+            "kappa * horizon <= 20, where rounding costs at most (2 + kappa * horizon) eps. "
+            "Outside that range use holdings: kappa = 0 is 0/0 here and sinh overflows past "
+            "kappa * horizon ~ 710. generate_ac_holdings picks the form per order.",
         ),
         Formula(
             name="trade_sizes",

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from acsym.derivation import continuous, discrete, stable
+from acsym.derivation import batch, continuous, discrete, stable
 from acsym.derivation.special import exp_scaled_difference, exprel, sinh_tail
 from acsym.derivation.symbols import N, T, X, eta, eta_tilde, gamma, j, kappa, kappa_tilde, tau, x
 
@@ -201,6 +201,16 @@ PROOFS: tuple[Proof, ...] = (
         "stable_holdings",
         "the exprel form of the holdings equals the sinh ratio",
         lambda: _zero(_generic(stable.holdings_fraction_stable()) - stable.holdings_fraction_textbook()),
+    ),
+    Proof(
+        "direct_holdings",
+        "the batch form sinh(kappa (T - t)) * (X / sinh(kappa T)) equals X times the sinh ratio",
+        lambda: _zero(batch.holdings_direct_inlined() - X * stable.holdings_fraction_textbook()),
+    ),
+    Proof(
+        "direct_holdings_stable",
+        "the batch form equals X times the exprel form of the holdings (kappa != 0)",
+        lambda: _zero(batch.holdings_direct_inlined() - X * _generic(stable.holdings_fraction_stable())),
     ),
     Proof(
         "stable_trades",
