@@ -1,34 +1,68 @@
 """acsym: the Almgren-Chriss optimal execution model, derived with SymPy, generated as numpy.
 
 The runtime imports numpy only; :mod:`acsym.formulas` holds the generated vectorised functions.
+The public names below are loaded on first use (PEP 562), so ``import acsym`` costs little more
+than ``import numpy``; ``from acsym import generate_ac_trajectory`` loads what that needs.
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from acsym import formulas
-from acsym._validate import InputWarning
-from acsym.frontier import (
-    EfficientFrontier,
-    efficient_frontier,
-    implied_risk_aversion,
-    risk_aversion_for_cost,
-    risk_aversion_for_variance,
-)
-from acsym.impact import (
-    CalibrationResult,
-    CalibrationWarning,
-    calibrate_impact,
-    linear_impact_at_rate,
-)
-from acsym.model import AlmgrenChrissParams, calibrate_ac_params
-from acsym.simulation import SimulationResult, simulate_execution
-from acsym.trajectory import (
-    ExecutionTrajectory,
-    generate_ac_holdings,
-    generate_ac_trajectory,
-    generate_market_order_trajectory,
-    generate_twap_trajectory,
-    generate_vwap_trajectory,
-    u_shaped_volume_profile,
-)
+
+if TYPE_CHECKING:
+    from acsym._validate import InputWarning
+    from acsym.frontier import (
+        EfficientFrontier,
+        efficient_frontier,
+        implied_risk_aversion,
+        risk_aversion_for_cost,
+        risk_aversion_for_variance,
+    )
+    from acsym.impact import (
+        CalibrationResult,
+        CalibrationWarning,
+        calibrate_impact,
+        linear_impact_at_rate,
+    )
+    from acsym.model import AlmgrenChrissParams, calibrate_ac_params
+    from acsym.simulation import SimulationResult, simulate_execution
+    from acsym.trajectory import (
+        ExecutionTrajectory,
+        generate_ac_holdings,
+        generate_ac_trajectory,
+        generate_market_order_trajectory,
+        generate_twap_trajectory,
+        generate_vwap_trajectory,
+        u_shaped_volume_profile,
+    )
+
+#: where each public name lives
+_LOCATIONS = {
+    "InputWarning": "acsym._validate",
+    "EfficientFrontier": "acsym.frontier",
+    "efficient_frontier": "acsym.frontier",
+    "implied_risk_aversion": "acsym.frontier",
+    "risk_aversion_for_cost": "acsym.frontier",
+    "risk_aversion_for_variance": "acsym.frontier",
+    "CalibrationResult": "acsym.impact",
+    "CalibrationWarning": "acsym.impact",
+    "calibrate_impact": "acsym.impact",
+    "linear_impact_at_rate": "acsym.impact",
+    "AlmgrenChrissParams": "acsym.model",
+    "calibrate_ac_params": "acsym.model",
+    "SimulationResult": "acsym.simulation",
+    "simulate_execution": "acsym.simulation",
+    "ExecutionTrajectory": "acsym.trajectory",
+    "generate_ac_holdings": "acsym.trajectory",
+    "generate_ac_trajectory": "acsym.trajectory",
+    "generate_market_order_trajectory": "acsym.trajectory",
+    "generate_twap_trajectory": "acsym.trajectory",
+    "generate_vwap_trajectory": "acsym.trajectory",
+    "u_shaped_volume_profile": "acsym.trajectory",
+}
 
 __all__ = [
     "AlmgrenChrissParams",
@@ -55,3 +89,15 @@ __all__ = [
     "u_shaped_volume_profile",
 ]
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LOCATIONS:
+        value = getattr(importlib.import_module(_LOCATIONS[name]), name)
+        globals()[name] = value  # later look-ups skip this function
+        return value
+    raise AttributeError(f"module 'acsym' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_LOCATIONS])

@@ -405,3 +405,20 @@ def test_cli_trajectory_runs_the_seed_example(capsys):
 
     result = json.loads(capsys.readouterr().out)
     np.testing.assert_array_equal(result["holdings"], 5000 * ((4 - np.arange(5)) / 4))
+
+
+def test_seed_verification_block_runs_as_written(capsys):
+    """The seed plan's smoke test, with the acsym import path."""
+    from acsym import calibrate_ac_params, generate_ac_trajectory
+
+    params = calibrate_ac_params(daily_volume=50000, daily_spread=0.02, daily_volatility=0.05, price=0.50)
+    print(f"eta={params.eta:.6f}, gamma={params.gamma:.6f}")
+    traj = generate_ac_trajectory(order_size=5000, duration_periods=10, params=params, risk_aversion=1e-5)
+    print(f"First trade: {traj.trade_sizes[0]:.0f}, Last trade: {traj.trade_sizes[-1]:.0f}")
+    print(f"Expected cost: {traj.total_cost_estimate:.1f} bps")
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "eta=0.000040, gamma=0.000004"
+    # lambda = 1e-5 is mild here (kappa T ~ 0.13): a slightly front-loaded, near-TWAP schedule
+    assert traj.trade_sizes[0] > 500 > traj.trade_sizes[-1]
+    # E = gamma X^2/2 + epsilon X + eta_tilde sum n^2 ~ 50 + 50 + 95 = 195 currency on 2,500
+    assert 779 < traj.total_cost_estimate < 781

@@ -68,3 +68,13 @@ def test_derive_prints_the_results(capsys):
     assert cli.main(["derive"]) == 0
     out = capsys.readouterr().out
     assert "asinh" in out and "Euler-Lagrange" in out
+
+
+def test_every_public_name_resolves_lazily():
+    code = (
+        "import sys, acsym; light = 'acsym.simulation' not in sys.modules; "
+        "missing = [n for n in acsym.__all__ if getattr(acsym, n, None) is None]; "
+        "print(light, missing, sorted(set(acsym.__all__)) == sorted(acsym.__all__))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "True [] True"
