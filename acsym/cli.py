@@ -68,56 +68,33 @@ SEED_EXAMPLE = {
 }
 
 
+#: (group, option, type, help) of every input of the seed example; defaults: SEED_EXAMPLE
+_MARKET_FLAGS: tuple[tuple[str, str, type, str], ...] = (
+    ("market", "daily_volume", float, "average daily volume [shares/day]"),
+    ("market", "daily_spread", float, "bid-ask spread [currency/share]"),
+    ("market", "daily_volatility", float, "daily volatility [fraction]"),
+    ("market", "price", float, "reference price [currency/share]"),
+    ("market", "alpha", float, "impact exponent"),
+    ("market", "tau", float, "interval length [days]"),
+    ("order", "order_size", float, "shares to sell"),
+    ("order", "periods", int, "number of trading intervals N"),
+    ("order", "risk_aversion", float, "lambda [1/currency]"),
+)
+
+
 def _add_market_arguments(parser: argparse.ArgumentParser) -> None:
     """Flags for every input of the seed example (calibration, order, risk aversion)."""
-    example = SEED_EXAMPLE
-    group = parser.add_argument_group("market data (calibrated with the seed's heuristics)")
-    group.add_argument(
-        "--daily-volume",
-        type=float,
-        default=example["daily_volume"],
-        help="average daily volume [shares/day] (default %(default)s)",
-    )
-    group.add_argument(
-        "--daily-spread",
-        type=float,
-        default=example["daily_spread"],
-        help="bid-ask spread [currency/share] (default %(default)s)",
-    )
-    group.add_argument(
-        "--daily-volatility",
-        type=float,
-        default=example["daily_volatility"],
-        help="daily volatility [fraction] (default %(default)s)",
-    )
-    group.add_argument(
-        "--price",
-        type=float,
-        default=example["price"],
-        help="reference price [currency/share] (default %(default)s)",
-    )
-    group.add_argument(
-        "--alpha", type=float, default=example["alpha"], help="impact exponent (default %(default)s)"
-    )
-    group.add_argument(
-        "--tau", type=float, default=example["tau"], help="interval length [days] (default %(default)s)"
-    )
-    order = parser.add_argument_group("order")
-    order.add_argument(
-        "--order-size", type=float, default=example["order_size"], help="shares to sell (default %(default)s)"
-    )
-    order.add_argument(
-        "--periods",
-        type=int,
-        default=example["periods"],
-        help="number of trading intervals N (default %(default)s)",
-    )
-    order.add_argument(
-        "--risk-aversion",
-        type=float,
-        default=example["risk_aversion"],
-        help="lambda [1/currency] (default %(default)s)",
-    )
+    groups = {
+        "market": parser.add_argument_group("market data (calibrated with the seed's heuristics)"),
+        "order": parser.add_argument_group("order"),
+    }
+    for group, name, kind, text in _MARKET_FLAGS:
+        groups[group].add_argument(
+            "--" + name.replace("_", "-"),
+            type=kind,
+            default=SEED_EXAMPLE[name],
+            help=f"{text} (default %(default)s)",
+        )
     parser.add_argument("--json", action="store_true", help="print a machine-readable result")
 
 

@@ -13,7 +13,7 @@ from functools import cache
 import sympy as sp
 
 from acsym.derivation import batch, discrete, stable
-from acsym.derivation.symbols import ARGUMENTS, X, eta_tilde, kappa, t, tau
+from acsym.derivation.symbols import ARGUMENTS, X, eta_tilde
 
 #: the names intermediate results are printed under (see :attr:`Formula.steps`)
 fraction = sp.Symbol("fraction")
@@ -180,6 +180,3 @@ def formulas() -> tuple[Formula, ...]:
             "holding keeps its digits wherever its share of the variance is a normal number.",
         ),
     )
-
-
-_ = (kappa, t, tau)

@@ -21,13 +21,10 @@ from acsym.derivation.symbols import (
     N,
     T,
     X,
-    epsilon,
     eta,
-    eta_tilde,
     gamma,
     kappa,
     kappa_tilde,
-    lam,
     sigma,
     t,
     tau,
@@ -289,6 +286,3 @@ __all__ = [
     "variance_split",
     "variance_stable",
 ]
-
-# names used only in docstrings above
-_ = (epsilon, eta_tilde, gamma, lam)
