@@ -34,6 +34,8 @@ def _regenerate(args: argparse.Namespace) -> int:
     if document.TARGET.parent.is_dir():  # docs/ exists in a source checkout, not in a wheel
         targets.append((document.TARGET, document.markdown))
     stale = []
+    if note := codegen.version_note(codegen.TARGET.read_text() if codegen.TARGET.exists() else ""):
+        print(note, file=sys.stderr)
     for path, render in targets:
         text = render()
         current = path.read_text() if path.exists() else ""

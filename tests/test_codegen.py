@@ -78,3 +78,16 @@ def test_every_public_name_resolves_lazily():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "True [] True"
+
+
+def test_header_records_the_sympy_that_printed_it() -> None:
+    """The committed module names its SymPy; regenerate explains a mismatch instead of a bare diff."""
+    from acsym.derivation import codegen
+
+    committed = codegen.TARGET.read_text()
+    assert codegen.printed_with(committed) == codegen.SYMPY_VERSION
+    assert codegen.version_note(committed) is None
+    other = committed.replace(f"SymPy {codegen.SYMPY_VERSION}.", "SymPy 0.0.1.", 1)
+    note = codegen.version_note(other)
+    assert note is not None and "0.0.1" in note and codegen.SYMPY_VERSION in note
+    assert "ci/constraints.txt" in note
