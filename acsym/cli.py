@@ -288,6 +288,8 @@ class _Parser(argparse.ArgumentParser):
     """argparse with one-line errors raised to :func:`main` instead of exiting."""
 
     def error(self, message: str) -> NoReturn:
+        if message.endswith("expected one argument"):  # argparse takes "-1e-5" for a flag
+            message += "; for a value that starts with '-' write --flag=VALUE, e.g. --price=-1e-5"
         raise _ArgumentError(self.prog, message)
 
 
@@ -336,6 +338,17 @@ def _message(caught: warnings.WarningMessage) -> str:
     return str(caught.message)
 
 
+def _beyond_float64(args: argparse.Namespace, what: str) -> str:
+    """The error for inputs in range whose results overflow: names the flags that were set."""
+    given = [
+        f"{_flag_name(name)} {getattr(args, name)!r}"
+        for name, default in SEED_EXAMPLE.items()
+        if getattr(args, name, default) not in (default, None)
+    ]
+    flags = f" with {', '.join(given)}" if given else ""
+    return f"{what}{flags}: the values are beyond what float64 arithmetic can represent"
+
+
 def _run(args: argparse.Namespace) -> int:
     """Run one subcommand under the contract of this module; return the exit status."""
     out = Outcome()
@@ -354,14 +367,20 @@ def _run(args: argparse.Namespace) -> int:
             out.status = EXIT_USAGE
         except BrokenPipeError:
             raise
-        except Exception as error:  # a bug: one line, not a traceback
+        except Exception as error:
             if os.environ.get("ACSYM_TRACEBACK"):
                 raise
-            out.errors.append(
-                f"internal error: {type(error).__name__}: {error} (a bug in acsym, please report "
-                "it with the command line; ACSYM_TRACEBACK=1 shows the traceback)"
-            )
-            out.status = EXIT_INTERNAL
+            if isinstance(error, ArithmeticError) or str(error) == "math domain error":
+                # a float operation out of range inside the model: the inputs are in range but
+                # too extreme to compute with (the math module's domain errors are ValueErrors)
+                out.errors.append(_beyond_float64(args, f"{type(error).__name__}: {error}"))
+                out.status = EXIT_USAGE
+            else:  # a bug: one line, not a traceback
+                out.errors.append(
+                    f"internal error: {type(error).__name__}: {error} (a bug in acsym, please report "
+                    "it with the command line; ACSYM_TRACEBACK=1 shows the traceback)"
+                )
+                out.status = EXIT_INTERNAL
     row_warnings = [message for row in out.rows for message in row["warnings"]]
     out.warnings = list(dict.fromkeys([*out.warnings, *row_warnings, *map(_message, caught)]))
     status = out.status
@@ -369,18 +388,17 @@ def _run(args: argparse.Namespace) -> int:
     if failed and status == EXIT_OK:
         status = out.all_failed_status
         if status == EXIT_USAGE:
-            out.errors += [m for m in row_warnings if m not in out.errors] or ["no usable result"]
+            out.errors.append(_beyond_float64(args, "no finite result") + " (see the warnings)")
     if args.json:
         print(to_json(_envelope(args.command, status, _inputs(args), out)))
-    elif not failed:
+    elif status in (EXIT_OK, EXIT_FAILED) and not failed:
         for line in out.lines:
             print(line)
     notes = sys.stderr if args.json else sys.stdout
     for note in out.notes:
         print(note, file=notes)
     for message in out.warnings:
-        if not (status == EXIT_USAGE and message in out.errors):
-            print(f"warning: {message}", file=sys.stderr)
+        print(f"warning: {message}", file=sys.stderr)
     for message in out.errors:
         print(f"acsym {args.command}: error: {message}", file=sys.stderr)
     sys.stdout.flush()
@@ -537,7 +555,8 @@ def _calibrated(args: argparse.Namespace, out: Outcome) -> Any:
         tau=args.tau,
     )
     if params.problems():
-        raise UsageError(*params.warnings, *params.problems())
+        shown = "; ".join(params.problems())
+        raise UsageError(_beyond_float64(args, f"the calibrated parameters are unusable ({shown})"))
     participation = _ratio(args.order_size, args.daily_volume * args.periods * args.tau)
     if participation > 1:
         out.warnings.append(
@@ -869,7 +888,8 @@ def _simulate(args: argparse.Namespace, out: Outcome) -> None:
         except (ImportError, OSError, ValueError) as error:
             _plot_failed(args, error)
         out.notes.append(f"wrote {args.plot}")
-    _simulate_text(args, out, usable, differences, notional, seed, skipped)
+    failed = [f"{row['name']} (failed: {'; '.join(row['warnings'])})" for row in out.rows if not row["ok"]]
+    _simulate_text(args, out, usable, differences, notional, seed, [*skipped, *failed])
 
 
 def _simulate_text(
@@ -965,8 +985,9 @@ def _columns(text: str) -> dict[str, str]:
 
 COLUMNS = Check(
     _columns,
-    "a column mapping such as quantity=qty,daily_volume=adv",
-    "NAME=COLUMN pairs, NAME one of quantity, daily_volume, daily_volatility, slippage_bps, duration",
+    "NAME=COLUMN pairs, NAME one of quantity, daily_volume, daily_volatility, slippage_bps, "
+    "duration (e.g. quantity=qty,daily_volume=adv)",
+    "NAME=COLUMN pairs",
     lambda v: True,
 )
 
@@ -1093,7 +1114,7 @@ def build_parser() -> argparse.ArgumentParser:
             "Fit slippage_bps = epsilon + coefficient * daily_volatility * (Q/V)^alpha (or the "
             "participation form Q/(V*duration) when the file has a duration column, in days) by "
             "nonlinear least squares, with standard errors. Columns: quantity (shares), "
-            "daily_volume (shares/day), daily_volatility (fraction, 0.02 = 2%%), slippage_bps. "
+            "daily_volume (shares/day), daily_volatility (fraction, 0.02 = 2%), slippage_bps. "
             "Unusable rows are dropped and counted. Exit 1 if no fit could be made."
         ),
     )

@@ -310,7 +310,7 @@ def _as_float_column(name: str, values: object) -> FloatArray:
         array = np.array([_cell(v) for v in items.reshape(-1)], dtype=float).reshape(items.shape)
         if array.size and not np.any(np.isfinite(array)):
             raise TypeError(
-                f"column {name!r} must hold numbers, got {type(values).__name__} with none readable"
+                f"column {name!r} must hold numbers; none of its {array.size} cells is one"
             ) from None
     if array.ndim == 0:
         array = array.reshape(-1)

@@ -189,8 +189,9 @@ def calibrate_ac_params(
     messages += notes
     messages += _implausible(values)
     volume, spread = values["daily_volume"], values["daily_spread"]
-    eta = spread / (TEMPORARY_IMPACT_PARTICIPATION * volume)
-    gamma = spread / (PERMANENT_IMPACT_PARTICIPATION * volume)
+    # divided in turn: a subnormal volume gives inf (caught by params.problems), not 0 / 0
+    eta = spread / TEMPORARY_IMPACT_PARTICIPATION / volume
+    gamma = spread / PERMANENT_IMPACT_PARTICIPATION / volume
     epsilon = spread / 2
     if source_calibration is not None and source_calibration.ok and trading_rate is not None:
         linear = _linearised(source_calibration, trading_rate, values, messages)
