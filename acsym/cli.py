@@ -555,7 +555,7 @@ def _calibrated(args: argparse.Namespace, out: Outcome) -> Any:
         tau=args.tau,
     )
     if params.problems():
-        shown = "; ".join(params.problems())
+        shown = "; ".join(params.warnings or params.problems())
         raise UsageError(_beyond_float64(args, f"the calibrated parameters are unusable ({shown})"))
     participation = _ratio(args.order_size, args.daily_volume * args.periods * args.tau)
     if participation > 1:

@@ -173,6 +173,18 @@ def calibrate_ac_params(
         for name, (check, rule) in rules.items()
         if not check(values[name])
     ]
+    if not messages and not math.isfinite(values["daily_spread"] / values["daily_volume"] / 0.01):
+        messages.append(
+            warn(
+                describe(
+                    "daily_volume",
+                    values["daily_volume"],
+                    "too small for the spread: eta = daily_spread / (0.01 daily_volume) overflows",
+                )
+                + "; parameters are NaN",
+                stacklevel=2,
+            )
+        )
     if messages:
         return AlmgrenChrissParams(
             eta=_NAN,
