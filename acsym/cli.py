@@ -245,7 +245,7 @@ class _PlotCheck(Check):
             return _Problem(text, "not writable")
         if importlib.util.find_spec("matplotlib") is None:
             return _Problem(text, "drawing needs matplotlib: pip install 'acsym[plot]'")
-        return text
+        return str(path)
 
 
 PLOT = _PlotCheck(str, "a path", "a writable .png, .svg or .pdf path", lambda v: True)
@@ -480,7 +480,8 @@ def _verify(args: argparse.Namespace, out: Outcome) -> None:
     report = verify.compute_report(verify.Settings(quick=args.quick))
     data = verify.report_json(report)
     for raw, row in zip(data.pop("rows"), report.rows, strict=True):
-        out.rows.append({"name": f"{row.function} ({row.form})", "ok": row.passed, **raw, "warnings": []})
+        notes = list(raw.pop("warnings", None) or [])
+        out.rows.append({"name": f"{row.function} ({row.form})", "ok": row.passed, **raw, "warnings": notes})
     out.record.update(data)
     out.say(verify.format_table(report))
     out.all_failed_status = EXIT_FAILED
@@ -953,10 +954,10 @@ def _simulate_text(
             )
         gains = [d["precision_gain"] for d in differences if math.isfinite(d["precision_gain"])]
         if gains:
+            best = max(gains)
             out.say(
-                f"shared random numbers make the differences {min(gains):.3g} to {max(gains):.3g} times "
-                f"more precise than independent runs ({min(gains) ** 2:.3g} to {max(gains) ** 2:.3g} "
-                "times fewer paths for the same standard error)"
+                f"shared random numbers make the differences up to {best:.3g} times more precise than "
+                f"independent runs ({best**2:.3g} times fewer paths for the same standard error)"
             )
         out.say()
     out.say(f"seed: {seed}  (--seed {seed} reproduces this run exactly)")
