@@ -19,16 +19,19 @@ The contract, the same for every subcommand:
 * **Warnings** are never silent and never printed twice: each is carried in the output (a
   ``warning:`` line on stderr, and the JSON) once, without a Python source line.
 
-Adding a subcommand: write ``def _name(args, out: Outcome) -> None`` that fills ``out`` (rows,
-record fields, text lines; :class:`UsageError` for bad input), register it in
-:func:`build_parser` with ``set_defaults(run=_name)``, and declare numeric flags with
-:func:`_add_flag` (parsed and range-checked together, every problem reported at once).
-:func:`_run` does the rest: warnings, JSON, exit status.
+Adding a subcommand: write ``def _name(args, out: Outcome) -> None`` that fills ``out`` (rows
+from :func:`result_row`, record fields, text lines; raise :class:`UsageError` for bad input),
+register it in :func:`build_parser` with ``set_defaults(run=_name)``, and declare its flags
+with :func:`_add_flag` and a :class:`Check` (parsed and range-checked together, so every bad
+flag is reported at once). :func:`_run` does the rest: warnings, JSON, exit status. (A handler
+in the older style, ``def _name(args) -> int`` printing its own output, still runs, without
+the JSON envelope.)
 """
 
 from __future__ import annotations
 
 import argparse
+import inspect
 import math
 import os
 import sys
@@ -194,6 +197,8 @@ class Check:
     def __call__(self, text: str) -> Any:
         try:
             value = self.parse(text)
+        except Unusable as reason:
+            return _Problem(text, str(reason))
         except (ValueError, OverflowError):
             return _Problem(text, f"not {self.forms}")
         if not self.test(value):
@@ -226,29 +231,29 @@ def at_least(minimum: int, maximum: int | None = None) -> Check:
 _PLOT_SUFFIXES = (".png", ".svg", ".svgz", ".pdf", ".jpg", ".jpeg", ".eps", ".ps", ".tif", ".tiff", ".webp")
 
 
-class _PlotCheck(Check):
-    def __call__(self, text: str) -> Any:
-        import importlib.util
-        from pathlib import Path
-
-        path = Path(text).expanduser()
-        if path.suffix.lower() not in _PLOT_SUFFIXES:
-            return _Problem(text, f"unknown image format (allowed suffixes: {', '.join(_PLOT_SUFFIXES)})")
-        folder = path.parent
-        if not folder.is_dir():
-            return _Problem(text, f"no such folder {folder}")
-        if (
-            path.is_dir()
-            or not os.access(folder, os.W_OK)
-            or (path.exists() and not os.access(path, os.W_OK))
-        ):
-            return _Problem(text, "not writable")
-        if importlib.util.find_spec("matplotlib") is None:
-            return _Problem(text, "drawing needs matplotlib: pip install 'acsym[plot]'")
-        return str(path)
+class Unusable(ValueError):
+    """Raised by a :class:`Check` parser with the reason a value cannot be used."""
 
 
-PLOT = _PlotCheck(str, "a path", "a writable .png, .svg or .pdf path", lambda v: True)
+def _plot_path(text: str) -> str:
+    """A path a figure can be written to: a known image suffix in an existing writable folder."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(text).expanduser()
+    if path.suffix.lower() not in _PLOT_SUFFIXES:
+        raise Unusable(f"unknown image format (allowed suffixes: {', '.join(_PLOT_SUFFIXES)})")
+    if not path.parent.is_dir():
+        raise Unusable(f"no such folder {path.parent}")
+    writable = os.access(path.parent, os.W_OK) and (not path.exists() or os.access(path, os.W_OK))
+    if path.is_dir() or not writable:
+        raise Unusable("not writable")
+    if importlib.util.find_spec("matplotlib") is None:
+        raise Unusable("drawing needs matplotlib: pip install 'acsym[plot]'")
+    return str(path)
+
+
+PLOT = Check(_plot_path, "a path", "a writable image path", lambda v: True)
 
 #: flags accepted for the seed contract that no model uses yet: rejected, with the reason.
 #: A model that uses one removes its entry here (and passes the value on).
@@ -275,21 +280,20 @@ def _flag_problems(args: argparse.Namespace) -> list[str]:
 
 
 def _add_flag(
-    parser: argparse.ArgumentParser | Any, name: str, check: Check, default: Any, help: str, **options: Any
+    parser: argparse.ArgumentParser | Any, name: str, check: Check, default: Any, help: str
 ) -> None:
     """A flag parsed and range-checked by ``check`` (see :class:`Check`)."""
     shown = "" if default is None else " (default %(default)s)"
-    parser.add_argument(
-        _flag_name(name), type=check, default=default, help=help + shown, metavar=options.pop("metavar", None)
-    )
+    parser.add_argument(_flag_name(name), type=check, default=default, help=help + shown)
 
 
 class _Parser(argparse.ArgumentParser):
     """argparse with one-line errors raised to :func:`main` instead of exiting."""
 
     def error(self, message: str) -> NoReturn:
+        flag = message.partition("argument ")[2].partition(":")[0] or "--flag"
         if message.endswith("expected one argument"):  # argparse takes "-1e-5" for a flag
-            message += "; for a value that starts with '-' write --flag=VALUE, e.g. --price=-1e-5"
+            message += f"; a value that starts with '-' is written {flag.split('/')[0]}=VALUE"
         raise _ArgumentError(self.prog, message)
 
 
@@ -358,7 +362,11 @@ def _run(args: argparse.Namespace) -> int:
             problems = _flag_problems(args)
             if problems:
                 raise UsageError(*problems)
-            args.run(args, out)
+            if len(inspect.signature(args.run).parameters) == 1:
+                # a handler in the older style prints its own output and returns its status
+                out.status = args.run(args)
+            else:
+                args.run(args, out)
         except UsageError as error:
             out.errors += error.problems
             out.status = EXIT_USAGE
