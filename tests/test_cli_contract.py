@@ -19,6 +19,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from acsym import cli
 from acsym.impact import example_fills_path
@@ -477,3 +479,24 @@ def test_an_older_style_handler_still_runs(
     monkeypatch.setattr(cli, "_derive", legacy)  # build_parser registers it when main runs
     assert cli.main(["derive"]) == 1
     assert capsys.readouterr().out == "legacy output\n"
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    flag=st.sampled_from([*NUMERIC_FLAGS, "--alpha"]),
+    text=st.one_of(
+        st.text(max_size=12),
+        st.floats().map(repr),
+        st.integers(min_value=-(10**30), max_value=10**30).map(str),
+        st.sampled_from(["1/78", "5min", "1e-3d", "2.5h", "1/0", "0/0", "-0", "1_000", " 7 "]),
+    ),
+)
+def test_any_text_in_any_flag_exits_0_or_2_with_strict_json(
+    flag: str, text: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    result = run(["trajectory", f"{flag}={text}", "--json"], capsys)
+    assert result.status in (0, 2)
+    if result.status == 2:
+        assert result.document["errors"] and "error:" in result.err
+    else:
+        assert all(row["ok"] or row["warnings"] for row in result.document["rows"])
