@@ -17,6 +17,12 @@ class InputWarning(UserWarning):
     """An argument was out of range; the result is NaN (or a documented fallback) instead."""
 
 
+class CalibrationWarning(UserWarning):
+    """A warning from calibration: rows dropped, a fit that failed or looks suspect, inputs
+    that look swapped or in another unit than documented (percent for a fraction, ...). The
+    result is still computed as asked."""
+
+
 def real(name: str, value: Any) -> float:
     """``value`` as a float; TypeError unless it is a real number (bool and str are not)."""
     if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):

@@ -83,9 +83,9 @@ def eta_tilde(eta: ArrayLike, gamma: ArrayLike, tau: ArrayLike) -> Any:
     Parameters
     ----------
     eta : array_like
-        temporary impact coefficient [currency * time unit / share**2]
+        temporary impact coefficient, >= 0 [currency * time unit / share**2]
     gamma : array_like
-        permanent impact coefficient [currency / share**2]
+        permanent impact coefficient, >= 0 [currency / share**2]
     tau : array_like
         length of one trading interval, tau > 0 [time units]
 
@@ -93,6 +93,14 @@ def eta_tilde(eta: ArrayLike, gamma: ArrayLike, tau: ArrayLike) -> Any:
     -------
     numpy.ndarray or numpy.float64
         [currency * time unit / share**2]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
     """
     eta = numpy.asarray(eta, dtype=numpy.float64)
     gamma = numpy.asarray(gamma, dtype=numpy.float64)
@@ -114,7 +122,7 @@ def kappa(risk_aversion: ArrayLike, sigma: ArrayLike, eta_tilde: ArrayLike, tau:
     risk_aversion : array_like
         risk aversion lambda >= 0 [1 / currency]
     sigma : array_like
-        price volatility [currency / (share * time unit**0.5)]
+        price volatility, >= 0 [currency / (share * time unit**0.5)]
     eta_tilde : array_like
         eta - gamma * tau / 2, > 0 where the model is well posed [currency * time unit / share**2]
     tau : array_like
@@ -124,6 +132,14 @@ def kappa(risk_aversion: ArrayLike, sigma: ArrayLike, eta_tilde: ArrayLike, tau:
     -------
     numpy.ndarray or numpy.float64
         [1 / time unit]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
     """
     risk_aversion = numpy.asarray(risk_aversion, dtype=numpy.float64)
     sigma = numpy.asarray(sigma, dtype=numpy.float64)
@@ -142,14 +158,22 @@ def kappa_continuous(risk_aversion: ArrayLike, sigma: ArrayLike, eta: ArrayLike)
     risk_aversion : array_like
         risk aversion lambda >= 0 [1 / currency]
     sigma : array_like
-        price volatility [currency / (share * time unit**0.5)]
+        price volatility, >= 0 [currency / (share * time unit**0.5)]
     eta : array_like
-        temporary impact coefficient [currency * time unit / share**2]
+        temporary impact coefficient, >= 0 [currency * time unit / share**2]
 
     Returns
     -------
     numpy.ndarray or numpy.float64
         [1 / time unit]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
     """
     risk_aversion = numpy.asarray(risk_aversion, dtype=numpy.float64)
     sigma = numpy.asarray(sigma, dtype=numpy.float64)
@@ -183,6 +207,14 @@ def holdings(order_size: ArrayLike, time: ArrayLike, horizon: ArrayLike, kappa: 
     -------
     numpy.ndarray or numpy.float64
         [shares]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
     """
     order_size = numpy.asarray(order_size, dtype=numpy.float64)
     time = numpy.asarray(time, dtype=numpy.float64)
@@ -219,6 +251,14 @@ def holdings_direct(order_size: ArrayLike, time: ArrayLike, horizon: ArrayLike, 
     -------
     numpy.ndarray or numpy.float64
         [shares]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
     """
     order_size = numpy.asarray(order_size, dtype=numpy.float64)
     time = numpy.asarray(time, dtype=numpy.float64)
@@ -255,6 +295,14 @@ def trade_sizes(order_size: ArrayLike, time: ArrayLike, horizon: ArrayLike, kapp
     -------
     numpy.ndarray or numpy.float64
         [shares]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
     """
     order_size = numpy.asarray(order_size, dtype=numpy.float64)
     time = numpy.asarray(time, dtype=numpy.float64)
@@ -285,16 +333,24 @@ def expected_cost(order_size: ArrayLike, horizon: ArrayLike, tau: ArrayLike, kap
     kappa : array_like
         decay rate of the optimal schedule, >= 0 [1 / time unit]
     gamma : array_like
-        permanent impact coefficient [currency / share**2]
+        permanent impact coefficient, >= 0 [currency / share**2]
     eta_tilde : array_like
         eta - gamma * tau / 2, > 0 where the model is well posed [currency * time unit / share**2]
     epsilon : array_like
-        fixed cost per share (half spread) [currency / share]
+        fixed cost per share (half spread), >= 0 [currency / share]
 
     Returns
     -------
     numpy.ndarray or numpy.float64
         [currency]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
     """
     order_size = numpy.asarray(order_size, dtype=numpy.float64)
     horizon = numpy.asarray(horizon, dtype=numpy.float64)
@@ -327,12 +383,20 @@ def variance(order_size: ArrayLike, horizon: ArrayLike, tau: ArrayLike, kappa: A
     kappa : array_like
         decay rate of the optimal schedule, >= 0 [1 / time unit]
     sigma : array_like
-        price volatility [currency / (share * time unit**0.5)]
+        price volatility, >= 0 [currency / (share * time unit**0.5)]
 
     Returns
     -------
     numpy.ndarray or numpy.float64
         [currency**2]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
     """
     order_size = numpy.asarray(order_size, dtype=numpy.float64)
     horizon = numpy.asarray(horizon, dtype=numpy.float64)
@@ -357,16 +421,24 @@ def schedule_expected_cost(trade_sizes: ArrayLike, tau: ArrayLike, gamma: ArrayL
     tau : array_like
         length of one trading interval, tau > 0 [time units]
     gamma : array_like
-        permanent impact coefficient [currency / share**2]
+        permanent impact coefficient, >= 0 [currency / share**2]
     eta_tilde : array_like
         eta - gamma * tau / 2, > 0 where the model is well posed [currency * time unit / share**2]
     epsilon : array_like
-        fixed cost per share (half spread) [currency / share]
+        fixed cost per share (half spread), >= 0 [currency / share]
 
     Returns
     -------
     numpy.ndarray or numpy.float64
         [currency]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
     """
     trade_sizes = numpy.asarray(trade_sizes, dtype=numpy.float64)
     tau = numpy.asarray(tau, dtype=numpy.float64)
@@ -392,12 +464,20 @@ def schedule_variance(holdings: ArrayLike, tau: ArrayLike, sigma: ArrayLike) -> 
     tau : array_like
         length of one trading interval, tau > 0 [time units]
     sigma : array_like
-        price volatility [currency / (share * time unit**0.5)]
+        price volatility, >= 0 [currency / (share * time unit**0.5)]
 
     Returns
     -------
     numpy.ndarray or numpy.float64
         [currency**2]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
     """
     holdings = numpy.asarray(holdings, dtype=numpy.float64)
     tau = numpy.asarray(tau, dtype=numpy.float64)

@@ -37,6 +37,8 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
+from acsym._validate import CalibrationWarning
+
 __all__ = [
     "FILL_COLUMNS",
     "OPTIONAL_FILL_COLUMNS",
@@ -67,12 +69,16 @@ BPS = 1e4  # basis points per unit of price
 MIN_ROWS = 6  # three parameters plus three degrees of freedom for the residual scale
 ROBUST_LOSSES = ("soft_l1", "huber", "cauchy")
 _ALPHA_GRID = np.linspace(0.05, 2.0, 40)  # start values: the model is linear at fixed alpha
+#: x = Q/V (or Q/(V*duration)) outside this range is a data error, dropped and counted: a
+#: trillionth of a day's volume up to 10,000 days of it (beyond, x**alpha overflows the fit)
+X_RANGE = (1e-12, 1e4)
+#: daily volatility above this is a data error, dropped and counted (as a fraction a million
+#: percent a day; even in bps, which the fit accepts with c scaled, 100% a day)
+MAX_VOLATILITY = 1e4
+#: |slippage| above this many bps (10,000 times the price) is a data error, dropped and counted
+MAX_SLIPPAGE_BPS = 1e6
 
 Form = Literal["size", "participation"]
-
-
-class CalibrationWarning(UserWarning):
-    """A warning from impact calibration: rows dropped, a fit that failed, a suspect fit."""
 
 
 @dataclass(frozen=True)
@@ -266,40 +272,72 @@ def _is_dataframe(obj: object) -> bool:
     return pandas is not None and isinstance(obj, pandas.DataFrame)
 
 
-def _read_csv(path: Path) -> dict[str, FloatArray]:
-    with path.open(newline="") as handle:
-        reader = csv.reader(handle)
-        header = next(reader, None)
-        if header is None:
-            raise ValueError(f"{path}: empty file, expected a header with columns {FILL_COLUMNS}")
-        names = [name.strip() for name in header]
-        rows = [row for row in reader if any(cell.strip() for cell in row)]
-    columns: dict[str, FloatArray] = {}
-    for index, name in enumerate(names):
-        values = np.empty(len(rows))
-        for r, row in enumerate(rows):
-            cell = row[index].strip() if index < len(row) else ""
-            try:
-                values[r] = float(cell)
-            except ValueError:  # an empty or unreadable cell is a bad row, dropped and counted
-                values[r] = math.nan
-        columns[name] = values
-    return columns
+def _read_csv(path: Path) -> dict[str, Any]:
+    """The CSV's columns as lists of cell text (converted by :func:`_as_float_column`)."""
+    try:
+        with path.open(newline="") as handle:
+            reader = csv.reader(handle)
+            header = next(reader, None)
+            if header is None:
+                raise ValueError(f"{path}: empty file, expected a header with columns {FILL_COLUMNS}")
+            names = [name.strip() for name in header]
+            rows = [row for row in reader if any(cell.strip() for cell in row)]
+    except (csv.Error, UnicodeDecodeError) as exc:
+        raise ValueError(f"{path}: not a readable CSV text file ({exc})") from None
+    return {
+        name: [row[index].strip() if index < len(row) else "" for row in rows]
+        for index, name in enumerate(names)
+    }
+
+
+def _cell(value: object) -> float:
+    """One cell as a float; NaN for an empty or unreadable cell (its row is then dropped)."""
+    if isinstance(value, bool | np.bool_) or value is None:
+        return math.nan
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return math.nan
 
 
 def _as_float_column(name: str, values: object) -> FloatArray:
+    """A column as floats. Cells that are no number become NaN, the same for a CSV, a mapping
+    and a DataFrame (the row is dropped and counted); TypeError if no cell is a number."""
     try:
         array = np.asarray(values, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"column {name!r} must hold numbers, got {type(values).__name__}: {exc}") from None
-    if array.ndim != 1:
-        array = array.reshape(-1) if array.ndim == 0 else array
+    except (TypeError, ValueError):
+        items = np.asarray(values, dtype=object)
+        array = np.array([_cell(v) for v in items.reshape(-1)], dtype=float).reshape(items.shape)
+        if array.size and not np.any(np.isfinite(array)):
+            raise TypeError(
+                f"column {name!r} must hold numbers; none of its {array.size} cells is one"
+            ) from None
+    if array.ndim == 0:
+        array = array.reshape(-1)
     if array.ndim != 1:
         raise TypeError(f"column {name!r} must be one-dimensional, got shape {array.shape}")
     return array
 
 
-def read_fills(fills: Fills) -> dict[str, FloatArray]:
+def _renamed(raw: Mapping[str, Any], columns: Mapping[str, str] | None) -> Mapping[str, Any]:
+    """``raw`` with the user's column names mapped to acsym's (``columns``: ours -> theirs)."""
+    if columns is None:
+        return raw
+    if not isinstance(columns, Mapping):
+        raise TypeError(f"columns must be a mapping of names, got {type(columns).__name__}")
+    known = FILL_COLUMNS + OPTIONAL_FILL_COLUMNS
+    unknown = [name for name in columns if name not in known]
+    if unknown:
+        raise ValueError(f"columns maps unknown name(s) {unknown}; known: {list(known)}")
+    absent = [source for source in columns.values() if source not in raw]
+    if absent:
+        raise ValueError(f"columns names {absent}, not in the fills; found {sorted(map(str, raw))}")
+    renamed = {name: values for name, values in raw.items() if name not in columns}
+    renamed.update({name: raw[source] for name, source in columns.items()})
+    return renamed
+
+
+def read_fills(fills: Fills, columns: Mapping[str, str] | None = None) -> dict[str, FloatArray]:
     """Read a fills table into float columns, rows not yet checked.
 
     Parameters
@@ -309,8 +347,11 @@ def read_fills(fills: Fills) -> dict[str, FloatArray]:
         required by acsym), or the path of a CSV file with a header row. Columns
         ``quantity`` (shares), ``daily_volume`` (shares/day), ``daily_volatility`` (a
         fraction, 0.02 = 2 %), ``slippage_bps`` (bps of arrival price, positive = cost) and
-        optionally ``duration`` (days). Other columns are ignored; empty or unreadable CSV
-        cells become NaN (and the row is dropped by :func:`calibrate_impact`).
+        optionally ``duration`` (days). Other columns are ignored; empty or unreadable cells
+        become NaN, in a CSV, a mapping or a DataFrame alike (and the row is dropped and
+        counted by :func:`calibrate_impact`).
+    columns : mapping of str to str, optional
+        The fills' own name for each column, e.g. ``{"quantity": "qty", "daily_volume": "adv"}``.
 
     Returns
     -------
@@ -320,9 +361,10 @@ def read_fills(fills: Fills) -> dict[str, FloatArray]:
     Raises
     ------
     TypeError
-        ``fills`` is none of the accepted types, or a column is not numeric.
+        ``fills`` is none of the accepted types, or a column holds no number at all.
     ValueError
-        A required column is missing or the columns differ in length.
+        A required column is missing, the columns differ in length, ``columns`` names an
+        unknown or absent column, or the CSV file is not text.
     FileNotFoundError
         The CSV path does not exist.
     """
@@ -338,15 +380,19 @@ def read_fills(fills: Fills) -> dict[str, FloatArray]:
             "fills must be a mapping of columns, a pandas DataFrame or a CSV path, "
             f"got {type(fills).__name__}"
         )
+    raw = _renamed(raw, columns)
     missing = [name for name in FILL_COLUMNS if name not in raw]
     if missing:
-        raise ValueError(f"fills lack the column(s) {missing}; found {sorted(map(str, raw))}")
+        raise ValueError(
+            f"fills lack the column(s) {missing}; found {sorted(map(str, raw))} (map the file's "
+            "own names with columns=, e.g. {'quantity': 'qty'}; --columns quantity=qty)"
+        )
     wanted = FILL_COLUMNS + tuple(name for name in OPTIONAL_FILL_COLUMNS if name in raw)
-    columns = {name: _as_float_column(name, raw[name]) for name in wanted}
-    lengths = {name: len(col) for name, col in columns.items()}
+    table = {name: _as_float_column(name, raw[name]) for name in wanted}
+    lengths = {name: len(col) for name, col in table.items()}
     if len(set(lengths.values())) > 1:
         raise ValueError(f"fills columns differ in length: {lengths}")
-    return columns
+    return table
 
 
 # --------------------------------------------------------------------------------------------
@@ -369,6 +415,8 @@ def _start(log_x: FloatArray, sigma: FloatArray, y: FloatArray) -> FloatArray:
     best: tuple[float, FloatArray] = (math.inf, np.array([0.0, 0.0, 0.5]))
     for alpha in _ALPHA_GRID:
         design = np.column_stack([np.ones_like(y), sigma * np.exp(alpha * log_x)])
+        if not np.all(np.isfinite(design)):  # LAPACK must never see inf (it prints, then fails)
+            continue
         coef, *_ = np.linalg.lstsq(design, y, rcond=None)
         sse = float(np.sum((y - design @ coef) ** 2))
         if sse < best[0]:
@@ -494,13 +542,25 @@ def _bad_rows(columns: Mapping[str, FloatArray], use_duration: bool) -> tuple[Bo
     table = np.column_stack([columns[name] for name in used])
     finite = np.all(np.isfinite(table), axis=1)
     checks = {  # a NaN or infinite row counts once, under its own reason
-        "NaN or infinite values": ~finite,
+        "empty, unreadable, NaN or infinite values": ~finite,
         "non-positive quantity": finite & (columns["quantity"] <= 0),
         "non-positive daily_volume": finite & (columns["daily_volume"] <= 0),
         "negative daily_volatility": finite & (columns["daily_volatility"] < 0),
     }
     if use_duration:
         checks["non-positive duration"] = finite & (columns["duration"] <= 0)
+    earlier = np.any(np.array(list(checks.values())), axis=0)
+    usable = finite & ~earlier
+    x = np.where(usable, _regressor(columns, use_duration), 1.0)
+    low, high = X_RANGE
+    name = "Q/(V*duration)" if use_duration else "Q/V"
+    checks[f"{name} outside [{low:g}, {high:g}]"] = usable & ~((x >= low) & (x <= high))
+    checks[f"daily_volatility above {MAX_VOLATILITY:g}"] = usable & (
+        columns["daily_volatility"] > MAX_VOLATILITY
+    )
+    checks[f"|slippage_bps| above {MAX_SLIPPAGE_BPS:g}"] = usable & (
+        np.abs(columns["slippage_bps"]) > MAX_SLIPPAGE_BPS
+    )
     bad = np.zeros(table.shape[0], dtype=bool)
     reasons = []
     for reason, mask in checks.items():
@@ -509,6 +569,31 @@ def _bad_rows(columns: Mapping[str, FloatArray], use_duration: bool) -> tuple[Bo
             reasons.append(f"{count} with {reason}")
         bad |= mask
     return bad, reasons
+
+
+def _scale_notes(x: FloatArray, sigma: FloatArray, y: FloatArray, use_duration: bool) -> list[str]:
+    """Warnings for columns whose typical value suggests another unit than the documented one."""
+    notes = []
+    median_sigma = float(np.median(sigma))
+    if median_sigma > 1.0:
+        notes.append(
+            f"daily_volatility looks like percent (median {median_sigma:g} > 1): it must be a "
+            "fraction (0.02 = 2%); the coefficient comes out 100 times too small if it is percent"
+        )
+    median_x = float(np.median(x))
+    if median_x > 1.0:
+        name = "Q/(V*duration)" if use_duration else "Q/V"
+        notes.append(
+            f"the median {name} is {median_x:g} > 1 (orders above a day's volume): are quantity "
+            "and daily_volume in the same unit (shares, not lots or thousands)?"
+        )
+    median_y = float(np.median(np.abs(y)))
+    if 0.0 < median_y < 0.01:
+        notes.append(
+            f"slippage_bps looks like a fraction (median |slippage| {median_y:g} bps < 0.01): it "
+            "must be in basis points (1 bp = 0.0001)"
+        )
+    return notes
 
 
 def _regressor(columns: Mapping[str, FloatArray], use_duration: bool) -> FloatArray:
@@ -524,6 +609,7 @@ def calibrate_impact(
     *,
     robust: bool | str = False,
     use_duration: bool | None = None,
+    columns: Mapping[str, str] | None = None,
 ) -> CalibrationResult:
     """Fit ``slippage_bps = epsilon + c * daily_volatility * x ** alpha`` to executed orders.
 
@@ -541,6 +627,9 @@ def calibrate_impact(
     use_duration : bool or None
         Fit the participation form ``x = Q / (V * duration)``. None (default): when the fills
         have a ``duration`` column. False: the size form ``x = Q / V`` even if they do.
+    columns : mapping of str to str, optional
+        The fills' own name for each column, e.g. ``{"quantity": "qty", "daily_volume": "adv"}``
+        (see :func:`read_fills`).
 
     Returns
     -------
@@ -563,9 +652,13 @@ def calibrate_impact(
     Warns
     -----
     CalibrationWarning
-        Rows dropped (non-positive quantity, volume or duration; negative volatility; NaN or
-        infinite values), with the count of each reason; a fit that could not be made; a
-        coefficient that is not positive. Each message is also in ``result.warnings``.
+        Rows dropped (non-positive quantity, volume or duration; negative volatility; empty,
+        unreadable, NaN or infinite values; values no fill can have: ``x`` outside
+        :data:`X_RANGE`, volatility above :data:`MAX_VOLATILITY`, slippage above
+        :data:`MAX_SLIPPAGE_BPS`), with the count of each reason: a row never makes the whole
+        fit fail. Columns whose scale suggests another unit (volatility in percent, slippage
+        as a fraction, quantity and volume in different units). A fit that could not be made;
+        a coefficient that is not positive. Each message is also in ``result.warnings``.
 
     Notes
     -----
@@ -589,8 +682,8 @@ def calibrate_impact(
     loss = _loss_name(robust)
     if use_duration is not None and not isinstance(use_duration, bool):
         raise TypeError(f"use_duration must be a bool or None, got {type(use_duration).__name__}")
-    columns = read_fills(fills)
-    has_duration = "duration" in columns
+    data = read_fills(fills, columns)
+    has_duration = "duration" in data
     if use_duration and not has_duration:
         raise ValueError("use_duration=True needs a 'duration' column (days)")
     use = has_duration if use_duration is None else use_duration
@@ -598,7 +691,7 @@ def calibrate_impact(
     notes: list[str] = []
 
     with np.errstate(all="ignore"):
-        bad, reasons = _bad_rows(columns, use)
+        bad, reasons = _bad_rows(data, use)
     n_total = len(bad)
     n_dropped = int(np.count_nonzero(bad))
     n_used = n_total - n_dropped
@@ -616,9 +709,10 @@ def calibrate_impact(
 
     keep = ~bad
     with np.errstate(all="ignore"):
-        log_x = np.log(_regressor(columns, use)[keep])
-    sigma = columns["daily_volatility"][keep]
-    y = columns["slippage_bps"][keep]
+        log_x = np.log(_regressor(data, use)[keep])
+    sigma = data["daily_volatility"][keep]
+    y = data["slippage_bps"][keep]
+    notes += _scale_notes(np.exp(log_x), sigma, y, use)
     if np.unique(log_x).size < 3:
         notes.append(
             f"{'Q/(V*duration)' if use else 'Q/V'} takes fewer than 3 distinct values, "
@@ -833,6 +927,7 @@ def plot_fit(
     path: str | os.PathLike[str],
     *,
     title: str | None = None,
+    columns: Mapping[str, str] | None = None,
 ) -> Path:
     """Draw slippage against ``x`` (``Q / V`` or participation) on log axes with the fit.
 
@@ -849,6 +944,8 @@ def plot_fit(
         Where to write the image (format from the suffix, e.g. ``.png``).
     title : str, optional
         Figure title.
+    columns : mapping of str to str, optional
+        The fills' own column names, as for :func:`calibrate_impact`.
 
     Returns
     -------
@@ -863,12 +960,12 @@ def plot_fit(
     from matplotlib.figure import Figure  # no pyplot: no global backend or figure state
 
     use = result.form == "participation"
-    columns = read_fills(fills)
+    data = read_fills(fills, columns)
     with np.errstate(all="ignore"):
-        bad, _ = _bad_rows(columns, use)
-        x = _regressor(columns, use)[~bad]
-    sigma = columns["daily_volatility"][~bad]
-    y = columns["slippage_bps"][~bad]
+        bad, _ = _bad_rows(data, use)
+        x = _regressor(data, use)[~bad]
+    sigma = data["daily_volatility"][~bad]
+    y = data["slippage_bps"][~bad]
     shown = y > 0
     x_label = (
         "participation rate Q / (V · duration)" if use else "order size Q / V (fraction of daily volume)"

@@ -7,11 +7,12 @@ seed's heuristics calibrate per day, so ``tau = 1.0`` is one day).
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from acsym import formulas
-from acsym._validate import describe, nonnegative, positive, real, warn
+from acsym._validate import CalibrationWarning, describe, nonnegative, positive, real, warn
 
 if TYPE_CHECKING:
     from acsym.impact import CalibrationResult
@@ -131,6 +132,16 @@ def calibrate_ac_params(
         :class:`~acsym.InputWarning` is also emitted); a warning is added when
         eta_tilde = eta - gamma tau / 2 <= 0, where the model is not well posed.
 
+    Warns
+    -----
+    InputWarning
+        An input out of range (the parameters are then NaN).
+    CalibrationWarning
+        Inputs in range that look swapped or in another unit: a spread at or above the price,
+        a daily volatility above 1 (100% a day: percent instead of a fraction?), a relative
+        spread above the daily volatility (spread and volatility swapped?). The parameters are
+        computed as asked; the message is also in ``warnings``.
+
     Raises
     ------
     TypeError
@@ -162,6 +173,18 @@ def calibrate_ac_params(
         for name, (check, rule) in rules.items()
         if not check(values[name])
     ]
+    if not messages and not math.isfinite(values["daily_spread"] / values["daily_volume"] / 0.01):
+        messages.append(
+            warn(
+                describe(
+                    "daily_volume",
+                    values["daily_volume"],
+                    "too small for the spread: eta = daily_spread / (0.01 daily_volume) overflows",
+                )
+                + "; parameters are NaN",
+                stacklevel=2,
+            )
+        )
     if messages:
         return AlmgrenChrissParams(
             eta=_NAN,
@@ -176,9 +199,11 @@ def calibrate_ac_params(
         )
 
     messages += notes
+    messages += _implausible(values)
     volume, spread = values["daily_volume"], values["daily_spread"]
-    eta = spread / (TEMPORARY_IMPACT_PARTICIPATION * volume)
-    gamma = spread / (PERMANENT_IMPACT_PARTICIPATION * volume)
+    # divided in turn: a subnormal volume gives inf (caught by params.problems), not 0 / 0
+    eta = spread / TEMPORARY_IMPACT_PARTICIPATION / volume
+    gamma = spread / PERMANENT_IMPACT_PARTICIPATION / volume
     epsilon = spread / 2
     if source_calibration is not None and source_calibration.ok and trading_rate is not None:
         linear = _linearised(source_calibration, trading_rate, values, messages)
@@ -205,6 +230,33 @@ def calibrate_ac_params(
         epsilon=epsilon,
         price=values["price"],
     )
+
+
+def _implausible(values: dict[str, float]) -> list[str]:
+    """Messages for inputs in range that look swapped or in another unit (CalibrationWarning)."""
+    spread, volatility, price = values["daily_spread"], values["daily_volatility"], values["price"]
+    messages = []
+    if spread >= price:
+        messages.append(
+            f"daily_spread = {spread!r} is not below price = {price!r}: a spread wider than the "
+            "price is implausible (arguments swapped? the order is daily_volume, daily_spread, "
+            "daily_volatility, price)"
+        )
+    if volatility > 1.0:
+        messages.append(
+            f"daily_volatility = {volatility!r} is above 1 (100% a day): it must be a fraction "
+            "(0.02 = 2%), was it given in percent?"
+        )
+    elif 0 < volatility < spread / price and spread < price:
+        messages.append(
+            f"the relative spread daily_spread / price = {spread / price!r} exceeds "
+            f"daily_volatility = {volatility!r}: a spread wider than a typical day's move is "
+            "implausible (daily_spread and daily_volatility swapped? the spread is in currency "
+            "per share, the volatility a fraction)"
+        )
+    for message in messages:
+        warnings.warn(message, CalibrationWarning, stacklevel=3)
+    return messages
 
 
 def _alpha_from(result: Any, alpha: float) -> tuple[float, list[str]]:

@@ -58,9 +58,7 @@ def test_import_acsym_does_not_load_sympy():
 
 @pytest.mark.parametrize("command", ["derive", "regenerate"])
 def test_every_subcommand_has_help(command, capsys):
-    with pytest.raises(SystemExit) as exit_info:
-        cli.main([command, "--help"])
-    assert exit_info.value.code == 0
+    assert cli.main([command, "--help"]) == 0
     assert "usage" in capsys.readouterr().out
 
 

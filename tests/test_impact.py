@@ -153,7 +153,8 @@ def test_quantity_in_lots_against_volume_in_shares_scales_the_coefficient_by_lot
 
 
 def test_slippage_as_a_fraction_scales_epsilon_and_coefficient_by_1e_minus_4(base_fills, base_fit):
-    fraction = _fit_columns(base_fills, slippage_bps=1e-4)
+    with pytest.warns(CalibrationWarning, match="slippage_bps looks like a fraction"):
+        fraction = calibrate_impact({**base_fills, "slippage_bps": base_fills["slippage_bps"] * 1e-4})
     assert fraction.alpha == pytest.approx(base_fit.alpha, rel=1e-6)
     assert fraction.alpha_stderr == pytest.approx(base_fit.alpha_stderr, rel=1e-5)
     for name in ("epsilon", "coefficient", "epsilon_stderr", "coefficient_stderr"):
@@ -162,7 +163,8 @@ def test_slippage_as_a_fraction_scales_epsilon_and_coefficient_by_1e_minus_4(bas
 
 
 def test_volatility_in_bps_scales_the_coefficient_by_1e_minus_4(base_fills, base_fit):
-    in_bps = _fit_columns(base_fills, daily_volatility=1e4)
+    with pytest.warns(CalibrationWarning, match="daily_volatility looks like percent"):
+        in_bps = calibrate_impact({**base_fills, "daily_volatility": base_fills["daily_volatility"] * 1e4})
     assert in_bps.alpha == pytest.approx(base_fit.alpha, rel=1e-6)
     assert in_bps.epsilon == pytest.approx(base_fit.epsilon, rel=1e-6)
     assert in_bps.coefficient == pytest.approx(1e-4 * base_fit.coefficient, rel=1e-6)
@@ -187,7 +189,7 @@ def test_bad_rows_are_dropped_counted_and_warned(base_fills, base_fit):
     for reason in (
         "2 with non-positive quantity",
         "1 with non-positive daily_volume",
-        "2 with NaN or infinite values",
+        "2 with empty, unreadable, NaN or infinite values",
         "1 with negative daily_volatility",
     ):
         assert reason in message
@@ -294,7 +296,9 @@ def test_csv_with_blank_or_unreadable_cells_drops_those_rows(tmp_path, base_fill
     lines[2] = ",".join(["n/a", *lines[2].split(",")[1:]])
     lines.append("")  # a trailing blank line is not a row
     path.write_text("\n".join(lines) + "\n")
-    with pytest.warns(CalibrationWarning, match="dropped 2 of 300 rows as unusable: 2 with NaN"):
+    with pytest.warns(
+        CalibrationWarning, match="dropped 2 of 300 rows as unusable: 2 with empty, unreadable, NaN"
+    ):
         result = calibrate_impact(path)
     assert result.n_used == 298
 

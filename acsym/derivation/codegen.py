@@ -103,6 +103,16 @@ def _runtime_names(expr: sp.Expr) -> sp.Expr:
     return expr.xreplace(mapping)
 
 
+#: what every generated function assumes (its docstring says so): they stay free of checks
+ASSUMPTIONS = (
+    "Assumes every argument lies in the domain stated under Parameters: nothing is checked here, "
+    "so that the function costs no more than its arithmetic. Outside the domain the result is "
+    "not NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The "
+    "friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its "
+    "inputs and never passes such a value on."
+)
+
+
 def _docstring(formula: Formula) -> str:
     lines = [formula.summary, "", formula.formula, ""]
     if formula.notes:
@@ -112,6 +122,7 @@ def _docstring(formula: Formula) -> str:
         argument = ARGUMENTS[name]
         lines += [f"{name} : array_like", f"    {argument.description} [{argument.unit}]"]
     lines += ["", "Returns", "-------", "numpy.ndarray or numpy.float64", f"    [{formula.returns}]"]
+    lines += ["", "Notes", "-----", *textwrap.wrap(ASSUMPTIONS, 92)]
     body = "\n".join(f"    {line}" if line else "" for line in lines)
     return f'    """{body.lstrip()}\n    """'
 
