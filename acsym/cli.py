@@ -325,9 +325,9 @@ def _simulate(args: argparse.Namespace) -> int:
             if bar is not None:
                 bar.close()
     if args.plot is not None:
-        from acsym.plots_simulation import plot_cost_histograms
+        from acsym.plots import plot_comparison
 
-        plot_cost_histograms(results, args.plot)
+        plot_comparison(schedules, results, path=args.plot)
     if args.json:
         print(
             json.dumps(
@@ -492,10 +492,10 @@ def _frontier(args: argparse.Namespace) -> int:
         )
     if args.plot is not None:
         try:
-            from acsym.plots import plot_frontier
+            from acsym.plots import plot_comparison
 
             dense = efficient_frontier(*inputs, points=max(args.points, 201))
-            plot_frontier(dense, strategies, path=args.plot)
+            plot_comparison(strategies, frontier=dense, path=args.plot)
         except (ImportError, OSError, ValueError) as error:
             print(f"error: cannot write {args.plot}: {error}", file=sys.stderr)
             return 1
@@ -672,7 +672,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--plot",
         metavar="FILE.png",
         default=None,
-        help="draw cost histograms with the derived normal density (needs matplotlib: acsym[plot])",
+        help="draw the strategies compared: holdings, trades, simulated cost distributions "
+        "(needs matplotlib: acsym[plot])",
     )
     simulate.add_argument(
         "--no-progress", action="store_true", help="no progress bar (shown by tqdm, acsym[progress])"
@@ -693,7 +694,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=11,
         help="frontier points, evenly spaced in standard deviation, both ends included (default %(default)s)",
     )
-    _add_plot_argument(frontier, "the frontier with the strategies marked")
+    _add_plot_argument(frontier, "the strategies compared: holdings, trades, costs and the frontier")
     frontier.set_defaults(run=_frontier)
     return parser
 
