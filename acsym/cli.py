@@ -718,10 +718,10 @@ def _frontier(args: argparse.Namespace, out: Outcome) -> None:
     )
     if args.plot is not None:
         try:
-            from acsym.plots import plot_frontier
+            from acsym.plots import plot_comparison
 
             dense = efficient_frontier(*inputs, points=max(args.points, 201))
-            plot_frontier(dense, strategies, path=args.plot)
+            plot_comparison(strategies, frontier=dense, path=args.plot)
         except (ImportError, OSError, ValueError) as error:
             _plot_failed(args, error)
         out.notes.append(f"wrote {args.plot}")
@@ -875,6 +875,7 @@ def _simulate(args: argparse.Namespace, out: Outcome) -> None:
         row["ok"] = row["ok"] and _finite(result.mean)
         out.rows.append(row)
     usable = [r for r, row in zip(results, out.rows, strict=True) if row["ok"]]
+    usable_schedules = [s for s, row in zip(schedules, out.rows, strict=True) if row["ok"]]
     differences = _differences(usable) if keep and len(usable) > 1 else []
     if not keep:
         out.warnings.append(
@@ -892,10 +893,10 @@ def _simulate(args: argparse.Namespace, out: Outcome) -> None:
     if not any(row["ok"] for row in out.rows):
         return
     if args.plot is not None:
-        from acsym.plots_simulation import plot_cost_histograms
+        from acsym.plots import plot_comparison
 
         try:
-            plot_cost_histograms(usable, args.plot)
+            plot_comparison(usable_schedules, usable, path=args.plot)
         except (ImportError, OSError, ValueError) as error:
             _plot_failed(args, error)
         out.notes.append(f"wrote {args.plot}")
@@ -1166,7 +1167,7 @@ def build_parser() -> argparse.ArgumentParser:
         16_384,
         "paths held in memory at once; does not change the numbers",
     )
-    _add_plot_argument(simulate, "cost histograms with the derived normal density")
+    _add_plot_argument(simulate, "the strategies compared: holdings, trades, simulated cost distributions")
     simulate.add_argument(
         "--no-progress", action="store_true", help="no progress bar (shown by tqdm, acsym[progress])"
     )
@@ -1188,6 +1189,6 @@ def build_parser() -> argparse.ArgumentParser:
         11,
         "frontier points, evenly spaced in standard deviation, both ends included",
     )
-    _add_plot_argument(frontier, "the frontier with the strategies marked")
+    _add_plot_argument(frontier, "the strategies compared: holdings, trades, costs and the frontier")
     frontier.set_defaults(run=_frontier)
     return parser

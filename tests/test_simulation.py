@@ -410,21 +410,6 @@ def test_cli_simulate_plot(tmp_path: Any, capsys: pytest.CaptureFixture[str]) ->
     assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_plot_draws_a_zero_variance_schedule(tmp_path: Any) -> None:
-    pytest.importorskip("matplotlib", reason="the plot extra (acsym[plot]) is not installed")
-    from acsym.plots_simulation import plot_cost_histograms
-
-    params = _params()
-    schedules = [CASES[0].trajectory, _schedule([5_000.0, 0.0], 1.0, name="market_order")]
-    results = [acsym.simulate_execution(s, params, 2_000, seed=0, return_samples=True) for s in schedules]
-    target = plot_cost_histograms(results, tmp_path / "costs.png")
-    assert target.stat().st_size > 0
-    with pytest.raises(ValueError, match="return_samples=True"):
-        plot_cost_histograms(
-            [acsym.simulate_execution(schedules[0], params, 100, seed=0)], tmp_path / "x.png"
-        )
-
-
 # other strategies' generators, when the trajectory module has them (added on other branches)
 OTHER_GENERATORS = [
     name
