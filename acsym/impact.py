@@ -980,7 +980,7 @@ def plot_fit(
     points.set_label(f"fills (n = {shown.sum()}; {hidden} with slippage ≤ 0 not shown)")
     fig.colorbar(points, ax=ax, label="daily volatility (%)")
     if result.ok and x.size:
-        grid = np.geomspace(x.min(), x.max(), 200)
+        grid = np.geomspace(np.min(x), np.max(x), 200)
         for q, style in ((10, ":"), (50, "-"), (90, "--")):
             level = float(np.percentile(sigma, q))
             curve = result.slippage_bps(grid, level)
