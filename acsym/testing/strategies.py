@@ -117,16 +117,20 @@ def ac_problems(
     max_kappa_horizon: float = 5e3,
     allow_zero_risk_aversion: bool = True,
     params: st.SearchStrategy[AlmgrenChrissParams] | None = None,
+    orders: st.SearchStrategy[float] | None = None,
+    min_periods: int = 1,
 ) -> ACProblem:
     """Problems whose schedules range from TWAP (lambda = 0) to kappa * T = ``max_kappa_horizon``.
 
     lambda is drawn through kappa * T (log-uniform), since that is what shapes the schedule:
-    lambda = eta_tilde (2 sinh(kappa tau / 2) / tau)**2 / sigma**2. Requires hypothesis.
+    lambda = eta_tilde (2 sinh(kappa tau / 2) / tau)**2 / sigma**2. ``params`` and ``orders``
+    replace the default strategies of the parameters and of the order size [shares]; N is drawn
+    from ``min_periods`` to ``max_periods``. Requires hypothesis.
     """
     _check_range("ac_problems", min_kappa_horizon, max_kappa_horizon, lowest=math.ulp(0.0))
     p = draw(params if params is not None else model_params())
-    order = draw(order_sizes())
-    steps = draw(durations(max_value=max_periods))
+    order = draw(orders if orders is not None else order_sizes())
+    steps = draw(durations(min_value=min_periods, max_value=max_periods))
     if allow_zero_risk_aversion and draw(st.booleans()) and draw(st.booleans()):
         return ACProblem(order, steps, p, 0.0)
     kappa_horizon = draw(log_uniform(min_value=min_kappa_horizon, max_value=max_kappa_horizon))
