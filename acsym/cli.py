@@ -729,7 +729,9 @@ def _add_conform_command(commands: Any) -> None:
     conform.add_argument(
         "--examples", type=int, default=200, help="Hypothesis examples per check (default %(default)s)"
     )
-    conform.add_argument("--rtol", type=float, default=1e-9, help="the relative tolerance (default %(default)s)")
+    conform.add_argument(
+        "--rtol", type=float, default=1e-9, help="the relative tolerance (default %(default)s)"
+    )
     conform.add_argument(
         "--paths", type=int, default=20_000, help="Monte Carlo paths per input (default %(default)s)"
     )
