@@ -874,6 +874,11 @@ def _number(value: Any) -> str:
     return f"{value:.3g}"
 
 
+def _cell(text: str) -> str:
+    """``text`` inside a markdown table cell (its pipes escaped)."""
+    return text.replace("|", "\\|")
+
+
 def format_markdown(report: dict[str, Any], *, heading: str = "###") -> str:
     """A report (as :meth:`ConformanceReport.to_json` data) as a markdown section.
 
@@ -902,7 +907,7 @@ def format_markdown(report: dict[str, Any], *, heading: str = "###") -> str:
         skipped = f" (+{c['skipped']} skipped)" if c["skipped"] else ""
         lines.append(
             f"| {c['name']} | {status} | {c['examples']}{skipped} | {_number(c['worst_error'])} | "
-            f"{_number(c['worst_bound'])} | {where} |"
+            f"{_number(c['worst_bound'])} | {_cell(where)} |"
         )
     failures = [c for c in report["checks"] if c["status"] == "fail"]
     for c in failures:
