@@ -85,6 +85,45 @@ def compute_almgren_chriss(venv: Path, examples: int, paths: int) -> dict[str, A
     return report
 
 
+#: why a peer fails a check, read from its source; printed only while the check fails
+CAUSES: dict[tuple[str, str], str] = {
+    ("slippage_tca", "nonnegative"): "`trajectory_from_trades` rebuilds the holdings as X minus the "
+    "running sum of the trades, which cancels once the schedule is urgent: holdings the optimum "
+    "puts at 1e-20 X come out 0 or slightly negative (normwise the schedule stays within about "
+    "1e-14 X of the optimum: mpmath_agreement passes).",
+    ("slippage_tca", "first_order_conditions"): "the same cancellation: an x_1 of 1e-22 X "
+    "rounded to 0 leaves x_0 - (2 + c) x_1 + x_2 = X instead of 0.",
+    ("slippage_tca_closed_form", "finite_no_exception"): "`closed_form_moments` (the paper's "
+    "equation 20) evaluates sinh(2 kappa T), which overflows past kappa T = 355.",
+    ("slippage_tca_closed_form", "mpmath_agreement"): "the closed-form variance subtracts nearly "
+    "equal terms when kappa T is small and loses digits.",
+    ("slippage_tca_closed_form", "moments_vs_schedule"): "as for mpmath_agreement: the closed "
+    "form, not the schedule, is off.",
+    ("almgren_chriss", "boundary_values"): "`trade_trajectory` builds its grid as "
+    "`np.arange(T / tau + 1) * tau`: when N tau / tau rounds above N it sells in an extra period.",
+    ("almgren_chriss", "finite_no_exception"): "`cost_expectation` evaluates `math.sinh(2 kappa "
+    "T)`, which raises OverflowError past kappa T = 355 (`trade_list`'s sinh(kappa T) past 710).",
+    ("almgren_chriss", "twap_at_zero"): "at lambda = 0, kappa = 0 and `trade_list` divides by "
+    "`math.sinh(0)`: ZeroDivisionError.",
+    ("almgren_chriss", "continuity_at_zero"): "its kappa is arccosh(1 + y) / tau, which rounds "
+    "to 0 once y < 1e-16 (a small lambda): then the same division by sinh(0).",
+    ("almgren_chriss", "paper_example"): "the paper's trajectory B is lambda = 0: ZeroDivisionError.",
+    ("almgren_chriss", "mpmath_agreement"): "the closed-form variance loses digits at small "
+    "kappa T, as slippage-tca's does.",
+    ("almgren_chriss", "moments_vs_schedule"): "as for mpmath_agreement.",
+}
+
+
+def _causes(report: dict[str, Any]) -> str:
+    function = report["adapter"].split(":", 1)[1].split(" ")[0]
+    lines = [
+        f"- {c['name']}: {CAUSES[function, c['name']]}"
+        for c in report["checks"]
+        if c["status"] == "fail" and (function, c["name"]) in CAUSES
+    ]
+    return "\n\nWhy (read from its source):\n\n" + "\n".join(lines) if lines else ""
+
+
 def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
@@ -157,7 +196,7 @@ def compute_document(reports: list[dict[str, Any]], examples: int, paths: int, m
     text = INTRODUCTION.format(
         examples=examples, paths=paths, checks=checks, summary="\n".join(_summary(reports))
     )
-    sections = [format_markdown(r) for r in reports]
+    sections = [format_markdown(r) + _causes(r) for r in reports]
     packages = ", ".join(VENV_PACKAGES)
     if missing is None:
         text += ALMGREN_CHRISS_RUN.format(name=ALMGREN_CHRISS, packages=packages)

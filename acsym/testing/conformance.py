@@ -283,7 +283,6 @@ class _Output:
     expected_cost: float | None = None
     variance: float | None = None
     error: str | None = None
-    warnings: tuple[str, ...] = ()
 
     @property
     def finite(self) -> bool:
@@ -301,12 +300,14 @@ def _evaluate(adapter: Callable[..., Any], problem: Problem) -> _Output:
             raw = adapter(problem.order_size, problem.periods, **problem.keywords())
         except Exception as error:  # the kit reports every exception, whatever its type
             return _Output(error=f"raised {type(error).__name__}: {error}")
-        noted = tuple(sorted({f"{w.category.__name__}: {w.message}" for w in caught}))
         try:
             out = _normalise(raw, problem)
         except (TypeError, ValueError) as error:
             return _Output(error=f"returned {type(raw).__name__} that is not a schedule: {error}")
-    return replace(out, warnings=noted)
+    if out.error is not None and caught:  # say where the NaN came from
+        noted = sorted({f"{w.category.__name__}: {w.message}" for w in caught})
+        out = replace(out, error=f"{out.error} ({'; '.join(noted)})")
+    return out
 
 
 def _normalise(raw: Any, problem: Problem) -> _Output:
@@ -316,17 +317,16 @@ def _normalise(raw: Any, problem: Problem) -> _Output:
     trades = np.asarray(schedule.trades, dtype=np.float64).ravel() if given else -np.diff(holdings)
     e = None if schedule.expected_cost is None else float(schedule.expected_cost)
     v = None if schedule.variance is None else float(schedule.variance)
-    values = [holdings, trades, np.array([x for x in (e, v) if x is not None])]
-    bad = [f"{v.size - int(np.isfinite(v).sum())} non-finite" for v in values if not np.isfinite(v).all()]
     out = _Output(holdings, trades, given, e, v)
+    named = (
+        ("holdings", holdings),
+        ("trades", trades),
+        ("expected cost / variance", np.array([x for x in (e, v) if x is not None])),
+    )
+    bad = [f"{name}: {int((~np.isfinite(a)).sum())} of {a.size} NaN or inf" for name, a in named]
+    bad = [text for text, (_, a) in zip(bad, named, strict=True) if not np.isfinite(a).all()]
     if bad:
-        names = ("holdings", "trades", "expected cost / variance")
-        detail = "; ".join(
-            f"{name}: {int((~np.isfinite(v)).sum())} of {v.size} NaN or inf"
-            for name, v in zip(names, values, strict=True)
-            if not np.isfinite(v).all()
-        )
-        return replace(out, error=f"returned {detail}")
+        return replace(out, error="returned " + "; ".join(bad))
     if holdings.shape[0] != problem.periods + 1 or trades.shape[0] != problem.periods:
         return replace(out, holdings=holdings, trades=None)
     return out
