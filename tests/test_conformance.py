@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import math
+import subprocess
+import sys
 from dataclasses import replace
 from typing import Any
 
@@ -81,7 +83,9 @@ def textbook(order_size: float, periods: int, *, tau: float, sigma: float, eta: 
 
 
 def test_textbook_forms_fail_at_zero_and_at_large_kappa_horizon() -> None:
-    report = _run(textbook, "finite_no_exception", "twap_at_zero", "continuity_at_zero", "mpmath_agreement")
+    report = _run(
+        textbook, "finite_no_exception", "twap_at_zero", "continuity_at_zero", "mpmath_agreement", examples=10
+    )
     status = {c.name: c.status for c in report.checks}
     assert status == {
         "finite_no_exception": "fail",
@@ -172,7 +176,7 @@ def test_reversed_risk_aversion_fails_monotone_front_loading() -> None:
         lam = 1e-30 / risk_aversion if risk_aversion > 0 else 0.0
         return _acsym(order_size, periods, risk_aversion=lam, **kw).holdings
 
-    (monotone,) = _run(reversed_lambda, "monotone_front_loading").checks
+    (monotone,) = _run(reversed_lambda, "monotone_front_loading", examples=8).checks
     assert monotone.status == "fail" and "lambda_factor" in monotone.minimal_input
 
 
@@ -285,3 +289,13 @@ def test_tolerances_are_the_stated_bounds() -> None:
     assert loose.checks[0].status == "fail" and loose.checks[0].minimal_input["risk_aversion"] == 0.0
     kappa = float(formulas.kappa(1e-6, 0.95, PAPER_EXAMPLE[0].eta_tilde, 1.0))
     assert 0.6 < kappa < 0.61
+
+
+def test_importing_the_kit_is_light() -> None:
+    """hypothesis, mpmath, sympy and the peers load only when a check runs."""
+    code = (
+        "import sys, acsym.testing.adapters, acsym.testing.conformance; "
+        "print(sorted(m for m in ('hypothesis', 'mpmath', 'sympy', 'slippage') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
