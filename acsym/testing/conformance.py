@@ -525,10 +525,14 @@ def _twap(ctx: _Context, problem: Problem) -> _Measure:
     assert out.holdings is not None
     if not out.shaped:
         return _SKIP  # boundary_values reports the shape
+    error, detail = _largest_gap("x", out.holdings, _twap_holdings(problem), 0, problem.order_size)
+    return _Measure(error, ctx.tolerances.rtol, detail.replace("exact", "TWAP"))
+
+
+def _twap_holdings(problem: Problem) -> np.ndarray:
+    """x_j = X (N - j) / N [shares]."""
     n = problem.periods
-    twap = problem.order_size * (n - np.arange(n + 1)) / n
-    error = float(np.max(np.abs(out.holdings - twap))) / problem.order_size
-    return _Measure(error, ctx.tolerances.rtol, "max |x - TWAP| / X")
+    return problem.order_size * (n - np.arange(n + 1)) / n
 
 
 def _small_kappa(domain: ConformanceDomain) -> Any:
@@ -546,10 +550,8 @@ def _continuity(ctx: _Context, problem: Problem) -> _Measure:
     assert out.holdings is not None
     if not out.shaped:
         return _SKIP
-    n = problem.periods
-    twap = problem.order_size * (n - np.arange(n + 1)) / n
-    error = float(np.max(np.abs(out.holdings - twap))) / problem.order_size
-    return _Measure(error, bound, f"max |x - TWAP| / X at kappa T = {a:.3g}")
+    error, detail = _largest_gap("x", out.holdings, _twap_holdings(problem), 0, problem.order_size)
+    return _Measure(error, bound, detail.replace("exact", "TWAP") + f" at kappa T = {a:.3g}")
 
 
 def _pairs(domain: ConformanceDomain) -> Any:
