@@ -259,7 +259,8 @@ class Tolerances:
     holding X for one step: the schedule's scale), the residual of the first-order conditions
     (relative to the size of their terms) and the boundary values. ``monte_carlo_z`` bounds
     the gap between the adapter's E and sqrt(V) and the simulated mean and standard deviation,
-    in standard errors. Negative holdings and trades are held to 0: none at all.
+    in standard errors (in units of 1e-12 of the mean cost where the standard error is smaller:
+    the float resolution of the simulated costs). Negative holdings and trades are held to 0.
     """
 
     rtol: float = 1e-9
@@ -664,24 +665,22 @@ def _monte_carlo(ctx: _Context, problem: Problem) -> _Measure:
     if not math.isfinite(result.mean):
         return _Measure(None, 0.0, "the schedule could not be simulated")
     gaps = []
+    resolution = 1e-12 * abs(result.mean) + math.ulp(0.0)
     if out.expected_cost is not None:
-        gaps.append(
-            (_gap(result.mean, out.expected_cost, result.mean_stderr), "E", out.expected_cost, result.mean)
-        )
+        gap = _gap(result.mean, out.expected_cost, result.mean_stderr, resolution)
+        gaps.append((gap, "E", out.expected_cost, result.mean))
     if out.variance is not None:
         std = math.sqrt(max(out.variance, 0.0))
-        gaps.append((_gap(result.std, std, result.std_stderr), "sqrt(V)", std, result.std))
+        gaps.append((_gap(result.std, std, result.std_stderr, resolution), "sqrt(V)", std, result.std))
     gap, name, claimed, simulated = max(gaps, key=lambda g: g[0])
     detail = f"{name} = {claimed!r}, simulated {simulated!r} ({ctx.monte_carlo_paths} paths)"
     return _Measure(gap, ctx.tolerances.monte_carlo_z, detail)
 
 
-def _gap(simulated: float, claimed: float, stderr: float) -> float:
-    """|simulated - claimed| in standard errors (relative to the value when the error is 0)."""
-    difference = abs(simulated - claimed)
-    if stderr > 0:
-        return difference / stderr
-    return 0.0 if difference <= 1e-12 * max(abs(claimed), abs(simulated)) else math.inf
+def _gap(simulated: float, claimed: float, stderr: float, resolution: float) -> float:
+    """|simulated - claimed| in standard errors, or in units of ``resolution`` when the standard
+    error is below it (a float sum of costs of size C cannot show a spread under ~1e-16 C)."""
+    return abs(simulated - claimed) / max(stderr, resolution)
 
 
 #: Almgren & Chriss (2000), section 3.2 ("Construction of optimal strategies: an example"):
