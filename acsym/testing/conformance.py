@@ -1072,7 +1072,10 @@ def check_conformance(
     ------
     ValueError
         For an unknown check name.
+    ImportError
+        If hypothesis or mpmath is missing.
     """
+    _require_extras()
     domain = domain if domain is not None else ConformanceDomain()
     tolerances = tolerances if tolerances is not None else Tolerances()
     known = {c.name: c for c in CHECKS}
@@ -1093,6 +1096,16 @@ def check_conformance(
         checks=results,
         environment=_environment(adapter),
     )
+
+
+def _require_extras() -> None:
+    for module in ("hypothesis", "mpmath"):
+        try:
+            importlib.import_module(module)
+        except ImportError as error:
+            raise ImportError(
+                f"the conformance kit needs {module}: pip install 'acsym[conformance]'"
+            ) from error
 
 
 def _environment(adapter: Callable[..., Any]) -> dict[str, str]:
@@ -1178,7 +1191,7 @@ def main(spec: str, *, domain: Sequence[str] = (), as_json: bool = False, **opti
         adapter = load_adapter(spec)
         search = ConformanceDomain.parse(domain) if domain else ConformanceDomain()
         report = check_conformance(adapter, domain=search, name=spec, **options)
-    except ValueError as error:
+    except (ValueError, ImportError) as error:
         print(f"acsym conform: {error}", file=sys.stderr)
         return 2
     if as_json:
