@@ -38,10 +38,13 @@ Each check (:data:`CHECKS`) has a name, the property it tests and a tolerance; H
 the search over a :class:`ConformanceDomain` (``hypothesis.target`` steers it towards the worst
 error) and shrinks a failure to a minimal input, printed in the report as a call you can paste.
 An input where the adapter raises or returns NaN / inf fails ``finite_no_exception`` and is left
-out of the checks that need a finite schedule (each says how many inputs it could evaluate).
+out of the checks that need a finite schedule (each says how many inputs it could evaluate);
+the lambda = 0, lambda -> 0 and paper checks count it as their own failure. The search is
+derandomized (the same inputs on every run, so a report is reproducible): search deeper with
+more ``examples``.
 
-Requires hypothesis and mpmath (``pip install "acsym[test]"``); both are imported when a check
-runs, so importing this module costs what ``import numpy`` costs.
+Requires hypothesis and mpmath (``pip install "acsym[conformance]"``); both are imported when a
+check runs, so importing this module costs what ``import numpy`` costs.
 """
 
 from __future__ import annotations
