@@ -13,6 +13,7 @@ import math
 import subprocess
 import sys
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -299,3 +300,17 @@ def test_importing_the_kit_is_light() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_report_script_writes_the_document(tmp_path: Any) -> None:
+    """docs/conformance.md is produced by scripts/conformance_report.py (here a tiny run)."""
+    pytest.importorskip("slippage")
+    output = tmp_path / "conformance.md"
+    script = Path(__file__).resolve().parents[1] / "scripts" / "conformance_report.py"
+    command = [sys.executable, str(script), "--examples", "3", "--paths", "200"]
+    subprocess.run(
+        [*command, "--no-almgren-chriss", "--output", str(output)], check=True, capture_output=True
+    )
+    text = output.read_text()
+    assert text.startswith("# Conformance") and "### `acsym.testing.adapters:acsym_adapter`: conforms" in text
+    assert "| paper_example | pass |" in text and "almgren_chriss`: not run" in text
