@@ -16,6 +16,7 @@ default produces only inputs inside the model's domain (eta_tilde > 0).
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any, NamedTuple
 
@@ -45,6 +46,7 @@ def _check_range(name: str, min_value: float, max_value: float, lowest: float) -
         raise InvalidArgument(f"{name}: min_value={min_value!r} > max_value={max_value!r}; swap them")
 
 
+@functools.cache  # strategies are immutable: one object per range spares Hypothesis re-checking it
 def log_uniform(*, min_value: float, max_value: float) -> st.SearchStrategy[float]:
     """Floats in [min_value, max_value] (both > 0), uniform in log10. Requires hypothesis."""
     _check_range("log_uniform", min_value, max_value, lowest=math.ulp(0.0))
@@ -57,6 +59,7 @@ def order_sizes(*, min_value: float = 1.0, max_value: float = 1e9) -> st.SearchS
     return log_uniform(min_value=min_value, max_value=max_value)
 
 
+@functools.cache
 def durations(*, min_value: int = 1, max_value: int = 2000) -> st.SearchStrategy[int]:
     """Numbers of trading intervals N (integers >= 1). Requires hypothesis."""
     _check_range("durations", min_value, max_value, lowest=1)
@@ -72,6 +75,11 @@ def risk_aversions(
     """
     positive = log_uniform(min_value=min_value, max_value=max_value)
     return st.one_of(st.just(0.0), positive) if allow_zero else positive
+
+
+#: gamma tau / (2 eta), and epsilon / price: built once (a strategy per draw costs Hypothesis time)
+_GAMMA_SHARE = st.floats(0.0, 0.99)
+_EPSILON_SHARE = st.one_of(st.just(0.0), log_uniform(min_value=1e-5, max_value=1e-2))
 
 
 @st.composite
@@ -93,9 +101,9 @@ def model_params(
     price = draw(log_uniform(min_value=min_price, max_value=max_price))
     eta = price * draw(log_uniform(min_value=1e-12, max_value=1e-3))
     # gamma below 2 eta / tau keeps eta_tilde = eta - gamma tau / 2 > 0
-    gamma = 2 * eta / step * draw(st.floats(0.0, 0.99))
+    gamma = 2 * eta / step * draw(_GAMMA_SHARE)
     sigma = price * draw(log_uniform(min_value=1e-4, max_value=0.2))
-    epsilon = price * draw(st.one_of(st.just(0.0), log_uniform(min_value=1e-5, max_value=1e-2)))
+    epsilon = price * draw(_EPSILON_SHARE)
     return AlmgrenChrissParams(eta=eta, gamma=gamma, sigma=sigma, tau=step, epsilon=epsilon, price=price)
 
 
@@ -117,16 +125,20 @@ def ac_problems(
     max_kappa_horizon: float = 5e3,
     allow_zero_risk_aversion: bool = True,
     params: st.SearchStrategy[AlmgrenChrissParams] | None = None,
+    orders: st.SearchStrategy[float] | None = None,
+    min_periods: int = 1,
 ) -> ACProblem:
     """Problems whose schedules range from TWAP (lambda = 0) to kappa * T = ``max_kappa_horizon``.
 
     lambda is drawn through kappa * T (log-uniform), since that is what shapes the schedule:
-    lambda = eta_tilde (2 sinh(kappa tau / 2) / tau)**2 / sigma**2. Requires hypothesis.
+    lambda = eta_tilde (2 sinh(kappa tau / 2) / tau)**2 / sigma**2. ``params`` and ``orders``
+    replace the default strategies of the parameters and of the order size [shares]; N is drawn
+    from ``min_periods`` to ``max_periods``. Requires hypothesis.
     """
     _check_range("ac_problems", min_kappa_horizon, max_kappa_horizon, lowest=math.ulp(0.0))
     p = draw(params if params is not None else model_params())
-    order = draw(order_sizes())
-    steps = draw(durations(max_value=max_periods))
+    order = draw(orders if orders is not None else order_sizes())
+    steps = draw(durations(min_value=min_periods, max_value=max_periods))
     if allow_zero_risk_aversion and draw(st.booleans()) and draw(st.booleans()):
         return ACProblem(order, steps, p, 0.0)
     kappa_horizon = draw(log_uniform(min_value=min_kappa_horizon, max_value=max_kappa_horizon))
