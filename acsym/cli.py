@@ -71,6 +71,16 @@ def version() -> str:
 # the shared machinery: outcome, rows, strict JSON, flags and their checks
 
 
+#: optional packages a subcommand may need, and the extra that installs each
+OPTIONAL_PACKAGES = {
+    "sympy": "derive",
+    "mpmath": "derive",
+    "hypothesis": "conformance",
+    "scipy": "calibration",
+    "matplotlib": "plot",
+}
+
+
 class UsageError(Exception):
     """Invalid input: each problem becomes one line on stderr and the exit status is 2."""
 
@@ -378,7 +388,11 @@ def _run(args: argparse.Namespace) -> int:
         except Exception as error:
             if os.environ.get("ACSYM_TRACEBACK"):
                 raise
-            if isinstance(error, ArithmeticError) or str(error) == "math domain error":
+            if isinstance(error, ModuleNotFoundError) and error.name in OPTIONAL_PACKAGES:
+                extra = OPTIONAL_PACKAGES[error.name]
+                out.errors.append(f"this command needs {error.name}: pip install 'acsym[{extra}]'")
+                out.status = EXIT_USAGE
+            elif isinstance(error, ArithmeticError) or str(error) == "math domain error":
                 # a float operation out of range inside the model: the inputs are in range but
                 # too extreme to compute with (the math module's domain errors are ValueErrors)
                 out.errors.append(_beyond_float64(args, f"{type(error).__name__}: {error}"))
