@@ -90,6 +90,11 @@ def strategy_label(trajectory: ExecutionTrajectory) -> str:
     names = {"twap": "TWAP", "vwap": "VWAP", "market_order": "market order"}
     if trajectory.strategy_name in names:
         return names[trajectory.strategy_name]
+    rate = (trajectory.params or {}).get("participation")
+    if trajectory.strategy_name == "pov" and rate is not None:
+        return f"POV {100 * rate:.3g}%"
+    if math.isnan(trajectory.risk_aversion):  # a schedule no lambda produced (the user's own)
+        return trajectory.strategy_name
     lam = trajectory.risk_aversion
     suffix = " (TWAP)" if lam == 0 else ""
     return f"Almgren\u2013Chriss, \u03bb = {_format_lambda(lam)}{suffix}"
