@@ -13,6 +13,8 @@ from typing import Any
 import numpy as np
 
 from acsym._typing import FloatArray
+
+BoolArray = np.ndarray
 from acsym._validate import describe, nonnegative, positive, real, real_array, warn
 from acsym.desk import _notional, bucket_volumes, check_side, with_side
 from acsym.model import AlmgrenChrissParams
@@ -187,39 +189,62 @@ def _quadratic(steps: int, a: float) -> tuple[FloatArray, FloatArray]:
     return np.eye(steps) + a * suffix, a * (steps + 1 - index).astype(np.float64)
 
 
+def _solve_active_set(
+    q: FloatArray, w: FloatArray, fixed: FloatArray, free: BoolArray
+) -> tuple[FloatArray, float] | None:
+    """min u' Q u - 2 w' u with sum u = 1 and the entries outside ``free`` held at ``fixed``:
+    stationarity on the free set, a linear solve of
+    [2 Q_ff 1; 1' 0] [u_f; mu] = [2 w_f - 2 Q_fb u_b; 1 - sum u_b]."""
+    count = int(free.sum())
+    if count == 0:
+        return None
+    system = np.zeros((count + 1, count + 1))
+    system[:count, :count] = 2 * q[np.ix_(free, free)]
+    system[:count, count] = 1.0
+    system[count, :count] = 1.0
+    rhs = np.append(2 * w[free] - 2 * q[np.ix_(free, ~free)] @ fixed[~free], 1.0 - fixed[~free].sum())
+    try:
+        solution = np.linalg.solve(system, rhs)
+    except np.linalg.LinAlgError:
+        return None
+    candidate = fixed.copy()
+    candidate[free] = solution[:count]
+    return candidate, float(solution[count])
+
+
+#: active-set iterations after the solver (each a linear solve); they rarely take more than 3
+_ACTIVE_SET_STEPS = 60
+
+
 def _polish(q: FloatArray, w: FloatArray, low: FloatArray, high: FloatArray, u: FloatArray) -> FloatArray:
-    """The exact minimiser on the active set the solver found, if it satisfies the KKT
-    conditions; else the solver's point clipped to the bounds."""
-    tolerance = 1e-9 * max(1.0, float(np.max(np.abs(u))))
+    """The exact minimiser, by a primal-dual active-set iteration from the solver's point.
+
+    Each step solves the equality-constrained QP on the current free set, then frees the
+    bounds whose multipliers have the wrong sign and fixes the free entries that left the box.
+    It stops when nothing changes (the KKT conditions hold: the exact optimum, up to the linear
+    solve's rounding); if it does not settle, the solver's point clipped to the bounds is kept.
+    """
+    tolerance = 1e-12
     at_low = u <= low + tolerance
     at_high = ~at_low & (u >= high - tolerance)
-    free = ~(at_low | at_high)
-    fixed = np.where(at_low, low, np.where(at_high, high, 0.0))
-    if free.any():
-        # stationarity on the free set, sum u = 1: [2 Q_ff 1; 1' 0] [u_f; mu] = [2 w - 2 Q_fb u_b; 1 - sum u_b]
-        count = int(free.sum())
-        system = np.zeros((count + 1, count + 1))
-        system[:count, :count] = 2 * q[np.ix_(free, free)]
-        system[:count, count] = 1.0
-        system[count, :count] = 1.0
-        rhs = np.append(2 * w[free] - 2 * q[np.ix_(free, ~free)] @ fixed[~free], 1.0 - fixed[~free].sum())
-        try:
-            solution = np.linalg.solve(system, rhs)
-        except np.linalg.LinAlgError:
-            return np.clip(u, low, high)
-        candidate = fixed.copy()
-        candidate[free] = solution[:count]
-        mu = solution[count]
-    else:
-        candidate, mu = fixed, None
-    if np.any(candidate < low) or np.any(candidate > high):
-        return np.clip(u, low, high)
-    if mu is not None:
-        gradient = 2 * q @ candidate - 2 * w + mu  # the multipliers of the bounds: sign check
-        scale = 1e-8 * max(1.0, float(np.max(np.abs(2 * w))))
-        if np.any(gradient[at_low] < -scale) or np.any(gradient[at_high] > scale):
-            return np.clip(u, low, high)
-    return candidate
+    scale = 1e-13 * max(1.0, float(np.max(np.abs(2 * w))), float(np.max(np.abs(np.diag(q)))))
+    for _ in range(_ACTIVE_SET_STEPS):
+        fixed = np.where(at_low, low, np.where(at_high, high, 0.0))
+        solved = _solve_active_set(q, w, fixed, ~(at_low | at_high))
+        if solved is None:
+            break
+        candidate, mu = solved
+        gradient = 2 * q @ candidate - 2 * w + mu  # >= 0 at a lower bound, <= 0 at an upper one
+        release_low = at_low & (gradient < -scale)
+        release_high = at_high & (gradient > scale)
+        free = ~(at_low | at_high)
+        below = free & (candidate < low)
+        above = free & (candidate > high)
+        if not (release_low.any() or release_high.any() or below.any() or above.any()):
+            return candidate
+        at_low = (at_low & ~release_low) | below
+        at_high = (at_high & ~release_high) | above
+    return np.clip(u, low, high)
 
 
 def _solve_bounded(q: FloatArray, w: FloatArray, low: FloatArray, high: FloatArray) -> FloatArray:
@@ -327,7 +352,10 @@ def optimal_schedule_with_limits(
     else:
         a = lam * params.sigma**2 * params.tau**2 / params.eta_tilde
         q, w = _quadratic(steps, a)
-        trades = order * _solve_bounded(q, w, lower / order, upper / order)
+        low, high = lower / order, upper / order
+        fractions = _solve_bounded(q, w, low, high)
+        # an interval at a limit trades the limit itself, not order * (limit / order)
+        trades = np.where(fractions == low, lower, np.where(fractions == high, upper, order * fractions))
         trades = np.clip(trades, lower, upper)
     holdings = np.concatenate((np.cumsum(trades[::-1])[::-1], [0.0]))
     holdings[0] = order
