@@ -279,21 +279,25 @@ class ScheduleEvaluation:
 def _as_schedule(schedule: Any, kind: str) -> tuple[FloatArray, FloatArray, str | None]:
     """(holdings, trades, problem) from trades, holdings or an ExecutionTrajectory."""
     if isinstance(schedule, ExecutionTrajectory):
-        return schedule.holdings, schedule.trade_sizes, None
+        return np.asarray(schedule.holdings, np.float64), np.asarray(schedule.trade_sizes, np.float64), None
     if kind not in ("trades", "holdings"):
         raise ValueError(f"kind must be 'trades' or 'holdings', got {kind!r}")
     values = real_array(kind, schedule)
     minimum = 1 if kind == "trades" else 2
     if values.ndim != 1 or values.size < minimum or not np.all(np.isfinite(values)):
         shown = values.ravel()[:8].tolist()
-        return np.full(2, np.nan), np.full(1, np.nan), (
-            f"{kind} = {shown!r} is out of range (must be a 1-d array of at least {minimum} finite values)"
+        return (
+            np.full(2, np.nan),
+            np.full(1, np.nan),
+            (f"{kind} = {shown!r} is out of range (must be a 1-d array of at least {minimum} finite values)"),
         )
     if kind == "holdings":
         holdings = values
         if holdings[-1] != 0:
-            return holdings, -np.diff(holdings), (
-                f"holdings end at {float(holdings[-1])!r}: a schedule must end with nothing left (0)"
+            return (
+                holdings,
+                -np.diff(holdings),
+                (f"holdings end at {float(holdings[-1])!r}: a schedule must end with nothing left (0)"),
             )
         return holdings, holdings[:-1] - holdings[1:], None
     trades = values

@@ -13,8 +13,6 @@ from typing import Any
 import numpy as np
 
 from acsym._typing import FloatArray
-
-BoolArray = np.ndarray
 from acsym._validate import describe, nonnegative, positive, real, real_array, warn
 from acsym.desk import _notional, bucket_volumes, check_side, with_side
 from acsym.model import AlmgrenChrissParams
@@ -29,6 +27,8 @@ from acsym.trajectory import (
 
 __all__ = ["optimal_schedule_with_limits", "round_to_lots"]
 
+BoolArray = np.ndarray
+
 
 def _round_trades(trades: FloatArray, lot: float, total: float) -> FloatArray:
     """Largest remainder: whole lots, one extra lot to the largest remainders, the odd lot
@@ -38,7 +38,7 @@ def _round_trades(trades: FloatArray, lot: float, total: float) -> FloatArray:
     remainders = quotas - whole
     rounded = whole * lot
     short = total - math.fsum(rounded.tolist())  # >= 0 up to rounding: what the floors left out
-    extra = max(int(math.floor(short / lot)), 0)
+    extra = max(math.floor(short / lot), 0)
     order = np.argsort(-remainders, kind="stable")  # largest remainder first; ties: earliest
     rounded[order[:extra]] += lot
     odd = total - math.fsum(rounded.tolist())
@@ -103,7 +103,7 @@ def round_to_lots(schedule: Any, lot_size: float, params: AlmgrenChrissParams | 
             nan = _nan_trajectory(len(trades), params, math.nan, problems, schedule.strategy_name + "_lots")
             return with_side(nan, side)
         return np.full(trades.shape, np.nan)
-    rounded = _round_trades(trades, lot, total)
+    rounded = _round_trades(np.asarray(trades, dtype=np.float64), lot, total)
     if not isinstance(schedule, ExecutionTrajectory):
         return rounded
     assert params is not None
@@ -122,8 +122,12 @@ def round_to_lots(schedule: Any, lot_size: float, params: AlmgrenChrissParams | 
         messages,
         lot_size=lot,
     )
+    # what the strategy recorded (side, limits, ...) stays; cost and risk are the rounded ones
+    kept = {k: v for k, v in details.items() if k not in (priced.params or {})}
     return dataclasses.replace(
-        with_side(priced, details.get("side", "sell")), timestamps=schedule.timestamps
+        priced,
+        timestamps=schedule.timestamps,
+        params={"side": "sell", **kept, **dict(priced.params or {})},
     )
 
 
@@ -257,7 +261,7 @@ def _solve_bounded(q: FloatArray, w: FloatArray, low: FloatArray, high: FloatArr
         lambda u: float(u @ q @ u - 2 * w @ u),
         start,
         jac=lambda u: 2 * q @ u - 2 * w,
-        bounds=list(zip(low, np.where(np.isfinite(high), high, None), strict=True)),
+        bounds=[(lo, hi if math.isfinite(hi) else None) for lo, hi in zip(low, high, strict=True)],
         constraints=[{"type": "eq", "fun": lambda u: u.sum() - 1.0, "jac": lambda u: np.ones_like(u)}],
         method="SLSQP",
         options={"ftol": 1e-15, "maxiter": 1000},
@@ -360,9 +364,7 @@ def optimal_schedule_with_limits(
     holdings = np.concatenate((np.cumsum(trades[::-1])[::-1], [0.0]))
     holdings[0] = order
     messages = []
-    priced = _fixed_schedule(
-        "almgren_chriss_limited", order, steps, params, holdings, trades, lam, messages
-    )
+    priced = _fixed_schedule("almgren_chriss_limited", order, steps, params, holdings, trades, lam, messages)
     details = dict(priced.params or {})
     objective = details["expected_cost"] + lam * details["variance"]
     optimum = base["expected_cost"] + lam * base["variance"]

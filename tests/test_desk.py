@@ -36,7 +36,9 @@ def trade_by_trade_cost(trades: np.ndarray, params: acsym.AlmgrenChrissParams, s
 
 def exact_variance(holdings: np.ndarray, params: acsym.AlmgrenChrissParams) -> float:
     return float(
-        Fraction(params.sigma) ** 2 * Fraction(params.tau) * sum(Fraction(float(x)) ** 2 for x in holdings[1:])
+        Fraction(params.sigma) ** 2
+        * Fraction(params.tau)
+        * sum(Fraction(float(x)) ** 2 for x in holdings[1:])
     )
 
 
@@ -157,7 +159,9 @@ def test_target_out_of_range_and_argument_errors() -> None:
         desk.risk_aversion_for_target(ORDER, STEPS, PARAMS, std=1.0, cost=1.0)
     with pytest.raises(TypeError, match="at most one"):
         desk.optimal_schedule(ORDER, STEPS, PARAMS, risk_aversion=1e-6, target_std_bps=10.0)
-    no_price = acsym.AlmgrenChrissParams(eta=PARAMS.eta, gamma=PARAMS.gamma, sigma=PARAMS.sigma, tau=PARAMS.tau)
+    no_price = acsym.AlmgrenChrissParams(
+        eta=PARAMS.eta, gamma=PARAMS.gamma, sigma=PARAMS.sigma, tau=PARAMS.tau
+    )
     with pytest.warns(InputWarning, match="price"):
         assert math.isnan(desk.risk_aversion_for_target(ORDER, STEPS, no_price, std_bps=10.0))
 

@@ -86,8 +86,12 @@ def test_the_frame_lays_the_schedule_on_the_clock(side: str) -> None:
     trades = schedule.trade_sizes
     before = np.concatenate(([0.0], np.cumsum(trades)[:-1]))
     per_trade = trades * (PARAMS.gamma * before + PARAMS.epsilon + PARAMS.eta * trades / PARAMS.tau)
-    np.testing.assert_allclose(frame["cumulative_expected_cost"].to_numpy()[1:], np.cumsum(per_trade), rtol=1e-12)
-    assert frame["cumulative_expected_cost"].iloc[-1] == pytest.approx(schedule.params["expected_cost"], rel=1e-12)
+    np.testing.assert_allclose(
+        frame["cumulative_expected_cost"].to_numpy()[1:], np.cumsum(per_trade), rtol=1e-12
+    )
+    assert frame["cumulative_expected_cost"].iloc[-1] == pytest.approx(
+        schedule.params["expected_cost"], rel=1e-12
+    )
 
 
 def test_the_frame_without_a_session_is_in_days() -> None:

@@ -134,7 +134,8 @@ def test_limits_hold_exactly_and_the_solve_is_optimal(rate: float, lam: float, c
     step = 1.0
     gradient = np.array(
         [
-            (objective(trades + step * e, lam, smooth) - objective(trades - step * e, lam, smooth)) / (2 * step)
+            (objective(trades + step * e, lam, smooth) - objective(trades - step * e, lam, smooth))
+            / (2 * step)
             for e in np.eye(STEPS)
         ]
     )
