@@ -220,13 +220,15 @@ def _solve_active_set(
 _ACTIVE_SET_STEPS = 60
 
 
-def _polish(q: FloatArray, w: FloatArray, low: FloatArray, high: FloatArray, u: FloatArray) -> FloatArray:
-    """The exact minimiser, by a primal-dual active-set iteration from the solver's point.
+def _active_set(
+    q: FloatArray, w: FloatArray, low: FloatArray, high: FloatArray, u: FloatArray
+) -> FloatArray | None:
+    """The exact minimiser by a primal-dual active-set iteration from ``u``, or None.
 
     Each step solves the equality-constrained QP on the current free set, then frees the
     bounds whose multipliers have the wrong sign and fixes the free entries that left the box.
-    It stops when nothing changes (the KKT conditions hold: the exact optimum, up to the linear
-    solve's rounding); if it does not settle, the solver's point clipped to the bounds is kept.
+    It stops when nothing changes: the KKT conditions hold, so (the problem being strictly
+    convex) this is the optimum, up to the linear solve's rounding. None if it does not settle.
     """
     tolerance = 1e-12
     at_low = u <= low + tolerance
@@ -236,7 +238,7 @@ def _polish(q: FloatArray, w: FloatArray, low: FloatArray, high: FloatArray, u: 
         fixed = np.where(at_low, low, np.where(at_high, high, 0.0))
         solved = _solve_active_set(q, w, fixed, ~(at_low | at_high))
         if solved is None:
-            break
+            return None
         candidate, mu = solved
         gradient = 2 * q @ candidate - 2 * w + mu  # >= 0 at a lower bound, <= 0 at an upper one
         release_low = at_low & (gradient < -scale)
@@ -248,11 +250,22 @@ def _polish(q: FloatArray, w: FloatArray, low: FloatArray, high: FloatArray, u: 
             return candidate
         at_low = (at_low & ~release_low) | below
         at_high = (at_high & ~release_high) | above
-    return np.clip(u, low, high)
+    return None
 
 
-def _solve_bounded(q: FloatArray, w: FloatArray, low: FloatArray, high: FloatArray) -> FloatArray:
-    """min u' Q u - 2 w' u subject to sum u = 1 and low <= u <= high (scipy's SLSQP, polished)."""
+def _solve_bounded(
+    q: FloatArray, w: FloatArray, low: FloatArray, high: FloatArray, guess: FloatArray | None = None
+) -> FloatArray:
+    """min u' Q u - 2 w' u subject to sum u = 1 and low <= u <= high.
+
+    The active-set iteration from ``guess`` (the unconstrained optimum clipped to the box)
+    usually settles in a few linear solves; if it does not, or without a guess, scipy's SLSQP
+    solves the problem and the iteration polishes its point (kept clipped if that fails too).
+    """
+    if guess is not None:
+        solved = _active_set(q, w, low, high, np.clip(guess, low, high))
+        if solved is not None:
+            return solved
     from scipy.optimize import minimize
 
     steps = len(w)
@@ -266,7 +279,9 @@ def _solve_bounded(q: FloatArray, w: FloatArray, low: FloatArray, high: FloatArr
         method="SLSQP",
         options={"ftol": 1e-15, "maxiter": 1000},
     )
-    return _polish(q, w, low, high, np.asarray(result.x, dtype=np.float64))
+    point = np.asarray(result.x, dtype=np.float64)
+    polished = _active_set(q, w, low, high, point)
+    return polished if polished is not None else np.clip(point, low, high)
 
 
 def optimal_schedule_with_limits(
@@ -316,12 +331,14 @@ def optimal_schedule_with_limits(
 
     Notes
     -----
-    Solved with scipy's SLSQP (``pip install 'acsym[calibration]'``) on the trades as
-    fractions of the order, then polished: on the active set it found, the equality-
-    constrained QP is solved exactly (a linear solve) and accepted if the bound multipliers
-    have the right sign. Without limits the optimum is the closed form
-    (:func:`acsym.generate_ac_trajectory`), returned as it is; tests check the solver
-    reproduces it when no limit binds.
+    On the trades as fractions of the order: a primal-dual active-set iteration started
+    from the unconstrained optimum clipped to the limits, each step an exact linear solve of
+    the equality-constrained QP on the free intervals, stopping when the KKT conditions hold
+    (the exact optimum of this strictly convex problem). Should it not settle, scipy's SLSQP
+    (``pip install 'acsym[calibration]'``) solves the problem and the iteration polishes its
+    point. Without a binding limit the optimum is the closed form
+    (:func:`acsym.generate_ac_trajectory`), returned as it is; tests check the solvers
+    reproduce it, and the KKT conditions with gradients from the generated formulas.
 
     Raises
     ------
@@ -357,7 +374,7 @@ def optimal_schedule_with_limits(
         a = lam * params.sigma**2 * params.tau**2 / params.eta_tilde
         q, w = _quadratic(steps, a)
         low, high = lower / order, upper / order
-        fractions = _solve_bounded(q, w, low, high)
+        fractions = _solve_bounded(q, w, low, high, guess=np.asarray(free / order, dtype=np.float64))
         # an interval at a limit trades the limit itself, not order * (limit / order)
         trades = np.where(fractions == low, lower, np.where(fractions == high, upper, order * fractions))
         trades = np.clip(trades, lower, upper)

@@ -11,7 +11,7 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import acsym
@@ -57,6 +57,7 @@ def test_any_schedule_priced_from_first_principles(trades: np.ndarray, side: str
 
 
 @given(trade_lists)
+@settings(max_examples=40)
 @pytest.mark.filterwarnings("ignore:the schedule's variance:acsym.InputWarning")
 def test_a_buy_mirrors_a_sell(trades: np.ndarray) -> None:
     sell = desk.evaluate_schedule(trades, PARAMS, side="sell")
@@ -170,6 +171,7 @@ def test_target_out_of_range_and_argument_errors() -> None:
 
 
 @given(st.floats(0.11, 1.0), st.floats(1e3, 5e5))
+@settings(max_examples=40)
 def test_pov_trades_the_rate_until_done(rate: float, order: float) -> None:
     schedule = desk.pov_schedule(order, rate, 5e6, STEPS, PARAMS)
     volumes = np.array(schedule.params["bucket_volume"])

@@ -102,3 +102,14 @@ def test_evaluate_a_csv(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     bad.write_text("qty\n1\n")
     status, _, err = run(capsys, "evaluate", str(bad))
     assert status == 2 and "trades" in err
+
+
+def test_the_readme_desk_example_runs() -> None:
+    text = (Path(__file__).parent.parent / "README.md").read_text()
+    section = text.split("## For a trading desk", 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    namespace: dict[str, object] = {}
+    exec(compile(code, "README.md", "exec"), namespace)
+    frame, limited = namespace["frame"], namespace["limited"]
+    assert len(frame) == 79  # type: ignore[arg-type]
+    assert limited.params["limits_cost_bps"] >= 0  # type: ignore[attr-defined]

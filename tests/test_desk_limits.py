@@ -169,3 +169,15 @@ def test_limits_that_cannot_be_met() -> None:
         limits.optimal_schedule_with_limits(ORDER, STEPS, PARAMS, 1e-6, min_child=10_000.0)
     with pytest.raises(TypeError, match="daily_volume"):
         limits.optimal_schedule_with_limits(ORDER, STEPS, PARAMS, 1e-6, max_participation=0.2)
+
+
+@pytest.mark.parametrize("lam", [1e-7, 1e-5, 1e-4])
+def test_the_active_set_iteration_agrees_with_scipy(lam: float) -> None:
+    volumes = acsym.desk.bucket_volumes(5e6, STEPS, PARAMS)
+    low, high = np.full(STEPS, 100.0 / ORDER), 0.15 * volumes / ORDER
+    a = lam * PARAMS.sigma**2 * PARAMS.tau**2 / PARAMS.eta_tilde
+    q, w = limits._quadratic(STEPS, a)
+    guess = acsym.generate_ac_trajectory(ORDER, STEPS, PARAMS, lam).trade_sizes / ORDER
+    fast = limits._solve_bounded(q, w, low, high, guess=guess)
+    scipy_then_polished = limits._solve_bounded(q, w, low, high)
+    np.testing.assert_allclose(fast, scipy_then_polished, rtol=1e-9, atol=1e-12)
