@@ -828,6 +828,8 @@ def _desk(args: argparse.Namespace) -> int:
     evaluation = desk.evaluate_schedule(
         schedule, params, side=args.side, strategy_name=schedule.strategy_name
     )
+    if args.plot is not None and not _plot_desk_frontier(args, params, schedule):
+        return 1
     details = dict(schedule.params or {})
     extra = {
         k: details[k]
@@ -871,6 +873,29 @@ def _desk(args: argparse.Namespace) -> int:
     for message in {m: None for m in [*params.warnings, *schedule.warnings, *evaluation.warnings]}:
         print(f"warning: {message}")
     return 0
+
+
+def _plot_desk_frontier(args: argparse.Namespace, params: Any, schedule: Any) -> bool:
+    """The frontier with TWAP, VWAP, the market order and the desk's schedule; False on failure."""
+    from acsym import trajectory
+    from acsym.frontier import efficient_frontier
+
+    inputs = (args.order_size, args.periods, params)
+    try:
+        from acsym.plots import plot_frontier
+
+        markers = [
+            trajectory.generate_twap_trajectory(*inputs),
+            trajectory.generate_vwap_trajectory(*inputs),
+            trajectory.generate_market_order_trajectory(*inputs),
+            schedule,
+        ]
+        plot_frontier(efficient_frontier(*inputs, points=201), markers, path=args.plot)
+    except (ImportError, OSError, ValueError) as error:
+        print(f"error: cannot write {args.plot}: {error}", file=sys.stderr)
+        return False
+    _wrote(args.plot, args)
+    return True
 
 
 def _read_schedule(path: str) -> tuple[Any, str]:
@@ -955,6 +980,7 @@ def _add_desk_commands(commands: Any) -> None:
     limits.add_argument("--min-child", type=float, help="smallest trade per bucket [shares]")
     limits.add_argument("--max-child", type=float, help="largest trade per bucket [shares]")
     limits.add_argument("--lot-size", type=float, help="round the trades to lots [shares], total kept")
+    _add_plot_argument(desk, "the efficient frontier with this schedule, TWAP, VWAP and the market order")
     desk.set_defaults(run=_desk)
 
     evaluate = commands.add_parser(

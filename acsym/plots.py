@@ -93,8 +93,8 @@ def strategy_label(trajectory: ExecutionTrajectory) -> str:
     rate = (trajectory.params or {}).get("participation")
     if trajectory.strategy_name == "pov" and rate is not None:
         return f"POV {100 * rate:.3g}%"
-    if math.isnan(trajectory.risk_aversion):  # a schedule no lambda produced (the user's own)
-        return trajectory.strategy_name
+    if trajectory.strategy_name != "almgren_chriss" or math.isnan(trajectory.risk_aversion):
+        return trajectory.strategy_name.replace("_", " ")  # limited, rounded, the user's own, ...
     lam = trajectory.risk_aversion
     suffix = " (TWAP)" if lam == 0 else ""
     return f"Almgren\u2013Chriss, \u03bb = {_format_lambda(lam)}{suffix}"

@@ -113,3 +113,13 @@ def test_the_readme_desk_example_runs() -> None:
     frame, limited = namespace["frame"], namespace["limited"]
     assert len(frame) == 79  # type: ignore[arg-type]
     assert limited.params["limits_cost_bps"] >= 0  # type: ignore[attr-defined]
+
+
+def test_desk_plots_its_schedule_on_the_frontier(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("matplotlib")
+    path = tmp_path / "frontier.png"
+    status, _, err = run(
+        capsys, "desk", *MARKET, *DAY, "--order-size", "500000", "--strategy", "pov",
+        "--participation", "0.2", "--plot", str(path), "--json",
+    )  # fmt: skip
+    assert status == 0 and path.stat().st_size > 0 and "wrote" in err
