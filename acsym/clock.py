@@ -188,8 +188,9 @@ def _cumulative_costs(trajectory: ExecutionTrajectory, params: AlmgrenChrissPara
 
     The expected cost of trade k is n_k (gamma (n_1 + ... + n_{k-1}) + epsilon + eta n_k / tau):
     the permanent impact of the earlier trades plus its own temporary impact. Summed to k it is
-    :func:`acsym.formulas.schedule_expected_cost` of the trades n_1..n_k, so each prefix is
-    priced by the generated formula; the last equals the schedule's expected cost.
+    :func:`acsym.formulas.schedule_expected_cost` of the trades n_1..n_k (proof
+    ``desk_cumulative_cost``), so each prefix is priced by the generated formula; the last
+    equals the schedule's expected cost.
     """
     from acsym import formulas
 

@@ -186,7 +186,8 @@ def _quadratic(steps: int, a: float) -> tuple[FloatArray, FloatArray]:
     trades in one direction is, up to a constant and the positive factor X**2 eta_tilde / tau,
     sum u_k**2 + a sum_k y_k**2 with y_k = 1 - sum_{j<=k} u_j and a = lambda sigma**2 tau**2 /
     eta_tilde: the quadratic form of :func:`acsym.formulas.schedule_expected_cost` +
-    lambda :func:`acsym.formulas.schedule_variance` (tests check it against them).
+    lambda :func:`acsym.formulas.schedule_variance`, derived and proved in
+    :mod:`acsym.derivation.desk` (proof ``desk_limits_quadratic``); tests check it numerically.
     """
     index = np.arange(1, steps + 1)
     suffix = steps + 1 - np.maximum.outer(index, index)  # (L'L)_ij: intervals after both i and j
