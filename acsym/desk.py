@@ -48,6 +48,7 @@ from acsym.trajectory import (
 __all__ = [
     "SIDES",
     "ScheduleEvaluation",
+    "bucket_volumes",
     "evaluate_schedule",
     "optimal_schedule",
     "pov_schedule",
