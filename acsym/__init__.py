@@ -14,6 +14,14 @@ from acsym import formulas
 
 if TYPE_CHECKING:
     from acsym._validate import InputWarning
+    from acsym.clock import TradingSession
+    from acsym.desk import (
+        ScheduleEvaluation,
+        evaluate_schedule,
+        optimal_schedule,
+        pov_schedule,
+        risk_aversion_for_target,
+    )
     from acsym.frontier import (
         EfficientFrontier,
         efficient_frontier,
@@ -27,6 +35,7 @@ if TYPE_CHECKING:
         calibrate_impact,
         linear_impact_at_rate,
     )
+    from acsym.limits import optimal_schedule_with_limits, round_to_lots
     from acsym.model import AlmgrenChrissParams, calibrate_ac_params
     from acsym.simulation import SimulationResult, simulate_execution
     from acsym.trajectory import (
@@ -42,6 +51,14 @@ if TYPE_CHECKING:
 #: where each public name lives
 _LOCATIONS = {
     "InputWarning": "acsym._validate",
+    "TradingSession": "acsym.clock",
+    "ScheduleEvaluation": "acsym.desk",
+    "evaluate_schedule": "acsym.desk",
+    "optimal_schedule": "acsym.desk",
+    "pov_schedule": "acsym.desk",
+    "risk_aversion_for_target": "acsym.desk",
+    "optimal_schedule_with_limits": "acsym.limits",
+    "round_to_lots": "acsym.limits",
     "EfficientFrontier": "acsym.frontier",
     "efficient_frontier": "acsym.frontier",
     "implied_risk_aversion": "acsym.frontier",
@@ -71,10 +88,13 @@ __all__ = [
     "EfficientFrontier",
     "ExecutionTrajectory",
     "InputWarning",
+    "ScheduleEvaluation",
     "SimulationResult",
+    "TradingSession",
     "calibrate_ac_params",
     "calibrate_impact",
     "efficient_frontier",
+    "evaluate_schedule",
     "formulas",
     "generate_ac_holdings",
     "generate_ac_trajectory",
@@ -83,8 +103,13 @@ __all__ = [
     "generate_vwap_trajectory",
     "implied_risk_aversion",
     "linear_impact_at_rate",
+    "optimal_schedule",
+    "optimal_schedule_with_limits",
+    "pov_schedule",
     "risk_aversion_for_cost",
+    "risk_aversion_for_target",
     "risk_aversion_for_variance",
+    "round_to_lots",
     "simulate_execution",
     "u_shaped_volume_profile",
 ]

@@ -1206,6 +1206,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_plot_argument(frontier, "the strategies compared: holdings, trades, costs and the frontier")
     frontier.set_defaults(run=_frontier)
     _add_conform_command(commands)
+    _add_desk_commands(commands)
     return parser
 
 
@@ -1277,3 +1278,284 @@ def _conform(args: argparse.Namespace, out: Outcome) -> None:
     out.say(report.to_markdown())
     out.all_failed_status = EXIT_FAILED
     out.status = EXIT_OK if report.passed else EXIT_FAILED
+
+
+# --- for a trading desk: `acsym desk` and `acsym evaluate` (issue 14) --------------------------
+
+
+def _add_session_arguments(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group(
+        "clock time (overrides --periods and --tau: tau = bucket / day length, in trading days)"
+    )
+    group.add_argument("--start", metavar="HH:MM", help="session start, e.g. 09:30")
+    group.add_argument("--end", metavar="HH:MM", help="session end, e.g. 16:00")
+    group.add_argument("--bucket", metavar="LENGTH", help="bucket length, e.g. 5min, 30s, 1h")
+    group.add_argument("--date", metavar="YYYY-MM-DD", help="trading date (default today)")
+    group.add_argument(
+        "--day-length", default="6h30min", help="one trading day, the model's time unit (default %(default)s)"
+    )
+    parser.add_argument("--side", choices=("sell", "buy"), default="sell", help="order side (default sell)")
+
+
+def _session(args: argparse.Namespace) -> Any:
+    """The TradingSession of --start/--end/--bucket, or None; sets args.periods and args.tau."""
+    from acsym.clock import TradingSession
+
+    given = [args.start, args.end, args.bucket]
+    if all(v is None for v in given):
+        return None
+    if any(v is None for v in given):
+        raise ValueError("--start, --end and --bucket go together")
+    session = TradingSession.from_clock(
+        args.start, args.end, args.bucket, date=args.date, day_length=args.day_length
+    )
+    args.periods, args.tau = session.duration_periods, session.tau
+    return session
+
+
+def _desk_schedule(args: argparse.Namespace, params: Any) -> Any:
+    from acsym import desk, limits
+
+    targets = {
+        "target_std": args.target_std,
+        "target_std_bps": args.target_std_bps,
+        "target_cost_bps": args.target_cost_bps,
+    }
+    chosen = {k: v for k, v in targets.items() if v is not None}
+    limited = any(v is not None for v in (args.max_participation, args.min_child, args.max_child))
+    if args.strategy == "pov":
+        schedule = desk.pov_schedule(
+            args.order_size, args.participation, args.daily_volume, args.periods, params, side=args.side
+        )
+    elif args.strategy in ("twap", "vwap"):
+        from acsym import trajectory
+
+        generate = getattr(trajectory, f"generate_{args.strategy}_trajectory")
+        schedule = desk.with_side(generate(args.order_size, args.periods, params), args.side)
+    else:
+        schedule = desk.optimal_schedule(
+            args.order_size,
+            args.periods,
+            params,
+            side=args.side,
+            **(chosen or {"risk_aversion": args.risk_aversion}),
+        )
+        if limited:
+            schedule = limits.optimal_schedule_with_limits(
+                args.order_size,
+                args.periods,
+                params,
+                schedule.risk_aversion,
+                max_participation=args.max_participation,
+                daily_volume=args.daily_volume,
+                min_child=args.min_child,
+                max_child=args.max_child,
+                side=args.side,
+            )
+    if args.lot_size is not None:
+        schedule = limits.round_to_lots(schedule, args.lot_size, params)
+    return schedule
+
+
+def _print_schedule(out: Outcome, schedule: Any, params: Any, session: Any, evaluation: Any) -> None:
+    from acsym.clock import trajectory_frame
+
+    frame = trajectory_frame(schedule, params, session)
+    clock = session is not None
+    time_header = "time" if clock else "time [days]"
+    out.say(f"{'k':>4} {time_header:>19} {'to trade':>14} {'trade':>12} {'% of order':>10} {'E so far':>13}")
+    for k, row in enumerate(frame.itertuples(index=False)):
+        shown = str(row.time)[:19] if clock else f"{row.time:.6f}"
+        trade = f"{row.trades:>12,.2f}" if k else f"{'':>12}"
+        pct = f"{row.pct_of_order:>9.2f}%" if k else f"{'':>10}"
+        out.say(
+            f"{k:>4} {shown:>19} {row.holdings:>14,.2f} {trade} {pct} {row.cumulative_expected_cost:>13,.2f}"
+        )
+    e = evaluation
+    out.say(
+        f"\nexpected cost  {e.expected_cost:,.4f} currency = {e.expected_cost_bps:.2f} bps"
+        f"    std {e.std:,.4f} currency = {e.std_bps:.2f} bps"
+    )
+    out.say(
+        f"implied lambda {e.implied_risk_aversion:.6g} /currency; excess over the optimal schedule "
+        f"with the same risk {e.excess_cost:,.4f} currency = {e.excess_cost_bps:.2f} bps"
+    )
+
+
+def _evaluation_row(evaluation: Any, warnings: Sequence[str]) -> dict[str, Any]:
+    values = {
+        k: v for k, v in evaluation.as_dict().items() if k not in ("holdings", "trade_sizes", "warnings")
+    }
+    return result_row(
+        evaluation.trajectory.strategy_name,
+        values,
+        warnings,
+        required=("expected_cost", "std"),
+    )
+
+
+def _desk(args: argparse.Namespace, out: Outcome) -> None:
+    from acsym import desk
+    from acsym.clock import trajectory_frame
+
+    try:
+        session = _session(args)
+    except (TypeError, ValueError) as error:
+        raise UsageError(str(error)) from error
+    if args.strategy == "pov" and args.participation is None:
+        raise UsageError("--strategy pov needs --participation")
+    params = _calibrated(args, out)
+    schedule = _desk_schedule(args, params)
+    evaluation = desk.evaluate_schedule(
+        schedule, params, side=args.side, strategy_name=schedule.strategy_name
+    )
+    if args.plot is not None:
+        _plot_desk_frontier(args, params, schedule, out)
+    details = dict(schedule.params or {})
+    extra = {
+        k: details[k]
+        for k in ("limits_cost", "limits_cost_bps", "lot_size", "completion_period")
+        if k in details
+    }
+    frame = trajectory_frame(schedule, params, session)
+    times = [str(t)[:19] for t in frame["time"]] if session is not None else frame["time"].tolist()
+    row = _evaluation_row(evaluation, [*schedule.warnings, *evaluation.warnings])
+    row.update(
+        strategy=schedule.strategy_name,
+        side=args.side,
+        order_size=args.order_size,
+        periods=args.periods,
+        tau_days=args.tau,
+        risk_aversion=schedule.risk_aversion,
+        **extra,
+        time=times,
+        holdings=frame["holdings"].tolist(),
+        trade_sizes=schedule.trade_sizes.tolist(),
+        signed_trades=desk.signed_trades(schedule).tolist(),
+        cumulative_expected_cost=frame["cumulative_expected_cost"].tolist(),
+    )
+    row["warnings"] = row.pop("warnings")  # rows end with their warnings
+    out.rows.append(row)
+    out.record.update(params=_params_record(params), side=args.side)
+    span = f"{args.start}-{args.end} in {args.bucket} buckets" if session is not None else ""
+    out.say(
+        f"{args.side.capitalize()} {args.order_size:,.0f} shares, {schedule.strategy_name}, over "
+        f"{args.periods} intervals of {args.tau:.6g} trading day(s) {span}\n"
+    )
+    _print_schedule(out, schedule, params, session, evaluation)
+    if "limits_cost" in extra:
+        out.say(
+            f"the limits cost {extra['limits_cost']:,.4f} currency = {extra['limits_cost_bps']:.2f} bps "
+            "of E + lambda Var (against the optimal schedule without limits)"
+        )
+
+
+def _plot_desk_frontier(args: argparse.Namespace, params: Any, schedule: Any, out: Outcome) -> None:
+    """The frontier with TWAP, VWAP, the market order and the desk's schedule."""
+    from acsym import trajectory
+    from acsym.frontier import efficient_frontier
+
+    inputs = (args.order_size, args.periods, params)
+    try:
+        from acsym.plots import plot_frontier
+
+        markers = [
+            trajectory.generate_twap_trajectory(*inputs),
+            trajectory.generate_vwap_trajectory(*inputs),
+            trajectory.generate_market_order_trajectory(*inputs),
+            schedule,
+        ]
+        plot_frontier(efficient_frontier(*inputs, points=201), markers, path=args.plot)
+    except (ImportError, OSError, ValueError) as error:
+        _plot_failed(args, error)
+    out.notes.append(f"wrote {args.plot}")
+
+
+def _read_schedule(path: str) -> tuple[Any, str]:
+    """(values, kind) from a CSV with a 'trades' or a 'holdings' column."""
+    import csv
+
+    with open(path, newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    if not rows:
+        raise ValueError(f"{path}: no rows")
+    columns = {name.strip().lower(): name for name in rows[0]}
+    for kind in ("trades", "holdings"):
+        if kind in columns:
+            values = [row[columns[kind]] for row in rows]
+            try:
+                return [float(v) for v in values if v is not None and v.strip() != ""], kind
+            except ValueError as error:
+                raise ValueError(f"{path}: column {kind!r}: {error}") from None
+    raise ValueError(f"{path}: needs a 'trades' or a 'holdings' column, found {sorted(columns)}")
+
+
+def _evaluate(args: argparse.Namespace, out: Outcome) -> None:
+    from acsym import desk
+
+    try:
+        session = _session(args)
+        values, kind = _read_schedule(args.schedule)
+    except (OSError, TypeError, ValueError, UnicodeDecodeError) as error:
+        raise UsageError(str(error)) from error
+    params = _calibrated(args, out)
+    evaluation = desk.evaluate_schedule(values, params, kind=kind, side=args.side)
+    if session is not None and session.duration_periods != evaluation.duration_periods:
+        raise UsageError(
+            f"the session has {session.duration_periods} buckets, the schedule "
+            f"{evaluation.duration_periods} intervals"
+        )
+    out.rows.append(_evaluation_row(evaluation, evaluation.warnings))
+    out.record.update(params=_params_record(params), side=args.side, schedule=args.schedule)
+    out.say(
+        f"{args.side.capitalize()} {evaluation.order_size:,.0f} shares over {evaluation.duration_periods} "
+        f"intervals of {args.tau:.6g} trading day(s), from {args.schedule}\n"
+    )
+    _print_schedule(out, evaluation.trajectory, params, session, evaluation)
+
+
+def _add_desk_commands(commands: Any) -> None:
+    """`acsym desk` and `acsym evaluate`."""
+    desk = commands.add_parser(
+        "desk",
+        help="a schedule for a desk: buy or sell, clock times, risk targets, POV, lots, limits",
+        description="Calibrate from market data (the seed example by default) and print a "
+        "schedule on the clock: the optimal one at --risk-aversion or at a risk or cost target, "
+        "TWAP, VWAP or POV; optionally under per-bucket limits and rounded to lots. Prints "
+        "the expected cost and std in currency and bps, the implied lambda and the excess "
+        "over the optimal schedule with the same risk. Time unit: trading days.",
+    )
+    _add_market_arguments(desk)
+    _add_session_arguments(desk)
+    target = desk.add_argument_group(
+        "risk target (instead of --risk-aversion)"
+    ).add_mutually_exclusive_group()
+    target.add_argument("--target-std-bps", type=float, help="std of the cost [bps of notional]")
+    target.add_argument("--target-std", type=float, help="std of the cost [currency]")
+    target.add_argument("--target-cost-bps", type=float, help="expected cost [bps of notional]")
+    desk.add_argument(
+        "--strategy", choices=("optimal", "twap", "vwap", "pov"), default="optimal", help="(default optimal)"
+    )
+    desk.add_argument(
+        "--participation", type=float, help="POV rate, a fraction of market volume (0.1 = 10%%)"
+    )
+    limits = desk.add_argument_group("limits and lots (the optimal schedule under limits needs scipy)")
+    limits.add_argument("--max-participation", type=float, help="at most this fraction of a bucket's volume")
+    limits.add_argument("--min-child", type=float, help="smallest trade per bucket [shares]")
+    limits.add_argument("--max-child", type=float, help="largest trade per bucket [shares]")
+    limits.add_argument("--lot-size", type=float, help="round the trades to lots [shares], total kept")
+    _add_plot_argument(desk, "the efficient frontier with this schedule, TWAP, VWAP and the market order")
+    desk.set_defaults(run=_desk)
+
+    evaluate = commands.add_parser(
+        "evaluate",
+        help="price your own schedule from a CSV (a 'trades' or 'holdings' column)",
+        description="Expected cost and std (currency and bps), implied lambda and the excess "
+        "cost over the optimal schedule with the same risk, for the schedule in the file: a "
+        "'trades' column (shares per interval; the order is their sum) or a 'holdings' column "
+        "(from the order size down to 0). Intervals are --tau trading days (or --bucket).",
+    )
+    evaluate.add_argument("schedule", metavar="SCHEDULE.csv")
+    _add_market_arguments(evaluate)
+    _add_session_arguments(evaluate)
+    evaluate.set_defaults(run=_evaluate)

@@ -166,11 +166,14 @@ def _format_lambda(value: float) -> str:
 
 def strategy_label(trajectory: ExecutionTrajectory) -> str:
     """A legend label: the strategy's name, and lambda [1 / currency] for Almgren-Chriss."""
-    names = {"twap": "TWAP", "vwap": "VWAP", "pov": "POV", "market_order": "market order"}
+    names = {"twap": "TWAP", "vwap": "VWAP", "market_order": "market order"}
     if trajectory.strategy_name in names:
         return names[trajectory.strategy_name]
-    if trajectory.strategy_name != "almgren_chriss":
-        return trajectory.strategy_name
+    if trajectory.strategy_name == "pov":
+        rate = (trajectory.params or {}).get("participation")
+        return "POV" if rate is None else f"POV {100 * rate:.3g}%"
+    if trajectory.strategy_name != "almgren_chriss" or math.isnan(trajectory.risk_aversion):
+        return trajectory.strategy_name.replace("_", " ")  # limited, rounded, the user's own, ...
     lam = trajectory.risk_aversion
     suffix = " (TWAP)" if lam == 0 else ""
     return f"Almgren\u2013Chriss, \u03bb = {_format_lambda(lam)}{suffix}"

@@ -84,6 +84,17 @@ class ExecutionTrajectory:
         """Warnings recorded while generating the schedule."""
         return tuple(self.params.get("warnings", ())) if self.params else ()
 
+    def to_frame(self, params: AlmgrenChrissParams | None = None, session: Any = None) -> Any:
+        """The schedule as a pandas DataFrame (needs ``acsym[pandas]``).
+
+        See :func:`acsym.clock.trajectory_frame`: time (clock times with a
+        :class:`~acsym.clock.TradingSession`, else days), holdings, trades, % of order and,
+        with ``params``, the cumulative expected cost [currency].
+        """
+        from acsym.clock import trajectory_frame
+
+        return trajectory_frame(self, params, session)
+
 
 def _periods(duration_periods: Any) -> tuple[int | None, str | None]:
     """The number of intervals, or None with the reason it is out of range."""

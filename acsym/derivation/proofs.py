@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from acsym.derivation import batch, continuous, discrete, stable
+from acsym.derivation import batch, continuous, desk, discrete, stable
 from acsym.derivation.special import exp_scaled_difference, exprel, sinh_tail
 from acsym.derivation.symbols import N, T, X, eta, eta_tilde, gamma, j, kappa, kappa_tilde, tau, x
 
@@ -350,5 +350,18 @@ PROOFS: tuple[Proof, ...] = (
         "market_order_limit",
         "lambda -> oo (kappa -> oo): x_1 / X -> 0 for N >= 2, so the first interval sells everything",
         _limit_lambda_infinite,
+    ),
+    Proof(
+        "desk_limits_quadratic",
+        "E + lambda Var = (X^2 eta_tilde / tau)(u'Qu - 2w'u) + constants for u = n / X, "
+        "Q_ij = delta_ij + a (N + 1 - max(i, j)), w_j = a (N + 1 - j), a = lambda sigma^2 tau^2 / "
+        "eta_tilde (the QP of acsym.limits), for N = 1..6",
+        lambda: sp.Add(*[desk.limits_quadratic_residual(s) for s in range(1, 7)]),
+    ),
+    Proof(
+        "desk_cumulative_cost",
+        "the expected cost of trades n_1..n_k, trade by trade, is the schedule formula of the prefix "
+        "(acsym.clock's cumulative expected cost), for k = 1..6",
+        lambda: sp.Add(*[desk.cumulative_cost_residual(s) for s in range(1, 7)]),
     ),
 )
