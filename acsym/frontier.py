@@ -18,7 +18,7 @@ import numpy as np
 
 from acsym import formulas
 from acsym._typing import FloatArray
-from acsym._validate import describe, real, real_array, warn
+from acsym._validate import describe, memory_problem, real, real_array, warn
 from acsym.model import AlmgrenChrissParams
 from acsym.trajectory import (
     BPS,
@@ -40,6 +40,9 @@ __all__ = [
 
 #: default number of frontier points, both ends included
 DEFAULT_POINTS = 50
+#: working memory per schedule and interval [bytes] (measured: about 7 float64), so points
+#: times N is bounded by the memory budget (:func:`acsym._validate.memory_budget`)
+FRONTIER_BYTES_PER_ELEMENT = 64
 #: the solvers bracket lambda / lambda_scale in [1e-20, (2 N 1e100)**2]: below, the variance
 #: equals TWAP's to double precision; above, it underflows to 0
 _BRACKET_LOW = 2 * math.log(1e-10)
@@ -118,17 +121,17 @@ class EfficientFrontier:
     @property
     def std(self) -> FloatArray:
         """Standard deviation of the shortfall, sqrt(variance) [currency]."""
-        return np.sqrt(self.variance)
+        return _frozen_array(np.sqrt(self.variance))
 
     @property
     def expected_cost_bps(self) -> FloatArray:
         """Expected cost in basis points of the notional [bps]; NaN if no price."""
-        return self.expected_cost / self.notional * BPS
+        return _frozen_array(self.expected_cost / self.notional * BPS)
 
     @property
     def std_bps(self) -> FloatArray:
         """Standard deviation in basis points of the notional [bps]; NaN if no price."""
-        return self.std / self.notional * BPS
+        return _frozen_array(self.std / self.notional * BPS)
 
     def trajectory(self, index: int) -> ExecutionTrajectory:
         """The schedule of point ``index`` (negative indices count from the end).
@@ -556,6 +559,13 @@ def efficient_frontier(
     lams, dropped = _grid(risk_aversion, points, order, steps, params)
     if dropped:
         messages.append(warn(dropped, stacklevel=2))
+    too_large = memory_problem(
+        f"a frontier of {lams.size} schedules over N = {steps} intervals",
+        FRONTIER_BYTES_PER_ELEMENT * lams.size * (steps + 1.0),
+    )
+    if too_large:
+        messages.append(warn(too_large + "; the frontier is NaN", stacklevel=2))
+        return _nan_frontier(order, steps, params, messages)
 
     finite = lams[:-1]  # the grid always ends with the single inf
     eta_tilde, tau = params.eta_tilde, params.tau

@@ -37,6 +37,8 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
+from acsym._validate import describe, frozen_array, nonnegative, positive, real, warn
+
 __all__ = [
     "FILL_COLUMNS",
     "OPTIONAL_FILL_COLUMNS",
@@ -109,9 +111,7 @@ class ResidualSummary:
 
 
 def _readonly(array: npt.ArrayLike) -> FloatArray:
-    out = np.array(array, dtype=float)
-    out.setflags(write=False)
-    return out
+    return frozen_array(array)
 
 
 @dataclass(frozen=True)
@@ -770,35 +770,33 @@ def linear_impact_at_rate(
       per share in A-C), so eta here includes it; subtract ``gamma * X / (2 * rate)`` from eta
       if you model gamma separately and want the pure temporary part.
     """
-    for name, value in (
-        ("rate", rate),
-        ("daily_volume", daily_volume),
-        ("daily_volatility", daily_volatility),
-        ("price", price),
-        ("time_unit", time_unit),
-    ):
-        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-            raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
+    # real() turns integers too large for a float into inf (with a warning), never OverflowError
+    rate = real("rate", rate)
+    daily_volume = real("daily_volume", daily_volume)
+    daily_volatility = real("daily_volatility", daily_volatility)
+    price = real("price", price)
+    time_unit = real("time_unit", time_unit)
     if not isinstance(result, CalibrationResult):
         raise TypeError(f"result must be a CalibrationResult, got {type(result).__name__}")
-    valid = (
-        result.ok
-        and rate > 0
-        and daily_volume > 0
-        and daily_volatility >= 0
-        and price > 0
-        and time_unit > 0
-        and all(math.isfinite(float(v)) for v in (rate, daily_volume, daily_volatility, price, time_unit))
+    rules = (
+        ("rate", rate, positive, "must be finite and > 0"),
+        ("daily_volume", daily_volume, positive, "must be finite and > 0"),
+        ("daily_volatility", daily_volatility, nonnegative, "must be finite and >= 0"),
+        ("price", price, positive, "must be finite and > 0"),
+        ("time_unit", time_unit, positive, "must be finite and > 0"),
     )
-    if not valid:
+    bad = [describe(name, value, rule) for name, value, check, rule in rules if not check(value)]
+    for message in bad:
+        warn(message + "; the linear impact is NaN", stacklevel=2)
+    if bad or not result.ok:
         nan = math.nan
-        return LinearImpact(epsilon=nan, eta=nan, rate=float(rate), participation=nan, slippage_bps=nan)
-    participation = float(rate) / (float(daily_volume) * float(time_unit))
-    impact_bps = result.coefficient * float(daily_volatility) * participation**result.alpha
+        return LinearImpact(epsilon=nan, eta=nan, rate=rate, participation=nan, slippage_bps=nan)
+    participation = rate / (daily_volume * time_unit)
+    impact_bps = result.coefficient * daily_volatility * participation**result.alpha
     return LinearImpact(
-        epsilon=float(price) * result.epsilon / BPS,
-        eta=float(price) * impact_bps / BPS / float(rate),
-        rate=float(rate),
+        epsilon=price * result.epsilon / BPS,
+        eta=price * impact_bps / BPS / rate,
+        rate=rate,
         participation=participation,
         slippage_bps=result.epsilon + impact_bps,
     )

@@ -15,6 +15,7 @@ import pytest
 from scipy import stats
 
 from acsym import cli
+from acsym._validate import InputWarning
 from acsym.impact import (
     CalibrationResult,
     CalibrationWarning,
@@ -368,8 +369,10 @@ def test_linear_impact_of_a_failed_fit_or_bad_input_is_nan(base_fit):
     with pytest.warns(CalibrationWarning):
         failed = calibrate_impact(fills)
     assert math.isnan(linear_impact_at_rate(failed, 1e5, 2e6, 0.02, 50.0).eta)
-    assert math.isnan(linear_impact_at_rate(base_fit, 0.0, 2e6, 0.02, 50.0).eta)
-    assert math.isnan(linear_impact_at_rate(base_fit, 1e5, 2e6, 0.02, -1.0).eta)
+    with pytest.warns(InputWarning, match="rate = 0.0"):
+        assert math.isnan(linear_impact_at_rate(base_fit, 0.0, 2e6, 0.02, 50.0).eta)
+    with pytest.warns(InputWarning, match="price = -1.0"):
+        assert math.isnan(linear_impact_at_rate(base_fit, 1e5, 2e6, 0.02, -1.0).eta)
     with pytest.raises(TypeError, match="rate must be a real number"):
         linear_impact_at_rate(base_fit, "fast", 2e6, 0.02, 50.0)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="CalibrationResult"):
