@@ -87,6 +87,11 @@ def describe(name: str, value: float, requirement: str) -> str:
     return f"{name} = {value!r} is out of range ({requirement})"
 
 
+#: largest magnitude of a model parameter: the generated code's compensated products split
+#: each factor in two halves (Veltkamp), and 134217729 * x overflows past 1.3e300
+LARGEST_PARAMETER = 1e300
+
+
 def positive(value: float) -> bool:
     return math.isfinite(value) and value > 0
 

@@ -125,7 +125,7 @@ def _trajectory(args: argparse.Namespace) -> int:
     details = dict(trajectory.params or {})
     cost, variance = details["expected_cost"], details["variance"]
     std = math.sqrt(variance) if variance >= 0 else math.nan
-    notional = args.order_size * args.price
+    notional = args.order_size * args.price or math.nan  # 0 when the product underflows
     if args.json:
         print(
             json.dumps(
@@ -299,6 +299,7 @@ def _finite_or_null(value: Any) -> Any:
 
 def _simulate(args: argparse.Namespace) -> int:
     import json
+    import math
 
     from acsym.simulation import simulate_execution
 
@@ -356,7 +357,7 @@ def _simulate(args: argparse.Namespace) -> int:
         )
         return 0
 
-    notional = args.order_size * args.price
+    notional = args.order_size * args.price or math.nan  # 0 when the product underflows
     print(
         f"Implementation shortfall of selling {args.order_size:,.0f} shares over {args.periods} periods "
         f"of {args.tau:g} day(s) (notional {notional:,.2f} currency)"
@@ -466,7 +467,7 @@ def _frontier(args: argparse.Namespace) -> int:
         generate_market_order_trajectory(*inputs),
         generate_ac_trajectory(*inputs, risk_aversion=args.risk_aversion),
     ]
-    notional = args.order_size * args.price
+    notional = args.order_size * args.price or math.nan  # 0 when the product underflows
     rows = []
     for strategy in strategies:
         details = dict(strategy.params or {})

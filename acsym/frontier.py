@@ -487,6 +487,8 @@ def _nan_frontier(
     order: float, steps: int | None, params: AlmgrenChrissParams, messages: list[str]
 ) -> EfficientFrontier:
     size = steps if steps is not None else 0
+    with np.errstate(over="ignore"):  # k tau of a tau already warned about may overflow
+        timestamps = np.arange(size + 1.0) * params.tau
     return EfficientFrontier(
         risk_aversion=np.array([0.0, math.inf]),
         kappa=np.full(2, np.nan),
@@ -494,7 +496,7 @@ def _nan_frontier(
         variance=np.full(2, np.nan),
         holdings=np.full((2, size + 1), np.nan),
         trade_sizes=np.full((2, size), np.nan),
-        timestamps=np.arange(size + 1.0) * params.tau,
+        timestamps=timestamps,
         order_size=order,
         duration_periods=size,
         params=params,

@@ -216,7 +216,8 @@ def _nan_trajectory(
     **details: Any,
 ) -> ExecutionTrajectory:
     size = steps if steps is not None else 1
-    times = np.arange(size + 1.0) * params.tau if steps is not None else np.full(1, np.nan)
+    with np.errstate(over="ignore"):  # k tau of a tau already warned about may overflow
+        times = np.arange(size + 1.0) * params.tau if steps is not None else np.full(1, np.nan)
     keys = {"kappa": math.nan} if strategy_name == "almgren_chriss" else {}
     return ExecutionTrajectory(
         timestamps=times,
