@@ -94,7 +94,8 @@ def test_robust_fit_resists_outliers_that_bias_least_squares():
     hit = rng.choice(400, 12, replace=False)
     fills["slippage_bps"][hit] += rng.uniform(40.0, 100.0, 12)
     robust = fit_quietly(fills, robust=True)
-    plain = fit_quietly(fills)
+    with pytest.warns(CalibrationWarning, match="heavy-tailed.*robust=True"):
+        plain = calibrate_impact(fills)
     assert_within(robust, TRUE)
     # least squares pays for the outliers with a wide, shifted fit; the robust fit does not
     assert abs(plain.alpha - TRUE["alpha"]) > 2 * abs(robust.alpha - TRUE["alpha"])
@@ -202,7 +203,10 @@ def test_non_positive_duration_is_a_bad_row_only_in_the_participation_form():
     with pytest.warns(CalibrationWarning, match="dropped 3 of 100"):
         participation = calibrate_impact(fills)
     assert participation.n_used == 97 and participation.form == "participation"
-    size = fit_quietly(fills, use_duration=False)
+    with warnings.catch_warnings():
+        # the size form misfits orders made with durations: its residuals may look heavy-tailed
+        warnings.simplefilter("ignore", CalibrationWarning)
+        size = calibrate_impact(fills, use_duration=False)
     assert size.n_used == 100 and size.form == "size"
 
 
