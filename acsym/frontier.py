@@ -430,7 +430,7 @@ def implied_risk_aversion(trajectory: ExecutionTrajectory, params: AlmgrenChriss
     tau, sigma = params.tau, params.sigma
 
     def variance(lam: FloatArray) -> Any:
-        kappa_tau = np.asarray(formulas.kappa(lam, sigma, params.eta_tilde, tau)) * tau
+        kappa_tau = np.asarray(formulas.kappa_tau(lam, sigma, params.eta_tilde, tau))
         return formulas.schedule_variance(
             _optimal_schedule(order, steps, kappa_tau[..., None])[1], tau, sigma
         )
@@ -572,7 +572,8 @@ def efficient_frontier(
     finite = lams[:-1]  # the grid always ends with the single inf
     eta_tilde, tau = params.eta_tilde, params.tau
     kappa = np.asarray(formulas.kappa(finite, params.sigma, eta_tilde, tau))
-    index, holdings, trades = _optimal_schedule(order, steps, (kappa * tau)[:, None])
+    kappa_tau = np.asarray(formulas.kappa_tau(finite, params.sigma, eta_tilde, tau))
+    index, holdings, trades = _optimal_schedule(order, steps, kappa_tau[:, None])
     horizon = steps * tau
     cost = formulas.expected_cost(order, horizon, tau, kappa, params.gamma, eta_tilde, params.epsilon)
     variance = formulas.variance(order, horizon, tau, kappa, params.sigma)

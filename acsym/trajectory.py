@@ -325,6 +325,8 @@ def generate_ac_trajectory(
     eta_tilde = params.eta_tilde
     if eta_tilde > 0:
         kappa = float(formulas.kappa(lam, params.sigma, eta_tilde, params.tau))
+        # the schedule takes kappa tau correctly rounded: x_j multiplies its error by j kappa tau
+        kappa_tau = float(formulas.kappa_tau(lam, params.sigma, eta_tilde, params.tau))
     else:
         messages.append(
             warn(
@@ -333,8 +335,8 @@ def generate_ac_trajectory(
                 stacklevel=2,
             )
         )
-        kappa = 0.0
-    index, holdings, trades = _optimal_schedule(order, steps, kappa * params.tau)
+        kappa = kappa_tau = 0.0
+    index, holdings, trades = _optimal_schedule(order, steps, kappa_tau)
     horizon = steps * params.tau
     cost = float(
         formulas.expected_cost(order, horizon, params.tau, kappa, params.gamma, eta_tilde, params.epsilon)
@@ -418,7 +420,7 @@ def generate_ac_holdings(
     eta_tilde = params.eta_tilde
     if eta_tilde > 0:
         safe_lam = np.where(valid, lams, 0.0)
-        kappa_tau = formulas.kappa(safe_lam, params.sigma, eta_tilde, params.tau) * params.tau
+        kappa_tau = formulas.kappa_tau(safe_lam, params.sigma, eta_tilde, params.tau)
     else:
         warn(
             f"eta_tilde = {eta_tilde!r} <= 0: the model is not well posed; falling back to TWAP", stacklevel=2
