@@ -35,7 +35,7 @@ from acsym import formulas
 from acsym._typing import FloatArray
 from acsym._validate import describe, frozen_array, memory_problem, positive, real, warn
 from acsym.model import AlmgrenChrissParams
-from acsym.trajectory import BPS, ExecutionTrajectory
+from acsym.trajectory import BPS, ExecutionTrajectory, _scale_problems
 
 __all__ = ["SimulationResult", "simulate_execution"]
 
@@ -597,6 +597,8 @@ def simulate_execution(
     seed_sequence = _seed_sequence(seed, messages)
     messages += params.problems()
     messages += _schedule_problems(trajectory, params)
+    if not messages:  # the products the closed forms and the dynamics form must be representable
+        messages += _scale_problems(float(trajectory.holdings[0]), int(trajectory.trade_sizes.size), params)
     if messages:
         for message in messages:
             warn(message + "; the simulation result is NaN", stacklevel=2)

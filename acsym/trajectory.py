@@ -107,7 +107,9 @@ def _periods(duration_periods: Any) -> tuple[int | None, str | None]:
         exact = int(duration_periods)
         steps: int | None = exact if exact >= 1 else None
         digits = str(abs(exact))
-        shown: Any = float(exact) if len(digits) < 300 else f"an integer of {len(digits)} digits"
+        shown: Any = float(exact) if abs(exact) <= 2**53 else exact  # exact where a float is not
+        if len(digits) > 30:
+            shown = f"an integer of {len(digits)} digits"
     else:
         value = float(duration_periods)
         whole = math.isfinite(value) and value >= 1 and value == int(value)
@@ -396,6 +398,7 @@ def generate_ac_holdings(
     lams = real_array("risk_aversion", risk_aversion)
     _check_params(params)
     steps, problem = _periods(duration_periods)
+    distinct = lams  # kappa tau is computed once per risk aversion given, then broadcast
     orders, lams = np.broadcast_arrays(orders, lams)
     messages = params.problems()
     if problem or messages:
@@ -419,8 +422,10 @@ def generate_ac_holdings(
     valid = ~(bad_order | bad_lam)
     eta_tilde = params.eta_tilde
     if eta_tilde > 0:
-        safe_lam = np.where(valid, lams, 0.0)
-        kappa_tau = formulas.kappa_tau(safe_lam, params.sigma, eta_tilde, params.tau)
+        safe_lam = np.where(np.isfinite(distinct) & (distinct >= 0), distinct, 0.0)
+        kappa_tau = np.broadcast_to(
+            formulas.kappa_tau(safe_lam, params.sigma, eta_tilde, params.tau), orders.shape
+        )
     else:
         warn(
             f"eta_tilde = {eta_tilde!r} <= 0: the model is not well posed; falling back to TWAP", stacklevel=2

@@ -318,3 +318,12 @@ def test_result_arrays_cannot_be_made_writable(name: str, array: np.ndarray) -> 
     copy = np.array(array)  # copies are the caller's own
     copy.flat[0] = 1.0
     np.testing.assert_array_equal(array, before)
+
+
+@pytest.mark.parametrize(
+    "params", [dataclasses.replace(P, sigma=1e300), dataclasses.replace(P, price=1e-320)]
+)
+def test_simulating_under_extreme_params_warns(params: acsym.AlmgrenChrissParams) -> None:
+    trajectory = acsym.generate_ac_trajectory(1000.0, 10, P)
+    result, caught = _recorded(lambda: acsym.simulate_execution(trajectory, params, 100, seed=1))
+    assert _warned(caught) and math.isnan(result.mean)
