@@ -298,12 +298,12 @@ def _asinh_root(a: ArrayLike, b: ArrayLike, n: ArrayLike, d: ArrayLike) -> NDArr
     # above 1: sinh(y) = (e^y - e^-y) / 2, and z / e^y compared in the scale of e^y
     large = numpy.maximum(y, 1.0)
     e_head, e_tail, k = _exp_pair(large)
-    scaled_z = numpy.ldexp(z, (1 - k).astype(numpy.int64))
-    scaled_tail = numpy.ldexp(z_tail, (1 - k).astype(numpy.int64))
+    scaled_z = numpy.ldexp(z, (1 - k).astype(numpy.int32))
+    scaled_tail = numpy.ldexp(z_tail, (1 - k).astype(numpy.int32))
     inverse = 1.0 / e_head  # e^-y 2**k as a pair too: it shifts the residual by up to e^-2
     product, error = _two_product(e_head, inverse)
     inverse_tail = ((1.0 - product) - error - e_tail * inverse) * inverse
-    shift = (-2 * k).clip(-1100, 0).astype(numpy.int64)
+    shift = (-2 * k).clip(-1100, 0).astype(numpy.int32)
     inverse, inverse_tail = numpy.ldexp(inverse, shift), numpy.ldexp(inverse_tail, shift)
     # the heads cancel exactly (Sterbenz) before the tails are added
     far = (((scaled_z - e_head) + inverse) + ((scaled_tail - e_tail) + inverse_tail)) / (e_head + inverse)
