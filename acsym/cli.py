@@ -230,7 +230,7 @@ def _calibrate(args: argparse.Namespace) -> int:
             f"  coefficient = {pm(result.coefficient, result.coefficient_stderr)} bps per unit of volatility"
         )
         print(f"  alpha       = {pm(result.alpha, result.alpha_stderr)}")
-        print("  (estimate ± one standard error)")
+        print(f"  (estimate ± one standard error, {result.standard_errors})")
         rmse = result.residuals.rmse
         print(f"R^2 = {result.r_squared:.4f}, residual rmse = {rmse:.3g} bps, n = {result.n_used}")
     if args.plot is not None:

@@ -723,7 +723,9 @@ def calibrate_impact(
             # not depend on the unit (bps or fraction) the fills use
             unit = float(np.std(y)) or float(np.max(np.abs(y))) or 1.0
             params, covariance, scale, r, jacobian, f_scale = _fit(log_x, sigma, y / unit, loss)
-            pvalue = _heteroscedasticity_pvalue(r, y / unit - r)
+            # a robust fit tests its bounded residuals f psi(r / f): outliers are not heteroscedasticity
+            bounded = r if loss == "linear" else f_scale * _psi(r / f_scale, loss)[0]
+            pvalue = _heteroscedasticity_pvalue(bounded, y / unit - r)
             robust_errors = standard_errors == "robust" or (
                 standard_errors == "auto" and pvalue < HETEROSCEDASTICITY_LEVEL
             )
