@@ -633,18 +633,22 @@ def calibrate_impact(
     Returns
     -------
     CalibrationResult
-        Estimates with asymptotic standard errors: ``s^2 (J'J)^-1`` for least squares, the
-        Huber sandwich ``f^2 E[psi^2] / E[psi']^2 (J'J)^-1 n / (n - 3)`` for a robust loss.
+        Estimates with asymptotic standard errors: classically ``s^2 (J'J)^-1`` for least
+        squares, the Huber sandwich ``f^2 E[psi^2] / E[psi']^2 (J'J)^-1 n / (n - 3)`` for a
+        robust loss; heteroscedasticity-robust, HC3 ``(J'J)^-1 J' diag(r_i^2 / (1 - h_i)^2) J
+        (J'J)^-1`` for least squares and ``f^2 (J'DJ)^-1 J' diag(psi^2) J (J'DJ)^-1 n / (n - 3)``
+        (D = diag(psi')) for a robust loss (see ``standard_errors``).
         NaN estimates, and a warning saying why, when fewer than 6 rows are usable, the
         optimiser does not converge or the problem is singular.
 
     Raises
     ------
     TypeError
-        ``fills`` or ``robust`` has the wrong type, or a column is not numeric.
+        ``fills``, ``robust`` or ``standard_errors`` has the wrong type, or a column is not
+        numeric.
     ValueError
-        A required column is missing, the columns differ in length, an unknown loss, or
-        ``use_duration=True`` without a ``duration`` column.
+        A required column is missing, the columns differ in length, an unknown loss or kind
+        of standard errors, or ``use_duration=True`` without a ``duration`` column.
     ModuleNotFoundError
         SciPy is not installed (``pip install "acsym[calibration]"``).
 
@@ -652,8 +656,11 @@ def calibrate_impact(
     -----
     CalibrationWarning
         Rows dropped (non-positive quantity, volume or duration; negative volatility; NaN or
-        infinite values), with the count of each reason; a fit that could not be made; a
-        coefficient that is not positive. Each message is also in ``result.warnings``.
+        infinite values), with the count of each reason; a fit that could not be made (saying
+        whether x spans too narrow a range or the impact signal is lost in the noise); a
+        coefficient that is not positive; least-squares residuals that look heavy-tailed (more
+        than Gaussian noise puts beyond 5 robust standard deviations), suggesting a robust fit.
+        Each message is also in ``result.warnings``.
 
     Notes
     -----
@@ -675,6 +682,8 @@ def calibrate_impact(
     0.5
     """
     loss = _loss_name(robust)
+    if not isinstance(standard_errors, str):
+        raise TypeError(f"standard_errors must be a str, got {type(standard_errors).__name__}")
     if standard_errors not in STANDARD_ERRORS:
         raise ValueError(f"standard_errors must be one of {STANDARD_ERRORS}, got {standard_errors!r}")
     if use_duration is not None and not isinstance(use_duration, bool):

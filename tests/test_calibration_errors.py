@@ -133,3 +133,5 @@ def test_a_narrow_range_of_sizes_is_named_as_such() -> None:
 def test_bad_standard_errors_argument() -> None:
     with pytest.raises(ValueError, match="standard_errors"):
         calibrate_impact(fills(np.random.default_rng(0), 20), standard_errors="HC9")
+    with pytest.raises(TypeError, match="standard_errors"):
+        calibrate_impact(fills(np.random.default_rng(0), 20), standard_errors=1)  # type: ignore[arg-type]
