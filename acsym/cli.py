@@ -634,7 +634,7 @@ def _trajectory(args: argparse.Namespace, out: Outcome) -> None:
     params = _calibrated(args, out)
     trajectory = generate_ac_trajectory(args.order_size, args.periods, params, args.risk_aversion)
     details = dict(trajectory.params or {})
-    notional = args.order_size * args.price
+    notional = args.order_size * args.price or math.nan  # 0 when the product underflows
     row = _strategy_row(trajectory, notional, kappa=details.get("kappa", math.nan))
     out.rows.append(row)
     out.record.update(
@@ -715,7 +715,7 @@ def _frontier(args: argparse.Namespace, out: Outcome) -> None:
         generate_market_order_trajectory(*inputs),
         generate_ac_trajectory(*inputs, risk_aversion=args.risk_aversion),
     ]
-    notional = args.order_size * args.price
+    notional = args.order_size * args.price or math.nan  # 0 when the product underflows
     for strategy in strategies:
         lam = strategy.risk_aversion
         implied = lam if strategy.strategy_name != "vwap" else implied_risk_aversion(strategy, params)
@@ -874,7 +874,7 @@ def _simulate(args: argparse.Namespace, out: Outcome) -> None:
         finally:
             if bar is not None:
                 bar.close()
-    notional = args.order_size * args.price
+    notional = args.order_size * args.price or math.nan  # 0 when the product underflows
     for schedule, result in zip(schedules, results, strict=True):
         row = _strategy_row(
             schedule,
@@ -1060,7 +1060,7 @@ def _calibrate(args: argparse.Namespace, out: Outcome) -> None:
     out.say(f"  epsilon     = {pm(result.epsilon, result.epsilon_stderr)} bps")
     out.say(f"  coefficient = {pm(result.coefficient, result.coefficient_stderr)} bps per unit of volatility")
     out.say(f"  alpha       = {pm(result.alpha, result.alpha_stderr)}")
-    out.say("  (estimate ± one standard error)")
+    out.say(f"  (estimate ± one standard error, {result.standard_errors})")
     out.say(
         f"R^2 = {result.r_squared:.4f}, residual rmse = {result.residuals.rmse:.3g} bps, n = {result.n_used}"
     )

@@ -19,7 +19,7 @@ from typing import Any
 import numpy
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["eta_tilde", "kappa", "kappa_continuous", "holdings", "holdings_direct", "trade_sizes", "expected_cost", "variance", "schedule_expected_cost", "schedule_variance"]
+__all__ = ["eta_tilde", "kappa", "kappa_continuous", "holdings", "holdings_direct", "trade_sizes", "expected_cost", "variance", "schedule_expected_cost", "schedule_variance", "kappa_tau"]
 
 def _exprel(z: ArrayLike) -> NDArray[numpy.float64]:
     """(exp(z) - 1) / z, and 1 at z = 0; expm1 keeps every digit near 0."""
@@ -70,6 +70,97 @@ def _sub_mul(c: ArrayLike, a: ArrayLike, b: ArrayLike) -> NDArray[numpy.float64]
     c = numpy.asarray(c, dtype=numpy.float64)
     p, p_error = _two_product(numpy.asarray(a, dtype=numpy.float64), numpy.asarray(b, dtype=numpy.float64))
     return (c - p) - p_error
+
+
+def _two_sum(a: Any, b: Any) -> tuple[Any, Any]:
+    """s = fl(a + b) and its exact rounding error a + b - s (Knuth's TwoSum)."""
+    s = a + b
+    moved = s - a
+    return s, (a - (s - moved)) + (b - moved)
+
+
+def _sqrt_pair(x: Any) -> tuple[Any, Any]:
+    """sqrt(x) as a head and a tail, head + tail within 2**-100 of it (one Newton step)."""
+    head = numpy.sqrt(x)
+    square, error = _two_product(head, head)
+    safe = numpy.where(head > 0, head, 1.0)
+    return head, numpy.where(head > 0, ((x - square) - error) / (2.0 * safe), 0.0)
+
+
+_LN2 = (0.6931471803691238, 1.9082149292705877e-10, 1.1612227229362532e-26)  # ln 2 in three parts, the first with 32 bits
+_SIXTH = (0.16666666666666666, 9.25185853854297e-18)  # 1/6 as a head and a tail
+_EXP_TAIL = (8.896791392450574e-22, 1.9572941063391263e-20, 4.110317623312165e-19, 8.22063524662433e-18, 1.5619206968586225e-16, 2.8114572543455206e-15, 4.779477332387385e-14, 7.647163731819816e-13, 1.1470745597729725e-11, 1.6059043836821613e-10, 2.08767569878681e-09, 2.505210838544172e-08, 2.755731922398589e-07, 2.7557319223985893e-06, 2.48015873015873e-05, 0.0001984126984126984, 0.001388888888888889, 0.008333333333333333, 0.041666666666666664)  # 1/k!, k = 22..4
+_SINH_TAIL = (6.446950284384474e-26, 3.868170170630684e-23, 1.9572941063391263e-20, 8.22063524662433e-18, 2.8114572543455206e-15, 7.647163731819816e-13, 1.6059043836821613e-10, 2.505210838544172e-08, 2.7557319223985893e-06, 0.0001984126984126984, 0.008333333333333333)  # 1/k!, k = 25, ..., 7, 5
+
+
+def _exp_pair(y: Any) -> tuple[Any, Any, Any]:
+    """exp(y) = (head + tail) * 2**k for 0 <= y <= 745, head + tail to about 2**-62 relative."""
+    k = numpy.rint(y / _LN2[0])
+    reduced = y - k * _LN2[0]  # exact: k has at most 11 bits and _LN2[0] 32
+    product, error = _two_product(k, numpy.asarray(_LN2[1]))
+    r, r_tail = _two_sum(reduced, -product)
+    r_tail = r_tail - error - k * _LN2[2]
+    # exp(r) = 1 + r + r**2 / 2 + r**3 / 6 + r**4 (1/24 + ...), |r| <= 0.35; all but the last in pairs
+    square, square_error = _two_product(r, r)
+    cube, cube_error = _two_product(square, r)
+    cube_error = cube_error + square_error * r
+    sixth, sixth_error = _two_product(cube, numpy.asarray(_SIXTH[0]))
+    sixth_error = sixth_error + cube * _SIXTH[1] + cube_error * _SIXTH[0]
+    quartic = square * square * numpy.polyval(_EXP_TAIL, r)
+    head, tail = _two_sum(1.0, r)
+    head, more = _two_sum(head, 0.5 * square)
+    tail = tail + more + 0.5 * square_error
+    head, more = _two_sum(head, sixth)
+    tail = tail + more + sixth_error + quartic
+    # the reduced argument's tail: exp(r + r_tail) = exp(r) (1 + r_tail)
+    head, tail = _two_sum(head, tail + head * r_tail)  # renormalised: |tail| <= ulp(head) / 2
+    return head, tail, k
+
+
+def _asinh_root(a: ArrayLike, b: ArrayLike, n: ArrayLike, d: ArrayLike) -> NDArray[numpy.float64]:
+    """asinh(a * b * sqrt(n / d)) within half an ulp, for finite arguments >= 0.
+
+    z is formed as a head and a tail (the roundings of the square roots, product and quotient
+    kept), numpy's asinh of the head is refined by one Newton step whose residual z - sinh(y)
+    is computed to about 2**-62 (sinh by its series below 1, from exp in head-and-tail form
+    above), so only the final addition rounds.
+    """
+    a = numpy.asarray(a, dtype=numpy.float64)
+    scale, scale_tail = _two_product(a, numpy.asarray(b, dtype=numpy.float64))
+    root_n, root_n_tail = _sqrt_pair(numpy.asarray(n, dtype=numpy.float64))
+    root_d, root_d_tail = _sqrt_pair(numpy.asarray(d, dtype=numpy.float64))
+    head, error = _two_product(root_n, scale)
+    tail = error + root_n_tail * scale + root_n * scale_tail
+    quotient = head / root_d
+    product, error = _two_product(quotient, root_d)
+    z_tail = (((head - product) - error) + tail - quotient * root_d_tail) / root_d
+    z, z_tail = _two_sum(quotient, z_tail)
+    y = numpy.arcsinh(z)
+    # below 1: sinh(y) - y = y**3 (1/6 + y**2 P(y**2)), with y**3 and the 1/6 in pairs
+    small = numpy.minimum(y, 1.0)
+    square, square_error = _two_product(small, small)
+    cube, cube_error = _two_product(square, small)
+    cube_error = cube_error + square_error * small
+    series = square * numpy.polyval(_SINH_TAIL, square)
+    sixth, sixth_error = _two_sum(_SIXTH[0], series)
+    remainder, remainder_error = _two_product(cube, sixth)
+    remainder_error = remainder_error + cube * (sixth_error + _SIXTH[1]) + cube_error * sixth
+    near = ((z - small) - remainder) + (z_tail - remainder_error)  # z - small: exact (Sterbenz)
+    # above 1: sinh(y) = (e^y - e^-y) / 2, and z / e^y compared in the scale of e^y
+    large = numpy.maximum(y, 1.0)
+    e_head, e_tail, k = _exp_pair(large)
+    scaled_z = numpy.ldexp(z, (1 - k).astype(numpy.int32))
+    scaled_tail = numpy.ldexp(z_tail, (1 - k).astype(numpy.int32))
+    inverse = 1.0 / e_head  # e^-y 2**k as a pair too: it shifts the residual by up to e^-2
+    product, error = _two_product(e_head, inverse)
+    inverse_tail = ((1.0 - product) - error - e_tail * inverse) * inverse
+    shift = (-2 * k).clip(-1100, 0).astype(numpy.int32)
+    inverse, inverse_tail = numpy.ldexp(inverse, shift), numpy.ldexp(inverse_tail, shift)
+    # the heads cancel exactly (Sterbenz) before the tails are added
+    far = (((scaled_z - e_head) + inverse) + ((scaled_tail - e_tail) + inverse_tail)) / (e_head + inverse)
+    # Newton: y + (z - sinh y) / cosh y, below 1 directly, above relative to e^y
+    cosh = numpy.hypot(1.0, numpy.minimum(z, 2.0))
+    return y + numpy.where(y <= 1.0, near / cosh, far)
 
 
 def eta_tilde(eta: ArrayLike, gamma: ArrayLike, tau: ArrayLike) -> Any:
@@ -483,3 +574,45 @@ def schedule_variance(holdings: ArrayLike, tau: ArrayLike, sigma: ArrayLike) -> 
     tau = numpy.asarray(tau, dtype=numpy.float64)
     sigma = numpy.asarray(sigma, dtype=numpy.float64)
     return numpy.asarray(numpy.sum((numpy.expand_dims(sigma*numpy.sqrt(tau), -1)*holdings[..., 1:])**2, axis=-1))[()]
+
+
+def kappa_tau(risk_aversion: ArrayLike, sigma: ArrayLike, eta_tilde: ArrayLike, tau: ArrayLike) -> Any:
+    """kappa * tau, the decay per interval, correctly rounded.
+
+    kappa_tau = 2 * asinh(tau * sqrt(risk_aversion * sigma**2 / eta_tilde) / 2)
+
+    What the schedules use: x_j depends on j kappa tau, so a rounding of kappa tau is multiplied
+    by j kappa tau (up to 745 where x_j is a normal number); kappa(...) * tau rounds up to 3
+    ulp, this is within half an ulp (the argument's roundings kept in head-and-tail form,
+    numpy's asinh refined by one Newton step). Exactly 0 at risk_aversion = 0. Requires
+    eta_tilde > 0 and finite arguments.
+
+    Parameters
+    ----------
+    risk_aversion : array_like
+        risk aversion lambda >= 0 [1 / currency]
+    sigma : array_like
+        price volatility, >= 0 [currency / (share * time unit**0.5)]
+    eta_tilde : array_like
+        eta - gamma * tau / 2, > 0 where the model is well posed [currency * time unit / share**2]
+    tau : array_like
+        length of one trading interval, tau > 0 [time units]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [dimensionless]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    risk_aversion = numpy.asarray(risk_aversion, dtype=numpy.float64)
+    sigma = numpy.asarray(sigma, dtype=numpy.float64)
+    eta_tilde = numpy.asarray(eta_tilde, dtype=numpy.float64)
+    tau = numpy.asarray(tau, dtype=numpy.float64)
+    return numpy.asarray(2*_asinh_root((1/2)*tau, sigma, risk_aversion, eta_tilde))[()]

@@ -18,7 +18,7 @@ import numpy as np
 
 from acsym import formulas
 from acsym._typing import FloatArray
-from acsym._validate import describe, real, real_array, warn
+from acsym._validate import describe, memory_problem, real, real_array, warn
 from acsym.model import AlmgrenChrissParams
 from acsym.trajectory import (
     BPS,
@@ -40,6 +40,9 @@ __all__ = [
 
 #: default number of frontier points, both ends included
 DEFAULT_POINTS = 50
+#: working memory per schedule and interval [bytes] (measured: about 7 float64), so points
+#: times N is bounded by the memory budget (:func:`acsym._validate.memory_budget`)
+FRONTIER_BYTES_PER_ELEMENT = 64
 #: the solvers bracket lambda / lambda_scale in [1e-20, (2 N 1e100)**2]: below, the variance
 #: equals TWAP's to double precision; above, it underflows to 0
 _BRACKET_LOW = 2 * math.log(1e-10)
@@ -118,17 +121,17 @@ class EfficientFrontier:
     @property
     def std(self) -> FloatArray:
         """Standard deviation of the shortfall, sqrt(variance) [currency]."""
-        return np.sqrt(self.variance)
+        return _frozen_array(np.sqrt(self.variance))
 
     @property
     def expected_cost_bps(self) -> FloatArray:
         """Expected cost in basis points of the notional [bps]; NaN if no price."""
-        return self.expected_cost / self.notional * BPS
+        return _frozen_array(self.expected_cost / self.notional * BPS)
 
     @property
     def std_bps(self) -> FloatArray:
         """Standard deviation in basis points of the notional [bps]; NaN if no price."""
-        return self.std / self.notional * BPS
+        return _frozen_array(self.std / self.notional * BPS)
 
     def trajectory(self, index: int) -> ExecutionTrajectory:
         """The schedule of point ``index`` (negative indices count from the end).
@@ -427,7 +430,7 @@ def implied_risk_aversion(trajectory: ExecutionTrajectory, params: AlmgrenChriss
     tau, sigma = params.tau, params.sigma
 
     def variance(lam: FloatArray) -> Any:
-        kappa_tau = np.asarray(formulas.kappa(lam, sigma, params.eta_tilde, tau)) * tau
+        kappa_tau = np.asarray(formulas.kappa_tau(lam, sigma, params.eta_tilde, tau))
         return formulas.schedule_variance(
             _optimal_schedule(order, steps, kappa_tau[..., None])[1], tau, sigma
         )
@@ -484,6 +487,8 @@ def _nan_frontier(
     order: float, steps: int | None, params: AlmgrenChrissParams, messages: list[str]
 ) -> EfficientFrontier:
     size = steps if steps is not None else 0
+    with np.errstate(over="ignore"):  # k tau of a tau already warned about may overflow
+        timestamps = np.arange(size + 1.0) * params.tau
     return EfficientFrontier(
         risk_aversion=np.array([0.0, math.inf]),
         kappa=np.full(2, np.nan),
@@ -491,7 +496,7 @@ def _nan_frontier(
         variance=np.full(2, np.nan),
         holdings=np.full((2, size + 1), np.nan),
         trade_sizes=np.full((2, size), np.nan),
-        timestamps=np.arange(size + 1.0) * params.tau,
+        timestamps=timestamps,
         order_size=order,
         duration_periods=size,
         params=params,
@@ -556,11 +561,19 @@ def efficient_frontier(
     lams, dropped = _grid(risk_aversion, points, order, steps, params)
     if dropped:
         messages.append(warn(dropped, stacklevel=2))
+    too_large = memory_problem(
+        f"a frontier of {lams.size} schedules over N = {steps} intervals",
+        FRONTIER_BYTES_PER_ELEMENT * lams.size * (steps + 1.0),
+    )
+    if too_large:
+        messages.append(warn(too_large + "; the frontier is NaN", stacklevel=2))
+        return _nan_frontier(order, steps, params, messages)
 
     finite = lams[:-1]  # the grid always ends with the single inf
     eta_tilde, tau = params.eta_tilde, params.tau
     kappa = np.asarray(formulas.kappa(finite, params.sigma, eta_tilde, tau))
-    index, holdings, trades = _optimal_schedule(order, steps, (kappa * tau)[:, None])
+    kappa_tau = np.asarray(formulas.kappa_tau(finite, params.sigma, eta_tilde, tau))
+    index, holdings, trades = _optimal_schedule(order, steps, kappa_tau[:, None])
     horizon = steps * tau
     cost = formulas.expected_cost(order, horizon, tau, kappa, params.gamma, eta_tilde, params.epsilon)
     variance = formulas.variance(order, horizon, tau, kappa, params.sigma)

@@ -37,7 +37,7 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
-from acsym._validate import CalibrationWarning
+from acsym._validate import CalibrationWarning, describe, frozen_array, nonnegative, positive, real, warn
 
 __all__ = [
     "FILL_COLUMNS",
@@ -68,6 +68,9 @@ PARAMETER_NAMES = ("epsilon", "coefficient", "alpha")
 BPS = 1e4  # basis points per unit of price
 MIN_ROWS = 6  # three parameters plus three degrees of freedom for the residual scale
 ROBUST_LOSSES = ("soft_l1", "huber", "cauchy")
+STANDARD_ERRORS = ("auto", "classical", "robust")
+#: "auto" standard errors turn robust when the Breusch-Pagan p-value is below this
+HETEROSCEDASTICITY_LEVEL = 0.05
 _ALPHA_GRID = np.linspace(0.05, 2.0, 40)  # start values: the model is linear at fixed alpha
 #: x = Q/V (or Q/(V*duration)) outside this range is a data error, dropped and counted: a
 #: trillionth of a day's volume up to 10,000 days of it (beyond, x**alpha overflows the fit)
@@ -115,9 +118,7 @@ class ResidualSummary:
 
 
 def _readonly(array: npt.ArrayLike) -> FloatArray:
-    out = np.array(array, dtype=float)
-    out.setflags(write=False)
-    return out
+    return frozen_array(array)
 
 
 @dataclass(frozen=True)
@@ -157,6 +158,13 @@ class CalibrationResult:
         ``"cauchy"``).
     warnings : tuple of str
         Every warning the calibration issued, in order.
+    standard_errors : str
+        How the standard errors were computed: "classical" (constant noise variance), "HC3"
+        (heteroscedasticity-robust, least squares) or "sandwich" (heteroscedasticity-robust,
+        a robust loss).
+    heteroscedasticity_pvalue : float
+        p-value of the Breusch-Pagan test of constant noise variance (small: the noise
+        changes with the fitted slippage); NaN when no fit was made.
     """
 
     epsilon: float
@@ -173,6 +181,8 @@ class CalibrationResult:
     form: Form = "size"
     loss: str = "linear"
     warnings: tuple[str, ...] = ()
+    standard_errors: str = "classical"
+    heteroscedasticity_pvalue: float = math.nan
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "covariance", _readonly(self.covariance))
@@ -242,6 +252,8 @@ class CalibrationResult:
             "r_squared": self.r_squared,
             "residuals": {k: getattr(self.residuals, k) for k in ResidualSummary.__dataclass_fields__},
             "warnings": list(self.warnings),
+            "standard_errors": self.standard_errors,
+            "heteroscedasticity_pvalue": self.heteroscedasticity_pvalue,
         }
 
 
@@ -446,9 +458,77 @@ class _FitFailed(Exception):
     """Raised inside the fit with the reason; turned into a NaN result and a warning."""
 
 
+def _unidentifiable(params: FloatArray, log_x: FloatArray) -> str:
+    """Why J'J is singular at the fit: too narrow a range of x, or too little impact signal."""
+    decades = float(np.ptp(log_x)) / math.log(10.0)
+    if decades < 0.3:
+        return (
+            f"the fit is not identifiable: x = Q/V spans only {decades:.2g} decades across the rows, "
+            "too narrow to fit the exponent alpha"
+        )
+    return (
+        f"the fit is not identifiable although x = Q/V spans {decades:.2g} decades (so its range "
+        "is not the cause): the slippage shows too little dependence on size against its noise "
+        f"to fit a power law (the fit reached c = {params[1]:.3g}, alpha = {params[2]:.3g}, where c "
+        "and alpha trade off); more orders, larger orders or less noisy slippage would help"
+    )
+
+
+def _heteroscedasticity_pvalue(r: FloatArray, fitted: FloatArray) -> float:
+    """p-value of Koenker's studentised Breusch-Pagan test (White's special form).
+
+    The squared residuals are regressed on (1, fitted, fitted**2); n R^2 is chi-squared with 2
+    degrees of freedom when the noise variance does not change with the fitted slippage, as in
+    fills whose noise grows with their impact.
+    """
+    from scipy import stats
+
+    squared = r * r
+    centred = fitted - float(np.mean(fitted))
+    spread = float(np.std(centred)) or 1.0
+    z = np.column_stack([np.ones_like(r), centred / spread, (centred / spread) ** 2])
+    coef, *_ = np.linalg.lstsq(z, squared, rcond=None)
+    total = float(np.sum((squared - squared.mean()) ** 2))
+    if not total > 0:
+        return 1.0
+    r_squared = 1.0 - float(np.sum((squared - z @ coef) ** 2)) / total
+    return float(stats.chi2.sf(len(r) * max(r_squared, 0.0), 2))
+
+
+def _sandwich(jacobian: FloatArray, r: FloatArray, loss: str, f_scale: float) -> FloatArray:
+    """Heteroscedasticity-robust covariance: HC3 for least squares, the full M-estimator
+    sandwich f^2 (J'DJ)^-1 J' diag(psi^2) J (J'DJ)^-1 n / (n - p) for a robust loss."""
+    n, p = jacobian.shape
+    if loss == "linear":
+        bread = np.linalg.inv(jacobian.T @ jacobian)
+        leverage = np.minimum(np.einsum("ij,jk,ik->i", jacobian, bread, jacobian), 0.99)
+        weights = (r / (1.0 - leverage)) ** 2
+        return np.asarray(bread @ (jacobian.T * weights) @ jacobian @ bread, dtype=float)
+    psi, dpsi = _psi(r / f_scale, loss)
+    bread = np.linalg.inv((jacobian.T * dpsi) @ jacobian)
+    meat = (jacobian.T * psi**2) @ jacobian
+    return np.asarray(f_scale**2 * bread @ meat @ bread * n / (n - p), dtype=float)
+
+
+def _heavy_tails(r: FloatArray) -> str | None:
+    """A note when residuals have far more outliers than Gaussian noise would (least squares)."""
+    scale = _robust_scale(r)
+    if not scale > 0:
+        return None
+    far = int(np.count_nonzero(np.abs(r - np.median(r)) > 5.0 * scale))
+    # Gaussian noise puts 6e-7 of the rows beyond 5 robust standard deviations
+    if far >= max(3, 0.005 * len(r)):
+        return (
+            f"the residuals look heavy-tailed: {far} of {len(r)} lie beyond 5 robust standard "
+            "deviations, which least squares weighs heavily; consider a robust fit "
+            "(robust=True, or --robust on the command line)"
+        )
+    return None
+
+
 def _fit(
     log_x: FloatArray, sigma: FloatArray, y: FloatArray, loss: str
-) -> tuple[FloatArray, FloatArray, float, FloatArray]:
+) -> tuple[FloatArray, FloatArray, float, FloatArray, FloatArray, float]:
     from scipy.optimize import least_squares  # the optional extra acsym[calibration]
 
     n, p = len(y), len(PARAMETER_NAMES)
@@ -487,10 +567,7 @@ def _fit(
     jacobian = jac(params)
     information = jacobian.T @ jacobian
     if not np.all(np.isfinite(information)) or np.linalg.cond(information) > 1e14:
-        raise _FitFailed(
-            "the fit is not identifiable (Q/V, or the volatility, barely varies across the rows), "
-            "so its standard errors are undefined"
-        )
+        raise _FitFailed(_unidentifiable(params, log_x) + "; its standard errors are undefined")
     inverse = np.linalg.inv(information)
     if loss == "linear":
         scale = math.sqrt(float(r @ r) / (n - p))
@@ -503,7 +580,7 @@ def _fit(
             raise _FitFailed("the robust loss rejects almost every row; its standard errors are undefined")
         covariance = f_scale**2 * float(np.mean(psi**2)) / mean_dpsi**2 * inverse * n / (n - p)
         scale = _robust_scale(r)
-    return params, covariance, scale, r
+    return params, covariance, scale, r, jacobian, f_scale
 
 
 def _nan_result(n_used: int, n_dropped: int, form: Form, loss: str, notes: list[str]) -> CalibrationResult:
@@ -610,6 +687,7 @@ def calibrate_impact(
     robust: bool | str = False,
     use_duration: bool | None = None,
     columns: Mapping[str, str] | None = None,
+    standard_errors: str = "auto",
 ) -> CalibrationResult:
     """Fit ``slippage_bps = epsilon + c * daily_volatility * x ** alpha`` to executed orders.
 
@@ -630,22 +708,34 @@ def calibrate_impact(
     columns : mapping of str to str, optional
         The fills' own name for each column, e.g. ``{"quantity": "qty", "daily_volume": "adv"}``
         (see :func:`read_fills`).
+    standard_errors : {"auto", "classical", "robust"}
+        "classical": the formulas below, which assume noise of one variance in every row.
+        "robust": heteroscedasticity-robust (sandwich) errors, HC3 for least squares. "auto"
+        (default): robust when a Breusch-Pagan test of the squared residuals against the
+        fitted slippage rejects constant variance at the 5% level (real fills, whose noise
+        grows with their impact, usually do), classical otherwise. The result's
+        ``standard_errors`` says which was used and ``heteroscedasticity_pvalue`` the test's
+        p-value.
 
     Returns
     -------
     CalibrationResult
-        Estimates with asymptotic standard errors: ``s^2 (J'J)^-1`` for least squares, the
-        Huber sandwich ``f^2 E[psi^2] / E[psi']^2 (J'J)^-1 n / (n - 3)`` for a robust loss.
+        Estimates with asymptotic standard errors: classically ``s^2 (J'J)^-1`` for least
+        squares, the Huber sandwich ``f^2 E[psi^2] / E[psi']^2 (J'J)^-1 n / (n - 3)`` for a
+        robust loss; heteroscedasticity-robust, HC3 ``(J'J)^-1 J' diag(r_i^2 / (1 - h_i)^2) J
+        (J'J)^-1`` for least squares and ``f^2 (J'DJ)^-1 J' diag(psi^2) J (J'DJ)^-1 n / (n - 3)``
+        (D = diag(psi')) for a robust loss (see ``standard_errors``).
         NaN estimates, and a warning saying why, when fewer than 6 rows are usable, the
         optimiser does not converge or the problem is singular.
 
     Raises
     ------
     TypeError
-        ``fills`` or ``robust`` has the wrong type, or a column is not numeric.
+        ``fills``, ``robust`` or ``standard_errors`` has the wrong type, or a column is not
+        numeric.
     ValueError
-        A required column is missing, the columns differ in length, an unknown loss, or
-        ``use_duration=True`` without a ``duration`` column.
+        A required column is missing, the columns differ in length, an unknown loss or kind
+        of standard errors, or ``use_duration=True`` without a ``duration`` column.
     ModuleNotFoundError
         SciPy is not installed (``pip install "acsym[calibration]"``).
 
@@ -657,8 +747,11 @@ def calibrate_impact(
         :data:`X_RANGE`, volatility above :data:`MAX_VOLATILITY`, slippage above
         :data:`MAX_SLIPPAGE_BPS`), with the count of each reason: a row never makes the whole
         fit fail. Columns whose scale suggests another unit (volatility in percent, slippage
-        as a fraction, quantity and volume in different units). A fit that could not be made;
-        a coefficient that is not positive. Each message is also in ``result.warnings``.
+        as a fraction, quantity and volume in different units). A fit that could not be made
+        (saying whether x spans too narrow a range or the impact signal is lost in the noise);
+        a coefficient that is not positive; least-squares residuals that look heavy-tailed
+        (more than Gaussian noise puts beyond 5 robust standard deviations), suggesting a
+        robust fit. Each message is also in ``result.warnings``.
 
     Notes
     -----
@@ -680,6 +773,10 @@ def calibrate_impact(
     0.5
     """
     loss = _loss_name(robust)
+    if not isinstance(standard_errors, str):
+        raise TypeError(f"standard_errors must be a str, got {type(standard_errors).__name__}")
+    if standard_errors not in STANDARD_ERRORS:
+        raise ValueError(f"standard_errors must be one of {STANDARD_ERRORS}, got {standard_errors!r}")
     if use_duration is not None and not isinstance(use_duration, bool):
         raise TypeError(f"use_duration must be a bool or None, got {type(use_duration).__name__}")
     data = read_fills(fills, columns)
@@ -726,7 +823,15 @@ def calibrate_impact(
             # fit in units of the slippage's own spread, so that the optimiser's tolerances do
             # not depend on the unit (bps or fraction) the fills use
             unit = float(np.std(y)) or float(np.max(np.abs(y))) or 1.0
-            params, covariance, scale, r = _fit(log_x, sigma, y / unit, loss)
+            params, covariance, scale, r, jacobian, f_scale = _fit(log_x, sigma, y / unit, loss)
+            # a robust fit tests its bounded residuals f psi(r / f): outliers are not heteroscedasticity
+            bounded = r if loss == "linear" else f_scale * _psi(r / f_scale, loss)[0]
+            pvalue = _heteroscedasticity_pvalue(bounded, y / unit - r)
+            robust_errors = standard_errors == "robust" or (
+                standard_errors == "auto" and pvalue < HETEROSCEDASTICITY_LEVEL
+            )
+            if robust_errors:
+                covariance = _sandwich(jacobian, r, loss, f_scale)
             scaling = np.array([unit, unit, 1.0])
             params, covariance = params * scaling, covariance * np.outer(scaling, scaling)
             scale, r = scale * unit, r * unit
@@ -738,6 +843,9 @@ def calibrate_impact(
         return finish(_nan_result(n_used, n_dropped, form, loss, notes))
     if not np.all(np.isfinite(stderr)):
         notes.append("the standard errors are not finite: the fit is at the edge of identifiability")
+    heavy = _heavy_tails(r) if loss == "linear" else None
+    if heavy:
+        notes.append(heavy)
     if params[1] <= 0.0:
         notes.append(
             f"the fitted coefficient is not positive ({params[1]:.4g}): slippage does not grow "
@@ -769,6 +877,8 @@ def calibrate_impact(
             form=form,
             loss=loss,
             warnings=tuple(notes),
+            standard_errors=("HC3" if loss == "linear" else "sandwich") if robust_errors else "classical",
+            heteroscedasticity_pvalue=pvalue,
         )
     )
 
@@ -864,35 +974,33 @@ def linear_impact_at_rate(
       per share in A-C), so eta here includes it; subtract ``gamma * X / (2 * rate)`` from eta
       if you model gamma separately and want the pure temporary part.
     """
-    for name, value in (
-        ("rate", rate),
-        ("daily_volume", daily_volume),
-        ("daily_volatility", daily_volatility),
-        ("price", price),
-        ("time_unit", time_unit),
-    ):
-        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-            raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
+    # real() turns integers too large for a float into inf (with a warning), never OverflowError
+    rate = real("rate", rate)
+    daily_volume = real("daily_volume", daily_volume)
+    daily_volatility = real("daily_volatility", daily_volatility)
+    price = real("price", price)
+    time_unit = real("time_unit", time_unit)
     if not isinstance(result, CalibrationResult):
         raise TypeError(f"result must be a CalibrationResult, got {type(result).__name__}")
-    valid = (
-        result.ok
-        and rate > 0
-        and daily_volume > 0
-        and daily_volatility >= 0
-        and price > 0
-        and time_unit > 0
-        and all(math.isfinite(float(v)) for v in (rate, daily_volume, daily_volatility, price, time_unit))
+    rules = (
+        ("rate", rate, positive, "must be finite and > 0"),
+        ("daily_volume", daily_volume, positive, "must be finite and > 0"),
+        ("daily_volatility", daily_volatility, nonnegative, "must be finite and >= 0"),
+        ("price", price, positive, "must be finite and > 0"),
+        ("time_unit", time_unit, positive, "must be finite and > 0"),
     )
-    if not valid:
+    bad = [describe(name, value, rule) for name, value, check, rule in rules if not check(value)]
+    for message in bad:
+        warn(message + "; the linear impact is NaN", stacklevel=2)
+    if bad or not result.ok:
         nan = math.nan
-        return LinearImpact(epsilon=nan, eta=nan, rate=float(rate), participation=nan, slippage_bps=nan)
-    participation = float(rate) / (float(daily_volume) * float(time_unit))
-    impact_bps = result.coefficient * float(daily_volatility) * participation**result.alpha
+        return LinearImpact(epsilon=nan, eta=nan, rate=rate, participation=nan, slippage_bps=nan)
+    participation = rate / (daily_volume * time_unit)
+    impact_bps = result.coefficient * daily_volatility * participation**result.alpha
     return LinearImpact(
-        epsilon=float(price) * result.epsilon / BPS,
-        eta=float(price) * impact_bps / BPS / float(rate),
-        rate=float(rate),
+        epsilon=price * result.epsilon / BPS,
+        eta=price * impact_bps / BPS / rate,
+        rate=rate,
         participation=participation,
         slippage_bps=result.epsilon + impact_bps,
     )

@@ -12,7 +12,16 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from acsym import formulas
-from acsym._validate import CalibrationWarning, describe, nonnegative, positive, real, warn
+from acsym._validate import (
+    LARGEST_PARAMETER,
+    CalibrationWarning,
+    describe,
+    nonnegative,
+    positive,
+    real,
+    scale_problem,
+    warn,
+)
 
 if TYPE_CHECKING:
     from acsym.impact import CalibrationResult
@@ -80,11 +89,27 @@ class AlmgrenChrissParams:
             ("tau", positive, "must be finite and > 0"),
             ("epsilon", nonnegative, "must be finite and >= 0"),
         ]
-        return [
+        messages = [
             describe(f"params.{name}", getattr(self, name), rule)
             for name, check, rule in rules
             if not check(getattr(self, name))
         ]
+        if messages:
+            return messages
+        messages = [
+            describe(f"params.{name}", getattr(self, name), f"must be below {LARGEST_PARAMETER:g}")
+            + ": the generated formulas' compensated products split each factor in two halves, "
+            "which overflow past that; express the inputs in other units"
+            for name, _, _ in rules
+            if getattr(self, name) >= LARGEST_PARAMETER
+        ]
+        # eta_tilde = eta - gamma tau / 2 must be computable before anything else is
+        terms = [
+            [("params.eta", self.eta, 1.0)],
+            [("params.gamma", self.gamma, 1.0), ("params.tau", self.tau, 1.0)],
+        ]
+        problem = None if messages else scale_problem("eta_tilde's terms", terms)
+        return messages + ([problem] if problem else [])
 
 
 def calibrate_ac_params(
@@ -209,6 +234,22 @@ def calibrate_ac_params(
         linear = _linearised(source_calibration, trading_rate, values, messages)
         if linear is not None:
             eta, epsilon = linear
+    sigma = values["daily_volatility"] * values["price"]
+    candidate = AlmgrenChrissParams(eta=eta, gamma=gamma, sigma=sigma, tau=values["tau"], epsilon=epsilon)
+    scale = candidate.problems()  # the heuristics' quotients can leave what a double holds
+    if scale:
+        messages += [warn(f"the market data give {m}; parameters are NaN", stacklevel=2) for m in scale]
+        return AlmgrenChrissParams(
+            eta=_NAN,
+            gamma=_NAN,
+            sigma=_NAN,
+            alpha=values["alpha"],
+            tau=values["tau"],
+            source_calibration=source_calibration,
+            warnings=tuple(messages),
+            epsilon=_NAN,
+            price=values["price"],
+        )
     eta_tilde = float(formulas.eta_tilde(eta, gamma, values["tau"]))
     if not eta_tilde > 0:
         messages.append(
@@ -222,7 +263,7 @@ def calibrate_ac_params(
     return AlmgrenChrissParams(
         eta=eta,
         gamma=gamma,
-        sigma=values["daily_volatility"] * values["price"],
+        sigma=sigma,
         alpha=values["alpha"],
         tau=values["tau"],
         source_calibration=source_calibration,

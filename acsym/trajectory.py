@@ -18,7 +18,18 @@ from numpy.typing import NDArray
 
 from acsym import formulas
 from acsym._typing import FloatArray
-from acsym._validate import describe, nonnegative, positive, real, real_array, warn
+from acsym._validate import (
+    Factor,
+    describe,
+    frozen_array,
+    memory_problem,
+    nonnegative,
+    positive,
+    real,
+    real_array,
+    scale_problem,
+    warn,
+)
 from acsym.model import AlmgrenChrissParams
 
 BPS = 1e4
@@ -28,12 +39,13 @@ DIRECT_RANGE = 20.0
 _TINY = float(np.finfo(np.float64).tiny)
 #: elements per chunk of a batch (2 MB of float64 per temporary)
 _CHUNK = 2**18
+#: working memory of one schedule per interval [bytes]: holdings, trades, times and the
+#: formulas' temporaries (measured with tracemalloc: about 13 float64 per interval); N is
+#: bounded by :func:`acsym._validate.memory_budget` / BYTES_PER_PERIOD
+BYTES_PER_PERIOD = 128
 
-
-def _frozen_array(values: Any) -> FloatArray:
-    array = np.array(values, dtype=np.float64)  # a private copy
-    array.setflags(write=False)
-    return array
+#: a read-only private copy that cannot be made writable again (shared by every result type)
+_frozen_array = frozen_array
 
 
 @dataclass(frozen=True)
@@ -102,10 +114,23 @@ def _periods(duration_periods: Any) -> tuple[int | None, str | None]:
         raise TypeError(
             f"duration_periods must be an integer, got {type(duration_periods).__name__} {duration_periods!r}"
         )
-    value = float(duration_periods)
-    if not (math.isfinite(value) and value >= 1 and value == int(value)):
-        return None, describe("duration_periods", value, "must be an integer >= 1")
-    return int(value), None
+    if isinstance(duration_periods, numbers.Integral):  # exact, however large
+        exact = int(duration_periods)
+        steps: int | None = exact if exact >= 1 else None
+        digits = str(abs(exact))
+        shown: Any = float(exact) if abs(exact) <= 2**53 else exact  # exact where a float is not
+        if len(digits) > 30:
+            shown = f"an integer of {len(digits)} digits"
+    else:
+        value = float(duration_periods)
+        whole = math.isfinite(value) and value >= 1 and value == int(value)
+        steps, shown = (int(value) if whole else None), value
+    if steps is None:
+        return None, describe("duration_periods", shown, "must be an integer >= 1")
+    problem = memory_problem(
+        f"duration_periods = {shown}: a schedule of N intervals", BYTES_PER_PERIOD * (min(steps, 2**62) + 1.0)
+    )
+    return (None, problem) if problem else (steps, None)
 
 
 def _check_params(params: Any) -> None:
@@ -113,14 +138,86 @@ def _check_params(params: Any) -> None:
         raise TypeError(f"params must be AlmgrenChrissParams, got {type(params).__name__}")
 
 
-def _check_order(order: float, duration_periods: Any, params: Any) -> tuple[int | None, list[str]]:
-    """Checks every strategy shares: TypeError for wrong types, else (N or None, messages)."""
+def _check_order(
+    order: float, duration_periods: Any, params: Any, risk_aversion: float = 0.0
+) -> tuple[int | None, list[str]]:
+    """Checks every strategy shares: TypeError for wrong types, else (N or None, messages).
+
+    Once the order, N and params are each in range, :func:`_scale_problems` checks that the
+    quantities the formulas form from them are representable.
+    """
     _check_params(params)
     steps, problem = _periods(duration_periods)
     messages = [problem] if problem else []
     if not positive(order):
         messages.append(describe("order_size", order, "must be finite and > 0"))
+    if not messages and not params.problems() and steps is not None:
+        messages += _scale_problems(order, steps, params, risk_aversion)
     return steps, messages
+
+
+def _scale_problems(
+    order: float, steps: int, params: AlmgrenChrissParams, risk_aversion: float = 0.0
+) -> list[str]:
+    """Messages for the products the generated formulas form that a double cannot hold.
+
+    The formulas work in the caller's units, so X**2, sigma**2 X**2 tau**3, eta_tilde X**2 / T,
+    the notional X * price and the like must be normal numbers: each is checked in logarithms
+    (:func:`acsym._validate.scale_problem`), and a problem is reported before any overflow or
+    underflow can turn into inf, NaN or a silent 0.
+    """
+    x = ("order_size", order)
+    n = ("duration_periods", float(steps))
+    tau = ("params.tau", params.tau)
+    sigma = ("params.sigma", params.sigma)
+    eta_tilde = ("params.eta_tilde", params.eta_tilde)
+    gamma = ("params.gamma", params.gamma)
+    epsilon = ("params.epsilon", params.epsilon)
+    bps = ("1e4", BPS, 1.0)
+    groups: list[tuple[str, list[list[Factor]]]] = [
+        ("the order's square", [[(*x, 2)]]),
+        ("the horizon's power", [[(*tau, 3)]]),
+        ("the horizon's power", [[(*tau, 2), (*n, 2)]]),
+        ("the variance's scale", [[(*x, 2), (*sigma, 2)]]),
+        ("the variance's scale", [[(*x, 2), (*sigma, 2), (*tau, 3)]]),
+        ("the variance's scale", [[(*x, 2), (*sigma, 2), (*tau, 2), (*n, 2)]]),
+        ("the risk scale", [[(*sigma, 2), (*tau, 2), (*n, 2)]]),
+        (
+            "the expected cost's scale",
+            [
+                [(*x, 2), (*eta_tilde, 1)],
+                [(*x, 2), ("params.eta", params.eta, 1)],
+                [(*x, 2), (*gamma, 1)],
+                [(*x, 1), (*epsilon, 1)],
+            ],
+        ),
+        ("the expected cost's scale", [[(*x, 2), (*eta_tilde, 1), (*tau, -1), (*n, -1)]]),
+    ]
+    if positive(params.price):  # without a price the bps figures are NaN with their own warning
+        price = ("params.price", params.price)
+        groups += [
+            ("the notional", [[(*x, 1), (*price, 1)]]),
+            (
+                "the cost in bps",
+                [
+                    [(*x, 1), (*eta_tilde, 1), (*tau, -1), (*n, -1), (*price, -1), bps],
+                    [(*x, 1), (*gamma, 1), (*price, -1), bps],
+                    [(*epsilon, 1), (*price, -1), bps],
+                ],
+            ),
+        ]
+    if (
+        risk_aversion > 0
+        and params.sigma > 0
+        and params.eta_tilde > 0
+        and math.log(risk_aversion) + 2 * math.log(params.sigma) > math.log(params.eta_tilde)
+    ):
+        # only kappa's overflow matters: a kappa that underflows is TWAP to double precision
+        kappa_scale = [("risk_aversion", risk_aversion, 0.5), (*sigma, 1), (*tau, 1), (*eta_tilde, -0.5)]
+        groups.append(("kappa's scale", [kappa_scale]))
+    # the first problem says what to change; the others follow from the same scale
+    problems = (scale_problem(what, factors) for what, factors in groups)
+    return [problem for problem in problems if problem][:1]
 
 
 def _nan_trajectory(
@@ -132,7 +229,8 @@ def _nan_trajectory(
     **details: Any,
 ) -> ExecutionTrajectory:
     size = steps if steps is not None else 1
-    times = np.arange(size + 1.0) * params.tau if steps is not None else np.full(1, np.nan)
+    with np.errstate(over="ignore"):  # k tau of a tau already warned about may overflow
+        times = np.arange(size + 1.0) * params.tau if steps is not None else np.full(1, np.nan)
     keys = {"kappa": math.nan} if strategy_name == "almgren_chriss" else {}
     return ExecutionTrajectory(
         timestamps=times,
@@ -227,7 +325,7 @@ def generate_ac_trajectory(
     """
     order = real("order_size", order_size)
     lam = real("risk_aversion", risk_aversion)
-    steps, messages = _check_order(order, duration_periods, params)
+    steps, messages = _check_order(order, duration_periods, params, lam if nonnegative(lam) else 0.0)
     if not nonnegative(lam):
         messages.append(describe("risk_aversion", lam, "must be finite and >= 0"))
     messages += params.problems()
@@ -240,6 +338,8 @@ def generate_ac_trajectory(
     eta_tilde = params.eta_tilde
     if eta_tilde > 0:
         kappa = float(formulas.kappa(lam, params.sigma, eta_tilde, params.tau))
+        # the schedule takes kappa tau correctly rounded: x_j multiplies its error by j kappa tau
+        kappa_tau = float(formulas.kappa_tau(lam, params.sigma, eta_tilde, params.tau))
     else:
         messages.append(
             warn(
@@ -248,8 +348,8 @@ def generate_ac_trajectory(
                 stacklevel=2,
             )
         )
-        kappa = 0.0
-    index, holdings, trades = _optimal_schedule(order, steps, kappa * params.tau)
+        kappa = kappa_tau = 0.0
+    index, holdings, trades = _optimal_schedule(order, steps, kappa_tau)
     horizon = steps * params.tau
     cost = float(
         formulas.expected_cost(order, horizon, params.tau, kappa, params.gamma, eta_tilde, params.epsilon)
@@ -309,6 +409,7 @@ def generate_ac_holdings(
     lams = real_array("risk_aversion", risk_aversion)
     _check_params(params)
     steps, problem = _periods(duration_periods)
+    distinct = lams  # kappa tau is computed once per risk aversion given, then broadcast
     orders, lams = np.broadcast_arrays(orders, lams)
     messages = params.problems()
     if problem or messages:
@@ -332,8 +433,10 @@ def generate_ac_holdings(
     valid = ~(bad_order | bad_lam)
     eta_tilde = params.eta_tilde
     if eta_tilde > 0:
-        safe_lam = np.where(valid, lams, 0.0)
-        kappa_tau = formulas.kappa(safe_lam, params.sigma, eta_tilde, params.tau) * params.tau
+        safe_lam = np.where(np.isfinite(distinct) & (distinct >= 0), distinct, 0.0)
+        kappa_tau = np.broadcast_to(
+            formulas.kappa_tau(safe_lam, params.sigma, eta_tilde, params.tau), orders.shape
+        )
     else:
         warn(
             f"eta_tilde = {eta_tilde!r} <= 0: the model is not well posed; falling back to TWAP", stacklevel=2
@@ -397,12 +500,13 @@ def _profile_fractions(volume_profile: Any, steps: int) -> tuple[FloatArray | No
     weights = real_array("volume_profile", volume_profile)
     if weights.ndim != 1 or weights.size == 0:
         return None, f"volume_profile has shape {weights.shape} (it must be a non-empty 1-D array)"
-    if not (np.all(np.isfinite(weights)) and np.all(weights >= 0) and weights.sum() > 0):
+    if not (np.all(np.isfinite(weights)) and np.all(weights >= 0) and weights.max() > 0):
         return None, (
             f"volume_profile = {weights[:8].tolist()!r}{' ...' if weights.size > 8 else ''} is out of range "
             "(every value must be finite and >= 0, with a positive sum)"
         )
-    running = np.concatenate(([0.0], np.cumsum(weights)))
+    # scaled by the largest weight first, so the running sum cannot overflow (1e308 each is fine)
+    running = np.concatenate(([0.0], np.cumsum(weights / weights.max())))
     running /= running[-1]  # exactly 0 at the open and 1 at the close
     # the profile's M buckets and the schedule's N intervals both split the same session
     return np.interp(np.linspace(0.0, 1.0, steps + 1), np.linspace(0.0, 1.0, weights.size + 1), running), None

@@ -73,7 +73,7 @@ def test_batch_holdings_equal_the_stable_form(params, risk_aversion):
     orders = np.array([[1e3], [2.5e5], [1e6]])  # broadcast to (3, len(risk_aversion))
     steps = 100
     batch_holdings = generate_ac_holdings(orders, steps, params, risk_aversion)
-    kappa_tau = formulas.kappa(risk_aversion, params.sigma, params.eta_tilde, params.tau) * params.tau
+    kappa_tau = formulas.kappa_tau(risk_aversion, params.sigma, params.eta_tilde, params.tau)
     expected = formulas.holdings(orders[..., None], np.arange(steps + 1.0), float(steps), kappa_tau[:, None])
     assert batch_holdings.shape == (3, risk_aversion.size, steps + 1)
     np.testing.assert_allclose(batch_holdings, expected, rtol=1e-14, atol=0)
@@ -94,7 +94,7 @@ def test_chunked_batch_equals_one_piece(params, monkeypatch, chunk):
     lams = np.array([0.0, 1e-10, 1e-7, 1e-2])
     steps = 9
     holdings = generate_ac_holdings(orders, steps, params, lams)
-    kappa_tau = formulas.kappa(lams, params.sigma, params.eta_tilde, params.tau) * params.tau
+    kappa_tau = formulas.kappa_tau(lams, params.sigma, params.eta_tilde, params.tau)
     direct = (kappa_tau > 0) & (kappa_tau * steps <= batch.DIRECT_RANGE)
     time = np.arange(steps + 1.0)
     expected = np.where(

@@ -120,8 +120,10 @@ def test_negative_holdings_are_found_and_shrunk() -> None:
 
 
 def extra_period(order_size: float, periods: int, *, tau: float, **kw: float) -> Any:
-    """Counts the steps as T / tau, as almgren-chriss does: one step too many when it rounds up."""
-    steps = np.arange(periods * tau / tau + 1)
+    """Counts the steps as T / tau, as almgren-chriss does, with T accumulated interval by
+    interval: one step too many whenever the sum rounds up."""
+    horizon = sum([tau] * periods)
+    steps = np.arange(horizon / tau + 1)
     return order_size * np.clip(1 - steps / periods, 0, None)
 
 

@@ -179,4 +179,5 @@ def formulas() -> tuple[Formula, ...]:
             "broadcast. Each holding is scaled by sigma sqrt(tau) before it is squared, so a tiny "
             "holding keeps its digits wherever its share of the variance is a normal number.",
         ),
+        *stable.kappa_tau_formulas(),
     )

@@ -173,6 +173,12 @@ PROOFS: tuple[Proof, ...] = (
         ),
     ),
     Proof(
+        "kappa_tau",
+        "the printed kappa tau, 2 asinh_root(tau / 2, sigma, lambda, eta_tilde), is tau times "
+        "(2/tau) asinh(kappa_tilde tau / 2) with kappa_tilde = sqrt(lambda sigma^2 / eta_tilde)",
+        lambda: sp.simplify(stable.kappa_tau_runtime().rewrite(sp.exp) - tau * stable.kappa_runtime()),
+    ),
+    Proof(
         "optimal_schedule",
         "x_j = X sinh(kappa (T - j tau)) / sinh(kappa T) satisfies the first-order conditions",
         _optimal_satisfies_first_order_condition,
