@@ -18,7 +18,7 @@ from typing import Any
 import numpy
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["eta_tilde", "kappa", "kappa_continuous", "holdings", "holdings_direct", "trade_sizes", "expected_cost", "variance", "schedule_expected_cost", "schedule_variance"]
+__all__ = ["eta_tilde", "kappa", "kappa_continuous", "holdings", "holdings_direct", "trade_sizes", "expected_cost", "variance", "schedule_expected_cost", "schedule_variance", "trade_sizes_direct", "holdings_urgent", "trade_sizes_urgent"]
 
 def _exprel(z: ArrayLike) -> NDArray[numpy.float64]:
     """(exp(z) - 1) / z, and 1 at z = 0; expm1 keeps every digit near 0."""
@@ -402,3 +402,107 @@ def schedule_variance(holdings: ArrayLike, tau: ArrayLike, sigma: ArrayLike) -> 
     tau = numpy.asarray(tau, dtype=numpy.float64)
     sigma = numpy.asarray(sigma, dtype=numpy.float64)
     return numpy.asarray(numpy.sum((numpy.expand_dims(sigma*numpy.sqrt(tau), -1)*holdings[..., 1:])**2, axis=-1))[()]
+
+
+def trade_sizes_direct(order_size: ArrayLike, time: ArrayLike, horizon: ArrayLike, kappa: ArrayLike, tau: ArrayLike) -> Any:
+    """Shares sold in (time - tau, time], one cosh per element, for 0 < kappa * horizon <= 20.
+
+    trade = cosh(kappa * (horizon - time + tau / 2)) * (2 * order_size * sinh(kappa * tau / 2) / sinh(kappa * horizon))
+
+    The trades' twin of holdings_direct: within about (3 + kappa * horizon) eps of trade_sizes
+    for 0 < kappa * horizon <= 20. Outside that range use trade_sizes (kappa = 0 is 0/0 here;
+    cosh overflows past kappa * horizon ~ 710).
+
+    Parameters
+    ----------
+    order_size : array_like
+        order to sell, X > 0 [shares]
+    time : array_like
+        time since the start, 0 <= time <= horizon [time units]
+    horizon : array_like
+        trading horizon T = N * tau > 0 [time units]
+    kappa : array_like
+        decay rate of the optimal schedule, >= 0 [1 / time unit]
+    tau : array_like
+        length of one trading interval, tau > 0 [time units]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [shares]
+    """
+    order_size = numpy.asarray(order_size, dtype=numpy.float64)
+    time = numpy.asarray(time, dtype=numpy.float64)
+    horizon = numpy.asarray(horizon, dtype=numpy.float64)
+    kappa = numpy.asarray(kappa, dtype=numpy.float64)
+    tau = numpy.asarray(tau, dtype=numpy.float64)
+    scale = 2*order_size*numpy.sinh((1/2)*kappa*tau)/numpy.sinh(horizon*kappa)
+    return numpy.asarray(scale*numpy.cosh(kappa*(horizon + (1/2)*tau - time)))[()]
+
+
+def holdings_urgent(order_size: ArrayLike, time: ArrayLike, horizon: ArrayLike, kappa: ArrayLike) -> Any:
+    """Shares still held, one exp and one expm1 per element, for 20 < kappa * horizon <= 400.
+
+    holdings = exp(-kappa * time) * (1 - exp(-2 * kappa * (horizon - time))) * (order_size / (1 - exp(-2 * kappa * horizon)))
+
+    For front-loaded schedules: no overflow, no cancellation (expm1), and the rounding of kappa
+    * time costs at most kappa * time * eps / 2 relative, below 5e-14 for kappa * horizon <=
+    400. Elsewhere use holdings_direct or holdings.
+
+    Parameters
+    ----------
+    order_size : array_like
+        order to sell, X > 0 [shares]
+    time : array_like
+        time since the start, 0 <= time <= horizon [time units]
+    horizon : array_like
+        trading horizon T = N * tau > 0 [time units]
+    kappa : array_like
+        decay rate of the optimal schedule, >= 0 [1 / time unit]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [shares]
+    """
+    order_size = numpy.asarray(order_size, dtype=numpy.float64)
+    time = numpy.asarray(time, dtype=numpy.float64)
+    horizon = numpy.asarray(horizon, dtype=numpy.float64)
+    kappa = numpy.asarray(kappa, dtype=numpy.float64)
+    scale = -order_size/numpy.expm1(-2*horizon*kappa)
+    return numpy.asarray(-scale*numpy.exp(-kappa*time)*numpy.expm1(-2*kappa*(horizon - time)))[()]
+
+
+def trade_sizes_urgent(order_size: ArrayLike, time: ArrayLike, horizon: ArrayLike, kappa: ArrayLike, tau: ArrayLike) -> Any:
+    """Shares sold in (time - tau, time], two exp per element, for 20 < kappa * horizon <= 400.
+
+    trade = exp(-kappa * (time - tau)) * (1 + exp(-kappa * (tau + 2 * (horizon - time)))) * (order_size * (1 - exp(-kappa * tau)) / (1 - exp(-2 * kappa * horizon)))
+
+    A sum of positive terms, accurate like holdings_urgent in the same range.
+
+    Parameters
+    ----------
+    order_size : array_like
+        order to sell, X > 0 [shares]
+    time : array_like
+        time since the start, 0 <= time <= horizon [time units]
+    horizon : array_like
+        trading horizon T = N * tau > 0 [time units]
+    kappa : array_like
+        decay rate of the optimal schedule, >= 0 [1 / time unit]
+    tau : array_like
+        length of one trading interval, tau > 0 [time units]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [shares]
+    """
+    order_size = numpy.asarray(order_size, dtype=numpy.float64)
+    time = numpy.asarray(time, dtype=numpy.float64)
+    horizon = numpy.asarray(horizon, dtype=numpy.float64)
+    kappa = numpy.asarray(kappa, dtype=numpy.float64)
+    tau = numpy.asarray(tau, dtype=numpy.float64)
+    scale = order_size*numpy.expm1(-kappa*tau)/numpy.expm1(-2*horizon*kappa)
+    remaining = horizon - time
+    return numpy.asarray(scale*(1 + numpy.exp(-kappa*(2*remaining + tau)))*numpy.exp(-kappa*(-tau + time)))[()]
