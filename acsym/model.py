@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from acsym import formulas
+from acsym import formulas_scalar
 from acsym._validate import describe, nonnegative, positive, real, warn
 
 if TYPE_CHECKING:
@@ -65,13 +66,24 @@ class AlmgrenChrissParams:
             object.__setattr__(self, name, real(name, getattr(self, name)))
         object.__setattr__(self, "warnings", tuple(self.warnings))
 
-    @property
+    @cached_property
     def eta_tilde(self) -> float:
-        """eta - gamma tau / 2 [currency * time / share**2]; the model needs it > 0."""
-        return float(formulas.eta_tilde(self.eta, self.gamma, self.tau))
+        """eta - gamma tau / 2 [currency * time / share**2]; the model needs it > 0.
+
+        Computed once per instance (the dataclass is frozen), by the generated scalar form.
+        """
+        return float(formulas_scalar.eta_tilde(self.eta, self.gamma, self.tau))
 
     def problems(self) -> list[str]:
-        """Messages for every parameter out of the model's domain (empty when usable)."""
+        """Messages for every parameter out of the model's domain (empty when usable).
+
+        The parameters are checked once per instance (the dataclass is frozen): every function
+        that takes them asks again at no cost ("validate once, at the boundary").
+        """
+        return list(self._problems)
+
+    @cached_property
+    def _problems(self) -> tuple[str, ...]:
         rules: list[tuple[str, Any, str]] = [
             ("eta", nonnegative, "must be finite and >= 0"),
             ("gamma", nonnegative, "must be finite and >= 0"),
@@ -79,11 +91,11 @@ class AlmgrenChrissParams:
             ("tau", positive, "must be finite and > 0"),
             ("epsilon", nonnegative, "must be finite and >= 0"),
         ]
-        return [
+        return tuple(
             describe(f"params.{name}", getattr(self, name), rule)
             for name, check, rule in rules
             if not check(getattr(self, name))
-        ]
+        )
 
 
 def calibrate_ac_params(
@@ -184,7 +196,7 @@ def calibrate_ac_params(
         linear = _linearised(source_calibration, trading_rate, values, messages)
         if linear is not None:
             eta, epsilon = linear
-    eta_tilde = float(formulas.eta_tilde(eta, gamma, values["tau"]))
+    eta_tilde = float(formulas_scalar.eta_tilde(eta, gamma, values["tau"]))
     if not eta_tilde > 0:
         messages.append(
             warn(

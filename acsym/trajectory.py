@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from acsym import formulas
+from acsym import formulas, formulas_scalar
 from acsym._typing import FloatArray
 from acsym._validate import describe, nonnegative, positive, real, real_array, warn
 from acsym.model import AlmgrenChrissParams
@@ -25,6 +25,9 @@ BPS = 1e4
 #: :func:`acsym.formulas.holdings_direct` is used for 0 < kappa T <= DIRECT_RANGE, where it is
 #: within 1e-14 of :func:`acsym.formulas.holdings` (acsym.derivation.batch.DIRECT_RANGE)
 DIRECT_RANGE = 20.0
+#: :func:`acsym.formulas.holdings_urgent` and ``trade_sizes_urgent`` (one exp and one expm1 per
+#: element) are used for DIRECT_RANGE < kappa T <= URGENT_RANGE (acsym.derivation.fast.URGENT_RANGE)
+URGENT_RANGE = 400.0
 _TINY = float(np.finfo(np.float64).tiny)
 #: elements per chunk of a batch (2 MB of float64 per temporary)
 _CHUNK = 2**18
@@ -78,6 +81,29 @@ class ExecutionTrajectory:
         object.__setattr__(self, "risk_aversion", float(self.risk_aversion))
         if self.params is not None:
             object.__setattr__(self, "params", MappingProxyType(dict(self.params)))
+
+    @classmethod
+    def _of_fresh_arrays(
+        cls,
+        timestamps: FloatArray,
+        holdings: FloatArray,
+        trade_sizes: FloatArray,
+        strategy_name: str,
+        total_cost_estimate: float,
+        risk_aversion: float,
+        params: dict[str, Any],
+    ) -> ExecutionTrajectory:
+        """Package arrays that nothing else references (just computed, float64) without the
+        copies ``__post_init__`` makes of a caller's arrays: they are made read-only in place."""
+        trajectory = object.__new__(cls)
+        for name, array in (("timestamps", timestamps), ("holdings", holdings), ("trade_sizes", trade_sizes)):
+            array.setflags(write=False)
+            object.__setattr__(trajectory, name, array)
+        object.__setattr__(trajectory, "strategy_name", strategy_name)
+        object.__setattr__(trajectory, "total_cost_estimate", float(total_cost_estimate))
+        object.__setattr__(trajectory, "risk_aversion", float(risk_aversion))
+        object.__setattr__(trajectory, "params", MappingProxyType(params))
+        return trajectory
 
     @property
     def warnings(self) -> tuple[str, ...]:
@@ -175,6 +201,38 @@ def _optimal_schedule(order: Any, steps: int, kappa_tau: Any) -> tuple[FloatArra
     return index, holdings, trades
 
 
+def _form(kappa_horizon: float, kappa_tau: float) -> str:
+    """Which generated form of the schedule to use for one order: "direct" (one sinh or cosh
+    per element) for 0 < kappa T <= DIRECT_RANGE, "urgent" (exp and expm1) up to URGENT_RANGE,
+    "stable" elsewhere (kappa = 0 gives TWAP exactly; past URGENT_RANGE the split decays keep
+    every digit)."""
+    if kappa_tau >= _TINY and kappa_horizon <= DIRECT_RANGE:
+        return "direct"
+    if DIRECT_RANGE < kappa_horizon <= URGENT_RANGE:
+        return "urgent"
+    return "stable"
+
+
+_SCHEDULE_FORMS = {
+    "direct": (formulas.holdings_direct, formulas.trade_sizes_direct),
+    "urgent": (formulas.holdings_urgent, formulas.trade_sizes_urgent),
+    "stable": (formulas.holdings, formulas.trade_sizes),
+}
+
+
+def _one_schedule(order: float, steps: int, kappa_tau: float) -> tuple[FloatArray, Any, Any]:
+    """:func:`_optimal_schedule` for one order (scalar ``kappa_tau``), in the cheapest form
+    accurate at its kappa T (:func:`_form`); the stable form, as before, at kappa = 0."""
+    index = np.arange(steps + 1, dtype=np.float64)
+    horizon = float(steps)
+    holdings_form, trades_form = _SCHEDULE_FORMS[_form(kappa_tau * horizon, kappa_tau)]
+    holdings = holdings_form(order, index, horizon, kappa_tau)
+    # x_0 = X is the boundary condition (proof "boundaries"), exact in the stable form only
+    holdings[0] = order
+    trades = trades_form(order, index[1:], horizon, kappa_tau, 1.0)
+    return index, holdings, trades
+
+
 def generate_ac_trajectory(
     order_size: float,
     duration_periods: int,
@@ -228,7 +286,7 @@ def generate_ac_trajectory(
 
     eta_tilde = params.eta_tilde
     if eta_tilde > 0:
-        kappa = float(formulas.kappa(lam, params.sigma, eta_tilde, params.tau))
+        kappa = formulas_scalar.kappa(lam, params.sigma, eta_tilde, params.tau)
     else:
         messages.append(
             warn(
@@ -238,17 +296,26 @@ def generate_ac_trajectory(
             )
         )
         kappa = 0.0
-    index, holdings, trades = _optimal_schedule(order, steps, kappa * params.tau)
     horizon = steps * params.tau
-    cost = float(
-        formulas.expected_cost(order, horizon, params.tau, kappa, params.gamma, eta_tilde, params.epsilon)
-    )
-    variance = float(formulas.variance(order, horizon, params.tau, kappa, params.sigma))
+    if math.isfinite(kappa):
+        # one order: the scalar twins of the closed forms (a microsecond each, not dozens of
+        # numpy passes on 0-d arrays) and the cheapest accurate array form of the schedule
+        index, holdings, trades = _one_schedule(order, steps, kappa * params.tau)
+        cost = formulas_scalar.expected_cost(
+            order, horizon, params.tau, kappa, params.gamma, eta_tilde, params.epsilon
+        )
+        variance = formulas_scalar.variance(order, horizon, params.tau, kappa, params.sigma)
+    else:  # sigma * sqrt(lambda) overflowed: the numpy forms give what they give
+        index, holdings, trades = _optimal_schedule(order, steps, kappa * params.tau)
+        cost = float(
+            formulas.expected_cost(order, horizon, params.tau, kappa, params.gamma, eta_tilde, params.epsilon)
+        )
+        variance = float(formulas.variance(order, horizon, params.tau, kappa, params.sigma))
     bps = cost_in_bps(cost, order, params, messages)
-    return ExecutionTrajectory(
+    return ExecutionTrajectory._of_fresh_arrays(
         timestamps=index * params.tau,
-        holdings=holdings,
-        trade_sizes=trades,
+        holdings=np.asarray(holdings, dtype=np.float64),
+        trade_sizes=np.asarray(trades, dtype=np.float64),
         strategy_name="almgren_chriss",
         total_cost_estimate=bps,
         risk_aversion=lam,
