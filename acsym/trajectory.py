@@ -642,34 +642,51 @@ def _optimal_holdings(orders: FloatArray, steps: int, kappa_tau: FloatArray) -> 
     cheaper form where it is accurate.
 
     :func:`acsym.formulas.holdings_direct` (one sinh per element) for 0 < kappa T <= DIRECT_RANGE,
-    :func:`acsym.formulas.holdings` (stable everywhere; TWAP exactly at kappa = 0) elsewhere. The
-    time axis is laid out first while computing, so the per-element work runs along the long
-    order axis, and it is filled in chunks of about :data:`_CHUNK` elements, whose temporaries
-    stay in cache and in the process's heap (freed 8 MB temporaries are returned to the system
-    by glibc and page-faulted back on the next call, which cost more than the formula). The
-    result is a view with time last.
+    :func:`acsym.formulas.holdings_urgent` (one exp and one expm1) for DIRECT_RANGE < kappa T <=
+    URGENT_RANGE, :func:`acsym.formulas.holdings` (stable everywhere; TWAP exactly at kappa = 0)
+    elsewhere. The time axis is laid out first while computing, so the per-element work runs
+    along the long order axis, and it is filled in chunks of about :data:`_CHUNK` elements, whose
+    temporaries stay in cache and in the process's heap (freed 8 MB temporaries are returned to
+    the system by glibc and page-faulted back on the next call, which cost more than the
+    formula). The result is a view with time last.
     """
     horizon = float(steps)
     index = np.arange(steps + 1, dtype=np.float64)
+    kappa_horizon = kappa_tau * horizon
     # kappa tau >= tiny keeps kappa tau * (N - j) out of the subnormals, where it loses digits
-    direct = (kappa_tau >= _TINY) & (kappa_tau * horizon <= DIRECT_RANGE)
+    positive = kappa_tau >= _TINY
+    direct = positive & (kappa_horizon <= DIRECT_RANGE)
+    # the urgent form is as accurate as the direct one below DIRECT_RANGE too (it costs an
+    # expm1 more): a batch that it covers whole is not split, which saves the masked copies
+    urgent = positive & (kappa_horizon <= URGENT_RANGE)
+    if not direct.all() and urgent.all():
+        direct = np.zeros_like(direct)
+    urgent &= ~direct
+    parts = [
+        (mask, function)
+        for mask, function in (
+            (direct, formulas.holdings_direct),
+            (urgent, formulas.holdings_urgent),
+            (~(direct | urgent), formulas.holdings),
+        )
+        if mask.any()
+    ]
     by_time = np.empty(index.shape + orders.shape)
     rows = max(1, _CHUNK // max(orders.size, 1))
-    if direct.all() or not direct.any():
-        function = formulas.holdings_direct if direct.all() else formulas.holdings
+    if len(parts) == 1:
+        ((_, function),) = parts
         for start in range(0, steps + 1, rows):
             time = index[start : start + rows]
             by_time[start : start + rows] = function(
                 orders, time.reshape(time.shape + (1,) * orders.ndim), horizon, kappa_tau
             )
     else:
-        parts = [(direct, formulas.holdings_direct), (~direct, formulas.holdings)]
         for mask, function in parts:
             part_orders, part_kappa = orders[mask], kappa_tau[mask]
             for start in range(0, steps + 1, rows):
                 block = by_time[start : start + rows]
                 block[:, mask] = function(part_orders, index[start : start + rows, None], horizon, part_kappa)
     # x_0 = X is the boundary condition (proof "boundaries"); the stable form returns it exactly,
-    # the direct one within an ulp (sinh(kappa T) * (X / sinh(kappa T))), so it is set here
+    # the others within an ulp (sinh(kappa T) * (X / sinh(kappa T))), so it is set here
     by_time[0] = orders
     return by_time if orders.ndim == 0 else np.moveaxis(by_time, 0, -1)
