@@ -441,13 +441,14 @@ def trade_sizes_direct(order_size: ArrayLike, time: ArrayLike, horizon: ArrayLik
 
 
 def holdings_urgent(order_size: ArrayLike, time: ArrayLike, horizon: ArrayLike, kappa: ArrayLike) -> Any:
-    """Shares still held, one exp and one expm1 per element, for 20 < kappa * horizon <= 400.
+    """Shares still held, one exp and one expm1 per element, for 0 < kappa * horizon <= 400.
 
     holdings = exp(-kappa * time) * (1 - exp(-2 * kappa * (horizon - time))) * (order_size / (1 - exp(-2 * kappa * horizon)))
 
-    For front-loaded schedules: no overflow, no cancellation (expm1), and the rounding of kappa
-    * time costs at most kappa * time * eps / 2 relative, below 5e-14 for kappa * horizon <=
-    400. Elsewhere use holdings_direct or holdings.
+    For front-loaded schedules (kappa * horizon > 20, where holdings_direct loses digits): no
+    overflow, no cancellation (expm1), and the rounding of kappa * time costs at most kappa *
+    time * eps / 2 relative, below 5e-14 for kappa * horizon <= 400. kappa = 0 is 0/0 here: use
+    holdings there, and past the range.
 
     Parameters
     ----------
@@ -474,7 +475,7 @@ def holdings_urgent(order_size: ArrayLike, time: ArrayLike, horizon: ArrayLike, 
 
 
 def trade_sizes_urgent(order_size: ArrayLike, time: ArrayLike, horizon: ArrayLike, kappa: ArrayLike, tau: ArrayLike) -> Any:
-    """Shares sold in (time - tau, time], two exp per element, for 20 < kappa * horizon <= 400.
+    """Shares sold in (time - tau, time], two exp per element, for 0 < kappa * horizon <= 400.
 
     trade = exp(-kappa * (time - tau)) * (1 + exp(-kappa * (tau + 2 * (horizon - time)))) * (order_size * (1 - exp(-kappa * tau)) / (1 - exp(-2 * kappa * horizon)))
 

@@ -8,7 +8,8 @@ functions. Each is proved equal to the textbook form in :mod:`acsym.derivation.p
   number of cosh at z is z tanh z <= z, so rounding costs at most about (3 + kappa T) eps, as
   for the direct holdings.
 * ``holdings_urgent``, for front-loaded schedules (kappa T > DIRECT_RANGE, where sinh's
-  rounding grows like kappa T eps and it overflows past 710):
+  rounding grows like kappa T eps and it overflows past 710), and accurate below that range as
+  well (the runtime uses it there for a batch it covers whole, to avoid splitting it):
   x(t) = exp(-kappa t) * (-expm1(-2 kappa (T - t))) * (X / -expm1(-2 kappa T)), one exp and one
   expm1 per element. No difference of nearly equal terms (expm1 keeps the end of the horizon
   accurate) and nothing overflows; the rounding of kappa t costs kappa t eps / 2 relative, which
@@ -98,7 +99,8 @@ def formulas() -> tuple[Formula, ...]:
             steps=((scale, trade_direct_scale()),),
             expr=trade_direct(),
             reference=X * stable.trade_fraction_textbook(),
-            summary=f"Shares sold in (time - tau, time], one cosh per element, for 0 < kappa * horizon <= {direct}.",
+            summary="Shares sold in (time - tau, time], one cosh per element, for 0 < kappa * horizon "
+            f"<= {direct}.",
             formula="trade = cosh(kappa * (horizon - time + tau / 2)) * "
             "(2 * order_size * sinh(kappa * tau / 2) / sinh(kappa * horizon))",
             returns="shares",
@@ -112,14 +114,15 @@ def formulas() -> tuple[Formula, ...]:
             steps=((scale, holdings_urgent_scale()),),
             expr=holdings_urgent(),
             reference=X * stable.holdings_fraction_textbook(),
-            summary=f"Shares still held, one exp and one expm1 per element, for {direct} < kappa * horizon "
+            summary="Shares still held, one exp and one expm1 per element, for 0 < kappa * horizon "
             f"<= {urgent}.",
             formula="holdings = exp(-kappa * time) * (1 - exp(-2 * kappa * (horizon - time))) * "
             "(order_size / (1 - exp(-2 * kappa * horizon)))",
             returns="shares",
-            notes="For front-loaded schedules: no overflow, no cancellation (expm1), and the "
-            "rounding of kappa * time costs at most kappa * time * eps / 2 relative, below 5e-14 "
-            f"for kappa * horizon <= {urgent}. Elsewhere use holdings_direct or holdings.",
+            notes="For front-loaded schedules (kappa * horizon > 20, where holdings_direct loses "
+            "digits): no overflow, no cancellation (expm1), and the rounding of kappa * time costs "
+            f"at most kappa * time * eps / 2 relative, below 5e-14 for kappa * horizon <= {urgent}. "
+            "kappa = 0 is 0/0 here: use holdings there, and past the range.",
         ),
         Formula(
             name="trade_sizes_urgent",
@@ -127,8 +130,8 @@ def formulas() -> tuple[Formula, ...]:
             steps=((scale, trade_urgent_scale()), (remaining, T - t)),
             expr=trade_urgent(),
             reference=X * stable.trade_fraction_textbook(),
-            summary=f"Shares sold in (time - tau, time], two exp per element, for {direct} < kappa * "
-            f"horizon <= {urgent}.",
+            summary=f"Shares sold in (time - tau, time], two exp per element, for 0 < kappa * horizon "
+            f"<= {urgent}.",
             formula="trade = exp(-kappa * (time - tau)) * (1 + exp(-kappa * (tau + 2 * (horizon - time)))) "
             "* (order_size * (1 - exp(-kappa * tau)) / (1 - exp(-2 * kappa * horizon)))",
             returns="shares",
