@@ -731,7 +731,9 @@ def compute_scalar_rows(points: dict[str, Points], exact: dict[str, list[Any]]) 
         function = getattr(formulas_scalar, name)
         values = [function(*point) for point in p.rows()]
         rows.append(
-            compute_row(name, "scalar", "mpmath", p.names, p.rows(), values, exact[name], BOUND, _tolerances(p))
+            compute_row(
+                name, "scalar", "mpmath", p.names, p.rows(), values, exact[name], BOUND, _tolerances(p)
+            )
         )
     return rows
 
