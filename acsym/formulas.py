@@ -93,9 +93,9 @@ def eta_tilde(eta: ArrayLike, gamma: ArrayLike, tau: ArrayLike) -> Any:
     numpy.ndarray or numpy.float64
         [currency * time unit / share**2]
     """
-    eta = numpy.asarray(eta, dtype=numpy.float64)
-    gamma = numpy.asarray(gamma, dtype=numpy.float64)
-    tau = numpy.asarray(tau, dtype=numpy.float64)
+    eta = numpy.asarray(eta, dtype=numpy.float64)[()]
+    gamma = numpy.asarray(gamma, dtype=numpy.float64)[()]
+    tau = numpy.asarray(tau, dtype=numpy.float64)[()]
     return numpy.asarray(_sub_mul(eta, (1/2)*gamma, tau))[()]
 
 
@@ -124,10 +124,10 @@ def kappa(risk_aversion: ArrayLike, sigma: ArrayLike, eta_tilde: ArrayLike, tau:
     numpy.ndarray or numpy.float64
         [1 / time unit]
     """
-    risk_aversion = numpy.asarray(risk_aversion, dtype=numpy.float64)
-    sigma = numpy.asarray(sigma, dtype=numpy.float64)
-    eta_tilde = numpy.asarray(eta_tilde, dtype=numpy.float64)
-    tau = numpy.asarray(tau, dtype=numpy.float64)
+    risk_aversion = numpy.asarray(risk_aversion, dtype=numpy.float64)[()]
+    sigma = numpy.asarray(sigma, dtype=numpy.float64)[()]
+    eta_tilde = numpy.asarray(eta_tilde, dtype=numpy.float64)[()]
+    tau = numpy.asarray(tau, dtype=numpy.float64)[()]
     return numpy.asarray(2*numpy.arcsinh((1/2)*numpy.sqrt(risk_aversion)*sigma*tau/numpy.sqrt(eta_tilde))/tau)[()]
 
 
@@ -150,9 +150,9 @@ def kappa_continuous(risk_aversion: ArrayLike, sigma: ArrayLike, eta: ArrayLike)
     numpy.ndarray or numpy.float64
         [1 / time unit]
     """
-    risk_aversion = numpy.asarray(risk_aversion, dtype=numpy.float64)
-    sigma = numpy.asarray(sigma, dtype=numpy.float64)
-    eta = numpy.asarray(eta, dtype=numpy.float64)
+    risk_aversion = numpy.asarray(risk_aversion, dtype=numpy.float64)[()]
+    sigma = numpy.asarray(sigma, dtype=numpy.float64)[()]
+    eta = numpy.asarray(eta, dtype=numpy.float64)[()]
     return numpy.asarray(numpy.sqrt(risk_aversion)*sigma/numpy.sqrt(eta))[()]
 
 
@@ -183,10 +183,10 @@ def holdings(order_size: ArrayLike, time: ArrayLike, horizon: ArrayLike, kappa: 
     numpy.ndarray or numpy.float64
         [shares]
     """
-    order_size = numpy.asarray(order_size, dtype=numpy.float64)
-    time = numpy.asarray(time, dtype=numpy.float64)
-    horizon = numpy.asarray(horizon, dtype=numpy.float64)
-    kappa = numpy.asarray(kappa, dtype=numpy.float64)
+    order_size = numpy.asarray(order_size, dtype=numpy.float64)[()]
+    time = numpy.asarray(time, dtype=numpy.float64)[()]
+    horizon = numpy.asarray(horizon, dtype=numpy.float64)[()]
+    kappa = numpy.asarray(kappa, dtype=numpy.float64)[()]
     fraction = numpy.where(numpy.equal(kappa, 0), (horizon - time)/horizon, (horizon - time)*_exp_scaled_difference(-1/2*kappa, time, 0)*_exprel(-2*kappa*(horizon - time))/(horizon*_exprel(-2*horizon*kappa)))
     scaled = fraction*order_size
     return numpy.asarray(scaled*_exp_scaled_difference(-1/2*kappa, time, 0))[()]
@@ -219,10 +219,10 @@ def holdings_direct(order_size: ArrayLike, time: ArrayLike, horizon: ArrayLike, 
     numpy.ndarray or numpy.float64
         [shares]
     """
-    order_size = numpy.asarray(order_size, dtype=numpy.float64)
-    time = numpy.asarray(time, dtype=numpy.float64)
-    horizon = numpy.asarray(horizon, dtype=numpy.float64)
-    kappa = numpy.asarray(kappa, dtype=numpy.float64)
+    order_size = numpy.asarray(order_size, dtype=numpy.float64)[()]
+    time = numpy.asarray(time, dtype=numpy.float64)[()]
+    horizon = numpy.asarray(horizon, dtype=numpy.float64)[()]
+    kappa = numpy.asarray(kappa, dtype=numpy.float64)[()]
     scale = order_size/numpy.sinh(horizon*kappa)
     return numpy.asarray(scale*numpy.sinh(kappa*(horizon - time)))[()]
 
@@ -255,11 +255,11 @@ def trade_sizes(order_size: ArrayLike, time: ArrayLike, horizon: ArrayLike, kapp
     numpy.ndarray or numpy.float64
         [shares]
     """
-    order_size = numpy.asarray(order_size, dtype=numpy.float64)
-    time = numpy.asarray(time, dtype=numpy.float64)
-    horizon = numpy.asarray(horizon, dtype=numpy.float64)
-    kappa = numpy.asarray(kappa, dtype=numpy.float64)
-    tau = numpy.asarray(tau, dtype=numpy.float64)
+    order_size = numpy.asarray(order_size, dtype=numpy.float64)[()]
+    time = numpy.asarray(time, dtype=numpy.float64)[()]
+    horizon = numpy.asarray(horizon, dtype=numpy.float64)[()]
+    kappa = numpy.asarray(kappa, dtype=numpy.float64)[()]
+    tau = numpy.asarray(tau, dtype=numpy.float64)[()]
     fraction = numpy.where(numpy.equal(kappa, 0), tau/horizon, (1/2)*tau*(1 + numpy.exp(-kappa*tau)*_exp_scaled_difference(-2*kappa, horizon, time))*_exp_scaled_difference(-1/2*kappa, time, tau)*_exprel(-kappa*tau)/(horizon*_exprel(-2*horizon*kappa)))
     scaled = fraction*order_size
     return numpy.asarray(scaled*_exp_scaled_difference(-1/2*kappa, time, tau))[()]
@@ -295,13 +295,13 @@ def expected_cost(order_size: ArrayLike, horizon: ArrayLike, tau: ArrayLike, kap
     numpy.ndarray or numpy.float64
         [currency]
     """
-    order_size = numpy.asarray(order_size, dtype=numpy.float64)
-    horizon = numpy.asarray(horizon, dtype=numpy.float64)
-    tau = numpy.asarray(tau, dtype=numpy.float64)
-    kappa = numpy.asarray(kappa, dtype=numpy.float64)
-    gamma = numpy.asarray(gamma, dtype=numpy.float64)
-    eta_tilde = numpy.asarray(eta_tilde, dtype=numpy.float64)
-    epsilon = numpy.asarray(epsilon, dtype=numpy.float64)
+    order_size = numpy.asarray(order_size, dtype=numpy.float64)[()]
+    horizon = numpy.asarray(horizon, dtype=numpy.float64)[()]
+    tau = numpy.asarray(tau, dtype=numpy.float64)[()]
+    kappa = numpy.asarray(kappa, dtype=numpy.float64)[()]
+    gamma = numpy.asarray(gamma, dtype=numpy.float64)[()]
+    eta_tilde = numpy.asarray(eta_tilde, dtype=numpy.float64)[()]
+    epsilon = numpy.asarray(epsilon, dtype=numpy.float64)[()]
     return numpy.asarray(numpy.where(numpy.equal(kappa, 0), epsilon*order_size + eta_tilde*order_size**2/horizon + (1/2)*gamma*order_size**2, epsilon*order_size + (1/2)*eta_tilde*order_size**2*((1 + numpy.exp(-2*horizon*kappa))/(1 + numpy.exp(-kappa*tau)) + numpy.exp(kappa*tau*(-2*horizon/tau + 1))*_exprel(-kappa*tau)/_exprel(-2*horizon*kappa))*_exprel(-kappa*tau)/(horizon*_exprel(-2*horizon*kappa)) + (1/2)*gamma*order_size**2))[()]
 
 
@@ -333,11 +333,11 @@ def variance(order_size: ArrayLike, horizon: ArrayLike, tau: ArrayLike, kappa: A
     numpy.ndarray or numpy.float64
         [currency**2]
     """
-    order_size = numpy.asarray(order_size, dtype=numpy.float64)
-    horizon = numpy.asarray(horizon, dtype=numpy.float64)
-    tau = numpy.asarray(tau, dtype=numpy.float64)
-    kappa = numpy.asarray(kappa, dtype=numpy.float64)
-    sigma = numpy.asarray(sigma, dtype=numpy.float64)
+    order_size = numpy.asarray(order_size, dtype=numpy.float64)[()]
+    horizon = numpy.asarray(horizon, dtype=numpy.float64)[()]
+    tau = numpy.asarray(tau, dtype=numpy.float64)[()]
+    kappa = numpy.asarray(kappa, dtype=numpy.float64)[()]
+    sigma = numpy.asarray(sigma, dtype=numpy.float64)[()]
     scaled = numpy.where(numpy.equal(kappa, 0), (1/6)*order_size**2*sigma**2*tau**2*(horizon/tau - 1)*(2*horizon/tau - 1)/horizon, (1/4)*order_size**2*sigma**2*tau**3*(2*horizon/tau - 1)*((2*horizon/tau - 1)**2*_exp_scaled_difference(-kappa, tau, 0)*_sinh_tail(kappa*tau*(2*horizon/tau - 1)) - _exp_scaled_difference(-kappa, 2*horizon, tau)*_sinh_tail(kappa*tau))/(horizon**2*_exprel(-2*horizon*kappa)**2*_exprel(-2*kappa*tau)))
     return numpy.asarray(scaled*_exp_scaled_difference(-kappa, tau, 0))[()]
 
@@ -367,11 +367,11 @@ def schedule_expected_cost(trade_sizes: ArrayLike, tau: ArrayLike, gamma: ArrayL
     numpy.ndarray or numpy.float64
         [currency]
     """
-    trade_sizes = numpy.asarray(trade_sizes, dtype=numpy.float64)
-    tau = numpy.asarray(tau, dtype=numpy.float64)
-    gamma = numpy.asarray(gamma, dtype=numpy.float64)
-    eta_tilde = numpy.asarray(eta_tilde, dtype=numpy.float64)
-    epsilon = numpy.asarray(epsilon, dtype=numpy.float64)
+    trade_sizes = numpy.asarray(trade_sizes, dtype=numpy.float64)[()]
+    tau = numpy.asarray(tau, dtype=numpy.float64)[()]
+    gamma = numpy.asarray(gamma, dtype=numpy.float64)[()]
+    eta_tilde = numpy.asarray(eta_tilde, dtype=numpy.float64)[()]
+    epsilon = numpy.asarray(epsilon, dtype=numpy.float64)[()]
     return numpy.asarray(epsilon*numpy.sum(abs(trade_sizes), axis=-1) + eta_tilde*numpy.sum(trade_sizes**2, axis=-1)/tau + (1/2)*gamma*numpy.sum(trade_sizes, axis=-1)**2)[()]
 
 
@@ -398,9 +398,9 @@ def schedule_variance(holdings: ArrayLike, tau: ArrayLike, sigma: ArrayLike) -> 
     numpy.ndarray or numpy.float64
         [currency**2]
     """
-    holdings = numpy.asarray(holdings, dtype=numpy.float64)
-    tau = numpy.asarray(tau, dtype=numpy.float64)
-    sigma = numpy.asarray(sigma, dtype=numpy.float64)
+    holdings = numpy.asarray(holdings, dtype=numpy.float64)[()]
+    tau = numpy.asarray(tau, dtype=numpy.float64)[()]
+    sigma = numpy.asarray(sigma, dtype=numpy.float64)[()]
     return numpy.asarray(numpy.sum((numpy.expand_dims(sigma*numpy.sqrt(tau), -1)*holdings[..., 1:])**2, axis=-1))[()]
 
 
@@ -431,11 +431,11 @@ def trade_sizes_direct(order_size: ArrayLike, time: ArrayLike, horizon: ArrayLik
     numpy.ndarray or numpy.float64
         [shares]
     """
-    order_size = numpy.asarray(order_size, dtype=numpy.float64)
-    time = numpy.asarray(time, dtype=numpy.float64)
-    horizon = numpy.asarray(horizon, dtype=numpy.float64)
-    kappa = numpy.asarray(kappa, dtype=numpy.float64)
-    tau = numpy.asarray(tau, dtype=numpy.float64)
+    order_size = numpy.asarray(order_size, dtype=numpy.float64)[()]
+    time = numpy.asarray(time, dtype=numpy.float64)[()]
+    horizon = numpy.asarray(horizon, dtype=numpy.float64)[()]
+    kappa = numpy.asarray(kappa, dtype=numpy.float64)[()]
+    tau = numpy.asarray(tau, dtype=numpy.float64)[()]
     scale = 2*order_size*numpy.sinh((1/2)*kappa*tau)/numpy.sinh(horizon*kappa)
     return numpy.asarray(scale*numpy.cosh(kappa*(horizon + (1/2)*tau - time)))[()]
 
@@ -466,10 +466,10 @@ def holdings_urgent(order_size: ArrayLike, time: ArrayLike, horizon: ArrayLike, 
     numpy.ndarray or numpy.float64
         [shares]
     """
-    order_size = numpy.asarray(order_size, dtype=numpy.float64)
-    time = numpy.asarray(time, dtype=numpy.float64)
-    horizon = numpy.asarray(horizon, dtype=numpy.float64)
-    kappa = numpy.asarray(kappa, dtype=numpy.float64)
+    order_size = numpy.asarray(order_size, dtype=numpy.float64)[()]
+    time = numpy.asarray(time, dtype=numpy.float64)[()]
+    horizon = numpy.asarray(horizon, dtype=numpy.float64)[()]
+    kappa = numpy.asarray(kappa, dtype=numpy.float64)[()]
     scale = -order_size/numpy.expm1(-2*horizon*kappa)
     return numpy.asarray(-scale*numpy.exp(-kappa*time)*numpy.expm1(-2*kappa*(horizon - time)))[()]
 
@@ -499,11 +499,11 @@ def trade_sizes_urgent(order_size: ArrayLike, time: ArrayLike, horizon: ArrayLik
     numpy.ndarray or numpy.float64
         [shares]
     """
-    order_size = numpy.asarray(order_size, dtype=numpy.float64)
-    time = numpy.asarray(time, dtype=numpy.float64)
-    horizon = numpy.asarray(horizon, dtype=numpy.float64)
-    kappa = numpy.asarray(kappa, dtype=numpy.float64)
-    tau = numpy.asarray(tau, dtype=numpy.float64)
+    order_size = numpy.asarray(order_size, dtype=numpy.float64)[()]
+    time = numpy.asarray(time, dtype=numpy.float64)[()]
+    horizon = numpy.asarray(horizon, dtype=numpy.float64)[()]
+    kappa = numpy.asarray(kappa, dtype=numpy.float64)[()]
+    tau = numpy.asarray(tau, dtype=numpy.float64)[()]
     scale = order_size*numpy.expm1(-kappa*tau)/numpy.expm1(-2*horizon*kappa)
     remaining = horizon - time
     return numpy.asarray(scale*(1 + numpy.exp(-kappa*(2*remaining + tau)))*numpy.exp(-kappa*(-tau + time)))[()]
