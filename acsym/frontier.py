@@ -213,6 +213,8 @@ def _bisect(
     high = np.full(targets.shape, bracket[1])
     for _ in range(_BISECTION_STEPS):  # (high - low) / 2**120 is far below one ulp of log lambda
         middle = 0.5 * (low + high)
+        if np.all((middle == low) | (middle == high)):
+            break  # every bracket is two adjacent floats (after about 60 steps): nothing to halve
         value = np.asarray(evaluate(np.exp(middle)))
         root_above = value < targets if increasing else value > targets
         low = np.where(root_above, middle, low)
