@@ -365,14 +365,29 @@ def _jacobian(params: FloatArray, log_x: FloatArray, sigma: FloatArray) -> Float
 
 
 def _start(log_x: FloatArray, sigma: FloatArray, y: FloatArray) -> FloatArray:
-    """Least squares start: at fixed alpha the model is linear in (epsilon, c); scan alpha."""
+    """Least squares start: at fixed alpha the model is linear in (epsilon, c); scan alpha.
+
+    Each alpha's two-parameter fit is a simple linear regression of y on s = sigma x**alpha,
+    solved for many alphas at once from centred sums (blocks of alphas keep the temporaries
+    near 2**18 elements); the sum of squares is taken from the residuals themselves.
+    """
     best: tuple[float, FloatArray] = (math.inf, np.array([0.0, 0.0, 0.5]))
-    for alpha in _ALPHA_GRID:
-        design = np.column_stack([np.ones_like(y), sigma * np.exp(alpha * log_x)])
-        coef, *_ = np.linalg.lstsq(design, y, rcond=None)
-        sse = float(np.sum((y - design @ coef) ** 2))
-        if sse < best[0]:
-            best = (sse, np.array([coef[0], coef[1], alpha]))
+    y_centred = y - np.mean(y)
+    block = max(1, 2**18 // max(len(y), 1))
+    for first in range(0, len(_ALPHA_GRID), block):
+        alphas = _ALPHA_GRID[first : first + block, None]
+        power = sigma * np.exp(alphas * log_x)
+        centred = power - np.mean(power, axis=1, keepdims=True)
+        spread = np.einsum("ij,ij->i", centred, centred)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            slope = (centred @ y_centred) / spread
+        residual = y_centred - slope[:, None] * centred
+        sse = np.einsum("ij,ij->i", residual, residual)
+        sse = np.where(np.isfinite(slope) & (spread > 0), sse, np.inf)
+        k = int(np.argmin(sse))
+        if sse[k] < best[0]:
+            intercept = float(np.mean(y) - slope[k] * np.mean(power[k]))
+            best = (float(sse[k]), np.array([intercept, float(slope[k]), float(alphas[k, 0])]))
     return best[1]
 
 

@@ -515,9 +515,24 @@ _ALMGREN_CHRISS_CHILD = textwrap.dedent(
         for x, lam in zip(orders, lams):
             one(x, lam)
         runs.append(time.perf_counter() - start)
+    single = {}
+    x, lam = args["single_order"], args["single_lambda"]
+    for steps in args["single_steps"]:
+        horizon = steps * tau
+        def call():
+            return (ac.trade_trajectory(lam, tau, p["sigma"], p["gamma"], p["eta"], x, horizon),
+                    ac.cost_expectation(lam, tau, p["sigma"], p["gamma"], p["eta"], p["epsilon"], x, horizon),
+                    ac.cost_variance(lam, tau, p["sigma"], p["gamma"], p["eta"], x, horizon))
+        times = []
+        for _ in range(args["repeat"] * 3):
+            start = time.perf_counter()
+            for _ in range(200):
+                call()
+            times.append((time.perf_counter() - start) / 200)
+        single[str(steps)] = sorted(times)[len(times) // 2]
     from importlib.metadata import version
     print(json.dumps({"sample": sample, "edges": edges, "seconds": sorted(runs)[len(runs) // 2],
-                      "numpy": np.__version__, "version": version("almgren-chriss")}))
+                      "single": single, "numpy": np.__version__, "version": version("almgren-chriss")}))
     """
 )
 
@@ -544,6 +559,9 @@ def bench_almgren_chriss(repeat: int, env: Path) -> list[Row]:
         "lams": lams.tolist(),
         "edge_lams": edge_lams,
         "repeat": max(3, repeat // 5),
+        "single_order": SINGLE_ORDER,
+        "single_lambda": SINGLE_LAMBDA,
+        "single_steps": list(SINGLE_STEPS),
     }
     out = subprocess.run(
         [str(python), "-c", _ALMGREN_CHRISS_CHILD],
@@ -563,6 +581,19 @@ def bench_almgren_chriss(repeat: int, env: Path) -> list[Row]:
         for lam, status in zip(edge_lams, result["edges"], strict=True)
     )
     NOTES.append(f"almgren-chriss {result['version']}, 1e6 shares: {edges}")
+    single_rows: list[Row] = []
+    for steps in SINGLE_STEPS:
+        theirs = result["single"][str(steps)] * 1e6
+        ours_us = SINGLE_US.get(steps)
+        RAW[f"trajectory_{steps}_almgren_chriss"] = theirs / ours_us if ours_us else math.nan
+        single_rows.append(
+            (
+                f"  one order, N = {steps:,} (trajectory, E, Var), per call",
+                f"{theirs:.1f} us",
+                f"{theirs / ours_us:.2f}x acsym ({ours_us:.1f} us)" if ours_us else "(run with trajectory)",
+                "> 1x",
+            )
+        )
     return [
         (
             f"almgren-chriss {result['version']} (own venv, numpy {result['numpy']}): "
@@ -578,6 +609,7 @@ def bench_almgren_chriss(repeat: int, env: Path) -> list[Row]:
             f"{result['seconds'] / ours:.0f}x acsym ({ours * 1e3:.1f} ms)",
             "",
         ),
+        *single_rows,
     ]
 
 
