@@ -19,6 +19,8 @@ class InputWarning(UserWarning):
 
 def real(name: str, value: Any) -> float:
     """``value`` as a float; TypeError unless it is a real number (bool and str are not)."""
+    if type(value) is float:  # the common case, without the abstract-class check
+        return value
     if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number, got {type(value).__name__} {value!r}")
     return float(value)

@@ -113,6 +113,8 @@ class ExecutionTrajectory:
 
 def _periods(duration_periods: Any) -> tuple[int | None, str | None]:
     """The number of intervals, or None with the reason it is out of range."""
+    if type(duration_periods) is int and duration_periods >= 1:  # the common case, quickly
+        return duration_periods, None
     if isinstance(duration_periods, bool | np.bool_) or not isinstance(duration_periods, numbers.Real):
         raise TypeError(
             f"duration_periods must be an integer, got {type(duration_periods).__name__} {duration_periods!r}"
