@@ -274,6 +274,50 @@ def bench_trajectory(repeat: int) -> list[Row]:
     return rows
 
 
+# -- 2b. impact calibration -----------------------------------------------------------------------
+
+
+def bench_impact(repeat: int) -> list[Row]:
+    """calibrate_impact on 10,000 synthetic fills against a bare scipy curve_fit of the same
+    model on the same data (no checks, no standard errors, no start scan)."""
+    try:
+        from scipy.optimize import curve_fit
+    except ImportError:
+        return [("calibrate_impact: scipy not installed", "-", "-", "")]
+    rng = np.random.default_rng(3)
+    rows = 10_000
+    quantity = rng.uniform(1e3, 1e5, rows)
+    volume = rng.uniform(1e6, 1e7, rows)
+    volatility = rng.uniform(0.01, 0.03, rows)
+    slippage_bps = 1e4 * (5e-4 + 0.8 * volatility * (quantity / volume) ** 0.6) + rng.normal(0.0, 2.0, rows)
+    fills = {
+        "quantity": quantity,
+        "daily_volume": volume,
+        "daily_volatility": volatility,
+        "slippage_bps": slippage_bps,
+    }
+    log_x, sigma = np.log(quantity / volume), volatility * 1e4
+
+    def model(x: Any, epsilon: float, c: float, alpha: float) -> Any:
+        return epsilon + c * x[1] * np.exp(alpha * x[0])
+
+    def bare() -> Any:
+        return curve_fit(model, np.vstack([log_x, sigma]), slippage_bps, p0=[1.0, 1.0, 0.5])
+
+    ours = acsym.calibrate_impact(fills)
+    theirs = bare()[0]
+    times = interleaved({"api": partial(acsym.calibrate_impact, fills), "curve_fit": bare}, repeat)
+    RAW["calibrate_impact_vs_curve_fit"] = times["api"] / times["curve_fit"]
+    return [
+        (
+            f"calibrate_impact, {rows:,} fills (alpha {ours.alpha:.4f}; curve_fit {theirs[2]:.4f})",
+            f"{times['api'] * 1e3:.2f} ms",
+            f"{times['api'] / times['curve_fit']:.2f}x curve_fit ({times['curve_fit'] * 1e3:.2f} ms)",
+            "<= 1.5x",
+        )
+    ]
+
+
 # -- 3. import -----------------------------------------------------------------------------------
 
 _IMPORT_PROBE = (
@@ -658,7 +702,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--json", action="store_true", help="print the raw ratios as JSON after the table")
     parser.add_argument(
-        "--only", nargs="*", choices=["batch", "trajectory", "import", "regenerate", "peers"], default=None
+        "--only",
+        nargs="*",
+        choices=["batch", "trajectory", "impact", "import", "regenerate", "peers"],
+        default=None,
     )
     parser.add_argument(
         "--default-allocator", action="store_true", help="leave glibc's malloc settings alone"
@@ -668,6 +715,7 @@ def main(argv: list[str] | None = None) -> int:
     sections: dict[str, Callable[[], list[Row]]] = {
         "batch": lambda: bench_batch(args.repeat),
         "trajectory": lambda: bench_trajectory(args.repeat),
+        "impact": lambda: bench_impact(args.repeat),
         "import": lambda: bench_import(args.repeat),
         "regenerate": lambda: bench_regenerate(3),
         "peers": lambda: (
