@@ -225,7 +225,10 @@ def bench_trajectory(repeat: int) -> list[Row]:
     order, lam = SINGLE_ORDER, SINGLE_LAMBDA
     peer = slippage_single()
     for steps in SINGLE_STEPS:
-        calls = 200
+        # blocks of well under a millisecond each: a longer block is more likely to be
+        # preempted on a loaded machine, which would bias the median against it
+        calls = 20
+        peer_calls = max(1, 2000 // (100 + steps * 10))
         single = generate_ac_trajectory(order, steps, PARAMS, lam)
         plain = plain_numpy_trajectory(order, steps, PARAMS, lam)
         agree = np.max(np.abs(single.holdings - plain[1]) / order)
@@ -235,7 +238,7 @@ def bench_trajectory(repeat: int) -> list[Row]:
             "plain": per_call(partial(plain_numpy_trajectory, order, steps, PARAMS, lam), calls),
         }
         if peer is not None:
-            candidates["slippage"] = per_call(peer(steps), calls // 10)
+            candidates["slippage"] = per_call(peer(steps), peer_calls)
         times = interleaved(candidates, repeat)
         api, plain_time = (times[k] / calls * 1e6 for k in ("api", "plain"))
         SINGLE_US[steps] = api
@@ -250,7 +253,7 @@ def bench_trajectory(repeat: int) -> list[Row]:
             )
         )
         if peer is not None:
-            theirs = times["slippage"] / (calls // 10) * 1e6
+            theirs = times["slippage"] / peer_calls * 1e6
             RAW[f"trajectory_{steps}_slippage"] = theirs / api
             rows.append(
                 (
@@ -260,8 +263,8 @@ def bench_trajectory(repeat: int) -> list[Row]:
                     "> 1x",
                 )
             )
-    times = interleaved({"seed": per_call(seed_example, 200)}, repeat)
-    seed = times["seed"] / 200 * 1e6
+    times = interleaved({"seed": per_call(seed_example, 20)}, repeat)
+    seed = times["seed"] / 20 * 1e6
     RAW["seed_example_us"] = seed
     rows.append(
         (
