@@ -95,14 +95,19 @@ class ExecutionTrajectory:
     ) -> ExecutionTrajectory:
         """Package arrays that nothing else references (just computed, float64) without the
         copies ``__post_init__`` makes of a caller's arrays: they are made read-only in place."""
-        trajectory = object.__new__(cls)
-        for name, array in (("timestamps", timestamps), ("holdings", holdings), ("trade_sizes", trade_sizes)):
+        for array in (timestamps, holdings, trade_sizes):
             array.setflags(write=False)
-            object.__setattr__(trajectory, name, array)
-        object.__setattr__(trajectory, "strategy_name", strategy_name)
-        object.__setattr__(trajectory, "total_cost_estimate", float(total_cost_estimate))
-        object.__setattr__(trajectory, "risk_aversion", float(risk_aversion))
-        object.__setattr__(trajectory, "params", MappingProxyType(params))
+        trajectory = object.__new__(cls)
+        # the fields in one go, as __init__ would set them (a frozen dataclass has a __dict__)
+        trajectory.__dict__.update(
+            timestamps=timestamps,
+            holdings=holdings,
+            trade_sizes=trade_sizes,
+            strategy_name=strategy_name,
+            total_cost_estimate=float(total_cost_estimate),
+            risk_aversion=float(risk_aversion),
+            params=MappingProxyType(params),
+        )
         return trajectory
 
     @property
