@@ -240,6 +240,21 @@ def _one_schedule(order: float, steps: int, kappa_tau: float) -> tuple[FloatArra
     return index, holdings, trades
 
 
+def _scalar_moments(
+    order: float, horizon: float, kappa: float, params: AlmgrenChrissParams
+) -> tuple[float, float] | None:
+    """Expected cost and variance by the scalar twins; None where ``math`` raises on an
+    intermediate out of float range (X**2 past 1e308, horizon**2 below the subnormals), where
+    the numpy forms return inf or NaN instead."""
+    try:
+        cost = formulas_scalar.expected_cost(
+            order, horizon, params.tau, kappa, params.gamma, params.eta_tilde, params.epsilon
+        )
+        return cost, formulas_scalar.variance(order, horizon, params.tau, kappa, params.sigma)
+    except ArithmeticError:
+        return None
+
+
 def generate_ac_trajectory(
     order_size: float,
     duration_periods: int,
@@ -304,15 +319,13 @@ def generate_ac_trajectory(
         )
         kappa = 0.0
     horizon = steps * params.tau
-    if math.isfinite(kappa):
+    moments = _scalar_moments(order, horizon, kappa, params) if math.isfinite(kappa) else None
+    if moments is not None:
         # one order: the scalar twins of the closed forms (a microsecond each, not dozens of
         # numpy passes on 0-d arrays) and the cheapest accurate array form of the schedule
+        cost, variance = moments
         index, holdings, trades = _one_schedule(order, steps, kappa * params.tau)
-        cost = formulas_scalar.expected_cost(
-            order, horizon, params.tau, kappa, params.gamma, eta_tilde, params.epsilon
-        )
-        variance = formulas_scalar.variance(order, horizon, params.tau, kappa, params.sigma)
-    else:  # sigma * sqrt(lambda) overflowed: the numpy forms give what they give
+    else:  # extreme values (an overflowing product): the numpy forms, which give inf, not raise
         index, holdings, trades = _optimal_schedule(order, steps, kappa * params.tau)
         cost = float(
             formulas.expected_cost(order, horizon, params.tau, kappa, params.gamma, eta_tilde, params.epsilon)

@@ -112,3 +112,20 @@ def test_params_are_checked_once():
     first.append("changed")  # a caller's list does not change the cached check
     assert params.problems() != first
     assert params.eta_tilde == params.eta_tilde
+
+
+@pytest.mark.parametrize(
+    ("order", "params"),
+    [
+        (1e6, AlmgrenChrissParams(eta=1.0, gamma=0.0, sigma=1e200, price=1.0)),  # sigma**2 overflows
+        (1e200, AlmgrenChrissParams(eta=1.0, gamma=0.0, sigma=1.0, price=1.0)),  # X**2 overflows
+        (1e6, AlmgrenChrissParams(eta=1e-300, gamma=0.0, sigma=1.0, tau=1e-200, price=1.0)),  # T**2 -> 0
+    ],
+)
+def test_extreme_values_give_the_numpy_forms_values_not_a_math_error(order, params):
+    """math raises where numpy returns inf: one order falls back to the numpy forms there."""
+    with np.errstate(all="ignore"):
+        result = generate_ac_trajectory(order, 10, params, 1e-8)
+        kappa = result.params["kappa"]
+        variance = formulas.variance(order, 10 * params.tau, params.tau, kappa, params.sigma)
+    np.testing.assert_equal(result.params["variance"], float(variance))
