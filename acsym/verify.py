@@ -693,10 +693,37 @@ def _exact_values(function: Callable[..., Any], points: Points) -> list[Any]:
     return out
 
 
+#: forms checked on a subset of another function's points, with the same textbook reference
+#: (the sinh ratio, the difference of holdings) there: their exact values are looked up, not
+#: recomputed
+SAME_REFERENCE = {
+    "holdings_direct": "holdings",
+    "holdings_urgent": "holdings",
+    "trade_sizes_direct": "trade_sizes",
+    "trade_sizes_urgent": "trade_sizes",
+}
+
+
 def compute_references(points: dict[str, Points]) -> dict[str, list[Any]]:
     """The exact value (an mpmath number) at every point: the hard cases' stated value where
     they state one, the converged textbook form otherwise."""
-    return {name: _exact_values(mp_reference(name), p) for name, p in points.items()}
+    exact = {
+        name: _exact_values(mp_reference(name), p) for name, p in points.items() if name not in SAME_REFERENCE
+    }
+    hard = {(c.function, c.arguments) for c in HARD_CASES}
+    for name, parent in SAME_REFERENCE.items():
+        if name not in points:
+            continue
+        known = {
+            row: value
+            for row, value in zip(points[parent].rows(), exact[parent], strict=True)
+            if (parent, row) not in hard
+        }
+        values = [known.get(row) for row in points[name].rows()]
+        if any(v is None for v in values):  # a point of its own (a hard case): compute them all
+            values = _exact_values(mp_reference(name), points[name])
+        exact[name] = values
+    return exact
 
 
 def compute_generated_rows(points: dict[str, Points], exact: dict[str, list[Any]]) -> list[Row]:
