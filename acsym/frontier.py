@@ -46,6 +46,11 @@ _BRACKET_LOW = 2 * math.log(1e-10)
 _BRACKET_HIGH = 2 * math.log(1e100)
 _LOG_LIMIT = math.log(1e200)  # keep lambda and kappa far from overflow
 _BISECTION_STEPS = 120
+#: halvings before the regula falsi steps (the bracket, some 2**9 wide in log lambda, is then
+#: about 0.1 wide, where the residual is smooth enough for the secant), and the number of those
+#: steps (3-8 are taken; halving finishes any bracket still open after them)
+_COARSE_STEPS = 12
+_SECANT_STEPS = 16
 #: targets this many ulp of the range's upper end outside it count as the nearest end
 _ROUNDING_ULPS = 16
 
@@ -207,18 +212,45 @@ def _bisect(
     """lambda with evaluate(lambda) = target, for a monotone evaluate, by bisection in log lambda.
 
     Every target is solved at once: each step evaluates the generated formula on the whole
-    array of midpoints. ``bracket`` is (log lambda_low, log lambda_high).
+    array of trial points. ``bracket`` is (log lambda_low, log lambda_high). The root stays
+    bracketed throughout: :data:`_COARSE_STEPS` halvings make each bracket small enough for the
+    function to be nearly linear across it; :data:`_SECANT_STEPS` steps of regula falsi with
+    the Illinois modification (an end kept twice has its residual halved, so both ends move)
+    then shrink it superlinearly; halving finishes once every bracket is two adjacent floats.
     """
+    sign = 1.0 if increasing else -1.0
     low = np.full(targets.shape, bracket[0])
     high = np.full(targets.shape, bracket[1])
-    for _ in range(_BISECTION_STEPS):  # (high - low) / 2**120 is far below one ulp of log lambda
+    r_low = np.full(targets.shape, np.nan)  # residuals at the ends; NaN until an end has moved
+    r_high = np.full(targets.shape, np.nan)
+    moved = np.zeros(targets.shape)  # -1: the last step moved the low end, +1: the high end
+    for step in range(_BISECTION_STEPS):  # (high - low) / 2**120 is far below one ulp of log lambda
         middle = 0.5 * (low + high)
         if np.all((middle == low) | (middle == high)):
-            break  # every bracket is two adjacent floats (after about 60 steps): nothing to halve
-        value = np.asarray(evaluate(np.exp(middle)))
-        root_above = value < targets if increasing else value > targets
-        low = np.where(root_above, middle, low)
-        high = np.where(root_above, high, middle)
+            break  # every bracket is two adjacent floats: nothing to halve
+        trial = middle
+        if _COARSE_STEPS <= step < _COARSE_STEPS + _SECANT_STEPS:
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+                secant = (low * r_high - high * r_low) / (r_high - r_low)
+            # a secant rounded onto an end puts the root within an ulp of it: try the next float
+            trial = np.where(
+                (secant > low) & (secant < high),
+                secant,
+                np.where(
+                    secant >= high,
+                    np.nextafter(high, low),
+                    np.where(secant <= low, np.nextafter(low, high), middle),
+                ),
+            )
+        residual = sign * (np.asarray(evaluate(np.exp(trial)), dtype=np.float64) - targets)
+        root_above = residual < 0
+        r_high = np.where(root_above & (moved == -1), 0.5 * r_high, r_high)
+        r_low = np.where(~root_above & (moved == 1), 0.5 * r_low, r_low)
+        # a trial that hits its target exactly is the root: the bracket closes on it
+        hit = root_above | (residual == 0)
+        low, r_low = np.where(hit, trial, low), np.where(hit, residual, r_low)
+        high, r_high = np.where(root_above, high, trial), np.where(root_above, r_high, residual)
+        moved = np.where(root_above, -1.0, 1.0)
     return np.asarray(np.exp(0.5 * (low + high)))
 
 
@@ -254,7 +286,8 @@ def _solve(
             stacklevel=3,
         )
     safe = np.where(inside, targets, 0.5 * (lower + upper))
-    result = _bisect(evaluate, safe, increasing, bracket)
+    ends = (safe == at_zero) | (safe == at_infinity)  # solved exactly below; not bisected to a bracket end
+    result = _bisect(evaluate, np.where(ends, 0.5 * (lower + upper), safe), increasing, bracket)
     result = np.where(safe == at_zero, 0.0, np.where(safe == at_infinity, math.inf, result))
     return np.where(inside, result, np.nan)[()]
 
