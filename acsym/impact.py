@@ -371,10 +371,10 @@ def _start(log_x: FloatArray, sigma: FloatArray, y: FloatArray) -> FloatArray:
     solved for several alphas at once from centred sums (blocks of alphas keep the temporaries
     near 2**18 elements), with the sum of squares taken from the residuals themselves. The scan
     is coarse to fine: every fourth alpha of the grid, then the grid around the best of those
-    (17 regressions instead of 40; each costs an exp per row). Past 4,096 rows the scan runs on
+    (17 regressions instead of 40; each costs an exp per row). Past 2,048 rows the scan runs on
     an evenly strided sample of them: it only has to find the basin the fit starts from.
     """
-    stride = max(1, len(y) // 4096)
+    stride = max(1, len(y) // 2048)
     log_x, sigma, y = log_x[::stride], sigma[::stride], y[::stride]
     coarse = _scan(_ALPHA_GRID[::4], log_x, sigma, y)
     k = int(np.argmin(np.abs(_ALPHA_GRID - coarse[2])))
