@@ -48,6 +48,8 @@ def real(name: str, value: Any) -> float:
     A Python integer too large for a float becomes +-inf (out of range wherever finiteness is
     required, so callers answer NaN with an :class:`InputWarning`, never OverflowError).
     """
+    if type(value) is float:  # the common case, without the abstract-class check
+        return value
     if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number, got {type(value).__name__} {value!r}")
     return _to_float(value, name)

@@ -468,9 +468,10 @@ def _derive(args: argparse.Namespace, out: Outcome) -> None:
 
 
 def _regenerate(args: argparse.Namespace, out: Outcome) -> None:
-    from acsym.derivation import codegen, document
+    from acsym.derivation import codegen, document, scalar
 
     targets = [(codegen.TARGET, codegen.render)]
+    targets.append((scalar.TARGET, scalar.render))
     if document.TARGET.parent.is_dir():  # docs/ exists in a source checkout, not in a wheel
         targets.append((document.TARGET, document.markdown))
     stale = []
@@ -1103,7 +1104,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     regenerate = commands.add_parser(
         "regenerate",
-        help="regenerate acsym/formulas.py and docs/derivation.md",
+        help="regenerate acsym/formulas.py, acsym/formulas_scalar.py and docs/derivation.md",
         description="Run the derivation and write the generated numpy module and its document.",
     )
     regenerate.add_argument(

@@ -19,7 +19,7 @@ from typing import Any
 import numpy
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["eta_tilde", "kappa", "kappa_continuous", "holdings", "holdings_direct", "trade_sizes", "expected_cost", "variance", "schedule_expected_cost", "schedule_variance", "kappa_tau"]
+__all__ = ["eta_tilde", "kappa", "kappa_continuous", "holdings", "holdings_direct", "trade_sizes", "expected_cost", "variance", "schedule_expected_cost", "schedule_variance", "kappa_tau", "trade_sizes_direct", "holdings_urgent", "trade_sizes_urgent"]
 
 def _exprel(z: ArrayLike) -> NDArray[numpy.float64]:
     """(exp(z) - 1) / z, and 1 at z = 0; expm1 keeps every digit near 0."""
@@ -193,9 +193,9 @@ def eta_tilde(eta: ArrayLike, gamma: ArrayLike, tau: ArrayLike) -> Any:
     friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
     inputs and never passes such a value on.
     """
-    eta = numpy.asarray(eta, dtype=numpy.float64)
-    gamma = numpy.asarray(gamma, dtype=numpy.float64)
-    tau = numpy.asarray(tau, dtype=numpy.float64)
+    eta = numpy.asarray(eta, dtype=numpy.float64)[()]
+    gamma = numpy.asarray(gamma, dtype=numpy.float64)[()]
+    tau = numpy.asarray(tau, dtype=numpy.float64)[()]
     return numpy.asarray(_sub_mul(eta, (1/2)*gamma, tau))[()]
 
 
@@ -232,10 +232,10 @@ def kappa(risk_aversion: ArrayLike, sigma: ArrayLike, eta_tilde: ArrayLike, tau:
     friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
     inputs and never passes such a value on.
     """
-    risk_aversion = numpy.asarray(risk_aversion, dtype=numpy.float64)
-    sigma = numpy.asarray(sigma, dtype=numpy.float64)
-    eta_tilde = numpy.asarray(eta_tilde, dtype=numpy.float64)
-    tau = numpy.asarray(tau, dtype=numpy.float64)
+    risk_aversion = numpy.asarray(risk_aversion, dtype=numpy.float64)[()]
+    sigma = numpy.asarray(sigma, dtype=numpy.float64)[()]
+    eta_tilde = numpy.asarray(eta_tilde, dtype=numpy.float64)[()]
+    tau = numpy.asarray(tau, dtype=numpy.float64)[()]
     return numpy.asarray(2*numpy.arcsinh((1/2)*numpy.sqrt(risk_aversion)*sigma*tau/numpy.sqrt(eta_tilde))/tau)[()]
 
 
@@ -266,9 +266,9 @@ def kappa_continuous(risk_aversion: ArrayLike, sigma: ArrayLike, eta: ArrayLike)
     friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
     inputs and never passes such a value on.
     """
-    risk_aversion = numpy.asarray(risk_aversion, dtype=numpy.float64)
-    sigma = numpy.asarray(sigma, dtype=numpy.float64)
-    eta = numpy.asarray(eta, dtype=numpy.float64)
+    risk_aversion = numpy.asarray(risk_aversion, dtype=numpy.float64)[()]
+    sigma = numpy.asarray(sigma, dtype=numpy.float64)[()]
+    eta = numpy.asarray(eta, dtype=numpy.float64)[()]
     return numpy.asarray(numpy.sqrt(risk_aversion)*sigma/numpy.sqrt(eta))[()]
 
 
@@ -307,10 +307,10 @@ def holdings(order_size: ArrayLike, time: ArrayLike, horizon: ArrayLike, kappa: 
     friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
     inputs and never passes such a value on.
     """
-    order_size = numpy.asarray(order_size, dtype=numpy.float64)
-    time = numpy.asarray(time, dtype=numpy.float64)
-    horizon = numpy.asarray(horizon, dtype=numpy.float64)
-    kappa = numpy.asarray(kappa, dtype=numpy.float64)
+    order_size = numpy.asarray(order_size, dtype=numpy.float64)[()]
+    time = numpy.asarray(time, dtype=numpy.float64)[()]
+    horizon = numpy.asarray(horizon, dtype=numpy.float64)[()]
+    kappa = numpy.asarray(kappa, dtype=numpy.float64)[()]
     fraction = numpy.where(numpy.equal(kappa, 0), (horizon - time)/horizon, (horizon - time)*_exp_scaled_difference(-1/2*kappa, time, 0)*_exprel(-2*kappa*(horizon - time))/(horizon*_exprel(-2*horizon*kappa)))
     scaled = fraction*order_size
     return numpy.asarray(scaled*_exp_scaled_difference(-1/2*kappa, time, 0))[()]
@@ -351,10 +351,10 @@ def holdings_direct(order_size: ArrayLike, time: ArrayLike, horizon: ArrayLike, 
     friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
     inputs and never passes such a value on.
     """
-    order_size = numpy.asarray(order_size, dtype=numpy.float64)
-    time = numpy.asarray(time, dtype=numpy.float64)
-    horizon = numpy.asarray(horizon, dtype=numpy.float64)
-    kappa = numpy.asarray(kappa, dtype=numpy.float64)
+    order_size = numpy.asarray(order_size, dtype=numpy.float64)[()]
+    time = numpy.asarray(time, dtype=numpy.float64)[()]
+    horizon = numpy.asarray(horizon, dtype=numpy.float64)[()]
+    kappa = numpy.asarray(kappa, dtype=numpy.float64)[()]
     scale = order_size/numpy.sinh(horizon*kappa)
     return numpy.asarray(scale*numpy.sinh(kappa*(horizon - time)))[()]
 
@@ -395,11 +395,11 @@ def trade_sizes(order_size: ArrayLike, time: ArrayLike, horizon: ArrayLike, kapp
     friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
     inputs and never passes such a value on.
     """
-    order_size = numpy.asarray(order_size, dtype=numpy.float64)
-    time = numpy.asarray(time, dtype=numpy.float64)
-    horizon = numpy.asarray(horizon, dtype=numpy.float64)
-    kappa = numpy.asarray(kappa, dtype=numpy.float64)
-    tau = numpy.asarray(tau, dtype=numpy.float64)
+    order_size = numpy.asarray(order_size, dtype=numpy.float64)[()]
+    time = numpy.asarray(time, dtype=numpy.float64)[()]
+    horizon = numpy.asarray(horizon, dtype=numpy.float64)[()]
+    kappa = numpy.asarray(kappa, dtype=numpy.float64)[()]
+    tau = numpy.asarray(tau, dtype=numpy.float64)[()]
     fraction = numpy.where(numpy.equal(kappa, 0), tau/horizon, (1/2)*tau*(1 + numpy.exp(-kappa*tau)*_exp_scaled_difference(-2*kappa, horizon, time))*_exp_scaled_difference(-1/2*kappa, time, tau)*_exprel(-kappa*tau)/(horizon*_exprel(-2*horizon*kappa)))
     scaled = fraction*order_size
     return numpy.asarray(scaled*_exp_scaled_difference(-1/2*kappa, time, tau))[()]
@@ -443,13 +443,13 @@ def expected_cost(order_size: ArrayLike, horizon: ArrayLike, tau: ArrayLike, kap
     friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
     inputs and never passes such a value on.
     """
-    order_size = numpy.asarray(order_size, dtype=numpy.float64)
-    horizon = numpy.asarray(horizon, dtype=numpy.float64)
-    tau = numpy.asarray(tau, dtype=numpy.float64)
-    kappa = numpy.asarray(kappa, dtype=numpy.float64)
-    gamma = numpy.asarray(gamma, dtype=numpy.float64)
-    eta_tilde = numpy.asarray(eta_tilde, dtype=numpy.float64)
-    epsilon = numpy.asarray(epsilon, dtype=numpy.float64)
+    order_size = numpy.asarray(order_size, dtype=numpy.float64)[()]
+    horizon = numpy.asarray(horizon, dtype=numpy.float64)[()]
+    tau = numpy.asarray(tau, dtype=numpy.float64)[()]
+    kappa = numpy.asarray(kappa, dtype=numpy.float64)[()]
+    gamma = numpy.asarray(gamma, dtype=numpy.float64)[()]
+    eta_tilde = numpy.asarray(eta_tilde, dtype=numpy.float64)[()]
+    epsilon = numpy.asarray(epsilon, dtype=numpy.float64)[()]
     return numpy.asarray(numpy.where(numpy.equal(kappa, 0), epsilon*order_size + eta_tilde*order_size**2/horizon + (1/2)*gamma*order_size**2, epsilon*order_size + (1/2)*eta_tilde*order_size**2*((1 + numpy.exp(-2*horizon*kappa))/(1 + numpy.exp(-kappa*tau)) + numpy.exp(kappa*tau*(-2*horizon/tau + 1))*_exprel(-kappa*tau)/_exprel(-2*horizon*kappa))*_exprel(-kappa*tau)/(horizon*_exprel(-2*horizon*kappa)) + (1/2)*gamma*order_size**2))[()]
 
 
@@ -489,11 +489,11 @@ def variance(order_size: ArrayLike, horizon: ArrayLike, tau: ArrayLike, kappa: A
     friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
     inputs and never passes such a value on.
     """
-    order_size = numpy.asarray(order_size, dtype=numpy.float64)
-    horizon = numpy.asarray(horizon, dtype=numpy.float64)
-    tau = numpy.asarray(tau, dtype=numpy.float64)
-    kappa = numpy.asarray(kappa, dtype=numpy.float64)
-    sigma = numpy.asarray(sigma, dtype=numpy.float64)
+    order_size = numpy.asarray(order_size, dtype=numpy.float64)[()]
+    horizon = numpy.asarray(horizon, dtype=numpy.float64)[()]
+    tau = numpy.asarray(tau, dtype=numpy.float64)[()]
+    kappa = numpy.asarray(kappa, dtype=numpy.float64)[()]
+    sigma = numpy.asarray(sigma, dtype=numpy.float64)[()]
     scaled = numpy.where(numpy.equal(kappa, 0), (1/6)*order_size**2*sigma**2*tau**2*(horizon/tau - 1)*(2*horizon/tau - 1)/horizon, (1/4)*order_size**2*sigma**2*tau**3*(2*horizon/tau - 1)*((2*horizon/tau - 1)**2*_exp_scaled_difference(-kappa, tau, 0)*_sinh_tail(kappa*tau*(2*horizon/tau - 1)) - _exp_scaled_difference(-kappa, 2*horizon, tau)*_sinh_tail(kappa*tau))/(horizon**2*_exprel(-2*horizon*kappa)**2*_exprel(-2*kappa*tau)))
     return numpy.asarray(scaled*_exp_scaled_difference(-kappa, tau, 0))[()]
 
@@ -531,11 +531,11 @@ def schedule_expected_cost(trade_sizes: ArrayLike, tau: ArrayLike, gamma: ArrayL
     friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
     inputs and never passes such a value on.
     """
-    trade_sizes = numpy.asarray(trade_sizes, dtype=numpy.float64)
-    tau = numpy.asarray(tau, dtype=numpy.float64)
-    gamma = numpy.asarray(gamma, dtype=numpy.float64)
-    eta_tilde = numpy.asarray(eta_tilde, dtype=numpy.float64)
-    epsilon = numpy.asarray(epsilon, dtype=numpy.float64)
+    trade_sizes = numpy.asarray(trade_sizes, dtype=numpy.float64)[()]
+    tau = numpy.asarray(tau, dtype=numpy.float64)[()]
+    gamma = numpy.asarray(gamma, dtype=numpy.float64)[()]
+    eta_tilde = numpy.asarray(eta_tilde, dtype=numpy.float64)[()]
+    epsilon = numpy.asarray(epsilon, dtype=numpy.float64)[()]
     return numpy.asarray(epsilon*numpy.sum(abs(trade_sizes), axis=-1) + eta_tilde*numpy.sum(trade_sizes**2, axis=-1)/tau + (1/2)*gamma*numpy.sum(trade_sizes, axis=-1)**2)[()]
 
 
@@ -570,9 +570,9 @@ def schedule_variance(holdings: ArrayLike, tau: ArrayLike, sigma: ArrayLike) -> 
     friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
     inputs and never passes such a value on.
     """
-    holdings = numpy.asarray(holdings, dtype=numpy.float64)
-    tau = numpy.asarray(tau, dtype=numpy.float64)
-    sigma = numpy.asarray(sigma, dtype=numpy.float64)
+    holdings = numpy.asarray(holdings, dtype=numpy.float64)[()]
+    tau = numpy.asarray(tau, dtype=numpy.float64)[()]
+    sigma = numpy.asarray(sigma, dtype=numpy.float64)[()]
     return numpy.asarray(numpy.sum((numpy.expand_dims(sigma*numpy.sqrt(tau), -1)*holdings[..., 1:])**2, axis=-1))[()]
 
 
@@ -611,8 +611,137 @@ def kappa_tau(risk_aversion: ArrayLike, sigma: ArrayLike, eta_tilde: ArrayLike, 
     friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
     inputs and never passes such a value on.
     """
-    risk_aversion = numpy.asarray(risk_aversion, dtype=numpy.float64)
-    sigma = numpy.asarray(sigma, dtype=numpy.float64)
-    eta_tilde = numpy.asarray(eta_tilde, dtype=numpy.float64)
-    tau = numpy.asarray(tau, dtype=numpy.float64)
+    risk_aversion = numpy.asarray(risk_aversion, dtype=numpy.float64)[()]
+    sigma = numpy.asarray(sigma, dtype=numpy.float64)[()]
+    eta_tilde = numpy.asarray(eta_tilde, dtype=numpy.float64)[()]
+    tau = numpy.asarray(tau, dtype=numpy.float64)[()]
     return numpy.asarray(2*_asinh_root((1/2)*tau, sigma, risk_aversion, eta_tilde))[()]
+
+
+def trade_sizes_direct(order_size: ArrayLike, time: ArrayLike, horizon: ArrayLike, kappa: ArrayLike, tau: ArrayLike) -> Any:
+    """Shares sold in (time - tau, time], one cosh per element, for 0 < kappa * horizon <= 20.
+
+    trade = cosh(kappa * (horizon - time + tau / 2)) * (2 * order_size * sinh(kappa * tau / 2) / sinh(kappa * horizon))
+
+    The trades' twin of holdings_direct: within about (3 + kappa * horizon) eps of trade_sizes
+    for 0 < kappa * horizon <= 20. Outside that range use trade_sizes (kappa = 0 is 0/0 here;
+    cosh overflows past kappa * horizon ~ 710).
+
+    Parameters
+    ----------
+    order_size : array_like
+        order to sell, X > 0 [shares]
+    time : array_like
+        time since the start, 0 <= time <= horizon [time units]
+    horizon : array_like
+        trading horizon T = N * tau > 0 [time units]
+    kappa : array_like
+        decay rate of the optimal schedule, >= 0 [1 / time unit]
+    tau : array_like
+        length of one trading interval, tau > 0 [time units]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [shares]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    order_size = numpy.asarray(order_size, dtype=numpy.float64)[()]
+    time = numpy.asarray(time, dtype=numpy.float64)[()]
+    horizon = numpy.asarray(horizon, dtype=numpy.float64)[()]
+    kappa = numpy.asarray(kappa, dtype=numpy.float64)[()]
+    tau = numpy.asarray(tau, dtype=numpy.float64)[()]
+    scale = 2*order_size*numpy.sinh((1/2)*kappa*tau)/numpy.sinh(horizon*kappa)
+    return numpy.asarray(scale*numpy.cosh(kappa*(horizon + (1/2)*tau - time)))[()]
+
+
+def holdings_urgent(order_size: ArrayLike, time: ArrayLike, horizon: ArrayLike, kappa: ArrayLike) -> Any:
+    """Shares still held, one exp and one expm1 per element, for 0 < kappa * horizon <= 400.
+
+    holdings = exp(-kappa * time) * (1 - exp(-2 * kappa * (horizon - time))) * (order_size / (1 - exp(-2 * kappa * horizon)))
+
+    For front-loaded schedules (kappa * horizon > 20, where holdings_direct loses digits): no
+    overflow, no cancellation (expm1), and the rounding of kappa * time costs at most kappa *
+    time * eps / 2 relative, below 5e-14 for kappa * horizon <= 400. kappa = 0 is 0/0 here: use
+    holdings there, and past the range.
+
+    Parameters
+    ----------
+    order_size : array_like
+        order to sell, X > 0 [shares]
+    time : array_like
+        time since the start, 0 <= time <= horizon [time units]
+    horizon : array_like
+        trading horizon T = N * tau > 0 [time units]
+    kappa : array_like
+        decay rate of the optimal schedule, >= 0 [1 / time unit]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [shares]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    order_size = numpy.asarray(order_size, dtype=numpy.float64)[()]
+    time = numpy.asarray(time, dtype=numpy.float64)[()]
+    horizon = numpy.asarray(horizon, dtype=numpy.float64)[()]
+    kappa = numpy.asarray(kappa, dtype=numpy.float64)[()]
+    scale = -order_size/numpy.expm1(-2*horizon*kappa)
+    return numpy.asarray(-scale*numpy.exp(-kappa*time)*numpy.expm1(-2*kappa*(horizon - time)))[()]
+
+
+def trade_sizes_urgent(order_size: ArrayLike, time: ArrayLike, horizon: ArrayLike, kappa: ArrayLike, tau: ArrayLike) -> Any:
+    """Shares sold in (time - tau, time], two exp per element, for 0 < kappa * horizon <= 400.
+
+    trade = exp(-kappa * (time - tau)) * (1 + exp(-kappa * (tau + 2 * (horizon - time)))) * (order_size * (1 - exp(-kappa * tau)) / (1 - exp(-2 * kappa * horizon)))
+
+    A sum of positive terms, accurate like holdings_urgent in the same range.
+
+    Parameters
+    ----------
+    order_size : array_like
+        order to sell, X > 0 [shares]
+    time : array_like
+        time since the start, 0 <= time <= horizon [time units]
+    horizon : array_like
+        trading horizon T = N * tau > 0 [time units]
+    kappa : array_like
+        decay rate of the optimal schedule, >= 0 [1 / time unit]
+    tau : array_like
+        length of one trading interval, tau > 0 [time units]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [shares]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    order_size = numpy.asarray(order_size, dtype=numpy.float64)[()]
+    time = numpy.asarray(time, dtype=numpy.float64)[()]
+    horizon = numpy.asarray(horizon, dtype=numpy.float64)[()]
+    kappa = numpy.asarray(kappa, dtype=numpy.float64)[()]
+    tau = numpy.asarray(tau, dtype=numpy.float64)[()]
+    scale = order_size*numpy.expm1(-kappa*tau)/numpy.expm1(-2*horizon*kappa)
+    remaining = horizon - time
+    return numpy.asarray(scale*(1 + numpy.exp(-kappa*(2*remaining + tau)))*numpy.exp(-kappa*(-tau + time)))[()]

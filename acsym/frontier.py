@@ -49,6 +49,13 @@ _BRACKET_LOW = 2 * math.log(1e-10)
 _BRACKET_HIGH = 2 * math.log(1e100)
 _LOG_LIMIT = math.log(1e200)  # keep lambda and kappa far from overflow
 _BISECTION_STEPS = 120
+#: points of the table that narrows the brackets first, halvings after it before the regula
+#: falsi steps (the bracket, some 2**9 wide in log lambda, is then about 0.1 wide, where the
+#: residual is smooth enough for the secant), and the number of those steps (3-8 are taken;
+#: halving finishes any bracket still open after them)
+_BRACKET_TABLE = 64
+_COARSE_STEPS = 6
+_SECANT_STEPS = 16
 #: targets this many ulp of the range's upper end outside it count as the nearest end
 _ROUNDING_ULPS = 16
 
@@ -210,16 +217,55 @@ def _bisect(
     """lambda with evaluate(lambda) = target, for a monotone evaluate, by bisection in log lambda.
 
     Every target is solved at once: each step evaluates the generated formula on the whole
-    array of midpoints. ``bracket`` is (log lambda_low, log lambda_high).
+    array of trial points. ``bracket`` is (log lambda_low, log lambda_high). The root stays
+    bracketed throughout: a table of :data:`_BRACKET_TABLE` values and :data:`_COARSE_STEPS`
+    halvings make each bracket small enough for the function to be nearly linear across it;
+    :data:`_SECANT_STEPS` steps of regula falsi with the Illinois modification (an end kept
+    twice has its residual halved, so both ends move) then shrink it superlinearly; halving
+    finishes once every bracket is two adjacent floats.
     """
-    low = np.full(targets.shape, bracket[0])
-    high = np.full(targets.shape, bracket[1])
-    for _ in range(_BISECTION_STEPS):  # (high - low) / 2**120 is far below one ulp of log lambda
+    sign = 1.0 if increasing else -1.0
+    # a table across the bracket (one evaluation) narrows each bracket to one of its cells: the
+    # first six halvings of every target at once
+    cells = _BRACKET_TABLE
+    table = bracket[0] + (bracket[1] - bracket[0]) * (np.arange(cells) + 0.5) / cells
+    table_residual = sign * (np.asarray(evaluate(np.exp(table)), dtype=np.float64) - targets[..., None])
+    count = np.sum(table_residual < 0, axis=-1)  # table points with the root above them
+    below = np.maximum(count - 1, 0)[..., None]
+    above = np.minimum(count, cells - 1)[..., None]
+    low = np.where(count > 0, table[below[..., 0]], bracket[0])
+    high = np.where(count < cells, table[above[..., 0]], bracket[1])
+    # residuals at the ends; NaN at an end of the bracket, never evaluated
+    r_low = np.where(count > 0, np.take_along_axis(table_residual, below, -1)[..., 0], np.nan)
+    r_high = np.where(count < cells, np.take_along_axis(table_residual, above, -1)[..., 0], np.nan)
+    moved = np.zeros(targets.shape)  # -1: the last step moved the low end, +1: the high end
+    for step in range(_BISECTION_STEPS):  # (high - low) / 2**120 is far below one ulp of log lambda
         middle = 0.5 * (low + high)
-        value = np.asarray(evaluate(np.exp(middle)))
-        root_above = value < targets if increasing else value > targets
-        low = np.where(root_above, middle, low)
-        high = np.where(root_above, high, middle)
+        if np.all((middle == low) | (middle == high)):
+            break  # every bracket is two adjacent floats: nothing to halve
+        trial = middle
+        if _COARSE_STEPS <= step < _COARSE_STEPS + _SECANT_STEPS:
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+                secant = (low * r_high - high * r_low) / (r_high - r_low)
+            # a secant rounded onto an end puts the root within an ulp of it: try the next float
+            trial = np.where(
+                (secant > low) & (secant < high),
+                secant,
+                np.where(
+                    secant >= high,
+                    np.nextafter(high, low),
+                    np.where(secant <= low, np.nextafter(low, high), middle),
+                ),
+            )
+        residual = sign * (np.asarray(evaluate(np.exp(trial)), dtype=np.float64) - targets)
+        root_above = residual < 0
+        r_high = np.where(root_above & (moved == -1), 0.5 * r_high, r_high)
+        r_low = np.where(~root_above & (moved == 1), 0.5 * r_low, r_low)
+        # a trial that hits its target exactly is the root: the bracket closes on it
+        hit = root_above | (residual == 0)
+        low, r_low = np.where(hit, trial, low), np.where(hit, residual, r_low)
+        high, r_high = np.where(root_above, high, trial), np.where(root_above, r_high, residual)
+        moved = np.where(root_above, -1.0, 1.0)
     return np.asarray(np.exp(0.5 * (low + high)))
 
 
@@ -255,7 +301,8 @@ def _solve(
             stacklevel=3,
         )
     safe = np.where(inside, targets, 0.5 * (lower + upper))
-    result = _bisect(evaluate, safe, increasing, bracket)
+    ends = (safe == at_zero) | (safe == at_infinity)  # solved exactly below; not bisected to a bracket end
+    result = _bisect(evaluate, np.where(ends, 0.5 * (lower + upper), safe), increasing, bracket)
     result = np.where(safe == at_zero, 0.0, np.where(safe == at_infinity, math.inf, result))
     return np.where(inside, result, np.nan)[()]
 

@@ -423,17 +423,44 @@ def _jacobian(params: FloatArray, log_x: FloatArray, sigma: FloatArray) -> Float
 
 
 def _start(log_x: FloatArray, sigma: FloatArray, y: FloatArray) -> FloatArray:
-    """Least squares start: at fixed alpha the model is linear in (epsilon, c); scan alpha."""
-    best: tuple[float, FloatArray] = (math.inf, np.array([0.0, 0.0, 0.5]))
-    for alpha in _ALPHA_GRID:
-        design = np.column_stack([np.ones_like(y), sigma * np.exp(alpha * log_x)])
-        if not np.all(np.isfinite(design)):  # LAPACK must never see inf (it prints, then fails)
-            continue
-        coef, *_ = np.linalg.lstsq(design, y, rcond=None)
-        sse = float(np.sum((y - design @ coef) ** 2))
-        if sse < best[0]:
-            best = (sse, np.array([coef[0], coef[1], alpha]))
-    return best[1]
+    """Least squares start: at fixed alpha the model is linear in (epsilon, c); scan alpha.
+
+    Each alpha's two-parameter fit is a simple linear regression of y on s = sigma x**alpha,
+    solved for several alphas at once from centred sums (blocks of alphas keep the temporaries
+    near 2**18 elements), with the sum of squares taken from the residuals themselves. The scan
+    is coarse to fine: every fourth alpha of the grid, then the grid around the best of those
+    (17 regressions instead of 40; each costs an exp per row). Past 2,048 rows the scan runs on
+    an evenly strided sample of them: it only has to find the basin the fit starts from.
+    """
+    stride = max(1, len(y) // 2048)
+    log_x, sigma, y = log_x[::stride], sigma[::stride], y[::stride]
+    coarse = _scan(_ALPHA_GRID[::4], log_x, sigma, y)
+    k = int(np.argmin(np.abs(_ALPHA_GRID - coarse[2])))
+    fine = _scan(_ALPHA_GRID[max(k - 3, 0) : k + 4], log_x, sigma, y)
+    return (fine if fine[3] <= coarse[3] else coarse)[:3]
+
+
+def _scan(alphas: FloatArray, log_x: FloatArray, sigma: FloatArray, y: FloatArray) -> FloatArray:
+    """(epsilon, c, alpha, sum of squares) of the best regression over ``alphas``."""
+    best = np.array([0.0, 0.0, 0.5, math.inf])
+    mean_y = float(np.mean(y))
+    y_centred = y - mean_y
+    block = max(1, 2**18 // max(len(y), 1))
+    for first in range(0, len(alphas), block):
+        column = alphas[first : first + block, None]
+        power = sigma * np.exp(column * log_x)
+        mean_power = np.mean(power, axis=1)
+        centred = power - mean_power[:, None]
+        spread = np.einsum("ij,ij->i", centred, centred)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            slope = (centred @ y_centred) / spread
+        residual = y_centred - slope[:, None] * centred
+        sse = np.einsum("ij,ij->i", residual, residual)
+        sse = np.where(np.isfinite(slope) & (spread > 0), sse, np.inf)
+        k = int(np.argmin(sse))
+        if sse[k] < best[3]:
+            best = np.array([mean_y - slope[k] * mean_power[k], slope[k], column[k, 0], sse[k]])
+    return best
 
 
 def _psi(z: FloatArray, loss: str) -> tuple[FloatArray, FloatArray]:
@@ -550,7 +577,9 @@ def _fit(
             residual,
             params,
             jac=jac,
-            method="trf",
+            # Levenberg-Marquardt (MINPACK) for plain least squares, a few times cheaper per
+            # step than the trust-region reflective method, which the robust losses need
+            method="lm" if loss == "linear" else "trf",
             loss=loss,
             f_scale=f_scale,
             x_scale="jac",
@@ -810,7 +839,9 @@ def calibrate_impact(
     sigma = data["daily_volatility"][keep]
     y = data["slippage_bps"][keep]
     notes += _scale_notes(np.exp(log_x), sigma, y, use)
-    if np.unique(log_x).size < 3:
+    low, high = np.min(log_x), np.max(log_x)
+    # at least three distinct values exactly when one lies strictly between the extremes
+    if not np.any((log_x > low) & (log_x < high)):
         notes.append(
             f"{'Q/(V*duration)' if use else 'Q/V'} takes fewer than 3 distinct values, "
             "so the exponent alpha cannot be fitted"

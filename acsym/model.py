@@ -9,9 +9,10 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from acsym import formulas
+from acsym import formulas_scalar
 from acsym._validate import (
     LARGEST_PARAMETER,
     CalibrationWarning,
@@ -75,13 +76,24 @@ class AlmgrenChrissParams:
             object.__setattr__(self, name, real(name, getattr(self, name)))
         object.__setattr__(self, "warnings", tuple(self.warnings))
 
-    @property
+    @cached_property
     def eta_tilde(self) -> float:
-        """eta - gamma tau / 2 [currency * time / share**2]; the model needs it > 0."""
-        return float(formulas.eta_tilde(self.eta, self.gamma, self.tau))
+        """eta - gamma tau / 2 [currency * time / share**2]; the model needs it > 0.
+
+        Computed once per instance (the dataclass is frozen), by the generated scalar form.
+        """
+        return float(formulas_scalar.eta_tilde(self.eta, self.gamma, self.tau))
 
     def problems(self) -> list[str]:
-        """Messages for every parameter out of the model's domain (empty when usable)."""
+        """Messages for every parameter out of the model's domain (empty when usable).
+
+        The parameters are checked once per instance (the dataclass is frozen): every function
+        that takes them asks again at no cost ("validate once, at the boundary").
+        """
+        return list(self._problems)
+
+    @cached_property
+    def _problems(self) -> tuple[str, ...]:
         rules: list[tuple[str, Any, str]] = [
             ("eta", nonnegative, "must be finite and >= 0"),
             ("gamma", nonnegative, "must be finite and >= 0"),
@@ -95,7 +107,7 @@ class AlmgrenChrissParams:
             if not check(getattr(self, name))
         ]
         if messages:
-            return messages
+            return tuple(messages)
         messages = [
             describe(f"params.{name}", getattr(self, name), f"must be below {LARGEST_PARAMETER:g}")
             + ": the generated formulas' compensated products split each factor in two halves, "
@@ -109,7 +121,7 @@ class AlmgrenChrissParams:
             [("params.gamma", self.gamma, 1.0), ("params.tau", self.tau, 1.0)],
         ]
         problem = None if messages else scale_problem("eta_tilde's terms", terms)
-        return messages + ([problem] if problem else [])
+        return tuple(messages + ([problem] if problem else []))
 
 
 def calibrate_ac_params(
@@ -250,7 +262,7 @@ def calibrate_ac_params(
             epsilon=_NAN,
             price=values["price"],
         )
-    eta_tilde = float(formulas.eta_tilde(eta, gamma, values["tau"]))
+    eta_tilde = formulas_scalar.eta_tilde(eta, gamma, values["tau"])
     if not eta_tilde > 0:
         messages.append(
             warn(

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from acsym import formulas
+from acsym import formulas, formulas_scalar
 from acsym._typing import FloatArray
 from acsym._validate import (
     Factor,
@@ -36,6 +36,9 @@ BPS = 1e4
 #: :func:`acsym.formulas.holdings_direct` is used for 0 < kappa T <= DIRECT_RANGE, where it is
 #: within 1e-14 of :func:`acsym.formulas.holdings` (acsym.derivation.batch.DIRECT_RANGE)
 DIRECT_RANGE = 20.0
+#: :func:`acsym.formulas.holdings_urgent` and ``trade_sizes_urgent`` (one exp and one expm1 per
+#: element) are used for DIRECT_RANGE < kappa T <= URGENT_RANGE (acsym.derivation.fast.URGENT_RANGE)
+URGENT_RANGE = 400.0
 _TINY = float(np.finfo(np.float64).tiny)
 #: elements per chunk of a batch (2 MB of float64 per temporary)
 _CHUNK = 2**18
@@ -91,6 +94,34 @@ class ExecutionTrajectory:
         if self.params is not None:
             object.__setattr__(self, "params", MappingProxyType(dict(self.params)))
 
+    @classmethod
+    def _of_fresh_arrays(
+        cls,
+        timestamps: FloatArray,
+        holdings: FloatArray,
+        trade_sizes: FloatArray,
+        strategy_name: str,
+        total_cost_estimate: float,
+        risk_aversion: float,
+        params: dict[str, Any],
+    ) -> ExecutionTrajectory:
+        """Package just-computed float64 arrays without ``__post_init__``'s checks: each becomes a
+        view of an immutable copy (:func:`~acsym._validate.frozen_array`), which no
+        ``setflags(write=True)`` can make writable."""
+        timestamps, holdings, trade_sizes = (frozen_array(a) for a in (timestamps, holdings, trade_sizes))
+        trajectory = object.__new__(cls)
+        # the fields in one go, as __init__ would set them (a frozen dataclass has a __dict__)
+        trajectory.__dict__.update(
+            timestamps=timestamps,
+            holdings=holdings,
+            trade_sizes=trade_sizes,
+            strategy_name=strategy_name,
+            total_cost_estimate=float(total_cost_estimate),
+            risk_aversion=float(risk_aversion),
+            params=MappingProxyType(params),
+        )
+        return trajectory
+
     @property
     def warnings(self) -> tuple[str, ...]:
         """Warnings recorded while generating the schedule."""
@@ -110,6 +141,8 @@ class ExecutionTrajectory:
 
 def _periods(duration_periods: Any) -> tuple[int | None, str | None]:
     """The number of intervals, or None with the reason it is out of range."""
+    if type(duration_periods) is int and 1 <= duration_periods <= 4096:  # the common case, quickly
+        return duration_periods, None  # (4096 intervals take 0.5 MB: within any budget)
     if isinstance(duration_periods, bool | np.bool_) or not isinstance(duration_periods, numbers.Real):
         raise TypeError(
             f"duration_periods must be an integer, got {type(duration_periods).__name__} {duration_periods!r}"
@@ -284,6 +317,68 @@ def _optimal_schedule(order: Any, steps: int, kappa_tau: Any) -> tuple[FloatArra
     return index, holdings, trades
 
 
+def _form(kappa_horizon: float, kappa_tau: float) -> str:
+    """Which generated form of the schedule to use for one order: "direct" (one sinh or cosh
+    per element) for 0 < kappa T <= DIRECT_RANGE, "urgent" (exp and expm1) up to URGENT_RANGE,
+    "stable" elsewhere (kappa = 0 gives TWAP exactly; past URGENT_RANGE the split decays keep
+    every digit)."""
+    if kappa_tau >= _TINY and kappa_horizon <= DIRECT_RANGE:
+        return "direct"
+    if DIRECT_RANGE < kappa_horizon <= URGENT_RANGE:
+        return "urgent"
+    return "stable"
+
+
+_SCHEDULE_FORMS = {
+    "direct": (formulas.holdings_direct, formulas.trade_sizes_direct),
+    "urgent": (formulas.holdings_urgent, formulas.trade_sizes_urgent),
+    "stable": (formulas.holdings, formulas.trade_sizes),
+}
+
+
+def _one_schedule(order: float, steps: int, kappa_tau: float) -> tuple[FloatArray, Any, Any]:
+    """:func:`_optimal_schedule` for one order (scalar ``kappa_tau``), in the cheapest form
+    accurate at its kappa T (:func:`_form`); the stable form, as before, at kappa = 0."""
+    index = np.arange(steps + 1, dtype=np.float64)
+    horizon = float(steps)
+    holdings_form, trades_form = _SCHEDULE_FORMS[_form(kappa_tau * horizon, kappa_tau)]
+    holdings = holdings_form(order, index, horizon, kappa_tau)
+    # x_0 = X is the boundary condition (proof "boundaries"), exact in the stable form only
+    holdings[0] = order
+    trades = trades_form(order, index[1:], horizon, kappa_tau, 1.0)
+    return index, holdings, trades
+
+
+#: below this kappa T the schedule takes kappa * tau as rounded (a few ulp off); above it, the
+#: correctly rounded generated kappa_tau. x_j multiplies the relative error of kappa tau by
+#: j kappa tau <= kappa T, so up to 64 a 4-ulp error stays under 6e-14, inside the 1e-13 bound.
+ROUNDED_KAPPA_TAU_BELOW = 64.0
+
+
+def _kappa_tau(kappa: float, lam: float, steps: int, params: AlmgrenChrissParams) -> float:
+    """kappa tau for one order: the scalar product where its rounding cannot reach the 1e-13
+    bound, the numpy module's correctly rounded form (~60 us) where it could."""
+    kappa_tau = kappa * params.tau
+    if kappa_tau * steps <= ROUNDED_KAPPA_TAU_BELOW:
+        return kappa_tau
+    return float(formulas.kappa_tau(lam, params.sigma, params.eta_tilde, params.tau))
+
+
+def _scalar_moments(
+    order: float, horizon: float, kappa: float, params: AlmgrenChrissParams
+) -> tuple[float, float] | None:
+    """Expected cost and variance by the scalar twins; None where ``math`` raises on an
+    intermediate out of float range (X**2 past 1e308, horizon**2 below the subnormals), where
+    the numpy forms return inf or NaN instead."""
+    try:
+        cost = formulas_scalar.expected_cost(
+            order, horizon, params.tau, kappa, params.gamma, params.eta_tilde, params.epsilon
+        )
+        return cost, formulas_scalar.variance(order, horizon, params.tau, kappa, params.sigma)
+    except ArithmeticError:
+        return None
+
+
 def generate_ac_trajectory(
     order_size: float,
     duration_periods: int,
@@ -337,9 +432,8 @@ def generate_ac_trajectory(
 
     eta_tilde = params.eta_tilde
     if eta_tilde > 0:
-        kappa = float(formulas.kappa(lam, params.sigma, eta_tilde, params.tau))
-        # the schedule takes kappa tau correctly rounded: x_j multiplies its error by j kappa tau
-        kappa_tau = float(formulas.kappa_tau(lam, params.sigma, eta_tilde, params.tau))
+        kappa = formulas_scalar.kappa(lam, params.sigma, eta_tilde, params.tau)
+        kappa_tau = _kappa_tau(kappa, lam, steps, params)
     else:
         messages.append(
             warn(
@@ -349,17 +443,24 @@ def generate_ac_trajectory(
             )
         )
         kappa = kappa_tau = 0.0
-    index, holdings, trades = _optimal_schedule(order, steps, kappa_tau)
     horizon = steps * params.tau
-    cost = float(
-        formulas.expected_cost(order, horizon, params.tau, kappa, params.gamma, eta_tilde, params.epsilon)
-    )
-    variance = float(formulas.variance(order, horizon, params.tau, kappa, params.sigma))
+    moments = _scalar_moments(order, horizon, kappa, params) if math.isfinite(kappa) else None
+    if moments is not None:
+        # one order: the scalar twins of the closed forms (a microsecond each, not dozens of
+        # numpy passes on 0-d arrays) and the cheapest accurate array form of the schedule
+        cost, variance = moments
+        index, holdings, trades = _one_schedule(order, steps, kappa_tau)
+    else:  # extreme values (an overflowing product): the numpy forms, which give inf, not raise
+        index, holdings, trades = _optimal_schedule(order, steps, kappa_tau)
+        cost = float(
+            formulas.expected_cost(order, horizon, params.tau, kappa, params.gamma, eta_tilde, params.epsilon)
+        )
+        variance = float(formulas.variance(order, horizon, params.tau, kappa, params.sigma))
     bps = cost_in_bps(cost, order, params, messages)
-    return ExecutionTrajectory(
+    return ExecutionTrajectory._of_fresh_arrays(
         timestamps=index * params.tau,
-        holdings=holdings,
-        trade_sizes=trades,
+        holdings=np.asarray(holdings, dtype=np.float64),
+        trade_sizes=np.asarray(trades, dtype=np.float64),
         strategy_name="almgren_chriss",
         total_cost_estimate=bps,
         risk_aversion=lam,
@@ -690,34 +791,51 @@ def _optimal_holdings(orders: FloatArray, steps: int, kappa_tau: FloatArray) -> 
     cheaper form where it is accurate.
 
     :func:`acsym.formulas.holdings_direct` (one sinh per element) for 0 < kappa T <= DIRECT_RANGE,
-    :func:`acsym.formulas.holdings` (stable everywhere; TWAP exactly at kappa = 0) elsewhere. The
-    time axis is laid out first while computing, so the per-element work runs along the long
-    order axis, and it is filled in chunks of about :data:`_CHUNK` elements, whose temporaries
-    stay in cache and in the process's heap (freed 8 MB temporaries are returned to the system
-    by glibc and page-faulted back on the next call, which cost more than the formula). The
-    result is a view with time last.
+    :func:`acsym.formulas.holdings_urgent` (one exp and one expm1) for DIRECT_RANGE < kappa T <=
+    URGENT_RANGE, :func:`acsym.formulas.holdings` (stable everywhere; TWAP exactly at kappa = 0)
+    elsewhere. The time axis is laid out first while computing, so the per-element work runs
+    along the long order axis, and it is filled in chunks of about :data:`_CHUNK` elements, whose
+    temporaries stay in cache and in the process's heap (freed 8 MB temporaries are returned to
+    the system by glibc and page-faulted back on the next call, which cost more than the
+    formula). The result is a view with time last.
     """
     horizon = float(steps)
     index = np.arange(steps + 1, dtype=np.float64)
+    kappa_horizon = kappa_tau * horizon
     # kappa tau >= tiny keeps kappa tau * (N - j) out of the subnormals, where it loses digits
-    direct = (kappa_tau >= _TINY) & (kappa_tau * horizon <= DIRECT_RANGE)
+    positive = kappa_tau >= _TINY
+    direct = positive & (kappa_horizon <= DIRECT_RANGE)
+    # the urgent form is as accurate as the direct one below DIRECT_RANGE too (it costs an
+    # expm1 more): a batch that it covers whole is not split, which saves the masked copies
+    urgent = positive & (kappa_horizon <= URGENT_RANGE)
+    if not direct.all() and urgent.all():
+        direct = np.zeros_like(direct)
+    urgent &= ~direct
+    parts = [
+        (mask, function)
+        for mask, function in (
+            (direct, formulas.holdings_direct),
+            (urgent, formulas.holdings_urgent),
+            (~(direct | urgent), formulas.holdings),
+        )
+        if mask.any()
+    ]
     by_time = np.empty(index.shape + orders.shape)
     rows = max(1, _CHUNK // max(orders.size, 1))
-    if direct.all() or not direct.any():
-        function = formulas.holdings_direct if direct.all() else formulas.holdings
+    if len(parts) == 1:
+        ((_, function),) = parts
         for start in range(0, steps + 1, rows):
             time = index[start : start + rows]
             by_time[start : start + rows] = function(
                 orders, time.reshape(time.shape + (1,) * orders.ndim), horizon, kappa_tau
             )
     else:
-        parts = [(direct, formulas.holdings_direct), (~direct, formulas.holdings)]
         for mask, function in parts:
             part_orders, part_kappa = orders[mask], kappa_tau[mask]
             for start in range(0, steps + 1, rows):
                 block = by_time[start : start + rows]
                 block[:, mask] = function(part_orders, index[start : start + rows, None], horizon, part_kappa)
     # x_0 = X is the boundary condition (proof "boundaries"); the stable form returns it exactly,
-    # the direct one within an ulp (sinh(kappa T) * (X / sinh(kappa T))), so it is set here
+    # the others within an ulp (sinh(kappa T) * (X / sinh(kappa T))), so it is set here
     by_time[0] = orders
     return by_time if orders.ndim == 0 else np.moveaxis(by_time, 0, -1)

@@ -672,6 +672,19 @@ def compute_points(scenarios: Domain, *, per_schedule: int, seed: int = SEED) ->
     kappa_horizon = kappa[at] * horizon[at]
     direct = (kappa_horizon > 0) & (kappa_horizon <= DIRECT_RANGE) & (kappa[at] * s.tau[at] >= TINY)
     points["holdings_direct"] = tuple(c[direct] for c in points["holdings"])
+    # the fused forms (acsym.derivation.fast): the direct trades where the direct holdings are
+    # used; the urgent forms over 0 < kappa T <= URGENT_RANGE (the runtime uses them past
+    # DIRECT_RANGE, and for whole batches they cover below it)
+    from acsym.trajectory import URGENT_RANGE
+
+    trade_kappa_horizon = kappa[tr] * horizon[tr]
+    positive_tau = kappa[tr] * s.tau[tr] >= TINY
+    trade_direct = (trade_kappa_horizon > 0) & (trade_kappa_horizon <= DIRECT_RANGE) & positive_tau
+    points["trade_sizes_direct"] = tuple(c[trade_direct] for c in points["trade_sizes"])
+    urgent = (kappa_horizon > 0) & (kappa_horizon <= URGENT_RANGE) & (kappa[at] * s.tau[at] >= TINY)
+    points["holdings_urgent"] = tuple(c[urgent] for c in points["holdings"])
+    trade_urgent = (trade_kappa_horizon > 0) & (trade_kappa_horizon <= URGENT_RANGE) & positive_tau
+    points["trade_sizes_urgent"] = tuple(c[trade_urgent] for c in points["trade_sizes"])
     finite = np.isfinite(s.risk_aversion)
     out = {}
     for name, columns in points.items():
@@ -712,10 +725,37 @@ def _exact_values(function: Callable[..., Any], points: Points) -> list[Any]:
     return out
 
 
+#: forms checked on a subset of another function's points, with the same textbook reference
+#: (the sinh ratio, the difference of holdings) there: their exact values are looked up, not
+#: recomputed
+SAME_REFERENCE = {
+    "holdings_direct": "holdings",
+    "holdings_urgent": "holdings",
+    "trade_sizes_direct": "trade_sizes",
+    "trade_sizes_urgent": "trade_sizes",
+}
+
+
 def compute_references(points: dict[str, Points]) -> dict[str, list[Any]]:
     """The exact value (an mpmath number) at every point: the hard cases' stated value where
     they state one, the converged textbook form otherwise."""
-    return {name: _exact_values(mp_reference(name), p) for name, p in points.items()}
+    exact = {
+        name: _exact_values(mp_reference(name), p) for name, p in points.items() if name not in SAME_REFERENCE
+    }
+    hard = {(c.function, c.arguments) for c in HARD_CASES}
+    for name, parent in SAME_REFERENCE.items():
+        if name not in points:
+            continue
+        known = {
+            row: value
+            for row, value in zip(points[parent].rows(), exact[parent], strict=True)
+            if (parent, row) not in hard
+        }
+        values = [known.get(row) for row in points[name].rows()]
+        if any(v is None for v in values):  # a point of its own (a hard case): compute them all
+            values = _exact_values(mp_reference(name), points[name])
+        exact[name] = values
+    return exact
 
 
 def compute_generated_rows(points: dict[str, Points], exact: dict[str, list[Any]]) -> list[Row]:
@@ -736,6 +776,26 @@ def compute_generated_rows(points: dict[str, Points], exact: dict[str, list[Any]
             _tolerances(p),
         )
         rows.append(replace(row, warnings=tuple(sorted(flags))))
+    return rows
+
+
+def compute_scalar_rows(points: dict[str, Points], exact: dict[str, list[Any]]) -> list[Row]:
+    """Every function of the scalar module (:mod:`acsym.formulas_scalar`) against the same
+    references, point by point, at the points of its numpy twin."""
+    from acsym import formulas_scalar
+
+    rows = []
+    for name in formulas_scalar.__all__:
+        if name not in points:
+            continue  # a model family's function, checked by its own rows (acsym/verification/)
+        p = points[name]
+        function = getattr(formulas_scalar, name)
+        values = [function(*point) for point in p.rows()]
+        rows.append(
+            compute_row(
+                name, "scalar", "mpmath", p.names, p.rows(), values, exact[name], BOUND, _tolerances(p)
+            )
+        )
     return rows
 
 
@@ -1192,6 +1252,7 @@ def compute_report(settings: Settings) -> Report:
     points = compute_points(scenarios, per_schedule=settings.per_schedule, seed=settings.seed)
     exact = compute_references(points)
     rows = compute_generated_rows(points, exact)
+    rows += compute_scalar_rows(points, exact)
     rows += compute_schedule_rows(
         compute_schedule_points(
             scenarios, qp_subset(scenarios, budget=settings.schedule_budget, seed=settings.seed + 5)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from acsym.derivation import batch, continuous, desk, discrete, stable
+from acsym.derivation import batch, continuous, desk, discrete, fast, stable
 from acsym.derivation.special import exp_scaled_difference, exprel, sinh_tail
 from acsym.derivation.symbols import N, T, X, eta, eta_tilde, gamma, j, kappa, kappa_tilde, tau, x
 
@@ -217,6 +217,32 @@ PROOFS: tuple[Proof, ...] = (
         "direct_holdings_stable",
         "the batch form equals X times the exprel form of the holdings (kappa != 0)",
         lambda: _zero(batch.holdings_direct_inlined() - X * _generic(stable.holdings_fraction_stable())),
+    ),
+    Proof(
+        "direct_trades",
+        "the batch form cosh(kappa (T - t + tau/2)) * (2 X sinh(kappa tau / 2) / sinh(kappa T)) "
+        "equals x(t - tau) - x(t)",
+        lambda: _zero(
+            fast.inlined(fast.trade_direct(), fast.trade_direct_scale())
+            - X * stable.trade_fraction_textbook()
+        ),
+    ),
+    Proof(
+        "urgent_holdings",
+        "exp(-kappa t) (-expm1(-2 kappa (T - t))) * (X / -expm1(-2 kappa T)) equals X times the sinh ratio",
+        lambda: _zero(
+            fast.inlined(fast.holdings_urgent(), fast.holdings_urgent_scale()).rewrite(sp.exp)
+            - X * stable.holdings_fraction_textbook()
+        ),
+    ),
+    Proof(
+        "urgent_trades",
+        "exp(-kappa (t - tau)) (1 + exp(-kappa (tau + 2 (T - t)))) * X expm1(-kappa tau) / "
+        "expm1(-2 kappa T) equals x(t - tau) - x(t)",
+        lambda: _zero(
+            fast.inlined(fast.trade_urgent(), fast.trade_urgent_scale()).rewrite(sp.exp)
+            - X * stable.trade_fraction_textbook()
+        ),
     ),
     Proof(
         "stable_trades",
