@@ -28,9 +28,9 @@ def _derive(args: argparse.Namespace) -> int:
 
 
 def _regenerate(args: argparse.Namespace) -> int:
-    from acsym.derivation import codegen, document
+    from acsym.derivation import array_api, codegen, document
 
-    targets = [(codegen.TARGET, codegen.render)]
+    targets = [(codegen.TARGET, codegen.render), (array_api.TARGET, array_api.render)]
     if document.TARGET.parent.is_dir():  # docs/ exists in a source checkout, not in a wheel
         targets.append((document.TARGET, document.markdown))
     stale = []
@@ -592,7 +592,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     regenerate = commands.add_parser(
         "regenerate",
-        help="regenerate acsym/formulas.py and docs/derivation.md",
+        help="regenerate acsym/formulas.py, acsym/formulas_xp.py and docs/derivation.md",
         description="Run the derivation and write the generated numpy module and its document.",
     )
     regenerate.add_argument(

@@ -35,7 +35,11 @@ def _sinh_tail(z: ArrayLike) -> NDArray[numpy.float64]:
     z = numpy.asarray(z, dtype=numpy.float64)
     small = numpy.minimum(z, 2)
     large = numpy.maximum(z, 2)
-    series = numpy.polyval(_SINH_TAIL_SERIES, small * small) * numpy.exp(-small)
+    square = small * small
+    series = square * _SINH_TAIL_SERIES[0] + _SINH_TAIL_SERIES[1]
+    for coefficient in _SINH_TAIL_SERIES[2:]:  # Horner
+        series = series * square + coefficient
+    series = series * numpy.exp(-small)
     direct = (-0.5 * numpy.expm1(-2.0 * large) - large * numpy.exp(-large)) / large**3
     return numpy.where(z < 2, series, direct)
 

@@ -68,7 +68,7 @@ class FormulaPrinter(NumPyPrinter):
             raise ValueError("a generated Piecewise needs a final True branch")
         result = self._print(otherwise)
         for value, cond in reversed(branches):
-            result = f"numpy.where({self._print(cond)}, {self._print(value)}, {result})"
+            result = f"{self._module}.where({self._print(cond)}, {self._print(value)}, {result})"
         return result
 
     def _print_Sum(self, expr: sp.Sum) -> str:
@@ -82,7 +82,7 @@ class FormulaPrinter(NumPyPrinter):
             name = ARGUMENTS_BY_SYMBOL[element.base]
             start = lower - _ARRAY_FIRST_INDEX[element.base]
             replacements[element] = sp.Symbol(f"{name}[..., {start}:]" if start else name)
-        return f"numpy.sum({self._print(expr.function.xreplace(replacements))}, axis=-1)"
+        return f"{self._module}.sum({self._print(expr.function.xreplace(replacements))}, axis=-1)"
 
 
 ARGUMENTS_BY_SYMBOL = {argument.symbol: argument.name for argument in ARGUMENTS.values()}
@@ -98,15 +98,17 @@ def _runtime_names(expr: sp.Expr) -> sp.Expr:
     return expr.xreplace(mapping)
 
 
-def _docstring(formula: Formula) -> str:
+def _docstring(
+    formula: Formula, argument_type: str = "array_like", returns: str = "numpy.ndarray or numpy.float64"
+) -> str:
     lines = [formula.summary, "", formula.formula, ""]
     if formula.notes:
         lines += [*textwrap.wrap(formula.notes, 92), ""]
     lines += ["Parameters", "----------"]
     for name in formula.arguments:
         argument = ARGUMENTS[name]
-        lines += [f"{name} : array_like", f"    {argument.description} [{argument.unit}]"]
-    lines += ["", "Returns", "-------", "numpy.ndarray or numpy.float64", f"    [{formula.returns}]"]
+        lines += [f"{name} : {argument_type}", f"    {argument.description} [{argument.unit}]"]
+    lines += ["", "Returns", "-------", returns, f"    [{formula.returns}]"]
     body = "\n".join(f"    {line}" if line else "" for line in lines)
     return f'    """{body.lstrip()}\n    """'
 
