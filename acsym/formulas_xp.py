@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["eta_tilde", "kappa", "kappa_continuous", "holdings", "holdings_direct", "trade_sizes", "expected_cost", "variance", "schedule_expected_cost", "schedule_variance"]
+__all__ = ["eta_tilde", "kappa", "kappa_continuous", "holdings", "holdings_direct", "trade_sizes", "expected_cost", "variance", "schedule_expected_cost", "schedule_variance", "expected_cost_d_eta", "expected_cost_d_gamma", "expected_cost_d_sigma", "expected_cost_d_epsilon", "expected_cost_d_risk_aversion", "expected_cost_d_tau", "variance_d_eta", "variance_d_gamma", "variance_d_sigma", "variance_d_risk_aversion", "variance_d_tau"]
 
 def _namespace(*arrays: Any) -> Any:
     """The array API namespace of the arguments (numpy's when all are Python scalars)."""
@@ -56,6 +56,34 @@ def _sinh_tail(xp: Any, z: Any) -> Any:
     series = series * xp.exp(-small)
     direct = (-0.5 * xp.expm1(-2.0 * large) - large * xp.exp(-large)) / large**3
     return xp.where(z < 2, series, direct)
+
+
+_SINH_TAIL_SERIES_DERIVATIVE = (7.091645312822921e-25, 3.868170170630684e-22, 1.7615646957052136e-19, 6.576508197299464e-17, 1.9680200780418645e-14, 4.58829823909189e-12, 8.029521918410807e-10, 1.0020843354176688e-07, 8.267195767195768e-06, 0.0003968253968253968, 0.008333333333333333)
+
+
+def _sinh_tail_prime(xp: Any, z: Any) -> Any:
+    """d/dz of _sinh_tail: exp(-z) (2 z P'(z**2) - P(z**2)) below 2, the exponential form above."""
+    z = xp.asarray(z, dtype=xp.float64)
+    small = xp.minimum(z, 2)
+    large = xp.maximum(z, 2)
+    square = small * small
+    series = square * _SINH_TAIL_SERIES[0] + _SINH_TAIL_SERIES[1]
+    for coefficient in _SINH_TAIL_SERIES[2:]:  # Horner
+        series = series * square + coefficient
+    slope = square * _SINH_TAIL_SERIES_DERIVATIVE[0] + _SINH_TAIL_SERIES_DERIVATIVE[1]
+    for coefficient in _SINH_TAIL_SERIES_DERIVATIVE[2:]:
+        slope = slope * square + coefficient
+    series = (2.0 * small * slope - series) * xp.exp(-small)
+    tail = -0.5 * xp.expm1(-2.0 * large) - large * xp.exp(-large)
+    direct = (xp.exp(-2.0 * large) - xp.exp(-large) + large * xp.exp(-large) - 3.0 * tail / large) / large**3
+    return xp.where(z < 2, series, direct)
+
+
+def _asinhc(xp: Any, z: Any) -> Any:
+    """asinh(z) / z, and 1 at z = 0."""
+    z = xp.asarray(z, dtype=xp.float64)
+    zero = z == 0
+    return xp.where(zero, 1.0, xp.asinh(z) / xp.where(zero, 1.0, z))
 
 
 def _two_product(xp: Any, a: Any, b: Any) -> tuple[Any, Any]:
@@ -430,3 +458,586 @@ def schedule_variance(holdings: Any, tau: Any, sigma: Any) -> Any:
     tau = xp.asarray(tau, dtype=xp.float64)
     sigma = xp.asarray(sigma, dtype=xp.float64)
     return xp.sum((xp.expand_dims(sigma*xp.sqrt(tau), axis=-1)*holdings[..., 1:])**2, axis=-1)
+
+
+def expected_cost_d_eta(order_size: Any, horizon: Any, tau: Any, sigma: Any, eta: Any, gamma: Any, epsilon: Any, risk_aversion: Any) -> Any:
+    """Sensitivity of the optimal schedule's expected cost to eta.
+
+    d expected_cost / d eta
+
+    Derived by SymPy through eta_tilde and kappa (acsym.derivation.sensitivity); finite at
+    risk_aversion = 0. Requires eta_tilde > 0.
+
+    Parameters
+    ----------
+    order_size : array or float
+        order to sell, X > 0 [shares]
+    horizon : array or float
+        trading horizon T = N * tau > 0 [time units]
+    tau : array or float
+        length of one trading interval, tau > 0 [time units]
+    sigma : array or float
+        price volatility [currency / (share * time unit**0.5)]
+    eta : array or float
+        temporary impact coefficient [currency * time unit / share**2]
+    gamma : array or float
+        permanent impact coefficient [currency / share**2]
+    epsilon : array or float
+        fixed cost per share (half spread) [currency / share]
+    risk_aversion : array or float
+        risk aversion lambda >= 0 [1 / currency]
+
+    Returns
+    -------
+    array (of the arguments' library), float64
+        [currency / (currency * time unit / share**2)]
+    """
+    xp = _namespace(order_size, horizon, tau, sigma, eta, gamma, epsilon, risk_aversion)
+    order_size = xp.asarray(order_size, dtype=xp.float64)
+    horizon = xp.asarray(horizon, dtype=xp.float64)
+    tau = xp.asarray(tau, dtype=xp.float64)
+    sigma = xp.asarray(sigma, dtype=xp.float64)
+    eta = xp.asarray(eta, dtype=xp.float64)
+    gamma = xp.asarray(gamma, dtype=xp.float64)
+    epsilon = xp.asarray(epsilon, dtype=xp.float64)
+    risk_aversion = xp.asarray(risk_aversion, dtype=xp.float64)
+    eta_tilde = _sub_mul(xp, eta, (1/2)*gamma, tau)
+    kappatilde = xp.sqrt(risk_aversion)*sigma/xp.sqrt(eta_tilde)
+    half_kappa_tilde_tau = (1/2)*kappatilde*tau
+    kappa = 2*xp.asinh(half_kappa_tilde_tau)/tau
+    kappa_horizon = horizon*kappa
+    step_fraction = tau/horizon
+    shape = horizon*xp.where((kappa == 0), horizon**(-1.0), (1/2)*((1 + xp.exp(-2*horizon*kappa))/(1 + xp.exp(-kappa*tau)) + xp.exp(kappa*tau*(-2*horizon/tau + 1))*_exprel(xp, -kappa*tau)/_exprel(xp, -2*horizon*kappa))*_exprel(xp, -kappa*tau)/(horizon*_exprel(xp, -2*horizon*kappa)))
+    slope = xp.where((kappa_horizon < 1/2), -1/1260*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(3*step_fraction**2 + 8)*xp.minimum(1/2, kappa_horizon)**4 + (1/37800)*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(13*step_fraction**4 + 20*step_fraction**2 + 48)*xp.minimum(1/2, kappa_horizon)**6 - 1/5987520*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(259*step_fraction**6 + 448*step_fraction**4 + 544*step_fraction**2 + 1280)*xp.minimum(1/2, kappa_horizon)**8 + (1/27243216000)*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(143355*step_fraction**8 + 244940*step_fraction**6 + 346976*step_fraction**4 + 377600*step_fraction**2 + 884480)*xp.minimum(1/2, kappa_horizon)**10 - 1/46702656000*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(29049*step_fraction**10 + 49680*step_fraction**8 + 69232*step_fraction**6 + 90240*step_fraction**4 + 91904*step_fraction**2 + 215040)*xp.minimum(1/2, kappa_horizon)**12 + (1/500185445760000)*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(36025775*step_fraction**12 + 61608700*step_fraction**10 + 85963440*step_fraction**8 + 109904320*step_fraction**6 + 136588544*step_fraction**4 + 133002240*step_fraction**2 + 311119872)*xp.minimum(1/2, kappa_horizon)**14 - 1/354798209525760000*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(2912838873*step_fraction**14 + 4981338880*step_fraction**12 + 6950052032*step_fraction**10 + 8898965760*step_fraction**8 + 10825426432*step_fraction**6 + 13038305280*step_fraction**4 + 12290736128*step_fraction**2 + 28748677120)*xp.minimum(1/2, kappa_horizon)**16 + (1/70250045486100480000)*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(64929102165*step_fraction**16 + 111037326420*step_fraction**14 + 154921686080*step_fraction**12 + 198348067840*step_fraction**10 + 241689761280*step_fraction**8 + 284504586240*step_fraction**6 + 335089680384*step_fraction**4 + 308218920960*step_fraction**2 + 720928309248)*xp.minimum(1/2, kappa_horizon)**18 - 1/26439562573859635200000*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(2723579102325*step_fraction**18 + 4657679413200*step_fraction**16 + 6498494756496*step_fraction**14 + 8320128469760*step_fraction**12 + 10137253800448*step_fraction**10 + 11954461900800*step_fraction**8 + 13745873821696*step_fraction**6 + 15920831037440*step_fraction**4 + 14365437788160*step_fraction**2 + 33600818380800)*xp.minimum(1/2, kappa_horizon)**20 + (1/88220007121444982784000000)*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(1004480780540811*step_fraction**20 + 1717794591880780*step_fraction**18 + 2396704064106576*step_fraction**16 + 3068538837255360*step_fraction**14 + 3738725601619456*step_fraction**12 + 4408493518141440*step_fraction**10 + 5078687054831616*step_fraction**8 + 5737773602897920*step_fraction**6 + 6559515215855616*step_fraction**4 + 5827919708160000*step_fraction**2 + 13631514219642880)*xp.minimum(1/2, kappa_horizon)**22 - 1/488603116364926058496000000*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(610651089782029*step_fraction**22 + 1044293887828544*step_fraction**20 + 1457021355684384*step_fraction**18 + 1865447928221824*step_fraction**16 + 2272872346708736*step_fraction**14 + 2680053542928384*step_fraction**12 + 3087161118048256*step_fraction**10 + 3494629539282944*step_fraction**8 + 3894342717210624*step_fraction**6 + 4405819839873024*step_fraction**4 + 3865037556940800*step_fraction**2 + 9040327159578624)*xp.minimum(1/2, kappa_horizon)**24 + (1/45)*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*xp.minimum(1/2, kappa_horizon)**2, (-1/2*step_fraction*(1 + xp.exp(-2*xp.maximum(1/2, kappa_horizon)))*(1 - xp.tanh((1/2)*step_fraction*xp.maximum(1/2, kappa_horizon))**2)/xp.expm1(-2*xp.maximum(1/2, kappa_horizon)) - 2*(1 + xp.exp(-2*xp.maximum(1/2, kappa_horizon)))*xp.exp(-2*xp.maximum(1/2, kappa_horizon))*xp.tanh((1/2)*step_fraction*xp.maximum(1/2, kappa_horizon))/xp.expm1(-2*xp.maximum(1/2, kappa_horizon))**2 + 2*xp.exp(-2*xp.maximum(1/2, kappa_horizon))*xp.tanh((1/2)*step_fraction*xp.maximum(1/2, kappa_horizon))/xp.expm1(-2*xp.maximum(1/2, kappa_horizon)) - 4*xp.exp(-step_fraction*xp.maximum(1/2, kappa_horizon))*xp.exp(step_fraction*xp.maximum(1/2, kappa_horizon) - 2*xp.maximum(1/2, kappa_horizon))*xp.expm1(-step_fraction*xp.maximum(1/2, kappa_horizon))/xp.expm1(-2*xp.maximum(1/2, kappa_horizon))**2 + 2*(step_fraction - 2)*xp.exp(step_fraction*xp.maximum(1/2, kappa_horizon) - 2*xp.maximum(1/2, kappa_horizon))*xp.expm1(-step_fraction*xp.maximum(1/2, kappa_horizon))**2/(step_fraction*xp.expm1(-2*xp.maximum(1/2, kappa_horizon))**2) + 8*xp.exp(step_fraction*xp.maximum(1/2, kappa_horizon) - 2*xp.maximum(1/2, kappa_horizon))*xp.exp(-2*xp.maximum(1/2, kappa_horizon))*xp.expm1(-step_fraction*xp.maximum(1/2, kappa_horizon))**2/(step_fraction*xp.expm1(-2*xp.maximum(1/2, kappa_horizon))**3))/(step_fraction*xp.maximum(1/2, kappa_horizon)))
+    weight = (1/2)*horizon**2*_asinhc(xp, half_kappa_tilde_tau)/xp.sqrt(half_kappa_tilde_tau**2 + 1)
+    return order_size**2*shape/horizon - order_size**2*risk_aversion*sigma**2*slope*weight/(eta_tilde*horizon)
+
+
+def expected_cost_d_gamma(order_size: Any, horizon: Any, tau: Any, sigma: Any, eta: Any, gamma: Any, epsilon: Any, risk_aversion: Any) -> Any:
+    """Sensitivity of the optimal schedule's expected cost to gamma.
+
+    d expected_cost / d gamma
+
+    Derived by SymPy through eta_tilde and kappa (acsym.derivation.sensitivity); finite at
+    risk_aversion = 0. Requires eta_tilde > 0.
+
+    Parameters
+    ----------
+    order_size : array or float
+        order to sell, X > 0 [shares]
+    horizon : array or float
+        trading horizon T = N * tau > 0 [time units]
+    tau : array or float
+        length of one trading interval, tau > 0 [time units]
+    sigma : array or float
+        price volatility [currency / (share * time unit**0.5)]
+    eta : array or float
+        temporary impact coefficient [currency * time unit / share**2]
+    gamma : array or float
+        permanent impact coefficient [currency / share**2]
+    epsilon : array or float
+        fixed cost per share (half spread) [currency / share]
+    risk_aversion : array or float
+        risk aversion lambda >= 0 [1 / currency]
+
+    Returns
+    -------
+    array (of the arguments' library), float64
+        [currency / (currency / share**2)]
+    """
+    xp = _namespace(order_size, horizon, tau, sigma, eta, gamma, epsilon, risk_aversion)
+    order_size = xp.asarray(order_size, dtype=xp.float64)
+    horizon = xp.asarray(horizon, dtype=xp.float64)
+    tau = xp.asarray(tau, dtype=xp.float64)
+    sigma = xp.asarray(sigma, dtype=xp.float64)
+    eta = xp.asarray(eta, dtype=xp.float64)
+    gamma = xp.asarray(gamma, dtype=xp.float64)
+    epsilon = xp.asarray(epsilon, dtype=xp.float64)
+    risk_aversion = xp.asarray(risk_aversion, dtype=xp.float64)
+    eta_tilde = _sub_mul(xp, eta, (1/2)*gamma, tau)
+    kappatilde = xp.sqrt(risk_aversion)*sigma/xp.sqrt(eta_tilde)
+    half_kappa_tilde_tau = (1/2)*kappatilde*tau
+    kappa = 2*xp.asinh(half_kappa_tilde_tau)/tau
+    kappa_horizon = horizon*kappa
+    step_fraction = tau/horizon
+    shape = horizon*xp.where((kappa == 0), horizon**(-1.0), (1/2)*((1 + xp.exp(-2*horizon*kappa))/(1 + xp.exp(-kappa*tau)) + xp.exp(kappa*tau*(-2*horizon/tau + 1))*_exprel(xp, -kappa*tau)/_exprel(xp, -2*horizon*kappa))*_exprel(xp, -kappa*tau)/(horizon*_exprel(xp, -2*horizon*kappa)))
+    slope = xp.where((kappa_horizon < 1/2), -1/1260*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(3*step_fraction**2 + 8)*xp.minimum(1/2, kappa_horizon)**4 + (1/37800)*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(13*step_fraction**4 + 20*step_fraction**2 + 48)*xp.minimum(1/2, kappa_horizon)**6 - 1/5987520*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(259*step_fraction**6 + 448*step_fraction**4 + 544*step_fraction**2 + 1280)*xp.minimum(1/2, kappa_horizon)**8 + (1/27243216000)*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(143355*step_fraction**8 + 244940*step_fraction**6 + 346976*step_fraction**4 + 377600*step_fraction**2 + 884480)*xp.minimum(1/2, kappa_horizon)**10 - 1/46702656000*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(29049*step_fraction**10 + 49680*step_fraction**8 + 69232*step_fraction**6 + 90240*step_fraction**4 + 91904*step_fraction**2 + 215040)*xp.minimum(1/2, kappa_horizon)**12 + (1/500185445760000)*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(36025775*step_fraction**12 + 61608700*step_fraction**10 + 85963440*step_fraction**8 + 109904320*step_fraction**6 + 136588544*step_fraction**4 + 133002240*step_fraction**2 + 311119872)*xp.minimum(1/2, kappa_horizon)**14 - 1/354798209525760000*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(2912838873*step_fraction**14 + 4981338880*step_fraction**12 + 6950052032*step_fraction**10 + 8898965760*step_fraction**8 + 10825426432*step_fraction**6 + 13038305280*step_fraction**4 + 12290736128*step_fraction**2 + 28748677120)*xp.minimum(1/2, kappa_horizon)**16 + (1/70250045486100480000)*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(64929102165*step_fraction**16 + 111037326420*step_fraction**14 + 154921686080*step_fraction**12 + 198348067840*step_fraction**10 + 241689761280*step_fraction**8 + 284504586240*step_fraction**6 + 335089680384*step_fraction**4 + 308218920960*step_fraction**2 + 720928309248)*xp.minimum(1/2, kappa_horizon)**18 - 1/26439562573859635200000*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(2723579102325*step_fraction**18 + 4657679413200*step_fraction**16 + 6498494756496*step_fraction**14 + 8320128469760*step_fraction**12 + 10137253800448*step_fraction**10 + 11954461900800*step_fraction**8 + 13745873821696*step_fraction**6 + 15920831037440*step_fraction**4 + 14365437788160*step_fraction**2 + 33600818380800)*xp.minimum(1/2, kappa_horizon)**20 + (1/88220007121444982784000000)*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(1004480780540811*step_fraction**20 + 1717794591880780*step_fraction**18 + 2396704064106576*step_fraction**16 + 3068538837255360*step_fraction**14 + 3738725601619456*step_fraction**12 + 4408493518141440*step_fraction**10 + 5078687054831616*step_fraction**8 + 5737773602897920*step_fraction**6 + 6559515215855616*step_fraction**4 + 5827919708160000*step_fraction**2 + 13631514219642880)*xp.minimum(1/2, kappa_horizon)**22 - 1/488603116364926058496000000*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(610651089782029*step_fraction**22 + 1044293887828544*step_fraction**20 + 1457021355684384*step_fraction**18 + 1865447928221824*step_fraction**16 + 2272872346708736*step_fraction**14 + 2680053542928384*step_fraction**12 + 3087161118048256*step_fraction**10 + 3494629539282944*step_fraction**8 + 3894342717210624*step_fraction**6 + 4405819839873024*step_fraction**4 + 3865037556940800*step_fraction**2 + 9040327159578624)*xp.minimum(1/2, kappa_horizon)**24 + (1/45)*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*xp.minimum(1/2, kappa_horizon)**2, (-1/2*step_fraction*(1 + xp.exp(-2*xp.maximum(1/2, kappa_horizon)))*(1 - xp.tanh((1/2)*step_fraction*xp.maximum(1/2, kappa_horizon))**2)/xp.expm1(-2*xp.maximum(1/2, kappa_horizon)) - 2*(1 + xp.exp(-2*xp.maximum(1/2, kappa_horizon)))*xp.exp(-2*xp.maximum(1/2, kappa_horizon))*xp.tanh((1/2)*step_fraction*xp.maximum(1/2, kappa_horizon))/xp.expm1(-2*xp.maximum(1/2, kappa_horizon))**2 + 2*xp.exp(-2*xp.maximum(1/2, kappa_horizon))*xp.tanh((1/2)*step_fraction*xp.maximum(1/2, kappa_horizon))/xp.expm1(-2*xp.maximum(1/2, kappa_horizon)) - 4*xp.exp(-step_fraction*xp.maximum(1/2, kappa_horizon))*xp.exp(step_fraction*xp.maximum(1/2, kappa_horizon) - 2*xp.maximum(1/2, kappa_horizon))*xp.expm1(-step_fraction*xp.maximum(1/2, kappa_horizon))/xp.expm1(-2*xp.maximum(1/2, kappa_horizon))**2 + 2*(step_fraction - 2)*xp.exp(step_fraction*xp.maximum(1/2, kappa_horizon) - 2*xp.maximum(1/2, kappa_horizon))*xp.expm1(-step_fraction*xp.maximum(1/2, kappa_horizon))**2/(step_fraction*xp.expm1(-2*xp.maximum(1/2, kappa_horizon))**2) + 8*xp.exp(step_fraction*xp.maximum(1/2, kappa_horizon) - 2*xp.maximum(1/2, kappa_horizon))*xp.exp(-2*xp.maximum(1/2, kappa_horizon))*xp.expm1(-step_fraction*xp.maximum(1/2, kappa_horizon))**2/(step_fraction*xp.expm1(-2*xp.maximum(1/2, kappa_horizon))**3))/(step_fraction*xp.maximum(1/2, kappa_horizon)))
+    weight = (1/2)*horizon**2*_asinhc(xp, half_kappa_tilde_tau)/xp.sqrt(half_kappa_tilde_tau**2 + 1)
+    return (1/2)*order_size**2 - 1/2*order_size**2*shape*tau/horizon + (1/2)*order_size**2*risk_aversion*sigma**2*slope*tau*weight/(eta_tilde*horizon)
+
+
+def expected_cost_d_sigma(order_size: Any, horizon: Any, tau: Any, sigma: Any, eta: Any, gamma: Any, epsilon: Any, risk_aversion: Any) -> Any:
+    """Sensitivity of the optimal schedule's expected cost to sigma.
+
+    d expected_cost / d sigma
+
+    Derived by SymPy through eta_tilde and kappa (acsym.derivation.sensitivity); finite at
+    risk_aversion = 0. Requires eta_tilde > 0.
+
+    Parameters
+    ----------
+    order_size : array or float
+        order to sell, X > 0 [shares]
+    horizon : array or float
+        trading horizon T = N * tau > 0 [time units]
+    tau : array or float
+        length of one trading interval, tau > 0 [time units]
+    sigma : array or float
+        price volatility [currency / (share * time unit**0.5)]
+    eta : array or float
+        temporary impact coefficient [currency * time unit / share**2]
+    gamma : array or float
+        permanent impact coefficient [currency / share**2]
+    epsilon : array or float
+        fixed cost per share (half spread) [currency / share]
+    risk_aversion : array or float
+        risk aversion lambda >= 0 [1 / currency]
+
+    Returns
+    -------
+    array (of the arguments' library), float64
+        [currency / (currency / (share * time unit**0.5))]
+    """
+    xp = _namespace(order_size, horizon, tau, sigma, eta, gamma, epsilon, risk_aversion)
+    order_size = xp.asarray(order_size, dtype=xp.float64)
+    horizon = xp.asarray(horizon, dtype=xp.float64)
+    tau = xp.asarray(tau, dtype=xp.float64)
+    sigma = xp.asarray(sigma, dtype=xp.float64)
+    eta = xp.asarray(eta, dtype=xp.float64)
+    gamma = xp.asarray(gamma, dtype=xp.float64)
+    epsilon = xp.asarray(epsilon, dtype=xp.float64)
+    risk_aversion = xp.asarray(risk_aversion, dtype=xp.float64)
+    eta_tilde = _sub_mul(xp, eta, (1/2)*gamma, tau)
+    kappatilde = xp.sqrt(risk_aversion)*sigma/xp.sqrt(eta_tilde)
+    half_kappa_tilde_tau = (1/2)*kappatilde*tau
+    kappa = 2*xp.asinh(half_kappa_tilde_tau)/tau
+    kappa_horizon = horizon*kappa
+    step_fraction = tau/horizon
+    shape = horizon*xp.where((kappa == 0), horizon**(-1.0), (1/2)*((1 + xp.exp(-2*horizon*kappa))/(1 + xp.exp(-kappa*tau)) + xp.exp(kappa*tau*(-2*horizon/tau + 1))*_exprel(xp, -kappa*tau)/_exprel(xp, -2*horizon*kappa))*_exprel(xp, -kappa*tau)/(horizon*_exprel(xp, -2*horizon*kappa)))
+    slope = xp.where((kappa_horizon < 1/2), -1/1260*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(3*step_fraction**2 + 8)*xp.minimum(1/2, kappa_horizon)**4 + (1/37800)*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(13*step_fraction**4 + 20*step_fraction**2 + 48)*xp.minimum(1/2, kappa_horizon)**6 - 1/5987520*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(259*step_fraction**6 + 448*step_fraction**4 + 544*step_fraction**2 + 1280)*xp.minimum(1/2, kappa_horizon)**8 + (1/27243216000)*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(143355*step_fraction**8 + 244940*step_fraction**6 + 346976*step_fraction**4 + 377600*step_fraction**2 + 884480)*xp.minimum(1/2, kappa_horizon)**10 - 1/46702656000*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(29049*step_fraction**10 + 49680*step_fraction**8 + 69232*step_fraction**6 + 90240*step_fraction**4 + 91904*step_fraction**2 + 215040)*xp.minimum(1/2, kappa_horizon)**12 + (1/500185445760000)*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(36025775*step_fraction**12 + 61608700*step_fraction**10 + 85963440*step_fraction**8 + 109904320*step_fraction**6 + 136588544*step_fraction**4 + 133002240*step_fraction**2 + 311119872)*xp.minimum(1/2, kappa_horizon)**14 - 1/354798209525760000*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(2912838873*step_fraction**14 + 4981338880*step_fraction**12 + 6950052032*step_fraction**10 + 8898965760*step_fraction**8 + 10825426432*step_fraction**6 + 13038305280*step_fraction**4 + 12290736128*step_fraction**2 + 28748677120)*xp.minimum(1/2, kappa_horizon)**16 + (1/70250045486100480000)*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(64929102165*step_fraction**16 + 111037326420*step_fraction**14 + 154921686080*step_fraction**12 + 198348067840*step_fraction**10 + 241689761280*step_fraction**8 + 284504586240*step_fraction**6 + 335089680384*step_fraction**4 + 308218920960*step_fraction**2 + 720928309248)*xp.minimum(1/2, kappa_horizon)**18 - 1/26439562573859635200000*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(2723579102325*step_fraction**18 + 4657679413200*step_fraction**16 + 6498494756496*step_fraction**14 + 8320128469760*step_fraction**12 + 10137253800448*step_fraction**10 + 11954461900800*step_fraction**8 + 13745873821696*step_fraction**6 + 15920831037440*step_fraction**4 + 14365437788160*step_fraction**2 + 33600818380800)*xp.minimum(1/2, kappa_horizon)**20 + (1/88220007121444982784000000)*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(1004480780540811*step_fraction**20 + 1717794591880780*step_fraction**18 + 2396704064106576*step_fraction**16 + 3068538837255360*step_fraction**14 + 3738725601619456*step_fraction**12 + 4408493518141440*step_fraction**10 + 5078687054831616*step_fraction**8 + 5737773602897920*step_fraction**6 + 6559515215855616*step_fraction**4 + 5827919708160000*step_fraction**2 + 13631514219642880)*xp.minimum(1/2, kappa_horizon)**22 - 1/488603116364926058496000000*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(610651089782029*step_fraction**22 + 1044293887828544*step_fraction**20 + 1457021355684384*step_fraction**18 + 1865447928221824*step_fraction**16 + 2272872346708736*step_fraction**14 + 2680053542928384*step_fraction**12 + 3087161118048256*step_fraction**10 + 3494629539282944*step_fraction**8 + 3894342717210624*step_fraction**6 + 4405819839873024*step_fraction**4 + 3865037556940800*step_fraction**2 + 9040327159578624)*xp.minimum(1/2, kappa_horizon)**24 + (1/45)*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*xp.minimum(1/2, kappa_horizon)**2, (-1/2*step_fraction*(1 + xp.exp(-2*xp.maximum(1/2, kappa_horizon)))*(1 - xp.tanh((1/2)*step_fraction*xp.maximum(1/2, kappa_horizon))**2)/xp.expm1(-2*xp.maximum(1/2, kappa_horizon)) - 2*(1 + xp.exp(-2*xp.maximum(1/2, kappa_horizon)))*xp.exp(-2*xp.maximum(1/2, kappa_horizon))*xp.tanh((1/2)*step_fraction*xp.maximum(1/2, kappa_horizon))/xp.expm1(-2*xp.maximum(1/2, kappa_horizon))**2 + 2*xp.exp(-2*xp.maximum(1/2, kappa_horizon))*xp.tanh((1/2)*step_fraction*xp.maximum(1/2, kappa_horizon))/xp.expm1(-2*xp.maximum(1/2, kappa_horizon)) - 4*xp.exp(-step_fraction*xp.maximum(1/2, kappa_horizon))*xp.exp(step_fraction*xp.maximum(1/2, kappa_horizon) - 2*xp.maximum(1/2, kappa_horizon))*xp.expm1(-step_fraction*xp.maximum(1/2, kappa_horizon))/xp.expm1(-2*xp.maximum(1/2, kappa_horizon))**2 + 2*(step_fraction - 2)*xp.exp(step_fraction*xp.maximum(1/2, kappa_horizon) - 2*xp.maximum(1/2, kappa_horizon))*xp.expm1(-step_fraction*xp.maximum(1/2, kappa_horizon))**2/(step_fraction*xp.expm1(-2*xp.maximum(1/2, kappa_horizon))**2) + 8*xp.exp(step_fraction*xp.maximum(1/2, kappa_horizon) - 2*xp.maximum(1/2, kappa_horizon))*xp.exp(-2*xp.maximum(1/2, kappa_horizon))*xp.expm1(-step_fraction*xp.maximum(1/2, kappa_horizon))**2/(step_fraction*xp.expm1(-2*xp.maximum(1/2, kappa_horizon))**3))/(step_fraction*xp.maximum(1/2, kappa_horizon)))
+    weight = (1/2)*horizon**2*_asinhc(xp, half_kappa_tilde_tau)/xp.sqrt(half_kappa_tilde_tau**2 + 1)
+    return 2*order_size**2*risk_aversion*sigma*slope*weight/horizon
+
+
+def expected_cost_d_epsilon(order_size: Any, horizon: Any, tau: Any, sigma: Any, eta: Any, gamma: Any, epsilon: Any, risk_aversion: Any) -> Any:
+    """Sensitivity of the optimal schedule's expected cost to epsilon.
+
+    d expected_cost / d epsilon
+
+    Derived by SymPy through eta_tilde and kappa (acsym.derivation.sensitivity); finite at
+    risk_aversion = 0. Requires eta_tilde > 0.
+
+    Parameters
+    ----------
+    order_size : array or float
+        order to sell, X > 0 [shares]
+    horizon : array or float
+        trading horizon T = N * tau > 0 [time units]
+    tau : array or float
+        length of one trading interval, tau > 0 [time units]
+    sigma : array or float
+        price volatility [currency / (share * time unit**0.5)]
+    eta : array or float
+        temporary impact coefficient [currency * time unit / share**2]
+    gamma : array or float
+        permanent impact coefficient [currency / share**2]
+    epsilon : array or float
+        fixed cost per share (half spread) [currency / share]
+    risk_aversion : array or float
+        risk aversion lambda >= 0 [1 / currency]
+
+    Returns
+    -------
+    array (of the arguments' library), float64
+        [currency / (currency / share)]
+    """
+    xp = _namespace(order_size, horizon, tau, sigma, eta, gamma, epsilon, risk_aversion)
+    order_size = xp.asarray(order_size, dtype=xp.float64)
+    horizon = xp.asarray(horizon, dtype=xp.float64)
+    tau = xp.asarray(tau, dtype=xp.float64)
+    sigma = xp.asarray(sigma, dtype=xp.float64)
+    eta = xp.asarray(eta, dtype=xp.float64)
+    gamma = xp.asarray(gamma, dtype=xp.float64)
+    epsilon = xp.asarray(epsilon, dtype=xp.float64)
+    risk_aversion = xp.asarray(risk_aversion, dtype=xp.float64)
+    eta_tilde = _sub_mul(xp, eta, (1/2)*gamma, tau)
+    kappatilde = xp.sqrt(risk_aversion)*sigma/xp.sqrt(eta_tilde)
+    half_kappa_tilde_tau = (1/2)*kappatilde*tau
+    kappa = 2*xp.asinh(half_kappa_tilde_tau)/tau
+    kappa_horizon = horizon*kappa
+    step_fraction = tau/horizon
+    shape = horizon*xp.where((kappa == 0), horizon**(-1.0), (1/2)*((1 + xp.exp(-2*horizon*kappa))/(1 + xp.exp(-kappa*tau)) + xp.exp(kappa*tau*(-2*horizon/tau + 1))*_exprel(xp, -kappa*tau)/_exprel(xp, -2*horizon*kappa))*_exprel(xp, -kappa*tau)/(horizon*_exprel(xp, -2*horizon*kappa)))
+    slope = xp.where((kappa_horizon < 1/2), -1/1260*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(3*step_fraction**2 + 8)*xp.minimum(1/2, kappa_horizon)**4 + (1/37800)*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(13*step_fraction**4 + 20*step_fraction**2 + 48)*xp.minimum(1/2, kappa_horizon)**6 - 1/5987520*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(259*step_fraction**6 + 448*step_fraction**4 + 544*step_fraction**2 + 1280)*xp.minimum(1/2, kappa_horizon)**8 + (1/27243216000)*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(143355*step_fraction**8 + 244940*step_fraction**6 + 346976*step_fraction**4 + 377600*step_fraction**2 + 884480)*xp.minimum(1/2, kappa_horizon)**10 - 1/46702656000*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(29049*step_fraction**10 + 49680*step_fraction**8 + 69232*step_fraction**6 + 90240*step_fraction**4 + 91904*step_fraction**2 + 215040)*xp.minimum(1/2, kappa_horizon)**12 + (1/500185445760000)*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(36025775*step_fraction**12 + 61608700*step_fraction**10 + 85963440*step_fraction**8 + 109904320*step_fraction**6 + 136588544*step_fraction**4 + 133002240*step_fraction**2 + 311119872)*xp.minimum(1/2, kappa_horizon)**14 - 1/354798209525760000*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(2912838873*step_fraction**14 + 4981338880*step_fraction**12 + 6950052032*step_fraction**10 + 8898965760*step_fraction**8 + 10825426432*step_fraction**6 + 13038305280*step_fraction**4 + 12290736128*step_fraction**2 + 28748677120)*xp.minimum(1/2, kappa_horizon)**16 + (1/70250045486100480000)*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(64929102165*step_fraction**16 + 111037326420*step_fraction**14 + 154921686080*step_fraction**12 + 198348067840*step_fraction**10 + 241689761280*step_fraction**8 + 284504586240*step_fraction**6 + 335089680384*step_fraction**4 + 308218920960*step_fraction**2 + 720928309248)*xp.minimum(1/2, kappa_horizon)**18 - 1/26439562573859635200000*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(2723579102325*step_fraction**18 + 4657679413200*step_fraction**16 + 6498494756496*step_fraction**14 + 8320128469760*step_fraction**12 + 10137253800448*step_fraction**10 + 11954461900800*step_fraction**8 + 13745873821696*step_fraction**6 + 15920831037440*step_fraction**4 + 14365437788160*step_fraction**2 + 33600818380800)*xp.minimum(1/2, kappa_horizon)**20 + (1/88220007121444982784000000)*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(1004480780540811*step_fraction**20 + 1717794591880780*step_fraction**18 + 2396704064106576*step_fraction**16 + 3068538837255360*step_fraction**14 + 3738725601619456*step_fraction**12 + 4408493518141440*step_fraction**10 + 5078687054831616*step_fraction**8 + 5737773602897920*step_fraction**6 + 6559515215855616*step_fraction**4 + 5827919708160000*step_fraction**2 + 13631514219642880)*xp.minimum(1/2, kappa_horizon)**22 - 1/488603116364926058496000000*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(610651089782029*step_fraction**22 + 1044293887828544*step_fraction**20 + 1457021355684384*step_fraction**18 + 1865447928221824*step_fraction**16 + 2272872346708736*step_fraction**14 + 2680053542928384*step_fraction**12 + 3087161118048256*step_fraction**10 + 3494629539282944*step_fraction**8 + 3894342717210624*step_fraction**6 + 4405819839873024*step_fraction**4 + 3865037556940800*step_fraction**2 + 9040327159578624)*xp.minimum(1/2, kappa_horizon)**24 + (1/45)*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*xp.minimum(1/2, kappa_horizon)**2, (-1/2*step_fraction*(1 + xp.exp(-2*xp.maximum(1/2, kappa_horizon)))*(1 - xp.tanh((1/2)*step_fraction*xp.maximum(1/2, kappa_horizon))**2)/xp.expm1(-2*xp.maximum(1/2, kappa_horizon)) - 2*(1 + xp.exp(-2*xp.maximum(1/2, kappa_horizon)))*xp.exp(-2*xp.maximum(1/2, kappa_horizon))*xp.tanh((1/2)*step_fraction*xp.maximum(1/2, kappa_horizon))/xp.expm1(-2*xp.maximum(1/2, kappa_horizon))**2 + 2*xp.exp(-2*xp.maximum(1/2, kappa_horizon))*xp.tanh((1/2)*step_fraction*xp.maximum(1/2, kappa_horizon))/xp.expm1(-2*xp.maximum(1/2, kappa_horizon)) - 4*xp.exp(-step_fraction*xp.maximum(1/2, kappa_horizon))*xp.exp(step_fraction*xp.maximum(1/2, kappa_horizon) - 2*xp.maximum(1/2, kappa_horizon))*xp.expm1(-step_fraction*xp.maximum(1/2, kappa_horizon))/xp.expm1(-2*xp.maximum(1/2, kappa_horizon))**2 + 2*(step_fraction - 2)*xp.exp(step_fraction*xp.maximum(1/2, kappa_horizon) - 2*xp.maximum(1/2, kappa_horizon))*xp.expm1(-step_fraction*xp.maximum(1/2, kappa_horizon))**2/(step_fraction*xp.expm1(-2*xp.maximum(1/2, kappa_horizon))**2) + 8*xp.exp(step_fraction*xp.maximum(1/2, kappa_horizon) - 2*xp.maximum(1/2, kappa_horizon))*xp.exp(-2*xp.maximum(1/2, kappa_horizon))*xp.expm1(-step_fraction*xp.maximum(1/2, kappa_horizon))**2/(step_fraction*xp.expm1(-2*xp.maximum(1/2, kappa_horizon))**3))/(step_fraction*xp.maximum(1/2, kappa_horizon)))
+    weight = (1/2)*horizon**2*_asinhc(xp, half_kappa_tilde_tau)/xp.sqrt(half_kappa_tilde_tau**2 + 1)
+    return order_size
+
+
+def expected_cost_d_risk_aversion(order_size: Any, horizon: Any, tau: Any, sigma: Any, eta: Any, gamma: Any, epsilon: Any, risk_aversion: Any) -> Any:
+    """Sensitivity of the optimal schedule's expected cost to risk_aversion.
+
+    d expected_cost / d risk_aversion
+
+    Derived by SymPy through eta_tilde and kappa (acsym.derivation.sensitivity); finite at
+    risk_aversion = 0. Requires eta_tilde > 0.
+
+    Parameters
+    ----------
+    order_size : array or float
+        order to sell, X > 0 [shares]
+    horizon : array or float
+        trading horizon T = N * tau > 0 [time units]
+    tau : array or float
+        length of one trading interval, tau > 0 [time units]
+    sigma : array or float
+        price volatility [currency / (share * time unit**0.5)]
+    eta : array or float
+        temporary impact coefficient [currency * time unit / share**2]
+    gamma : array or float
+        permanent impact coefficient [currency / share**2]
+    epsilon : array or float
+        fixed cost per share (half spread) [currency / share]
+    risk_aversion : array or float
+        risk aversion lambda >= 0 [1 / currency]
+
+    Returns
+    -------
+    array (of the arguments' library), float64
+        [currency / (1 / currency)]
+    """
+    xp = _namespace(order_size, horizon, tau, sigma, eta, gamma, epsilon, risk_aversion)
+    order_size = xp.asarray(order_size, dtype=xp.float64)
+    horizon = xp.asarray(horizon, dtype=xp.float64)
+    tau = xp.asarray(tau, dtype=xp.float64)
+    sigma = xp.asarray(sigma, dtype=xp.float64)
+    eta = xp.asarray(eta, dtype=xp.float64)
+    gamma = xp.asarray(gamma, dtype=xp.float64)
+    epsilon = xp.asarray(epsilon, dtype=xp.float64)
+    risk_aversion = xp.asarray(risk_aversion, dtype=xp.float64)
+    eta_tilde = _sub_mul(xp, eta, (1/2)*gamma, tau)
+    kappatilde = xp.sqrt(risk_aversion)*sigma/xp.sqrt(eta_tilde)
+    half_kappa_tilde_tau = (1/2)*kappatilde*tau
+    kappa = 2*xp.asinh(half_kappa_tilde_tau)/tau
+    kappa_horizon = horizon*kappa
+    step_fraction = tau/horizon
+    shape = horizon*xp.where((kappa == 0), horizon**(-1.0), (1/2)*((1 + xp.exp(-2*horizon*kappa))/(1 + xp.exp(-kappa*tau)) + xp.exp(kappa*tau*(-2*horizon/tau + 1))*_exprel(xp, -kappa*tau)/_exprel(xp, -2*horizon*kappa))*_exprel(xp, -kappa*tau)/(horizon*_exprel(xp, -2*horizon*kappa)))
+    slope = xp.where((kappa_horizon < 1/2), -1/1260*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(3*step_fraction**2 + 8)*xp.minimum(1/2, kappa_horizon)**4 + (1/37800)*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(13*step_fraction**4 + 20*step_fraction**2 + 48)*xp.minimum(1/2, kappa_horizon)**6 - 1/5987520*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(259*step_fraction**6 + 448*step_fraction**4 + 544*step_fraction**2 + 1280)*xp.minimum(1/2, kappa_horizon)**8 + (1/27243216000)*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(143355*step_fraction**8 + 244940*step_fraction**6 + 346976*step_fraction**4 + 377600*step_fraction**2 + 884480)*xp.minimum(1/2, kappa_horizon)**10 - 1/46702656000*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(29049*step_fraction**10 + 49680*step_fraction**8 + 69232*step_fraction**6 + 90240*step_fraction**4 + 91904*step_fraction**2 + 215040)*xp.minimum(1/2, kappa_horizon)**12 + (1/500185445760000)*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(36025775*step_fraction**12 + 61608700*step_fraction**10 + 85963440*step_fraction**8 + 109904320*step_fraction**6 + 136588544*step_fraction**4 + 133002240*step_fraction**2 + 311119872)*xp.minimum(1/2, kappa_horizon)**14 - 1/354798209525760000*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(2912838873*step_fraction**14 + 4981338880*step_fraction**12 + 6950052032*step_fraction**10 + 8898965760*step_fraction**8 + 10825426432*step_fraction**6 + 13038305280*step_fraction**4 + 12290736128*step_fraction**2 + 28748677120)*xp.minimum(1/2, kappa_horizon)**16 + (1/70250045486100480000)*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(64929102165*step_fraction**16 + 111037326420*step_fraction**14 + 154921686080*step_fraction**12 + 198348067840*step_fraction**10 + 241689761280*step_fraction**8 + 284504586240*step_fraction**6 + 335089680384*step_fraction**4 + 308218920960*step_fraction**2 + 720928309248)*xp.minimum(1/2, kappa_horizon)**18 - 1/26439562573859635200000*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(2723579102325*step_fraction**18 + 4657679413200*step_fraction**16 + 6498494756496*step_fraction**14 + 8320128469760*step_fraction**12 + 10137253800448*step_fraction**10 + 11954461900800*step_fraction**8 + 13745873821696*step_fraction**6 + 15920831037440*step_fraction**4 + 14365437788160*step_fraction**2 + 33600818380800)*xp.minimum(1/2, kappa_horizon)**20 + (1/88220007121444982784000000)*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(1004480780540811*step_fraction**20 + 1717794591880780*step_fraction**18 + 2396704064106576*step_fraction**16 + 3068538837255360*step_fraction**14 + 3738725601619456*step_fraction**12 + 4408493518141440*step_fraction**10 + 5078687054831616*step_fraction**8 + 5737773602897920*step_fraction**6 + 6559515215855616*step_fraction**4 + 5827919708160000*step_fraction**2 + 13631514219642880)*xp.minimum(1/2, kappa_horizon)**22 - 1/488603116364926058496000000*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(610651089782029*step_fraction**22 + 1044293887828544*step_fraction**20 + 1457021355684384*step_fraction**18 + 1865447928221824*step_fraction**16 + 2272872346708736*step_fraction**14 + 2680053542928384*step_fraction**12 + 3087161118048256*step_fraction**10 + 3494629539282944*step_fraction**8 + 3894342717210624*step_fraction**6 + 4405819839873024*step_fraction**4 + 3865037556940800*step_fraction**2 + 9040327159578624)*xp.minimum(1/2, kappa_horizon)**24 + (1/45)*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*xp.minimum(1/2, kappa_horizon)**2, (-1/2*step_fraction*(1 + xp.exp(-2*xp.maximum(1/2, kappa_horizon)))*(1 - xp.tanh((1/2)*step_fraction*xp.maximum(1/2, kappa_horizon))**2)/xp.expm1(-2*xp.maximum(1/2, kappa_horizon)) - 2*(1 + xp.exp(-2*xp.maximum(1/2, kappa_horizon)))*xp.exp(-2*xp.maximum(1/2, kappa_horizon))*xp.tanh((1/2)*step_fraction*xp.maximum(1/2, kappa_horizon))/xp.expm1(-2*xp.maximum(1/2, kappa_horizon))**2 + 2*xp.exp(-2*xp.maximum(1/2, kappa_horizon))*xp.tanh((1/2)*step_fraction*xp.maximum(1/2, kappa_horizon))/xp.expm1(-2*xp.maximum(1/2, kappa_horizon)) - 4*xp.exp(-step_fraction*xp.maximum(1/2, kappa_horizon))*xp.exp(step_fraction*xp.maximum(1/2, kappa_horizon) - 2*xp.maximum(1/2, kappa_horizon))*xp.expm1(-step_fraction*xp.maximum(1/2, kappa_horizon))/xp.expm1(-2*xp.maximum(1/2, kappa_horizon))**2 + 2*(step_fraction - 2)*xp.exp(step_fraction*xp.maximum(1/2, kappa_horizon) - 2*xp.maximum(1/2, kappa_horizon))*xp.expm1(-step_fraction*xp.maximum(1/2, kappa_horizon))**2/(step_fraction*xp.expm1(-2*xp.maximum(1/2, kappa_horizon))**2) + 8*xp.exp(step_fraction*xp.maximum(1/2, kappa_horizon) - 2*xp.maximum(1/2, kappa_horizon))*xp.exp(-2*xp.maximum(1/2, kappa_horizon))*xp.expm1(-step_fraction*xp.maximum(1/2, kappa_horizon))**2/(step_fraction*xp.expm1(-2*xp.maximum(1/2, kappa_horizon))**3))/(step_fraction*xp.maximum(1/2, kappa_horizon)))
+    weight = (1/2)*horizon**2*_asinhc(xp, half_kappa_tilde_tau)/xp.sqrt(half_kappa_tilde_tau**2 + 1)
+    return order_size**2*sigma**2*slope*weight/horizon
+
+
+def expected_cost_d_tau(order_size: Any, horizon: Any, tau: Any, sigma: Any, eta: Any, gamma: Any, epsilon: Any, risk_aversion: Any) -> Any:
+    """Sensitivity of the optimal schedule's expected cost to tau.
+
+    d expected_cost / d tau (N = horizon / tau fixed, horizon moves)
+
+    Derived by SymPy through eta_tilde and kappa (acsym.derivation.sensitivity); finite at
+    risk_aversion = 0. Requires eta_tilde > 0.
+
+    Parameters
+    ----------
+    order_size : array or float
+        order to sell, X > 0 [shares]
+    horizon : array or float
+        trading horizon T = N * tau > 0 [time units]
+    tau : array or float
+        length of one trading interval, tau > 0 [time units]
+    sigma : array or float
+        price volatility [currency / (share * time unit**0.5)]
+    eta : array or float
+        temporary impact coefficient [currency * time unit / share**2]
+    gamma : array or float
+        permanent impact coefficient [currency / share**2]
+    epsilon : array or float
+        fixed cost per share (half spread) [currency / share]
+    risk_aversion : array or float
+        risk aversion lambda >= 0 [1 / currency]
+
+    Returns
+    -------
+    array (of the arguments' library), float64
+        [currency / (time units)]
+    """
+    xp = _namespace(order_size, horizon, tau, sigma, eta, gamma, epsilon, risk_aversion)
+    order_size = xp.asarray(order_size, dtype=xp.float64)
+    horizon = xp.asarray(horizon, dtype=xp.float64)
+    tau = xp.asarray(tau, dtype=xp.float64)
+    sigma = xp.asarray(sigma, dtype=xp.float64)
+    eta = xp.asarray(eta, dtype=xp.float64)
+    gamma = xp.asarray(gamma, dtype=xp.float64)
+    epsilon = xp.asarray(epsilon, dtype=xp.float64)
+    risk_aversion = xp.asarray(risk_aversion, dtype=xp.float64)
+    eta_tilde = _sub_mul(xp, eta, (1/2)*gamma, tau)
+    kappatilde = xp.sqrt(risk_aversion)*sigma/xp.sqrt(eta_tilde)
+    half_kappa_tilde_tau = (1/2)*kappatilde*tau
+    kappa = 2*xp.asinh(half_kappa_tilde_tau)/tau
+    kappa_horizon = horizon*kappa
+    step_fraction = tau/horizon
+    shape = horizon*xp.where((kappa == 0), horizon**(-1.0), (1/2)*((1 + xp.exp(-2*horizon*kappa))/(1 + xp.exp(-kappa*tau)) + xp.exp(kappa*tau*(-2*horizon/tau + 1))*_exprel(xp, -kappa*tau)/_exprel(xp, -2*horizon*kappa))*_exprel(xp, -kappa*tau)/(horizon*_exprel(xp, -2*horizon*kappa)))
+    slope = xp.where((kappa_horizon < 1/2), -1/1260*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(3*step_fraction**2 + 8)*xp.minimum(1/2, kappa_horizon)**4 + (1/37800)*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(13*step_fraction**4 + 20*step_fraction**2 + 48)*xp.minimum(1/2, kappa_horizon)**6 - 1/5987520*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(259*step_fraction**6 + 448*step_fraction**4 + 544*step_fraction**2 + 1280)*xp.minimum(1/2, kappa_horizon)**8 + (1/27243216000)*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(143355*step_fraction**8 + 244940*step_fraction**6 + 346976*step_fraction**4 + 377600*step_fraction**2 + 884480)*xp.minimum(1/2, kappa_horizon)**10 - 1/46702656000*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(29049*step_fraction**10 + 49680*step_fraction**8 + 69232*step_fraction**6 + 90240*step_fraction**4 + 91904*step_fraction**2 + 215040)*xp.minimum(1/2, kappa_horizon)**12 + (1/500185445760000)*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(36025775*step_fraction**12 + 61608700*step_fraction**10 + 85963440*step_fraction**8 + 109904320*step_fraction**6 + 136588544*step_fraction**4 + 133002240*step_fraction**2 + 311119872)*xp.minimum(1/2, kappa_horizon)**14 - 1/354798209525760000*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(2912838873*step_fraction**14 + 4981338880*step_fraction**12 + 6950052032*step_fraction**10 + 8898965760*step_fraction**8 + 10825426432*step_fraction**6 + 13038305280*step_fraction**4 + 12290736128*step_fraction**2 + 28748677120)*xp.minimum(1/2, kappa_horizon)**16 + (1/70250045486100480000)*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(64929102165*step_fraction**16 + 111037326420*step_fraction**14 + 154921686080*step_fraction**12 + 198348067840*step_fraction**10 + 241689761280*step_fraction**8 + 284504586240*step_fraction**6 + 335089680384*step_fraction**4 + 308218920960*step_fraction**2 + 720928309248)*xp.minimum(1/2, kappa_horizon)**18 - 1/26439562573859635200000*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(2723579102325*step_fraction**18 + 4657679413200*step_fraction**16 + 6498494756496*step_fraction**14 + 8320128469760*step_fraction**12 + 10137253800448*step_fraction**10 + 11954461900800*step_fraction**8 + 13745873821696*step_fraction**6 + 15920831037440*step_fraction**4 + 14365437788160*step_fraction**2 + 33600818380800)*xp.minimum(1/2, kappa_horizon)**20 + (1/88220007121444982784000000)*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(1004480780540811*step_fraction**20 + 1717794591880780*step_fraction**18 + 2396704064106576*step_fraction**16 + 3068538837255360*step_fraction**14 + 3738725601619456*step_fraction**12 + 4408493518141440*step_fraction**10 + 5078687054831616*step_fraction**8 + 5737773602897920*step_fraction**6 + 6559515215855616*step_fraction**4 + 5827919708160000*step_fraction**2 + 13631514219642880)*xp.minimum(1/2, kappa_horizon)**22 - 1/488603116364926058496000000*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(610651089782029*step_fraction**22 + 1044293887828544*step_fraction**20 + 1457021355684384*step_fraction**18 + 1865447928221824*step_fraction**16 + 2272872346708736*step_fraction**14 + 2680053542928384*step_fraction**12 + 3087161118048256*step_fraction**10 + 3494629539282944*step_fraction**8 + 3894342717210624*step_fraction**6 + 4405819839873024*step_fraction**4 + 3865037556940800*step_fraction**2 + 9040327159578624)*xp.minimum(1/2, kappa_horizon)**24 + (1/45)*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*xp.minimum(1/2, kappa_horizon)**2, (-1/2*step_fraction*(1 + xp.exp(-2*xp.maximum(1/2, kappa_horizon)))*(1 - xp.tanh((1/2)*step_fraction*xp.maximum(1/2, kappa_horizon))**2)/xp.expm1(-2*xp.maximum(1/2, kappa_horizon)) - 2*(1 + xp.exp(-2*xp.maximum(1/2, kappa_horizon)))*xp.exp(-2*xp.maximum(1/2, kappa_horizon))*xp.tanh((1/2)*step_fraction*xp.maximum(1/2, kappa_horizon))/xp.expm1(-2*xp.maximum(1/2, kappa_horizon))**2 + 2*xp.exp(-2*xp.maximum(1/2, kappa_horizon))*xp.tanh((1/2)*step_fraction*xp.maximum(1/2, kappa_horizon))/xp.expm1(-2*xp.maximum(1/2, kappa_horizon)) - 4*xp.exp(-step_fraction*xp.maximum(1/2, kappa_horizon))*xp.exp(step_fraction*xp.maximum(1/2, kappa_horizon) - 2*xp.maximum(1/2, kappa_horizon))*xp.expm1(-step_fraction*xp.maximum(1/2, kappa_horizon))/xp.expm1(-2*xp.maximum(1/2, kappa_horizon))**2 + 2*(step_fraction - 2)*xp.exp(step_fraction*xp.maximum(1/2, kappa_horizon) - 2*xp.maximum(1/2, kappa_horizon))*xp.expm1(-step_fraction*xp.maximum(1/2, kappa_horizon))**2/(step_fraction*xp.expm1(-2*xp.maximum(1/2, kappa_horizon))**2) + 8*xp.exp(step_fraction*xp.maximum(1/2, kappa_horizon) - 2*xp.maximum(1/2, kappa_horizon))*xp.exp(-2*xp.maximum(1/2, kappa_horizon))*xp.expm1(-step_fraction*xp.maximum(1/2, kappa_horizon))**2/(step_fraction*xp.expm1(-2*xp.maximum(1/2, kappa_horizon))**3))/(step_fraction*xp.maximum(1/2, kappa_horizon)))
+    weight = (1/2)*horizon**2*_asinhc(xp, half_kappa_tilde_tau)/xp.sqrt(half_kappa_tilde_tau**2 + 1)
+    return order_size**2*shape*(-eta_tilde - 1/2*gamma*tau)/(horizon*tau) + (1/2)*order_size**2*risk_aversion*sigma**2*slope*weight*(4*eta_tilde + gamma*tau)/(eta_tilde*horizon*tau)
+
+
+def variance_d_eta(order_size: Any, horizon: Any, tau: Any, sigma: Any, eta: Any, gamma: Any, epsilon: Any, risk_aversion: Any) -> Any:
+    """Sensitivity of the optimal schedule's variance to eta.
+
+    d variance / d eta
+
+    Derived by SymPy through eta_tilde and kappa (acsym.derivation.sensitivity); finite at
+    risk_aversion = 0. Requires eta_tilde > 0.
+
+    Parameters
+    ----------
+    order_size : array or float
+        order to sell, X > 0 [shares]
+    horizon : array or float
+        trading horizon T = N * tau > 0 [time units]
+    tau : array or float
+        length of one trading interval, tau > 0 [time units]
+    sigma : array or float
+        price volatility [currency / (share * time unit**0.5)]
+    eta : array or float
+        temporary impact coefficient [currency * time unit / share**2]
+    gamma : array or float
+        permanent impact coefficient [currency / share**2]
+    epsilon : array or float
+        fixed cost per share (half spread) [currency / share]
+    risk_aversion : array or float
+        risk aversion lambda >= 0 [1 / currency]
+
+    Returns
+    -------
+    array (of the arguments' library), float64
+        [currency**2 / (currency * time unit / share**2)]
+    """
+    xp = _namespace(order_size, horizon, tau, sigma, eta, gamma, epsilon, risk_aversion)
+    order_size = xp.asarray(order_size, dtype=xp.float64)
+    horizon = xp.asarray(horizon, dtype=xp.float64)
+    tau = xp.asarray(tau, dtype=xp.float64)
+    sigma = xp.asarray(sigma, dtype=xp.float64)
+    eta = xp.asarray(eta, dtype=xp.float64)
+    gamma = xp.asarray(gamma, dtype=xp.float64)
+    epsilon = xp.asarray(epsilon, dtype=xp.float64)
+    risk_aversion = xp.asarray(risk_aversion, dtype=xp.float64)
+    eta_tilde = _sub_mul(xp, eta, (1/2)*gamma, tau)
+    kappatilde = xp.sqrt(risk_aversion)*sigma/xp.sqrt(eta_tilde)
+    half_kappa_tilde_tau = (1/2)*kappatilde*tau
+    kappa = 2*xp.asinh(half_kappa_tilde_tau)/tau
+    kappa_horizon = horizon*kappa
+    step_fraction = tau/horizon
+    shape = xp.where((kappa == 0), (1/6)*order_size**2*sigma**2*tau**2*(horizon/tau - 1)*(2*horizon/tau - 1)/horizon, (1/4)*order_size**2*sigma**2*tau**3*(2*horizon/tau - 1)*((2*horizon/tau - 1)**2*_exp_scaled_difference(xp, -kappa, tau, 0)*_sinh_tail(xp, kappa*tau*(2*horizon/tau - 1)) - _exp_scaled_difference(xp, -kappa, 2*horizon, tau)*_sinh_tail(xp, kappa*tau))/(horizon**2*_exprel(xp, -2*horizon*kappa)**2*_exprel(xp, -2*kappa*tau)))*_exp_scaled_difference(xp, -kappa, tau, 0)/(horizon*order_size**2*sigma**2)
+    slope = xp.where((kappa_horizon < 1/4), (2/945)*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(2*step_fraction**2 + 3)*xp.minimum(1/4, kappa_horizon)**2 - 1/4725*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(3*step_fraction**4 + 5*step_fraction**2 + 6)*xp.minimum(1/4, kappa_horizon)**4 + (4/467775)*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(10*step_fraction**6 + 17*step_fraction**4 + 23*step_fraction**2 + 25)*xp.minimum(1/4, kappa_horizon)**6 - 1/127702575*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(1382*step_fraction**8 + 2360*step_fraction**6 + 3269*step_fraction**4 + 4045*step_fraction**2 + 4146)*xp.minimum(1/4, kappa_horizon)**8 + (4/638512875)*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(210*step_fraction**10 + 359*step_fraction**8 + 500*step_fraction**6 + 635*step_fraction**4 + 746*step_fraction**2 + 735)*xp.minimum(1/4, kappa_horizon)**10 - 1/69780335625*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(10851*step_fraction**12 + 18555*step_fraction**10 + 25877*step_fraction**8 + 33065*step_fraction**6 + 39938*step_fraction**4 + 45330*step_fraction**2 + 43404)*xp.minimum(1/4, kappa_horizon)**12 + (8/194896477400625)*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(438670*step_fraction**14 + 750167*step_fraction**12 + 1046535*step_fraction**10 + 1339235*step_fraction**8 + 1628245*step_fraction**6 + 1902495*step_fraction**4 + 2106723*step_fraction**2 + 1974015)*xp.minimum(1/4, kappa_horizon)**14 - 1/3573102085678125*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(7333662*step_fraction**16 + 12541460*step_fraction**14 + 17497639*step_fraction**12 + 22399755*step_fraction**10 + 27277481*step_fraction**8 + 32091885*step_fraction**6 + 36618763*step_fraction**4 + 39803675*step_fraction**2 + 36668310)*xp.minimum(1/4, kappa_horizon)**16 - 1/45*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2), (-step_fraction**5*(2 - 4/step_fraction)*((-1 + 2/step_fraction)**2*xp.exp(-step_fraction*xp.maximum(1/4, kappa_horizon))*_sinh_tail(xp, step_fraction*(-1 + 2/step_fraction)*xp.maximum(1/4, kappa_horizon)) - xp.exp(step_fraction*xp.maximum(1/4, kappa_horizon) - 2*xp.maximum(1/4, kappa_horizon))*_sinh_tail(xp, step_fraction*xp.maximum(1/4, kappa_horizon)))*xp.exp(-step_fraction*xp.maximum(1/4, kappa_horizon))*xp.maximum(1/4, kappa_horizon)**3/(xp.expm1(-2*step_fraction*xp.maximum(1/4, kappa_horizon))*xp.expm1(-2*xp.maximum(1/4, kappa_horizon))**2) + 2*step_fraction**5*(2 - 4/step_fraction)*((-1 + 2/step_fraction)**2*xp.exp(-step_fraction*xp.maximum(1/4, kappa_horizon))*_sinh_tail(xp, step_fraction*(-1 + 2/step_fraction)*xp.maximum(1/4, kappa_horizon)) - xp.exp(step_fraction*xp.maximum(1/4, kappa_horizon) - 2*xp.maximum(1/4, kappa_horizon))*_sinh_tail(xp, step_fraction*xp.maximum(1/4, kappa_horizon)))*xp.exp(-3*step_fraction*xp.maximum(1/4, kappa_horizon))*xp.maximum(1/4, kappa_horizon)**3/(xp.expm1(-2*step_fraction*xp.maximum(1/4, kappa_horizon))**2*xp.expm1(-2*xp.maximum(1/4, kappa_horizon))**2) + 3*step_fraction**4*(2 - 4/step_fraction)*((-1 + 2/step_fraction)**2*xp.exp(-step_fraction*xp.maximum(1/4, kappa_horizon))*_sinh_tail(xp, step_fraction*(-1 + 2/step_fraction)*xp.maximum(1/4, kappa_horizon)) - xp.exp(step_fraction*xp.maximum(1/4, kappa_horizon) - 2*xp.maximum(1/4, kappa_horizon))*_sinh_tail(xp, step_fraction*xp.maximum(1/4, kappa_horizon)))*xp.exp(-step_fraction*xp.maximum(1/4, kappa_horizon))*xp.maximum(1/4, kappa_horizon)**2/(xp.expm1(-2*step_fraction*xp.maximum(1/4, kappa_horizon))*xp.expm1(-2*xp.maximum(1/4, kappa_horizon))**2) + 4*step_fraction**4*(2 - 4/step_fraction)*((-1 + 2/step_fraction)**2*xp.exp(-step_fraction*xp.maximum(1/4, kappa_horizon))*_sinh_tail(xp, step_fraction*(-1 + 2/step_fraction)*xp.maximum(1/4, kappa_horizon)) - xp.exp(step_fraction*xp.maximum(1/4, kappa_horizon) - 2*xp.maximum(1/4, kappa_horizon))*_sinh_tail(xp, step_fraction*xp.maximum(1/4, kappa_horizon)))*xp.exp(-step_fraction*xp.maximum(1/4, kappa_horizon))*xp.exp(-2*xp.maximum(1/4, kappa_horizon))*xp.maximum(1/4, kappa_horizon)**3/(xp.expm1(-2*step_fraction*xp.maximum(1/4, kappa_horizon))*xp.expm1(-2*xp.maximum(1/4, kappa_horizon))**3) + step_fraction**4*(2 - 4/step_fraction)*(step_fraction*(-1 + 2/step_fraction)**3*xp.exp(-step_fraction*xp.maximum(1/4, kappa_horizon))*_sinh_tail_prime(xp, step_fraction*(-1 + 2/step_fraction)*xp.maximum(1/4, kappa_horizon)) - step_fraction*(-1 + 2/step_fraction)**2*xp.exp(-step_fraction*xp.maximum(1/4, kappa_horizon))*_sinh_tail(xp, step_fraction*(-1 + 2/step_fraction)*xp.maximum(1/4, kappa_horizon)) - step_fraction*xp.exp(step_fraction*xp.maximum(1/4, kappa_horizon) - 2*xp.maximum(1/4, kappa_horizon))*_sinh_tail_prime(xp, step_fraction*xp.maximum(1/4, kappa_horizon)) - (step_fraction - 2)*xp.exp(step_fraction*xp.maximum(1/4, kappa_horizon) - 2*xp.maximum(1/4, kappa_horizon))*_sinh_tail(xp, step_fraction*xp.maximum(1/4, kappa_horizon)))*xp.exp(-step_fraction*xp.maximum(1/4, kappa_horizon))*xp.maximum(1/4, kappa_horizon)**3/(xp.expm1(-2*step_fraction*xp.maximum(1/4, kappa_horizon))*xp.expm1(-2*xp.maximum(1/4, kappa_horizon))**2))/xp.maximum(1/4, kappa_horizon))
+    weight = (1/2)*horizon**2*_asinhc(xp, half_kappa_tilde_tau)/xp.sqrt(half_kappa_tilde_tau**2 + 1)
+    return -horizon*order_size**2*risk_aversion*sigma**4*slope*weight/eta_tilde**2
+
+
+def variance_d_gamma(order_size: Any, horizon: Any, tau: Any, sigma: Any, eta: Any, gamma: Any, epsilon: Any, risk_aversion: Any) -> Any:
+    """Sensitivity of the optimal schedule's variance to gamma.
+
+    d variance / d gamma
+
+    Derived by SymPy through eta_tilde and kappa (acsym.derivation.sensitivity); finite at
+    risk_aversion = 0. Requires eta_tilde > 0.
+
+    Parameters
+    ----------
+    order_size : array or float
+        order to sell, X > 0 [shares]
+    horizon : array or float
+        trading horizon T = N * tau > 0 [time units]
+    tau : array or float
+        length of one trading interval, tau > 0 [time units]
+    sigma : array or float
+        price volatility [currency / (share * time unit**0.5)]
+    eta : array or float
+        temporary impact coefficient [currency * time unit / share**2]
+    gamma : array or float
+        permanent impact coefficient [currency / share**2]
+    epsilon : array or float
+        fixed cost per share (half spread) [currency / share]
+    risk_aversion : array or float
+        risk aversion lambda >= 0 [1 / currency]
+
+    Returns
+    -------
+    array (of the arguments' library), float64
+        [currency**2 / (currency / share**2)]
+    """
+    xp = _namespace(order_size, horizon, tau, sigma, eta, gamma, epsilon, risk_aversion)
+    order_size = xp.asarray(order_size, dtype=xp.float64)
+    horizon = xp.asarray(horizon, dtype=xp.float64)
+    tau = xp.asarray(tau, dtype=xp.float64)
+    sigma = xp.asarray(sigma, dtype=xp.float64)
+    eta = xp.asarray(eta, dtype=xp.float64)
+    gamma = xp.asarray(gamma, dtype=xp.float64)
+    epsilon = xp.asarray(epsilon, dtype=xp.float64)
+    risk_aversion = xp.asarray(risk_aversion, dtype=xp.float64)
+    eta_tilde = _sub_mul(xp, eta, (1/2)*gamma, tau)
+    kappatilde = xp.sqrt(risk_aversion)*sigma/xp.sqrt(eta_tilde)
+    half_kappa_tilde_tau = (1/2)*kappatilde*tau
+    kappa = 2*xp.asinh(half_kappa_tilde_tau)/tau
+    kappa_horizon = horizon*kappa
+    step_fraction = tau/horizon
+    shape = xp.where((kappa == 0), (1/6)*order_size**2*sigma**2*tau**2*(horizon/tau - 1)*(2*horizon/tau - 1)/horizon, (1/4)*order_size**2*sigma**2*tau**3*(2*horizon/tau - 1)*((2*horizon/tau - 1)**2*_exp_scaled_difference(xp, -kappa, tau, 0)*_sinh_tail(xp, kappa*tau*(2*horizon/tau - 1)) - _exp_scaled_difference(xp, -kappa, 2*horizon, tau)*_sinh_tail(xp, kappa*tau))/(horizon**2*_exprel(xp, -2*horizon*kappa)**2*_exprel(xp, -2*kappa*tau)))*_exp_scaled_difference(xp, -kappa, tau, 0)/(horizon*order_size**2*sigma**2)
+    slope = xp.where((kappa_horizon < 1/4), (2/945)*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(2*step_fraction**2 + 3)*xp.minimum(1/4, kappa_horizon)**2 - 1/4725*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(3*step_fraction**4 + 5*step_fraction**2 + 6)*xp.minimum(1/4, kappa_horizon)**4 + (4/467775)*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(10*step_fraction**6 + 17*step_fraction**4 + 23*step_fraction**2 + 25)*xp.minimum(1/4, kappa_horizon)**6 - 1/127702575*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(1382*step_fraction**8 + 2360*step_fraction**6 + 3269*step_fraction**4 + 4045*step_fraction**2 + 4146)*xp.minimum(1/4, kappa_horizon)**8 + (4/638512875)*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(210*step_fraction**10 + 359*step_fraction**8 + 500*step_fraction**6 + 635*step_fraction**4 + 746*step_fraction**2 + 735)*xp.minimum(1/4, kappa_horizon)**10 - 1/69780335625*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(10851*step_fraction**12 + 18555*step_fraction**10 + 25877*step_fraction**8 + 33065*step_fraction**6 + 39938*step_fraction**4 + 45330*step_fraction**2 + 43404)*xp.minimum(1/4, kappa_horizon)**12 + (8/194896477400625)*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(438670*step_fraction**14 + 750167*step_fraction**12 + 1046535*step_fraction**10 + 1339235*step_fraction**8 + 1628245*step_fraction**6 + 1902495*step_fraction**4 + 2106723*step_fraction**2 + 1974015)*xp.minimum(1/4, kappa_horizon)**14 - 1/3573102085678125*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(7333662*step_fraction**16 + 12541460*step_fraction**14 + 17497639*step_fraction**12 + 22399755*step_fraction**10 + 27277481*step_fraction**8 + 32091885*step_fraction**6 + 36618763*step_fraction**4 + 39803675*step_fraction**2 + 36668310)*xp.minimum(1/4, kappa_horizon)**16 - 1/45*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2), (-step_fraction**5*(2 - 4/step_fraction)*((-1 + 2/step_fraction)**2*xp.exp(-step_fraction*xp.maximum(1/4, kappa_horizon))*_sinh_tail(xp, step_fraction*(-1 + 2/step_fraction)*xp.maximum(1/4, kappa_horizon)) - xp.exp(step_fraction*xp.maximum(1/4, kappa_horizon) - 2*xp.maximum(1/4, kappa_horizon))*_sinh_tail(xp, step_fraction*xp.maximum(1/4, kappa_horizon)))*xp.exp(-step_fraction*xp.maximum(1/4, kappa_horizon))*xp.maximum(1/4, kappa_horizon)**3/(xp.expm1(-2*step_fraction*xp.maximum(1/4, kappa_horizon))*xp.expm1(-2*xp.maximum(1/4, kappa_horizon))**2) + 2*step_fraction**5*(2 - 4/step_fraction)*((-1 + 2/step_fraction)**2*xp.exp(-step_fraction*xp.maximum(1/4, kappa_horizon))*_sinh_tail(xp, step_fraction*(-1 + 2/step_fraction)*xp.maximum(1/4, kappa_horizon)) - xp.exp(step_fraction*xp.maximum(1/4, kappa_horizon) - 2*xp.maximum(1/4, kappa_horizon))*_sinh_tail(xp, step_fraction*xp.maximum(1/4, kappa_horizon)))*xp.exp(-3*step_fraction*xp.maximum(1/4, kappa_horizon))*xp.maximum(1/4, kappa_horizon)**3/(xp.expm1(-2*step_fraction*xp.maximum(1/4, kappa_horizon))**2*xp.expm1(-2*xp.maximum(1/4, kappa_horizon))**2) + 3*step_fraction**4*(2 - 4/step_fraction)*((-1 + 2/step_fraction)**2*xp.exp(-step_fraction*xp.maximum(1/4, kappa_horizon))*_sinh_tail(xp, step_fraction*(-1 + 2/step_fraction)*xp.maximum(1/4, kappa_horizon)) - xp.exp(step_fraction*xp.maximum(1/4, kappa_horizon) - 2*xp.maximum(1/4, kappa_horizon))*_sinh_tail(xp, step_fraction*xp.maximum(1/4, kappa_horizon)))*xp.exp(-step_fraction*xp.maximum(1/4, kappa_horizon))*xp.maximum(1/4, kappa_horizon)**2/(xp.expm1(-2*step_fraction*xp.maximum(1/4, kappa_horizon))*xp.expm1(-2*xp.maximum(1/4, kappa_horizon))**2) + 4*step_fraction**4*(2 - 4/step_fraction)*((-1 + 2/step_fraction)**2*xp.exp(-step_fraction*xp.maximum(1/4, kappa_horizon))*_sinh_tail(xp, step_fraction*(-1 + 2/step_fraction)*xp.maximum(1/4, kappa_horizon)) - xp.exp(step_fraction*xp.maximum(1/4, kappa_horizon) - 2*xp.maximum(1/4, kappa_horizon))*_sinh_tail(xp, step_fraction*xp.maximum(1/4, kappa_horizon)))*xp.exp(-step_fraction*xp.maximum(1/4, kappa_horizon))*xp.exp(-2*xp.maximum(1/4, kappa_horizon))*xp.maximum(1/4, kappa_horizon)**3/(xp.expm1(-2*step_fraction*xp.maximum(1/4, kappa_horizon))*xp.expm1(-2*xp.maximum(1/4, kappa_horizon))**3) + step_fraction**4*(2 - 4/step_fraction)*(step_fraction*(-1 + 2/step_fraction)**3*xp.exp(-step_fraction*xp.maximum(1/4, kappa_horizon))*_sinh_tail_prime(xp, step_fraction*(-1 + 2/step_fraction)*xp.maximum(1/4, kappa_horizon)) - step_fraction*(-1 + 2/step_fraction)**2*xp.exp(-step_fraction*xp.maximum(1/4, kappa_horizon))*_sinh_tail(xp, step_fraction*(-1 + 2/step_fraction)*xp.maximum(1/4, kappa_horizon)) - step_fraction*xp.exp(step_fraction*xp.maximum(1/4, kappa_horizon) - 2*xp.maximum(1/4, kappa_horizon))*_sinh_tail_prime(xp, step_fraction*xp.maximum(1/4, kappa_horizon)) - (step_fraction - 2)*xp.exp(step_fraction*xp.maximum(1/4, kappa_horizon) - 2*xp.maximum(1/4, kappa_horizon))*_sinh_tail(xp, step_fraction*xp.maximum(1/4, kappa_horizon)))*xp.exp(-step_fraction*xp.maximum(1/4, kappa_horizon))*xp.maximum(1/4, kappa_horizon)**3/(xp.expm1(-2*step_fraction*xp.maximum(1/4, kappa_horizon))*xp.expm1(-2*xp.maximum(1/4, kappa_horizon))**2))/xp.maximum(1/4, kappa_horizon))
+    weight = (1/2)*horizon**2*_asinhc(xp, half_kappa_tilde_tau)/xp.sqrt(half_kappa_tilde_tau**2 + 1)
+    return (1/2)*horizon*order_size**2*risk_aversion*sigma**4*slope*tau*weight/eta_tilde**2
+
+
+def variance_d_sigma(order_size: Any, horizon: Any, tau: Any, sigma: Any, eta: Any, gamma: Any, epsilon: Any, risk_aversion: Any) -> Any:
+    """Sensitivity of the optimal schedule's variance to sigma.
+
+    d variance / d sigma
+
+    Derived by SymPy through eta_tilde and kappa (acsym.derivation.sensitivity); finite at
+    risk_aversion = 0. Requires eta_tilde > 0.
+
+    Parameters
+    ----------
+    order_size : array or float
+        order to sell, X > 0 [shares]
+    horizon : array or float
+        trading horizon T = N * tau > 0 [time units]
+    tau : array or float
+        length of one trading interval, tau > 0 [time units]
+    sigma : array or float
+        price volatility [currency / (share * time unit**0.5)]
+    eta : array or float
+        temporary impact coefficient [currency * time unit / share**2]
+    gamma : array or float
+        permanent impact coefficient [currency / share**2]
+    epsilon : array or float
+        fixed cost per share (half spread) [currency / share]
+    risk_aversion : array or float
+        risk aversion lambda >= 0 [1 / currency]
+
+    Returns
+    -------
+    array (of the arguments' library), float64
+        [currency**2 / (currency / (share * time unit**0.5))]
+    """
+    xp = _namespace(order_size, horizon, tau, sigma, eta, gamma, epsilon, risk_aversion)
+    order_size = xp.asarray(order_size, dtype=xp.float64)
+    horizon = xp.asarray(horizon, dtype=xp.float64)
+    tau = xp.asarray(tau, dtype=xp.float64)
+    sigma = xp.asarray(sigma, dtype=xp.float64)
+    eta = xp.asarray(eta, dtype=xp.float64)
+    gamma = xp.asarray(gamma, dtype=xp.float64)
+    epsilon = xp.asarray(epsilon, dtype=xp.float64)
+    risk_aversion = xp.asarray(risk_aversion, dtype=xp.float64)
+    eta_tilde = _sub_mul(xp, eta, (1/2)*gamma, tau)
+    kappatilde = xp.sqrt(risk_aversion)*sigma/xp.sqrt(eta_tilde)
+    half_kappa_tilde_tau = (1/2)*kappatilde*tau
+    kappa = 2*xp.asinh(half_kappa_tilde_tau)/tau
+    kappa_horizon = horizon*kappa
+    step_fraction = tau/horizon
+    shape = xp.where((kappa == 0), (1/6)*order_size**2*sigma**2*tau**2*(horizon/tau - 1)*(2*horizon/tau - 1)/horizon, (1/4)*order_size**2*sigma**2*tau**3*(2*horizon/tau - 1)*((2*horizon/tau - 1)**2*_exp_scaled_difference(xp, -kappa, tau, 0)*_sinh_tail(xp, kappa*tau*(2*horizon/tau - 1)) - _exp_scaled_difference(xp, -kappa, 2*horizon, tau)*_sinh_tail(xp, kappa*tau))/(horizon**2*_exprel(xp, -2*horizon*kappa)**2*_exprel(xp, -2*kappa*tau)))*_exp_scaled_difference(xp, -kappa, tau, 0)/(horizon*order_size**2*sigma**2)
+    slope = xp.where((kappa_horizon < 1/4), (2/945)*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(2*step_fraction**2 + 3)*xp.minimum(1/4, kappa_horizon)**2 - 1/4725*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(3*step_fraction**4 + 5*step_fraction**2 + 6)*xp.minimum(1/4, kappa_horizon)**4 + (4/467775)*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(10*step_fraction**6 + 17*step_fraction**4 + 23*step_fraction**2 + 25)*xp.minimum(1/4, kappa_horizon)**6 - 1/127702575*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(1382*step_fraction**8 + 2360*step_fraction**6 + 3269*step_fraction**4 + 4045*step_fraction**2 + 4146)*xp.minimum(1/4, kappa_horizon)**8 + (4/638512875)*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(210*step_fraction**10 + 359*step_fraction**8 + 500*step_fraction**6 + 635*step_fraction**4 + 746*step_fraction**2 + 735)*xp.minimum(1/4, kappa_horizon)**10 - 1/69780335625*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(10851*step_fraction**12 + 18555*step_fraction**10 + 25877*step_fraction**8 + 33065*step_fraction**6 + 39938*step_fraction**4 + 45330*step_fraction**2 + 43404)*xp.minimum(1/4, kappa_horizon)**12 + (8/194896477400625)*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(438670*step_fraction**14 + 750167*step_fraction**12 + 1046535*step_fraction**10 + 1339235*step_fraction**8 + 1628245*step_fraction**6 + 1902495*step_fraction**4 + 2106723*step_fraction**2 + 1974015)*xp.minimum(1/4, kappa_horizon)**14 - 1/3573102085678125*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(7333662*step_fraction**16 + 12541460*step_fraction**14 + 17497639*step_fraction**12 + 22399755*step_fraction**10 + 27277481*step_fraction**8 + 32091885*step_fraction**6 + 36618763*step_fraction**4 + 39803675*step_fraction**2 + 36668310)*xp.minimum(1/4, kappa_horizon)**16 - 1/45*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2), (-step_fraction**5*(2 - 4/step_fraction)*((-1 + 2/step_fraction)**2*xp.exp(-step_fraction*xp.maximum(1/4, kappa_horizon))*_sinh_tail(xp, step_fraction*(-1 + 2/step_fraction)*xp.maximum(1/4, kappa_horizon)) - xp.exp(step_fraction*xp.maximum(1/4, kappa_horizon) - 2*xp.maximum(1/4, kappa_horizon))*_sinh_tail(xp, step_fraction*xp.maximum(1/4, kappa_horizon)))*xp.exp(-step_fraction*xp.maximum(1/4, kappa_horizon))*xp.maximum(1/4, kappa_horizon)**3/(xp.expm1(-2*step_fraction*xp.maximum(1/4, kappa_horizon))*xp.expm1(-2*xp.maximum(1/4, kappa_horizon))**2) + 2*step_fraction**5*(2 - 4/step_fraction)*((-1 + 2/step_fraction)**2*xp.exp(-step_fraction*xp.maximum(1/4, kappa_horizon))*_sinh_tail(xp, step_fraction*(-1 + 2/step_fraction)*xp.maximum(1/4, kappa_horizon)) - xp.exp(step_fraction*xp.maximum(1/4, kappa_horizon) - 2*xp.maximum(1/4, kappa_horizon))*_sinh_tail(xp, step_fraction*xp.maximum(1/4, kappa_horizon)))*xp.exp(-3*step_fraction*xp.maximum(1/4, kappa_horizon))*xp.maximum(1/4, kappa_horizon)**3/(xp.expm1(-2*step_fraction*xp.maximum(1/4, kappa_horizon))**2*xp.expm1(-2*xp.maximum(1/4, kappa_horizon))**2) + 3*step_fraction**4*(2 - 4/step_fraction)*((-1 + 2/step_fraction)**2*xp.exp(-step_fraction*xp.maximum(1/4, kappa_horizon))*_sinh_tail(xp, step_fraction*(-1 + 2/step_fraction)*xp.maximum(1/4, kappa_horizon)) - xp.exp(step_fraction*xp.maximum(1/4, kappa_horizon) - 2*xp.maximum(1/4, kappa_horizon))*_sinh_tail(xp, step_fraction*xp.maximum(1/4, kappa_horizon)))*xp.exp(-step_fraction*xp.maximum(1/4, kappa_horizon))*xp.maximum(1/4, kappa_horizon)**2/(xp.expm1(-2*step_fraction*xp.maximum(1/4, kappa_horizon))*xp.expm1(-2*xp.maximum(1/4, kappa_horizon))**2) + 4*step_fraction**4*(2 - 4/step_fraction)*((-1 + 2/step_fraction)**2*xp.exp(-step_fraction*xp.maximum(1/4, kappa_horizon))*_sinh_tail(xp, step_fraction*(-1 + 2/step_fraction)*xp.maximum(1/4, kappa_horizon)) - xp.exp(step_fraction*xp.maximum(1/4, kappa_horizon) - 2*xp.maximum(1/4, kappa_horizon))*_sinh_tail(xp, step_fraction*xp.maximum(1/4, kappa_horizon)))*xp.exp(-step_fraction*xp.maximum(1/4, kappa_horizon))*xp.exp(-2*xp.maximum(1/4, kappa_horizon))*xp.maximum(1/4, kappa_horizon)**3/(xp.expm1(-2*step_fraction*xp.maximum(1/4, kappa_horizon))*xp.expm1(-2*xp.maximum(1/4, kappa_horizon))**3) + step_fraction**4*(2 - 4/step_fraction)*(step_fraction*(-1 + 2/step_fraction)**3*xp.exp(-step_fraction*xp.maximum(1/4, kappa_horizon))*_sinh_tail_prime(xp, step_fraction*(-1 + 2/step_fraction)*xp.maximum(1/4, kappa_horizon)) - step_fraction*(-1 + 2/step_fraction)**2*xp.exp(-step_fraction*xp.maximum(1/4, kappa_horizon))*_sinh_tail(xp, step_fraction*(-1 + 2/step_fraction)*xp.maximum(1/4, kappa_horizon)) - step_fraction*xp.exp(step_fraction*xp.maximum(1/4, kappa_horizon) - 2*xp.maximum(1/4, kappa_horizon))*_sinh_tail_prime(xp, step_fraction*xp.maximum(1/4, kappa_horizon)) - (step_fraction - 2)*xp.exp(step_fraction*xp.maximum(1/4, kappa_horizon) - 2*xp.maximum(1/4, kappa_horizon))*_sinh_tail(xp, step_fraction*xp.maximum(1/4, kappa_horizon)))*xp.exp(-step_fraction*xp.maximum(1/4, kappa_horizon))*xp.maximum(1/4, kappa_horizon)**3/(xp.expm1(-2*step_fraction*xp.maximum(1/4, kappa_horizon))*xp.expm1(-2*xp.maximum(1/4, kappa_horizon))**2))/xp.maximum(1/4, kappa_horizon))
+    weight = (1/2)*horizon**2*_asinhc(xp, half_kappa_tilde_tau)/xp.sqrt(half_kappa_tilde_tau**2 + 1)
+    return 2*horizon*order_size**2*shape*sigma + 2*horizon*order_size**2*risk_aversion*sigma**3*slope*weight/eta_tilde
+
+
+def variance_d_risk_aversion(order_size: Any, horizon: Any, tau: Any, sigma: Any, eta: Any, gamma: Any, epsilon: Any, risk_aversion: Any) -> Any:
+    """Sensitivity of the optimal schedule's variance to risk_aversion.
+
+    d variance / d risk_aversion
+
+    Derived by SymPy through eta_tilde and kappa (acsym.derivation.sensitivity); finite at
+    risk_aversion = 0. Requires eta_tilde > 0.
+
+    Parameters
+    ----------
+    order_size : array or float
+        order to sell, X > 0 [shares]
+    horizon : array or float
+        trading horizon T = N * tau > 0 [time units]
+    tau : array or float
+        length of one trading interval, tau > 0 [time units]
+    sigma : array or float
+        price volatility [currency / (share * time unit**0.5)]
+    eta : array or float
+        temporary impact coefficient [currency * time unit / share**2]
+    gamma : array or float
+        permanent impact coefficient [currency / share**2]
+    epsilon : array or float
+        fixed cost per share (half spread) [currency / share]
+    risk_aversion : array or float
+        risk aversion lambda >= 0 [1 / currency]
+
+    Returns
+    -------
+    array (of the arguments' library), float64
+        [currency**2 / (1 / currency)]
+    """
+    xp = _namespace(order_size, horizon, tau, sigma, eta, gamma, epsilon, risk_aversion)
+    order_size = xp.asarray(order_size, dtype=xp.float64)
+    horizon = xp.asarray(horizon, dtype=xp.float64)
+    tau = xp.asarray(tau, dtype=xp.float64)
+    sigma = xp.asarray(sigma, dtype=xp.float64)
+    eta = xp.asarray(eta, dtype=xp.float64)
+    gamma = xp.asarray(gamma, dtype=xp.float64)
+    epsilon = xp.asarray(epsilon, dtype=xp.float64)
+    risk_aversion = xp.asarray(risk_aversion, dtype=xp.float64)
+    eta_tilde = _sub_mul(xp, eta, (1/2)*gamma, tau)
+    kappatilde = xp.sqrt(risk_aversion)*sigma/xp.sqrt(eta_tilde)
+    half_kappa_tilde_tau = (1/2)*kappatilde*tau
+    kappa = 2*xp.asinh(half_kappa_tilde_tau)/tau
+    kappa_horizon = horizon*kappa
+    step_fraction = tau/horizon
+    shape = xp.where((kappa == 0), (1/6)*order_size**2*sigma**2*tau**2*(horizon/tau - 1)*(2*horizon/tau - 1)/horizon, (1/4)*order_size**2*sigma**2*tau**3*(2*horizon/tau - 1)*((2*horizon/tau - 1)**2*_exp_scaled_difference(xp, -kappa, tau, 0)*_sinh_tail(xp, kappa*tau*(2*horizon/tau - 1)) - _exp_scaled_difference(xp, -kappa, 2*horizon, tau)*_sinh_tail(xp, kappa*tau))/(horizon**2*_exprel(xp, -2*horizon*kappa)**2*_exprel(xp, -2*kappa*tau)))*_exp_scaled_difference(xp, -kappa, tau, 0)/(horizon*order_size**2*sigma**2)
+    slope = xp.where((kappa_horizon < 1/4), (2/945)*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(2*step_fraction**2 + 3)*xp.minimum(1/4, kappa_horizon)**2 - 1/4725*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(3*step_fraction**4 + 5*step_fraction**2 + 6)*xp.minimum(1/4, kappa_horizon)**4 + (4/467775)*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(10*step_fraction**6 + 17*step_fraction**4 + 23*step_fraction**2 + 25)*xp.minimum(1/4, kappa_horizon)**6 - 1/127702575*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(1382*step_fraction**8 + 2360*step_fraction**6 + 3269*step_fraction**4 + 4045*step_fraction**2 + 4146)*xp.minimum(1/4, kappa_horizon)**8 + (4/638512875)*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(210*step_fraction**10 + 359*step_fraction**8 + 500*step_fraction**6 + 635*step_fraction**4 + 746*step_fraction**2 + 735)*xp.minimum(1/4, kappa_horizon)**10 - 1/69780335625*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(10851*step_fraction**12 + 18555*step_fraction**10 + 25877*step_fraction**8 + 33065*step_fraction**6 + 39938*step_fraction**4 + 45330*step_fraction**2 + 43404)*xp.minimum(1/4, kappa_horizon)**12 + (8/194896477400625)*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(438670*step_fraction**14 + 750167*step_fraction**12 + 1046535*step_fraction**10 + 1339235*step_fraction**8 + 1628245*step_fraction**6 + 1902495*step_fraction**4 + 2106723*step_fraction**2 + 1974015)*xp.minimum(1/4, kappa_horizon)**14 - 1/3573102085678125*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(7333662*step_fraction**16 + 12541460*step_fraction**14 + 17497639*step_fraction**12 + 22399755*step_fraction**10 + 27277481*step_fraction**8 + 32091885*step_fraction**6 + 36618763*step_fraction**4 + 39803675*step_fraction**2 + 36668310)*xp.minimum(1/4, kappa_horizon)**16 - 1/45*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2), (-step_fraction**5*(2 - 4/step_fraction)*((-1 + 2/step_fraction)**2*xp.exp(-step_fraction*xp.maximum(1/4, kappa_horizon))*_sinh_tail(xp, step_fraction*(-1 + 2/step_fraction)*xp.maximum(1/4, kappa_horizon)) - xp.exp(step_fraction*xp.maximum(1/4, kappa_horizon) - 2*xp.maximum(1/4, kappa_horizon))*_sinh_tail(xp, step_fraction*xp.maximum(1/4, kappa_horizon)))*xp.exp(-step_fraction*xp.maximum(1/4, kappa_horizon))*xp.maximum(1/4, kappa_horizon)**3/(xp.expm1(-2*step_fraction*xp.maximum(1/4, kappa_horizon))*xp.expm1(-2*xp.maximum(1/4, kappa_horizon))**2) + 2*step_fraction**5*(2 - 4/step_fraction)*((-1 + 2/step_fraction)**2*xp.exp(-step_fraction*xp.maximum(1/4, kappa_horizon))*_sinh_tail(xp, step_fraction*(-1 + 2/step_fraction)*xp.maximum(1/4, kappa_horizon)) - xp.exp(step_fraction*xp.maximum(1/4, kappa_horizon) - 2*xp.maximum(1/4, kappa_horizon))*_sinh_tail(xp, step_fraction*xp.maximum(1/4, kappa_horizon)))*xp.exp(-3*step_fraction*xp.maximum(1/4, kappa_horizon))*xp.maximum(1/4, kappa_horizon)**3/(xp.expm1(-2*step_fraction*xp.maximum(1/4, kappa_horizon))**2*xp.expm1(-2*xp.maximum(1/4, kappa_horizon))**2) + 3*step_fraction**4*(2 - 4/step_fraction)*((-1 + 2/step_fraction)**2*xp.exp(-step_fraction*xp.maximum(1/4, kappa_horizon))*_sinh_tail(xp, step_fraction*(-1 + 2/step_fraction)*xp.maximum(1/4, kappa_horizon)) - xp.exp(step_fraction*xp.maximum(1/4, kappa_horizon) - 2*xp.maximum(1/4, kappa_horizon))*_sinh_tail(xp, step_fraction*xp.maximum(1/4, kappa_horizon)))*xp.exp(-step_fraction*xp.maximum(1/4, kappa_horizon))*xp.maximum(1/4, kappa_horizon)**2/(xp.expm1(-2*step_fraction*xp.maximum(1/4, kappa_horizon))*xp.expm1(-2*xp.maximum(1/4, kappa_horizon))**2) + 4*step_fraction**4*(2 - 4/step_fraction)*((-1 + 2/step_fraction)**2*xp.exp(-step_fraction*xp.maximum(1/4, kappa_horizon))*_sinh_tail(xp, step_fraction*(-1 + 2/step_fraction)*xp.maximum(1/4, kappa_horizon)) - xp.exp(step_fraction*xp.maximum(1/4, kappa_horizon) - 2*xp.maximum(1/4, kappa_horizon))*_sinh_tail(xp, step_fraction*xp.maximum(1/4, kappa_horizon)))*xp.exp(-step_fraction*xp.maximum(1/4, kappa_horizon))*xp.exp(-2*xp.maximum(1/4, kappa_horizon))*xp.maximum(1/4, kappa_horizon)**3/(xp.expm1(-2*step_fraction*xp.maximum(1/4, kappa_horizon))*xp.expm1(-2*xp.maximum(1/4, kappa_horizon))**3) + step_fraction**4*(2 - 4/step_fraction)*(step_fraction*(-1 + 2/step_fraction)**3*xp.exp(-step_fraction*xp.maximum(1/4, kappa_horizon))*_sinh_tail_prime(xp, step_fraction*(-1 + 2/step_fraction)*xp.maximum(1/4, kappa_horizon)) - step_fraction*(-1 + 2/step_fraction)**2*xp.exp(-step_fraction*xp.maximum(1/4, kappa_horizon))*_sinh_tail(xp, step_fraction*(-1 + 2/step_fraction)*xp.maximum(1/4, kappa_horizon)) - step_fraction*xp.exp(step_fraction*xp.maximum(1/4, kappa_horizon) - 2*xp.maximum(1/4, kappa_horizon))*_sinh_tail_prime(xp, step_fraction*xp.maximum(1/4, kappa_horizon)) - (step_fraction - 2)*xp.exp(step_fraction*xp.maximum(1/4, kappa_horizon) - 2*xp.maximum(1/4, kappa_horizon))*_sinh_tail(xp, step_fraction*xp.maximum(1/4, kappa_horizon)))*xp.exp(-step_fraction*xp.maximum(1/4, kappa_horizon))*xp.maximum(1/4, kappa_horizon)**3/(xp.expm1(-2*step_fraction*xp.maximum(1/4, kappa_horizon))*xp.expm1(-2*xp.maximum(1/4, kappa_horizon))**2))/xp.maximum(1/4, kappa_horizon))
+    weight = (1/2)*horizon**2*_asinhc(xp, half_kappa_tilde_tau)/xp.sqrt(half_kappa_tilde_tau**2 + 1)
+    return horizon*order_size**2*sigma**4*slope*weight/eta_tilde
+
+
+def variance_d_tau(order_size: Any, horizon: Any, tau: Any, sigma: Any, eta: Any, gamma: Any, epsilon: Any, risk_aversion: Any) -> Any:
+    """Sensitivity of the optimal schedule's variance to tau.
+
+    d variance / d tau (N = horizon / tau fixed, horizon moves)
+
+    Derived by SymPy through eta_tilde and kappa (acsym.derivation.sensitivity); finite at
+    risk_aversion = 0. Requires eta_tilde > 0.
+
+    Parameters
+    ----------
+    order_size : array or float
+        order to sell, X > 0 [shares]
+    horizon : array or float
+        trading horizon T = N * tau > 0 [time units]
+    tau : array or float
+        length of one trading interval, tau > 0 [time units]
+    sigma : array or float
+        price volatility [currency / (share * time unit**0.5)]
+    eta : array or float
+        temporary impact coefficient [currency * time unit / share**2]
+    gamma : array or float
+        permanent impact coefficient [currency / share**2]
+    epsilon : array or float
+        fixed cost per share (half spread) [currency / share]
+    risk_aversion : array or float
+        risk aversion lambda >= 0 [1 / currency]
+
+    Returns
+    -------
+    array (of the arguments' library), float64
+        [currency**2 / (time units)]
+    """
+    xp = _namespace(order_size, horizon, tau, sigma, eta, gamma, epsilon, risk_aversion)
+    order_size = xp.asarray(order_size, dtype=xp.float64)
+    horizon = xp.asarray(horizon, dtype=xp.float64)
+    tau = xp.asarray(tau, dtype=xp.float64)
+    sigma = xp.asarray(sigma, dtype=xp.float64)
+    eta = xp.asarray(eta, dtype=xp.float64)
+    gamma = xp.asarray(gamma, dtype=xp.float64)
+    epsilon = xp.asarray(epsilon, dtype=xp.float64)
+    risk_aversion = xp.asarray(risk_aversion, dtype=xp.float64)
+    eta_tilde = _sub_mul(xp, eta, (1/2)*gamma, tau)
+    kappatilde = xp.sqrt(risk_aversion)*sigma/xp.sqrt(eta_tilde)
+    half_kappa_tilde_tau = (1/2)*kappatilde*tau
+    kappa = 2*xp.asinh(half_kappa_tilde_tau)/tau
+    kappa_horizon = horizon*kappa
+    step_fraction = tau/horizon
+    shape = xp.where((kappa == 0), (1/6)*order_size**2*sigma**2*tau**2*(horizon/tau - 1)*(2*horizon/tau - 1)/horizon, (1/4)*order_size**2*sigma**2*tau**3*(2*horizon/tau - 1)*((2*horizon/tau - 1)**2*_exp_scaled_difference(xp, -kappa, tau, 0)*_sinh_tail(xp, kappa*tau*(2*horizon/tau - 1)) - _exp_scaled_difference(xp, -kappa, 2*horizon, tau)*_sinh_tail(xp, kappa*tau))/(horizon**2*_exprel(xp, -2*horizon*kappa)**2*_exprel(xp, -2*kappa*tau)))*_exp_scaled_difference(xp, -kappa, tau, 0)/(horizon*order_size**2*sigma**2)
+    slope = xp.where((kappa_horizon < 1/4), (2/945)*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(2*step_fraction**2 + 3)*xp.minimum(1/4, kappa_horizon)**2 - 1/4725*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(3*step_fraction**4 + 5*step_fraction**2 + 6)*xp.minimum(1/4, kappa_horizon)**4 + (4/467775)*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(10*step_fraction**6 + 17*step_fraction**4 + 23*step_fraction**2 + 25)*xp.minimum(1/4, kappa_horizon)**6 - 1/127702575*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(1382*step_fraction**8 + 2360*step_fraction**6 + 3269*step_fraction**4 + 4045*step_fraction**2 + 4146)*xp.minimum(1/4, kappa_horizon)**8 + (4/638512875)*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(210*step_fraction**10 + 359*step_fraction**8 + 500*step_fraction**6 + 635*step_fraction**4 + 746*step_fraction**2 + 735)*xp.minimum(1/4, kappa_horizon)**10 - 1/69780335625*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(10851*step_fraction**12 + 18555*step_fraction**10 + 25877*step_fraction**8 + 33065*step_fraction**6 + 39938*step_fraction**4 + 45330*step_fraction**2 + 43404)*xp.minimum(1/4, kappa_horizon)**12 + (8/194896477400625)*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(438670*step_fraction**14 + 750167*step_fraction**12 + 1046535*step_fraction**10 + 1339235*step_fraction**8 + 1628245*step_fraction**6 + 1902495*step_fraction**4 + 2106723*step_fraction**2 + 1974015)*xp.minimum(1/4, kappa_horizon)**14 - 1/3573102085678125*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(7333662*step_fraction**16 + 12541460*step_fraction**14 + 17497639*step_fraction**12 + 22399755*step_fraction**10 + 27277481*step_fraction**8 + 32091885*step_fraction**6 + 36618763*step_fraction**4 + 39803675*step_fraction**2 + 36668310)*xp.minimum(1/4, kappa_horizon)**16 - 1/45*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2), (-step_fraction**5*(2 - 4/step_fraction)*((-1 + 2/step_fraction)**2*xp.exp(-step_fraction*xp.maximum(1/4, kappa_horizon))*_sinh_tail(xp, step_fraction*(-1 + 2/step_fraction)*xp.maximum(1/4, kappa_horizon)) - xp.exp(step_fraction*xp.maximum(1/4, kappa_horizon) - 2*xp.maximum(1/4, kappa_horizon))*_sinh_tail(xp, step_fraction*xp.maximum(1/4, kappa_horizon)))*xp.exp(-step_fraction*xp.maximum(1/4, kappa_horizon))*xp.maximum(1/4, kappa_horizon)**3/(xp.expm1(-2*step_fraction*xp.maximum(1/4, kappa_horizon))*xp.expm1(-2*xp.maximum(1/4, kappa_horizon))**2) + 2*step_fraction**5*(2 - 4/step_fraction)*((-1 + 2/step_fraction)**2*xp.exp(-step_fraction*xp.maximum(1/4, kappa_horizon))*_sinh_tail(xp, step_fraction*(-1 + 2/step_fraction)*xp.maximum(1/4, kappa_horizon)) - xp.exp(step_fraction*xp.maximum(1/4, kappa_horizon) - 2*xp.maximum(1/4, kappa_horizon))*_sinh_tail(xp, step_fraction*xp.maximum(1/4, kappa_horizon)))*xp.exp(-3*step_fraction*xp.maximum(1/4, kappa_horizon))*xp.maximum(1/4, kappa_horizon)**3/(xp.expm1(-2*step_fraction*xp.maximum(1/4, kappa_horizon))**2*xp.expm1(-2*xp.maximum(1/4, kappa_horizon))**2) + 3*step_fraction**4*(2 - 4/step_fraction)*((-1 + 2/step_fraction)**2*xp.exp(-step_fraction*xp.maximum(1/4, kappa_horizon))*_sinh_tail(xp, step_fraction*(-1 + 2/step_fraction)*xp.maximum(1/4, kappa_horizon)) - xp.exp(step_fraction*xp.maximum(1/4, kappa_horizon) - 2*xp.maximum(1/4, kappa_horizon))*_sinh_tail(xp, step_fraction*xp.maximum(1/4, kappa_horizon)))*xp.exp(-step_fraction*xp.maximum(1/4, kappa_horizon))*xp.maximum(1/4, kappa_horizon)**2/(xp.expm1(-2*step_fraction*xp.maximum(1/4, kappa_horizon))*xp.expm1(-2*xp.maximum(1/4, kappa_horizon))**2) + 4*step_fraction**4*(2 - 4/step_fraction)*((-1 + 2/step_fraction)**2*xp.exp(-step_fraction*xp.maximum(1/4, kappa_horizon))*_sinh_tail(xp, step_fraction*(-1 + 2/step_fraction)*xp.maximum(1/4, kappa_horizon)) - xp.exp(step_fraction*xp.maximum(1/4, kappa_horizon) - 2*xp.maximum(1/4, kappa_horizon))*_sinh_tail(xp, step_fraction*xp.maximum(1/4, kappa_horizon)))*xp.exp(-step_fraction*xp.maximum(1/4, kappa_horizon))*xp.exp(-2*xp.maximum(1/4, kappa_horizon))*xp.maximum(1/4, kappa_horizon)**3/(xp.expm1(-2*step_fraction*xp.maximum(1/4, kappa_horizon))*xp.expm1(-2*xp.maximum(1/4, kappa_horizon))**3) + step_fraction**4*(2 - 4/step_fraction)*(step_fraction*(-1 + 2/step_fraction)**3*xp.exp(-step_fraction*xp.maximum(1/4, kappa_horizon))*_sinh_tail_prime(xp, step_fraction*(-1 + 2/step_fraction)*xp.maximum(1/4, kappa_horizon)) - step_fraction*(-1 + 2/step_fraction)**2*xp.exp(-step_fraction*xp.maximum(1/4, kappa_horizon))*_sinh_tail(xp, step_fraction*(-1 + 2/step_fraction)*xp.maximum(1/4, kappa_horizon)) - step_fraction*xp.exp(step_fraction*xp.maximum(1/4, kappa_horizon) - 2*xp.maximum(1/4, kappa_horizon))*_sinh_tail_prime(xp, step_fraction*xp.maximum(1/4, kappa_horizon)) - (step_fraction - 2)*xp.exp(step_fraction*xp.maximum(1/4, kappa_horizon) - 2*xp.maximum(1/4, kappa_horizon))*_sinh_tail(xp, step_fraction*xp.maximum(1/4, kappa_horizon)))*xp.exp(-step_fraction*xp.maximum(1/4, kappa_horizon))*xp.maximum(1/4, kappa_horizon)**3/(xp.expm1(-2*step_fraction*xp.maximum(1/4, kappa_horizon))*xp.expm1(-2*xp.maximum(1/4, kappa_horizon))**2))/xp.maximum(1/4, kappa_horizon))
+    weight = (1/2)*horizon**2*_asinhc(xp, half_kappa_tilde_tau)/xp.sqrt(half_kappa_tilde_tau**2 + 1)
+    return horizon*order_size**2*shape*sigma**2/tau + (1/2)*horizon*order_size**2*risk_aversion*sigma**4*slope*weight*(4*eta_tilde + gamma*tau)/(eta_tilde**2*tau)

@@ -115,6 +115,12 @@ class ArrayApiPrinter(codegen.FormulaPrinter):
     def _print_sinh_tail(self, expr: sp.Expr) -> str:
         return f"_sinh_tail(xp, {self._print(expr.args[0])})"
 
+    def _print_sinh_tail_prime(self, expr: sp.Expr) -> str:
+        return f"_sinh_tail_prime(xp, {self._print(expr.args[0])})"
+
+    def _print_asinhc(self, expr: sp.Expr) -> str:
+        return f"_asinhc(xp, {self._print(expr.args[0])})"
+
     def _print_exp_scaled_difference(self, expr: sp.Expr) -> str:
         return f"_exp_scaled_difference(xp, {', '.join(self._print(a) for a in expr.args)})"
 
@@ -136,7 +142,7 @@ def render_function(formula: Formula) -> str:
     for name in formula.arguments:
         lines.append(f"    {name} = xp.asarray({name}, dtype=xp.float64)")
     for symbol, value in formula.steps:
-        lines.append(f"    {symbol} = {printer.doprint(codegen._runtime_names(value))}")
+        lines.append(f"    {codegen._runtime_names(symbol)} = {printer.doprint(codegen._runtime_names(value))}")
     lines.append(f"    return {printer.doprint(codegen._runtime_names(formula.expr))}")
     return "\n".join(lines) + "\n"
 

@@ -62,6 +62,14 @@ class FormulaPrinter(NumPyPrinter):
     def _print_sinh_tail(self, expr: sp.Expr) -> str:
         return f"_sinh_tail({self._print(expr.args[0])})"
 
+    def _print_Max(self, expr: sp.Max) -> str:
+        a, b = (self._print(arg) for arg in expr.args)
+        return f"{self._module}.maximum({a}, {b})"
+
+    def _print_Min(self, expr: sp.Min) -> str:
+        a, b = (self._print(arg) for arg in expr.args)
+        return f"{self._module}.minimum({a}, {b})"
+
     def _print_Piecewise(self, expr: sp.Piecewise) -> str:
         *branches, (otherwise, condition) = expr.args
         if condition != sp.true:
@@ -121,7 +129,7 @@ def render_function(formula: Formula) -> str:
     for name in formula.arguments:
         lines.append(f"    {name} = numpy.asarray({name}, dtype=numpy.float64)")
     for symbol, value in formula.steps:
-        lines.append(f"    {symbol} = {printer.doprint(_runtime_names(value))}")
+        lines.append(f"    {_runtime_names(symbol)} = {printer.doprint(_runtime_names(value))}")
     lines.append(f"    return numpy.asarray({printer.doprint(_runtime_names(formula.expr))})[()]")
     return "\n".join(lines) + "\n"
 

@@ -64,6 +64,57 @@ class sinh_tail(sp.Function):
     def _eval_is_positive(self) -> bool | None:
         return self.args[0].is_nonnegative
 
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
+        return sinh_tail_prime(self.args[0])
+
+
+class sinh_tail_prime(sp.Function):
+    r"""The derivative of :class:`sinh_tail`, :math:`-1/6` at z = 0; defined for z >= 0.
+
+    Below the series switch point it is :math:`e^{-z}(2 z P'(z^2) - P(z^2))` with P the Taylor
+    polynomial of :math:`(\sinh z - z)/z^3`; above, the derivative of the exponential form,
+    which cancels by at most a factor 2 there.
+    """
+
+    nargs = 1
+
+    @classmethod
+    def eval(cls, z: sp.Expr) -> sp.Expr | None:
+        if z.is_zero:
+            return -sp.Rational(1, 6)
+        return None
+
+    def _eval_rewrite_as_exp(self, z: sp.Expr, **kwargs: object) -> sp.Expr:
+        return sp.diff(sinh_tail(_z).rewrite(sp.exp), _z).subs(_z, z)
+
+    def _numpycode(self, printer: Any) -> str:
+        return f"_sinh_tail_prime({printer._print(self.args[0])})"
+
+
+class asinhc(sp.Function):
+    r""":math:`\operatorname{asinh}(z) / z`, equal to 1 at z = 0 (the ratio kappa / kappa_tilde).
+
+    It carries the chain rule through kappa at lambda = 0, where d kappa / d lambda is infinite
+    but the ratio is 1: every digit is kept (asinh is accurate near 0, and the division exact).
+    """
+
+    nargs = 1
+
+    @classmethod
+    def eval(cls, z: sp.Expr) -> sp.Expr | None:
+        if z.is_zero:
+            return sp.S.One
+        return None
+
+    def _eval_rewrite_as_exp(self, z: sp.Expr, **kwargs: object) -> sp.Expr:
+        return sp.log(z + sp.sqrt(z**2 + 1)) / z
+
+    def _eval_rewrite_as_asinh(self, z: sp.Expr, **kwargs: object) -> sp.Expr:
+        return sp.asinh(z) / z
+
+    def _numpycode(self, printer: Any) -> str:
+        return f"_asinhc({printer._print(self.args[0])})"
+
 
 class exp_scaled_difference(sp.Function):
     r""":math:`e^{a (u - v)}` with the argument's two roundings compensated.
@@ -177,7 +228,11 @@ def helpers(ns: str, *, array: str, result: str, namespace_argument: bool = Fals
     standard (2024.12 and later) allows them.
     """
     coefficients = ", ".join(repr(float(c)) for c in reversed(sinh_tail_series_coefficients()))
+    derivative = ", ".join(
+        repr(float(m * c)) for m, c in reversed(list(enumerate(sinh_tail_series_coefficients()))[1:])
+    )
     first = f"{ns}: Any, " if namespace_argument else ""
+    asinh = "arcsinh" if ns == "numpy" else "asinh"  # numpy < 2 has no asinh
     call = f"{ns}, " if namespace_argument else ""
     return f'''\
 def _exprel({first}z: {array}) -> {result}:
@@ -202,6 +257,34 @@ def _sinh_tail({first}z: {array}) -> {result}:
     series = series * {ns}.exp(-small)
     direct = (-0.5 * {ns}.expm1(-2.0 * large) - large * {ns}.exp(-large)) / large**3
     return {ns}.where(z < {SINH_TAIL_SERIES_BELOW}, series, direct)
+
+
+_SINH_TAIL_SERIES_DERIVATIVE = ({derivative})
+
+
+def _sinh_tail_prime({first}z: {array}) -> {result}:
+    """d/dz of _sinh_tail: exp(-z) (2 z P'(z**2) - P(z**2)) below {SINH_TAIL_SERIES_BELOW}, the exponential form above."""
+    z = {ns}.asarray(z, dtype={ns}.float64)
+    small = {ns}.minimum(z, {SINH_TAIL_SERIES_BELOW})
+    large = {ns}.maximum(z, {SINH_TAIL_SERIES_BELOW})
+    square = small * small
+    series = square * _SINH_TAIL_SERIES[0] + _SINH_TAIL_SERIES[1]
+    for coefficient in _SINH_TAIL_SERIES[2:]:  # Horner
+        series = series * square + coefficient
+    slope = square * _SINH_TAIL_SERIES_DERIVATIVE[0] + _SINH_TAIL_SERIES_DERIVATIVE[1]
+    for coefficient in _SINH_TAIL_SERIES_DERIVATIVE[2:]:
+        slope = slope * square + coefficient
+    series = (2.0 * small * slope - series) * {ns}.exp(-small)
+    tail = -0.5 * {ns}.expm1(-2.0 * large) - large * {ns}.exp(-large)
+    direct = ({ns}.exp(-2.0 * large) - {ns}.exp(-large) + large * {ns}.exp(-large) - 3.0 * tail / large) / large**3
+    return {ns}.where(z < {SINH_TAIL_SERIES_BELOW}, series, direct)
+
+
+def _asinhc({first}z: {array}) -> {result}:
+    """asinh(z) / z, and 1 at z = 0."""
+    z = {ns}.asarray(z, dtype={ns}.float64)
+    zero = z == 0
+    return {ns}.where(zero, 1.0, {ns}.{asinh}(z) / {ns}.where(zero, 1.0, z))
 
 
 def _two_product({first}a: {result}, b: {result}) -> tuple[Any, Any]:

@@ -1,0 +1,297 @@
+r"""Sensitivities of the optimal schedule's expected cost and variance to the model parameters.
+
+The expected cost and the variance depend on the decay rate only through :math:`z = \kappa T`
+and on the horizon through :math:`N = T / \tau` (here :math:`r = 1/N = \tau / T`):
+
+.. math::
+
+    E = \tfrac12 \gamma X^2 + \epsilon X + \frac{\tilde\eta X^2}{T} F(z, r), \qquad
+    \operatorname{Var} = \sigma^2 X^2 T \, G(z, r),
+
+with :math:`F(0, r) = 1` (TWAP) and :math:`z = 2 N \operatorname{asinh}(u)`,
+:math:`u = \tau \tilde\kappa / 2`, :math:`\tilde\kappa^2 = y = \lambda \sigma^2 / \tilde\eta`.
+SymPy differentiates ``E(eta, gamma, sigma, epsilon, lambda, tau)`` (and Var) through that chain;
+the printed form (:func:`stable_derivative`) is the chain rule rearranged so that nothing is
+singular at lambda = 0, where :math:`dz/d\lambda` is infinite but :math:`F_z` is 0:
+
+.. math::
+
+    F_z \frac{dz}{dp} = \frac{F_z}{z} \cdot \frac{T^2 \operatorname{asinhc}(u)}{2 \sqrt{1 + u^2}}
+    \cdot \frac{dy}{dp},
+
+and :func:`proofs` shows it equals the plain derivative. :math:`F_z / z` and :math:`G_z / z`
+are even and analytic in z (radius pi): below a switch point they are their Taylor series
+(coefficients exact rationals in r, derived by SymPy), above it the derivative of an
+overflow-free form (exponentials of -z only; G with ``sinh_tail``, which keeps every digit when
+N is large and :math:`\kappa\tau` tiny).
+
+The sensitivity to ``tau`` keeps the number of intervals N fixed (the horizon T = N tau moves
+with it): "what if every interval were longer". Units: those of E or Var per unit of the
+parameter.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import sympy as sp
+from sympy.codegen.cfunctions import expm1
+
+from acsym.derivation import discrete, stable
+from acsym.derivation.catalog import Formula
+from acsym.derivation.special import asinhc, sinh_tail
+from acsym.derivation.symbols import (
+    ARGUMENTS,
+    T,
+    X,
+    epsilon,
+    eta,
+    eta_tilde,
+    gamma,
+    kappa,
+    kappa_tilde,
+    lam,
+    sigma,
+    tau,
+)
+
+#: the intermediate results printed as steps
+z = sp.Symbol("kappa_horizon", nonnegative=True)
+r = sp.Symbol("step_fraction", positive=True)  # tau / T = 1 / N
+u = sp.Symbol("half_kappa_tilde_tau", nonnegative=True)
+weight = sp.Symbol("weight", positive=True)
+shape = sp.Symbol("shape")
+slope = sp.Symbol("slope")
+
+#: below these z, F_z / z and G_z / z are their Taylor series (truncation < 1e-17 relative)
+COST_SERIES_BELOW = sp.Rational(1, 2)
+COST_SERIES_ORDER = 28
+VARIANCE_SERIES_BELOW = sp.Rational(1, 4)
+VARIANCE_SERIES_ORDER = 20
+
+PARAMETERS = ("eta", "gamma", "sigma", "epsilon", "risk_aversion", "tau")
+_SYMBOL = {"eta": eta, "gamma": gamma, "sigma": sigma, "epsilon": epsilon, "risk_aversion": lam, "tau": tau}
+ARGUMENT_NAMES = ("order_size", "horizon", "tau", "sigma", "eta", "gamma", "epsilon", "risk_aversion")
+
+
+def cost_shape_textbook() -> sp.Expr:
+    """F(z, r) = E's impact part over eta_tilde X^2 / T, from the textbook closed form."""
+    a = z * r
+    return (sp.tanh(a / 2) / sp.tanh(z) + 2 / r * sp.sinh(a / 2) ** 2 / sp.sinh(z) ** 2) / r
+
+
+def variance_shape_textbook() -> sp.Expr:
+    """G(z, r) = Var / (sigma^2 X^2 T), from the textbook closed form."""
+    a, m = z * r, 2 / r - 1
+    return (sp.sinh(m * a) / sp.sinh(a) - m) * r / (4 * sp.sinh(z) ** 2)
+
+
+def cost_shape_direct() -> sp.Expr:
+    """F without overflow: coth z and sinh(a/2) / sinh z written with exp(-z) and expm1."""
+    a = z * r
+    coth = (1 + sp.exp(-2 * z)) / -expm1(-2 * z)
+    half_ratio = sp.exp(a / 2 - z) * expm1(-a) / expm1(-2 * z)  # sinh(a/2) / sinh(z)
+    return (sp.tanh(a / 2) * coth + 2 / r * half_ratio**2) / r
+
+
+def variance_shape_direct() -> sp.Expr:
+    """G with its cancelling difference written with sinh_tail (no loss as tau kappa -> 0)."""
+    a, m = z * r, 2 / r - 1
+    bracket = m**2 * sp.exp(-a) * sinh_tail(m * a) - sp.exp(a - 2 * z) * sinh_tail(a)
+    # 1 / sinh(a) = 2 exp(-a) / (1 - exp(-2a)): no overflow for kappa tau up to 700 and beyond
+    return -2 * m * a**3 * sp.exp(-a) * bracket * r / (expm1(-2 * a) * expm1(-2 * z) ** 2)
+
+
+_w = sp.Symbol("w")
+
+
+@cache
+def _taylor(function: sp.Expr, order: int) -> list[sp.Rational]:
+    """Coefficients 0..order-1 of the Taylor (or, times w**shift, Laurent) series in w."""
+    series = sp.series(function, _w, 0, order).removeO()
+    return [sp.Rational(series.coeff(_w, k)) for k in range(order)]
+
+
+def _product(left: list[sp.Expr], right: list[sp.Expr]) -> list[sp.Expr]:
+    """Product of two truncated power series (coefficient lists of equal length)."""
+    size = len(left)
+    return [sp.expand(sum(left[i] * right[k - i] for i in range(k + 1))) for k in range(size)]
+
+
+@cache
+def cost_shape_series(order: int) -> list[sp.Expr]:
+    """Taylor coefficients in z of F(z, r) = (1/r) (tanh(r z/2) coth z + (2/r) sinh(r z/2)**2 csch(z)**2),
+    assembled from the one-variable series of tanh, z coth z, sinh**2 and z**2 csch**2 (fast, exact)."""
+    size = order + 2
+    tanh = [c * (r / 2) ** k for k, c in enumerate(_taylor(sp.tanh(_w), size))]  # tanh(r z / 2)
+    zcoth = _taylor(_w / sp.tanh(_w), size)  # z coth z
+    sinh2 = [c * (r / 2) ** k for k, c in enumerate(_taylor(sp.sinh(_w) ** 2, size))]
+    z2csch2 = _taylor(_w**2 / sp.sinh(_w) ** 2, size)
+    first = _product(tanh, zcoth)  # times 1/z
+    second = _product(sinh2, z2csch2)  # times 1/z**2
+    out = []
+    for k in range(order):
+        value = first[k + 1] / r + 2 * second[k + 2] / r**2
+        out.append(sp.factor(sp.expand(value)))
+    return out
+
+
+@cache
+def variance_shape_series(order: int) -> list[sp.Expr]:
+    """Taylor coefficients in z of G(z, r) = (sinh((2 - r) z) / sinh(r z) - (2/r - 1)) r / (4 sinh(z)**2),
+    from the one-variable series of sinh, w / sinh w and w**2 csch(w)**2."""
+    size = order + 4
+    numerator = [c * (2 - r) ** k for k, c in enumerate(_taylor(sp.sinh(_w), size))]  # sinh((2-r) z)
+    reciprocal = [c * r**k for k, c in enumerate(_taylor(_w / sp.sinh(_w), size))]  # r z / sinh(r z)
+    ratio = _product(numerator, reciprocal)  # r z sinh((2-r)z)/sinh(rz): coefficient k+1 of z**(k+1)
+    z2csch2 = _taylor(_w**2 / sp.sinh(_w) ** 2, size)
+    # (ratio / (r z) - (2/r - 1)) r / 4 = (ratio / z - (2 - r)) / 4, a series from z**2 on
+    bracket = [sp.expand((ratio[k + 1] - (2 - r if k == 0 else 0)) / 4) for k in range(size - 1)]
+    bracket.append(sp.S.Zero)
+    product = _product(bracket, z2csch2)  # times 1/z**2
+    return [sp.factor(product[k + 2]) for k in range(order)]
+
+
+def _slope_series(coefficients: list[sp.Expr]) -> sp.Expr:
+    """d/dz of the series, divided by z (it is even: only even powers appear)."""
+    return sp.Add(*(k * c * z ** (k - 2) for k, c in enumerate(coefficients) if k >= 2 and c != 0))
+
+
+@cache
+def cost_slope() -> sp.Expr:
+    """F_z / z: the series below COST_SERIES_BELOW, the direct form's derivative above."""
+    below = _slope_series(cost_shape_series(COST_SERIES_ORDER))
+    above = sp.diff(cost_shape_direct(), z) / z
+    return _switch(below, above, COST_SERIES_BELOW)
+
+
+@cache
+def variance_slope() -> sp.Expr:
+    """G_z / z, like :func:`cost_slope`."""
+    below = _slope_series(variance_shape_series(VARIANCE_SERIES_ORDER))
+    above = sp.diff(variance_shape_direct(), z) / z
+    return _switch(below, above, VARIANCE_SERIES_BELOW)
+
+
+def _switch(below: sp.Expr, above: sp.Expr, at: sp.Rational) -> sp.Piecewise:
+    """``below`` for z < at, ``above`` otherwise; each evaluated on its own side only (z is
+    clipped), so neither branch sees a point where it is 0/0 or inaccurate."""
+    return sp.Piecewise(
+        (below.subs(z, sp.Min(z, at)), z < at),
+        (above.subs(z, sp.Max(z, at)), True),
+    )
+
+
+def _y() -> sp.Expr:
+    return lam * sigma**2 / eta_tilde
+
+
+def _eta_tilde() -> sp.Expr:
+    return eta - gamma * tau / 2
+
+
+def _chain_weight() -> sp.Expr:
+    """T^2 asinhc(u) / (2 sqrt(1 + u^2)): dz/dy = weight / z (finite at y = 0)."""
+    return T**2 * asinhc(u) / (2 * sp.sqrt(1 + u**2))
+
+
+def _dy(parameter: str) -> sp.Expr:
+    """dy/dp with N fixed (for tau, the direct dependence of z on tau is included: 2 y / tau)."""
+    p = _SYMBOL[parameter]
+    y = _y().subs(eta_tilde, _eta_tilde())
+    total = sp.diff(y, p)
+    if parameter == "tau":
+        total += 2 * y / tau
+    return sp.simplify(total.subs(eta, eta_tilde + gamma * tau / 2))
+
+
+def _at_fixed_steps(expr: sp.Expr, parameter: str) -> sp.Expr:
+    """d expr / d parameter with N = T / tau held fixed (T = N tau), in terms of eta_tilde."""
+    fixed = sp.Symbol("N_fixed", positive=True)
+    derivative = sp.diff(expr.subs(T, fixed * tau), _SYMBOL[parameter]).subs(fixed, T / tau)
+    return sp.simplify(derivative.subs(eta, eta_tilde + gamma * tau / 2))
+
+
+def stable_derivative(quantity: str, parameter: str) -> sp.Expr:
+    """d quantity / d parameter in printed form, from the steps of :func:`steps`.
+
+    ``shape`` is F (cost) or G (variance), ``slope`` F_z / z or G_z / z, ``weight`` the chain
+    factor; T = N tau moves with tau (N fixed).
+    """
+    if quantity == "expected_cost":
+        prefactor = gamma * X**2 / 2 + epsilon * X, _eta_tilde() * X**2 / T
+        scale = eta_tilde * X**2 / T
+    else:
+        prefactor = sp.S.Zero, sigma**2 * X**2 * T
+        scale = sigma**2 * X**2 * T
+    outer, factor = prefactor
+    direct = _at_fixed_steps(outer, parameter) + _at_fixed_steps(factor, parameter) * shape
+    return direct + scale * slope * weight * _dy(parameter)
+
+
+@cache
+def steps(quantity: str) -> tuple[tuple[sp.Symbol, sp.Expr], ...]:
+    """eta_tilde, kappa_tilde, u, z, r, the shape, its slope and the chain weight, in order."""
+    runtime_cost = stable.expected_cost_stable()
+    if quantity == "expected_cost":
+        value = runtime_cost.subs({X: 1, gamma: 0, epsilon: 0}).subs(eta_tilde, 1) * T
+        slope_value = cost_slope()
+    else:
+        value = stable.variance_split() * stable.variance_half_decay() / (sigma**2 * X**2 * T)
+        slope_value = variance_slope()
+    return (
+        (eta_tilde, stable.eta_tilde_stable()),
+        (kappa_tilde, stable.kappa_tilde_value()),
+        (u, kappa_tilde * tau / 2),
+        (kappa, 2 / tau * sp.asinh(u)),
+        (z, kappa * T),
+        (r, tau / T),
+        (shape, value),
+        (slope, slope_value),
+        (weight, _chain_weight()),
+    )
+
+
+def textbook(quantity: str) -> sp.Expr:
+    """E or Var in the model parameters (the textbook closed form, kappa from arccosh)."""
+    expr = discrete.expected_cost_optimal() if quantity == "expected_cost" else discrete.variance_optimal()
+    expr = expr.subs(kappa, discrete.kappa_textbook().subs(kappa_tilde, stable.kappa_tilde_value()))
+    return expr.subs(eta_tilde, _eta_tilde())
+
+
+def reference(quantity: str, parameter: str) -> sp.Expr:
+    """SymPy's plain derivative of :func:`textbook` (N fixed for tau): what verify evaluates."""
+    fixed = sp.Symbol("N_fixed", positive=True)
+    expr = textbook(quantity).subs(T, fixed * tau)
+    return sp.diff(expr, _SYMBOL[parameter]).subs(fixed, T / tau)
+
+
+def name_of(quantity: str, parameter: str) -> str:
+    return f"{quantity}_d_{parameter}"
+
+
+def formulas() -> tuple[Formula, ...]:
+    """One generated function per (quantity, parameter), except d Var / d epsilon = 0."""
+    out = []
+    for quantity in ("expected_cost", "variance"):
+        unit = "currency" if quantity == "expected_cost" else "currency**2"
+        for parameter in PARAMETERS:
+            if quantity == "variance" and parameter == "epsilon":
+                continue
+            what = "expected cost" if quantity == "expected_cost" else "variance"
+            out.append(
+                Formula(
+                    name=name_of(quantity, parameter),
+                    arguments=ARGUMENT_NAMES,
+                    steps=steps(quantity),
+                    expr=stable_derivative(quantity, parameter),
+                    reference=reference(quantity, parameter),
+                    summary=f"Sensitivity of the optimal schedule's {what} to {parameter}.",
+                    formula=f"d {quantity} / d {parameter}"
+                    + (" (N = horizon / tau fixed, horizon moves)" if parameter == "tau" else ""),
+                    returns=f"{unit} / ({ARGUMENTS[parameter].unit})",
+                    notes="Derived by SymPy through eta_tilde and kappa (acsym.derivation.sensitivity); "
+                    "finite at risk_aversion = 0. Requires eta_tilde > 0.",
+                )
+            )
+    return tuple(out)
