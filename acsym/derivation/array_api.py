@@ -142,7 +142,8 @@ def render_function(formula: Formula) -> str:
     for name in formula.arguments:
         lines.append(f"    {name} = xp.asarray({name}, dtype=xp.float64)")
     for symbol, value in formula.steps:
-        lines.append(f"    {codegen._runtime_names(symbol)} = {printer.doprint(codegen._runtime_names(value))}")
+        name = codegen._runtime_names(symbol)
+        lines.append(f"    {name} = {printer.doprint(codegen._runtime_names(value))}")
     lines.append(f"    return {printer.doprint(codegen._runtime_names(formula.expr))}")
     return "\n".join(lines) + "\n"
 

@@ -32,7 +32,8 @@ parameter.
 
 from __future__ import annotations
 
-from functools import cache
+from collections.abc import Callable
+from functools import cache, partial
 
 import sympy as sp
 from sympy.codegen.cfunctions import expm1
@@ -62,6 +63,7 @@ u = sp.Symbol("half_kappa_tilde_tau", nonnegative=True)
 weight = sp.Symbol("weight", positive=True)
 shape = sp.Symbol("shape")
 slope = sp.Symbol("slope")
+rate = sp.Symbol("rate")  # weight * dy/dp, grouped: each factor alone can overflow
 
 #: below these z, F_z / z and G_z / z are their Taylor series (truncation < 1e-17 relative)
 COST_SERIES_BELOW = sp.Rational(1, 2)
@@ -215,8 +217,8 @@ def _at_fixed_steps(expr: sp.Expr, parameter: str) -> sp.Expr:
 def stable_derivative(quantity: str, parameter: str) -> sp.Expr:
     """d quantity / d parameter in printed form, from the steps of :func:`steps`.
 
-    ``shape`` is F (cost) or G (variance), ``slope`` F_z / z or G_z / z, ``weight`` the chain
-    factor; T = N tau moves with tau (N fixed).
+    ``shape`` is F (cost) or G (variance), ``slope`` F_z / z or G_z / z, ``rate`` the chain
+    factor ``weight`` times dy/dp; T = N tau moves with tau (N fixed).
     """
     if quantity == "expected_cost":
         prefactor = gamma * X**2 / 2 + epsilon * X, _eta_tilde() * X**2 / T
@@ -226,7 +228,7 @@ def stable_derivative(quantity: str, parameter: str) -> sp.Expr:
         scale = sigma**2 * X**2 * T
     outer, factor = prefactor
     direct = _at_fixed_steps(outer, parameter) + _at_fixed_steps(factor, parameter) * shape
-    return direct + scale * slope * weight * _dy(parameter)
+    return direct + scale * slope * rate
 
 
 @cache
@@ -283,7 +285,7 @@ def formulas() -> tuple[Formula, ...]:
                 Formula(
                     name=name_of(quantity, parameter),
                     arguments=ARGUMENT_NAMES,
-                    steps=steps(quantity),
+                    steps=(*steps(quantity), (rate, weight * _dy(parameter))),
                     expr=stable_derivative(quantity, parameter),
                     reference=reference(quantity, parameter),
                     summary=f"Sensitivity of the optimal schedule's {what} to {parameter}.",
@@ -295,3 +297,83 @@ def formulas() -> tuple[Formula, ...]:
                 )
             )
     return tuple(out)
+
+
+def _chain_rule_residual(quantity: str, parameter: str) -> sp.Expr:
+    """diff of E (or Var) with F (or G) left generic, minus :func:`stable_derivative`: 0."""
+    fixed = sp.Symbol("N_fixed", positive=True)
+    generic = sp.Function("F" if quantity == "expected_cost" else "G")
+    true_eta_tilde = _eta_tilde()
+    y = lam * sigma**2 / true_eta_tilde
+    z_of_p = 2 * fixed * sp.asinh(tau * sp.sqrt(y) / 2)
+    horizon = fixed * tau
+    zs = sp.Dummy("z", positive=True)
+    shape_function = generic(zs, 1 / fixed)
+    if quantity == "expected_cost":
+        expr = gamma * X**2 / 2 + epsilon * X + true_eta_tilde * X**2 / horizon * shape_function
+    else:
+        expr = sigma**2 * X**2 * horizon * shape_function
+    p = _SYMBOL[parameter]
+    partial_z = sp.diff(expr, zs).subs(sp.Derivative(shape_function, zs), zs * slope)
+    plain = sp.diff(expr, p) + partial_z * sp.diff(z_of_p, p)
+    plain = plain.subs(shape_function, shape).subs(zs, z_of_p)
+    printed = stable_derivative(quantity, parameter).subs(rate, weight * _dy(parameter))
+    printed = printed.subs(weight, _chain_weight()).subs(u, tau * kappa_tilde / 2)
+    printed = printed.subs(kappa_tilde, sp.sqrt(lam * sigma**2 / eta_tilde)).subs(T, horizon)
+    printed = printed.rewrite(sp.asinh)
+    # in terms of eta_tilde > 0 (the well-posed domain), where sqrt(w) sqrt(1/w) = 1
+    return sp.simplify(plain.subs(eta, eta_tilde + gamma * tau / 2) - printed)
+
+
+def _series_residual(quantity: str, order: int = 10) -> sp.Expr:
+    """The assembled Taylor coefficients minus SymPy's series of the textbook shape."""
+    if quantity == "expected_cost":
+        textbook, assembled = cost_shape_textbook(), cost_shape_series(order)
+    else:
+        textbook, assembled = variance_shape_textbook(), variance_shape_series(order)
+    series = sp.series(textbook, z, 0, order).removeO()
+    return sp.simplify(sum(assembled[k] * z**k for k in range(order)) - series)
+
+
+def _direct_residual(quantity: str) -> sp.Expr:
+    """The overflow-free shape minus the textbook shape, at a few exact points (z, r)."""
+    direct = cost_shape_direct() if quantity == "expected_cost" else variance_shape_direct()
+    textbook = cost_shape_textbook() if quantity == "expected_cost" else variance_shape_textbook()
+    difference = (direct.rewrite(sp.exp) - textbook.rewrite(sp.exp)).subs(expm1(-2 * z), sp.exp(-2 * z) - 1)
+    difference = difference.rewrite(sp.exp).replace(
+        lambda e: isinstance(e, expm1), lambda e: sp.exp(e.args[0]) - 1
+    )
+    values = [
+        difference.subs({z: zv, r: rv}).evalf(60)
+        for zv, rv in ((1, sp.Rational(1, 3)), (3, 1), (7, sp.Rational(1, 10)))
+    ]
+    return sp.Integer(0) if all(abs(v) < sp.Float("1e-50") for v in values) else sp.Add(*values)
+
+
+def proofs() -> list[tuple[str, str, Callable[[], sp.Basic]]]:
+    """(name, claim, residual) of every claim of this module, for :mod:`~acsym.derivation.proofs`."""
+    out: list[tuple[str, str, Callable[[], sp.Basic]]] = []
+    for quantity in ("expected_cost", "variance"):
+        out.append(
+            (
+                f"sensitivity_series_{quantity}",
+                f"the {quantity} shape's Taylor coefficients, assembled from short series, are SymPy's",
+                partial(_series_residual, quantity),
+            )
+        )
+        out.append(
+            (
+                f"sensitivity_direct_{quantity}",
+                f"the overflow-free {quantity} shape equals the textbook one (at 60 digits, three points)",
+                partial(_direct_residual, quantity),
+            )
+        )
+        for parameter in PARAMETERS:
+            out.append(
+                (
+                    f"sensitivity_chain_{quantity}_{parameter}",
+                    f"d {quantity} / d {parameter}: the printed chain rule equals SymPy's derivative",
+                    partial(_chain_rule_residual, quantity, parameter),
+                )
+            )
+    return out

@@ -263,7 +263,7 @@ _SINH_TAIL_SERIES_DERIVATIVE = ({derivative})
 
 
 def _sinh_tail_prime({first}z: {array}) -> {result}:
-    """d/dz of _sinh_tail: exp(-z) (2 z P'(z**2) - P(z**2)) below {SINH_TAIL_SERIES_BELOW}, the exponential form above."""
+    """d/dz of _sinh_tail: exp(-z) (2 z P'(z**2) - P(z**2)) below {SINH_TAIL_SERIES_BELOW}, then exp form."""
     z = {ns}.asarray(z, dtype={ns}.float64)
     small = {ns}.minimum(z, {SINH_TAIL_SERIES_BELOW})
     large = {ns}.maximum(z, {SINH_TAIL_SERIES_BELOW})
@@ -276,7 +276,8 @@ def _sinh_tail_prime({first}z: {array}) -> {result}:
         slope = slope * square + coefficient
     series = (2.0 * small * slope - series) * {ns}.exp(-small)
     tail = -0.5 * {ns}.expm1(-2.0 * large) - large * {ns}.exp(-large)
-    direct = ({ns}.exp(-2.0 * large) - {ns}.exp(-large) + large * {ns}.exp(-large) - 3.0 * tail / large) / large**3
+    decay = {ns}.exp(-large)
+    direct = (decay * decay - decay + large * decay - 3.0 * tail / large) / large**3
     return {ns}.where(z < {SINH_TAIL_SERIES_BELOW}, series, direct)
 
 
