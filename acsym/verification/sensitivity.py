@@ -141,7 +141,7 @@ def _row(
     )
     return verify.Row(
         function=name,
-        form="generated (error relative to max(|exact|, Q / p / 100))",
+        form="generated",  # each error relative to max(|exact|, Q / p / 100): see the module
         oracle="mpmath",
         points=len(values),
         worst_error=float(array[worst]) if len(array) else 0.0,
