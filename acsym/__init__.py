@@ -28,6 +28,7 @@ if TYPE_CHECKING:
         linear_impact_at_rate,
     )
     from acsym.model import AlmgrenChrissParams, calibrate_ac_params
+    from acsym.sensitivity import CostSensitivities, cost_sensitivities
     from acsym.simulation import SimulationResult, simulate_execution
     from acsym.trajectory import (
         ExecutionTrajectory,
@@ -53,6 +54,8 @@ _LOCATIONS = {
     "linear_impact_at_rate": "acsym.impact",
     "AlmgrenChrissParams": "acsym.model",
     "calibrate_ac_params": "acsym.model",
+    "CostSensitivities": "acsym.sensitivity",
+    "cost_sensitivities": "acsym.sensitivity",
     "SimulationResult": "acsym.simulation",
     "simulate_execution": "acsym.simulation",
     "ExecutionTrajectory": "acsym.trajectory",
@@ -68,12 +71,14 @@ __all__ = [
     "AlmgrenChrissParams",
     "CalibrationResult",
     "CalibrationWarning",
+    "CostSensitivities",
     "EfficientFrontier",
     "ExecutionTrajectory",
     "InputWarning",
     "SimulationResult",
     "calibrate_ac_params",
     "calibrate_impact",
+    "cost_sensitivities",
     "efficient_frontier",
     "formulas",
     "generate_ac_holdings",
