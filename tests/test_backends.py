@@ -27,6 +27,10 @@ pytest.importorskip("array_api_compat")
 RTOL = 1e-13
 TINY = float(np.finfo(np.float64).tiny)
 NAMES = [formula.name for formula in catalog()]
+#: the sensitivities are large expressions (a few thousand operations each): slow to compile
+#: with jax.jit and to schedule with Dask, so those backends run two of them, the rest eagerly
+SENSITIVITIES = [name for name in NAMES if "_d_" in name]
+SAMPLE = [name for name in NAMES if "_d_" not in name] + ["expected_cost_d_eta", "variance_d_tau"]
 
 
 @cache
@@ -45,6 +49,15 @@ def _points() -> dict[str, tuple[np.ndarray, ...]]:
         for row, schedule in zip(padded, schedules, strict=True):
             row[: len(schedule)] = schedule
         out[name] = (padded, *(np.asarray(c, dtype=np.float64) for c in scalars))
+    # the sensitivities at every scenario with a finite lambda (lambda = 0 included)
+    from acsym.derivation.sensitivity import ARGUMENT_NAMES
+    from acsym.verification.sensitivity import arguments
+
+    finite = scenarios.take(np.flatnonzero(np.isfinite(scenarios.risk_aversion)))
+    columns = arguments(finite)
+    for name in NAMES:
+        if "_d_" in name:
+            out[name] = tuple(columns[a] for a in ARGUMENT_NAMES)
     return out
 
 
@@ -70,7 +83,7 @@ def _bad(name: str, got: Any, floor: Any = 0.0) -> list[str]:
 
 def _check_all(convert: Callable[[np.ndarray], Any], to_numpy: Callable[[Any], Any], **kw: Any) -> None:
     failures = []
-    for name in NAMES:
+    for name in kw.get("names", NAMES):
         function = kw.get("wrap", lambda f: f)(getattr(formulas_xp, name))
         got = to_numpy(function(*(convert(c) for c in _points()[name])))
         floor = kw.get("floor", lambda name: 0.0)(name)
@@ -106,7 +119,17 @@ def jax_x64() -> Any:
 def _jax_floor(name: str) -> Any:
     """XLA on CPU flushes subnormal results to zero, and it evaluates exp with its own kernel,
     so an exact cancellation in numpy (the variance of a one-step schedule is exactly 0) is a
-    rounding residue of the terms' size there: compare those against the terms' scale."""
+    rounding residue of the terms' size there: compare those against the terms' scale (for the
+    sensitivities, Q / p / 100 as ``acsym verify`` does)."""
+    if "_d_" in name:
+        from acsym.derivation.sensitivity import ARGUMENT_NAMES
+        from acsym.verification.sensitivity import FLOOR, scale
+
+        quantity, parameter = name.split("_d_")
+        columns = dict(zip(ARGUMENT_NAMES, _points()[name], strict=True))
+        positive = columns[parameter] > 0  # at p = 0 (lambda = 0, gamma = 0) no floor
+        safe = {**columns, parameter: np.where(positive, columns[parameter], 1.0)}
+        return np.where(positive, np.maximum(TINY, FLOOR * scale(quantity, parameter, safe)), TINY)
     if name != "variance":
         return TINY
     order_size, horizon, _tau, _kappa, sigma = _points()[name]
@@ -115,8 +138,12 @@ def _jax_floor(name: str) -> Any:
 
 def test_jax_jit_on_cpu(jax_x64):
     jnp = jax_x64.numpy
-    _check_all(jnp.asarray, np.asarray, wrap=jax_x64.jit, floor=_jax_floor)
+    _check_all(jnp.asarray, np.asarray, wrap=jax_x64.jit, floor=_jax_floor, names=SAMPLE)
     assert jax_x64.jit(formulas_xp.kappa)(1e-6, 0.1, 1e-3, 1.0).dtype == jnp.float64
+
+
+def test_jax_eager_sensitivities(jax_x64):
+    _check_all(jax_x64.numpy.asarray, np.asarray, floor=_jax_floor, names=SENSITIVITIES)
 
 
 def test_jax_grad_runs_through_the_module(jax_x64):
@@ -133,10 +160,10 @@ def test_jax_grad_runs_through_the_module(jax_x64):
 def test_dask_chunked_default_scheduler():
     da = pytest.importorskip("dask.array")
 
-    def chunked(c: np.ndarray) -> Any:
-        return da.from_array(c, chunks=(max(1, c.shape[0] // 4), *c.shape[1:]))
+    def chunked(c: np.ndarray) -> Any:  # two chunks: the sensitivities are large graphs
+        return da.from_array(c, chunks=(c.shape[0] // 2 + 1, *c.shape[1:]))
 
-    _check_all(chunked, lambda result: result.compute())
+    _check_all(chunked, lambda result: result.compute(), names=SAMPLE)
     assert isinstance(formulas_xp.holdings(chunked(np.ones(8)), 0.5, 1.0, 0.3), da.Array)  # lazy
 
 
