@@ -495,6 +495,7 @@ def simulate_execution(
     quantile_levels: Sequence[float] = QUANTILE_LEVELS,
     confidence_levels: Sequence[float] = CONFIDENCE_LEVELS,
     progress: Callable[[int], object] | None = None,
+    client: Any = None,
 ) -> SimulationResult:
     """Simulate the implementation shortfall of a schedule under the discrete A-C dynamics.
 
@@ -524,6 +525,11 @@ def simulate_execution(
         Levels of value at risk and expected shortfall, each in (0, 1).
     progress : callable, optional
         Called with the number of paths just finished after each chunk (for a progress bar).
+    client : distributed.Client, optional
+        Compute the paths in chunks of ``chunk_size`` on this Dask cluster (:mod:`acsym.scale`);
+        the samples are bit-identical to the single-process run with the same seed. The
+        statistics are computed here, so the samples must fit in this process's memory.
+        ``progress`` is not called.
 
     Returns
     -------
@@ -596,7 +602,12 @@ def simulate_execution(
             )
         )
 
-    samples = _simulate(trades, params, paths, seed_sequence, chunk, progress)
+    if client is None:
+        samples = _simulate(trades, params, paths, seed_sequence, chunk, progress)
+    else:
+        from acsym.scale import simulate_paths
+
+        samples = simulate_paths(trades, params, paths, seed_sequence, chunk, client)
     samples.setflags(write=False)
     # moments of the deviations from the first path: exact 0 when every path agrees (sigma = 0,
     # a market order), and no cancellation when the spread is small against the mean

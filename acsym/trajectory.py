@@ -293,7 +293,16 @@ def generate_ac_holdings(
     ------
     TypeError
         If an argument has the wrong type.
+
+    Notes
+    -----
+    Dask arrays (either argument) give a lazy Dask array computed chunk by chunk with this
+    function, on the default scheduler or a ``distributed`` cluster (:mod:`acsym.scale`).
     """
+    if hasattr(order_size, "__dask_graph__") or hasattr(risk_aversion, "__dask_graph__"):
+        from acsym.scale import dask_holdings
+
+        return dask_holdings(order_size, duration_periods, params, risk_aversion)
     orders = real_array("order_size", order_size)
     lams = real_array("risk_aversion", risk_aversion)
     _check_params(params)
