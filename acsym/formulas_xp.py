@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["eta_tilde", "kappa", "kappa_continuous", "holdings", "holdings_direct", "trade_sizes", "expected_cost", "variance", "schedule_expected_cost", "schedule_variance", "expected_cost_d_eta", "expected_cost_d_gamma", "expected_cost_d_sigma", "expected_cost_d_epsilon", "expected_cost_d_risk_aversion", "expected_cost_d_tau", "variance_d_eta", "variance_d_gamma", "variance_d_sigma", "variance_d_risk_aversion", "variance_d_tau"]
+__all__ = ["eta_tilde", "kappa", "kappa_continuous", "holdings", "holdings_direct", "trade_sizes", "expected_cost", "variance", "schedule_expected_cost", "schedule_variance", "holdings_d_eta", "holdings_d_gamma", "holdings_d_sigma", "holdings_d_risk_aversion", "holdings_d_tau", "expected_cost_d_eta", "expected_cost_d_gamma", "expected_cost_d_sigma", "expected_cost_d_epsilon", "expected_cost_d_risk_aversion", "expected_cost_d_tau", "variance_d_eta", "variance_d_gamma", "variance_d_sigma", "variance_d_risk_aversion", "variance_d_tau"]
 
 def _namespace(*arrays: Any) -> Any:
     """The array API namespace of the arguments (numpy's when all are Python scalars)."""
@@ -459,6 +459,276 @@ def schedule_variance(holdings: Any, tau: Any, sigma: Any) -> Any:
     tau = xp.asarray(tau, dtype=xp.float64)
     sigma = xp.asarray(sigma, dtype=xp.float64)
     return xp.sum((xp.expand_dims(sigma*xp.sqrt(tau), axis=-1)*holdings[..., 1:])**2, axis=-1)
+
+
+def holdings_d_eta(order_size: Any, time: Any, horizon: Any, tau: Any, sigma: Any, eta: Any, gamma: Any, risk_aversion: Any) -> Any:
+    """Sensitivity of the optimal holdings at a time to eta.
+
+    d holdings / d eta
+
+    x = X H(kappa T, t / T); derived by SymPy through eta_tilde and kappa
+    (acsym.derivation.sensitivity); finite at risk_aversion = 0. Requires eta_tilde > 0.
+
+    Parameters
+    ----------
+    order_size : array or float
+        order to sell, X > 0 [shares]
+    time : array or float
+        time since the start, 0 <= time <= horizon [time units]
+    horizon : array or float
+        trading horizon T = N * tau > 0 [time units]
+    tau : array or float
+        length of one trading interval, tau > 0 [time units]
+    sigma : array or float
+        price volatility [currency / (share * time unit**0.5)]
+    eta : array or float
+        temporary impact coefficient [currency * time unit / share**2]
+    gamma : array or float
+        permanent impact coefficient [currency / share**2]
+    risk_aversion : array or float
+        risk aversion lambda >= 0 [1 / currency]
+
+    Returns
+    -------
+    array (of the arguments' library), float64
+        [shares / (currency * time unit / share**2)]
+    """
+    xp = _namespace(order_size, time, horizon, tau, sigma, eta, gamma, risk_aversion)
+    order_size = xp.asarray(order_size, dtype=xp.float64)
+    time = xp.asarray(time, dtype=xp.float64)
+    horizon = xp.asarray(horizon, dtype=xp.float64)
+    tau = xp.asarray(tau, dtype=xp.float64)
+    sigma = xp.asarray(sigma, dtype=xp.float64)
+    eta = xp.asarray(eta, dtype=xp.float64)
+    gamma = xp.asarray(gamma, dtype=xp.float64)
+    risk_aversion = xp.asarray(risk_aversion, dtype=xp.float64)
+    eta_tilde = _sub_mul(xp, eta, (1/2)*gamma, tau)
+    kappatilde = xp.sqrt(risk_aversion)*sigma/xp.sqrt(eta_tilde)
+    half_kappa_tilde_tau = (1/2)*kappatilde*tau
+    kappa = 2*xp.asinh(half_kappa_tilde_tau)/tau
+    kappa_horizon = horizon*kappa
+    step_fraction = tau/horizon
+    time_fraction = time/horizon
+    slope = xp.where((kappa_horizon < 1/2), -1/11975040*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(time_fraction**2 - 2*time_fraction - 4)*(3*time_fraction**6 - 18*time_fraction**5 + 8*time_fraction**4 + 88*time_fraction**3 + 48*time_fraction**2 - 320*time_fraction - 320)*xp.minimum(1/2, kappa_horizon)**8 - 1/90*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(3*time_fraction**2 - 6*time_fraction - 4)*xp.minimum(1/2, kappa_horizon)**2 - 1/2520*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(3*time_fraction**4 - 12*time_fraction**3 + 24*time_fraction + 16)*xp.minimum(1/2, kappa_horizon)**4 - 1/226800*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(5*time_fraction**6 - 30*time_fraction**5 + 20*time_fraction**4 + 120*time_fraction**3 - 16*time_fraction**2 - 288*time_fraction - 192)*xp.minimum(1/2, kappa_horizon)**6 - 1/54486432000*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(105*time_fraction**10 - 1050*time_fraction**9 + 2100*time_fraction**8 + 8400*time_fraction**7 - 19040*time_fraction**6 - 73920*time_fraction**5 + 90880*time_fraction**4 + 420480*time_fraction**3 - 73472*time_fraction**2 - 1061376*time_fraction - 707584)*xp.minimum(1/2, kappa_horizon)**10 - 1/280215936000*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(3*time_fraction**12 - 36*time_fraction**11 + 96*time_fraction**10 + 360*time_fraction**9 - 1296*time_fraction**8 - 4608*time_fraction**7 + 11648*time_fraction**6 + 44160*time_fraction**5 - 55552*time_fraction**4 - 254976*time_fraction**3 + 45056*time_fraction**2 + 645120*time_fraction + 430080)*xp.minimum(1/2, kappa_horizon)**12 - 1/333456963840000*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(15*time_fraction**14 - 210*time_fraction**13 + 700*time_fraction**12 + 2520*time_fraction**11 - 12880*time_fraction**10 - 43680*time_fraction**9 + 177600*time_fraction**8 + 620160*time_fraction**7 - 1606400*time_fraction**6 - 6059520*time_fraction**5 + 7664640*time_fraction**4 + 35112960*time_fraction**3 - 6221824*time_fraction**2 - 88891392*time_fraction - 59260928)*xp.minimum(1/2, kappa_horizon)**14 - 1/709596419051520000*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(105*time_fraction**16 - 1680*time_fraction**15 + 6720*time_fraction**14 + 23520*time_fraction**13 - 159936*time_fraction**12 - 526848*time_fraction**11 + 3080448*time_fraction**10 + 10295040*time_fraction**9 - 42997248*time_fraction**8 - 149581824*time_fraction**7 + 389709824*time_fraction**6 + 1468293120*time_fraction**5 - 1859731456*time_fraction**4 - 8515780608*time_fraction**3 + 1509982208*time_fraction**2 + 21561507840*time_fraction + 14374338560)*xp.minimum(1/2, kappa_horizon)**16 - 1/421500272916602880000*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(165*time_fraction**18 - 2970*time_fraction**17 + 13860*time_fraction**16 + 47520*time_fraction**15 - 411840*time_fraction**14 - 1330560*time_fraction**13 + 10475520*time_fraction**12 + 34087680*time_fraction**11 - 205201920*time_fraction**10 - 683781120*time_fraction**9 + 2873825280*time_fraction**8 + 9989038080*time_fraction**7 - 26061455360*time_fraction**6 - 98162442240*time_fraction**5 + 124373401600*time_fraction**4 + 569445089280*time_fraction**3 - 100988813312*time_fraction**2 - 1441856618496*time_fraction - 961237745664)*xp.minimum(1/2, kappa_horizon)**18 - 1/17626375049239756800000*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(15*time_fraction**20 - 300*time_fraction**19 + 1600*time_fraction**18 + 5400*time_fraction**17 - 57840*time_fraction**16 - 184320*time_fraction**15 + 1870080*time_fraction**14 + 5978880*time_fraction**13 - 48563712*time_fraction**12 - 157648896*time_fraction**11 + 955457536*time_fraction**10 + 3181670400*time_fraction**9 - 13392470016*time_fraction**8 - 46540750848*time_fraction**7 + 121467404288*time_fraction**6 + 457483714560*time_fraction**5 - 579687350272*time_fraction**4 - 2654029479936*time_fraction**3 + 470701572096*time_fraction**2 + 6720163676160*time_fraction + 4480109117440)*xp.minimum(1/2, kappa_horizon)**20 - 1/176440014242889965568000000*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(273*time_fraction**22 - 6006*time_fraction**21 + 36036*time_fraction**20 + 120120*time_fraction**19 - 1553552*time_fraction**18 - 4900896*time_fraction**17 + 62078016*time_fraction**16 + 196035840*time_fraction**15 - 2055685632*time_fraction**14 - 6559128576*time_fraction**13 + 53660379136*time_fraction**12 + 174099394560*time_fraction**11 - 1056882204672*time_fraction**10 - 3518845403136*time_fraction**9 + 14817296449536*time_fraction**8 + 51489580154880*time_fraction**7 - 134395078049792*time_fraction**6 - 506164394459136*time_fraction**5 + 641384953675776*time_fraction**4 + 2936483649945600*time_fraction**3 - 520801364213760*time_fraction**2 - 7435371392532480*time_fraction - 4956914261688320)*xp.minimum(1/2, kappa_horizon)**22 - 1/2931618698189556350976000000*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(7*time_fraction**24 - 168*time_fraction**23 + 1120*time_fraction**22 + 3696*time_fraction**21 - 56672*time_fraction**20 - 177408*time_fraction**19 + 2738560*time_fraction**18 + 8570496*time_fraction**17 - 112378112*time_fraction**16 - 354275328*time_fraction**15 + 3743088640*time_fraction**14 + 11937816576*time_fraction**13 - 97832124416*time_fraction**12 - 317372006400*time_fraction**11 + 1927402258432*time_fraction**10 + 6416950788096*time_fraction**9 - 27023279980544*time_fraction**8 - 93903741517824*time_fraction**7 + 245107330646016*time_fraction**6 + 923129474973696*time_fraction**5 - 1169747267813376*time_fraction**4 - 5355500753387520*time_fraction**3 + 949829744197632*time_fraction**2 + 13560490739367936*time_fraction + 9040327159578624)*xp.minimum(1/2, kappa_horizon)**24 - 1/3*time_fraction*(time_fraction - 2)*(time_fraction - 1), (-time_fraction*xp.exp(-time_fraction*xp.maximum(1/2, kappa_horizon))*xp.expm1(-2*(1 - time_fraction)*xp.maximum(1/2, kappa_horizon))/xp.expm1(-2*xp.maximum(1/2, kappa_horizon)) + (2*time_fraction - 2)*xp.exp(-time_fraction*xp.maximum(1/2, kappa_horizon))*xp.exp(-2*(1 - time_fraction)*xp.maximum(1/2, kappa_horizon))/xp.expm1(-2*xp.maximum(1/2, kappa_horizon)) + 2*xp.exp(-time_fraction*xp.maximum(1/2, kappa_horizon))*xp.exp(-2*xp.maximum(1/2, kappa_horizon))*xp.expm1(-2*(1 - time_fraction)*xp.maximum(1/2, kappa_horizon))/xp.expm1(-2*xp.maximum(1/2, kappa_horizon))**2)/xp.maximum(1/2, kappa_horizon))
+    weight = (1/2)*horizon**2*_asinhc(xp, half_kappa_tilde_tau)/xp.sqrt(half_kappa_tilde_tau**2 + 1)
+    rate = -risk_aversion*sigma**2*weight/eta_tilde**2
+    return order_size*rate*slope
+
+
+def holdings_d_gamma(order_size: Any, time: Any, horizon: Any, tau: Any, sigma: Any, eta: Any, gamma: Any, risk_aversion: Any) -> Any:
+    """Sensitivity of the optimal holdings at a time to gamma.
+
+    d holdings / d gamma
+
+    x = X H(kappa T, t / T); derived by SymPy through eta_tilde and kappa
+    (acsym.derivation.sensitivity); finite at risk_aversion = 0. Requires eta_tilde > 0.
+
+    Parameters
+    ----------
+    order_size : array or float
+        order to sell, X > 0 [shares]
+    time : array or float
+        time since the start, 0 <= time <= horizon [time units]
+    horizon : array or float
+        trading horizon T = N * tau > 0 [time units]
+    tau : array or float
+        length of one trading interval, tau > 0 [time units]
+    sigma : array or float
+        price volatility [currency / (share * time unit**0.5)]
+    eta : array or float
+        temporary impact coefficient [currency * time unit / share**2]
+    gamma : array or float
+        permanent impact coefficient [currency / share**2]
+    risk_aversion : array or float
+        risk aversion lambda >= 0 [1 / currency]
+
+    Returns
+    -------
+    array (of the arguments' library), float64
+        [shares / (currency / share**2)]
+    """
+    xp = _namespace(order_size, time, horizon, tau, sigma, eta, gamma, risk_aversion)
+    order_size = xp.asarray(order_size, dtype=xp.float64)
+    time = xp.asarray(time, dtype=xp.float64)
+    horizon = xp.asarray(horizon, dtype=xp.float64)
+    tau = xp.asarray(tau, dtype=xp.float64)
+    sigma = xp.asarray(sigma, dtype=xp.float64)
+    eta = xp.asarray(eta, dtype=xp.float64)
+    gamma = xp.asarray(gamma, dtype=xp.float64)
+    risk_aversion = xp.asarray(risk_aversion, dtype=xp.float64)
+    eta_tilde = _sub_mul(xp, eta, (1/2)*gamma, tau)
+    kappatilde = xp.sqrt(risk_aversion)*sigma/xp.sqrt(eta_tilde)
+    half_kappa_tilde_tau = (1/2)*kappatilde*tau
+    kappa = 2*xp.asinh(half_kappa_tilde_tau)/tau
+    kappa_horizon = horizon*kappa
+    step_fraction = tau/horizon
+    time_fraction = time/horizon
+    slope = xp.where((kappa_horizon < 1/2), -1/11975040*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(time_fraction**2 - 2*time_fraction - 4)*(3*time_fraction**6 - 18*time_fraction**5 + 8*time_fraction**4 + 88*time_fraction**3 + 48*time_fraction**2 - 320*time_fraction - 320)*xp.minimum(1/2, kappa_horizon)**8 - 1/90*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(3*time_fraction**2 - 6*time_fraction - 4)*xp.minimum(1/2, kappa_horizon)**2 - 1/2520*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(3*time_fraction**4 - 12*time_fraction**3 + 24*time_fraction + 16)*xp.minimum(1/2, kappa_horizon)**4 - 1/226800*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(5*time_fraction**6 - 30*time_fraction**5 + 20*time_fraction**4 + 120*time_fraction**3 - 16*time_fraction**2 - 288*time_fraction - 192)*xp.minimum(1/2, kappa_horizon)**6 - 1/54486432000*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(105*time_fraction**10 - 1050*time_fraction**9 + 2100*time_fraction**8 + 8400*time_fraction**7 - 19040*time_fraction**6 - 73920*time_fraction**5 + 90880*time_fraction**4 + 420480*time_fraction**3 - 73472*time_fraction**2 - 1061376*time_fraction - 707584)*xp.minimum(1/2, kappa_horizon)**10 - 1/280215936000*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(3*time_fraction**12 - 36*time_fraction**11 + 96*time_fraction**10 + 360*time_fraction**9 - 1296*time_fraction**8 - 4608*time_fraction**7 + 11648*time_fraction**6 + 44160*time_fraction**5 - 55552*time_fraction**4 - 254976*time_fraction**3 + 45056*time_fraction**2 + 645120*time_fraction + 430080)*xp.minimum(1/2, kappa_horizon)**12 - 1/333456963840000*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(15*time_fraction**14 - 210*time_fraction**13 + 700*time_fraction**12 + 2520*time_fraction**11 - 12880*time_fraction**10 - 43680*time_fraction**9 + 177600*time_fraction**8 + 620160*time_fraction**7 - 1606400*time_fraction**6 - 6059520*time_fraction**5 + 7664640*time_fraction**4 + 35112960*time_fraction**3 - 6221824*time_fraction**2 - 88891392*time_fraction - 59260928)*xp.minimum(1/2, kappa_horizon)**14 - 1/709596419051520000*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(105*time_fraction**16 - 1680*time_fraction**15 + 6720*time_fraction**14 + 23520*time_fraction**13 - 159936*time_fraction**12 - 526848*time_fraction**11 + 3080448*time_fraction**10 + 10295040*time_fraction**9 - 42997248*time_fraction**8 - 149581824*time_fraction**7 + 389709824*time_fraction**6 + 1468293120*time_fraction**5 - 1859731456*time_fraction**4 - 8515780608*time_fraction**3 + 1509982208*time_fraction**2 + 21561507840*time_fraction + 14374338560)*xp.minimum(1/2, kappa_horizon)**16 - 1/421500272916602880000*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(165*time_fraction**18 - 2970*time_fraction**17 + 13860*time_fraction**16 + 47520*time_fraction**15 - 411840*time_fraction**14 - 1330560*time_fraction**13 + 10475520*time_fraction**12 + 34087680*time_fraction**11 - 205201920*time_fraction**10 - 683781120*time_fraction**9 + 2873825280*time_fraction**8 + 9989038080*time_fraction**7 - 26061455360*time_fraction**6 - 98162442240*time_fraction**5 + 124373401600*time_fraction**4 + 569445089280*time_fraction**3 - 100988813312*time_fraction**2 - 1441856618496*time_fraction - 961237745664)*xp.minimum(1/2, kappa_horizon)**18 - 1/17626375049239756800000*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(15*time_fraction**20 - 300*time_fraction**19 + 1600*time_fraction**18 + 5400*time_fraction**17 - 57840*time_fraction**16 - 184320*time_fraction**15 + 1870080*time_fraction**14 + 5978880*time_fraction**13 - 48563712*time_fraction**12 - 157648896*time_fraction**11 + 955457536*time_fraction**10 + 3181670400*time_fraction**9 - 13392470016*time_fraction**8 - 46540750848*time_fraction**7 + 121467404288*time_fraction**6 + 457483714560*time_fraction**5 - 579687350272*time_fraction**4 - 2654029479936*time_fraction**3 + 470701572096*time_fraction**2 + 6720163676160*time_fraction + 4480109117440)*xp.minimum(1/2, kappa_horizon)**20 - 1/176440014242889965568000000*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(273*time_fraction**22 - 6006*time_fraction**21 + 36036*time_fraction**20 + 120120*time_fraction**19 - 1553552*time_fraction**18 - 4900896*time_fraction**17 + 62078016*time_fraction**16 + 196035840*time_fraction**15 - 2055685632*time_fraction**14 - 6559128576*time_fraction**13 + 53660379136*time_fraction**12 + 174099394560*time_fraction**11 - 1056882204672*time_fraction**10 - 3518845403136*time_fraction**9 + 14817296449536*time_fraction**8 + 51489580154880*time_fraction**7 - 134395078049792*time_fraction**6 - 506164394459136*time_fraction**5 + 641384953675776*time_fraction**4 + 2936483649945600*time_fraction**3 - 520801364213760*time_fraction**2 - 7435371392532480*time_fraction - 4956914261688320)*xp.minimum(1/2, kappa_horizon)**22 - 1/2931618698189556350976000000*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(7*time_fraction**24 - 168*time_fraction**23 + 1120*time_fraction**22 + 3696*time_fraction**21 - 56672*time_fraction**20 - 177408*time_fraction**19 + 2738560*time_fraction**18 + 8570496*time_fraction**17 - 112378112*time_fraction**16 - 354275328*time_fraction**15 + 3743088640*time_fraction**14 + 11937816576*time_fraction**13 - 97832124416*time_fraction**12 - 317372006400*time_fraction**11 + 1927402258432*time_fraction**10 + 6416950788096*time_fraction**9 - 27023279980544*time_fraction**8 - 93903741517824*time_fraction**7 + 245107330646016*time_fraction**6 + 923129474973696*time_fraction**5 - 1169747267813376*time_fraction**4 - 5355500753387520*time_fraction**3 + 949829744197632*time_fraction**2 + 13560490739367936*time_fraction + 9040327159578624)*xp.minimum(1/2, kappa_horizon)**24 - 1/3*time_fraction*(time_fraction - 2)*(time_fraction - 1), (-time_fraction*xp.exp(-time_fraction*xp.maximum(1/2, kappa_horizon))*xp.expm1(-2*(1 - time_fraction)*xp.maximum(1/2, kappa_horizon))/xp.expm1(-2*xp.maximum(1/2, kappa_horizon)) + (2*time_fraction - 2)*xp.exp(-time_fraction*xp.maximum(1/2, kappa_horizon))*xp.exp(-2*(1 - time_fraction)*xp.maximum(1/2, kappa_horizon))/xp.expm1(-2*xp.maximum(1/2, kappa_horizon)) + 2*xp.exp(-time_fraction*xp.maximum(1/2, kappa_horizon))*xp.exp(-2*xp.maximum(1/2, kappa_horizon))*xp.expm1(-2*(1 - time_fraction)*xp.maximum(1/2, kappa_horizon))/xp.expm1(-2*xp.maximum(1/2, kappa_horizon))**2)/xp.maximum(1/2, kappa_horizon))
+    weight = (1/2)*horizon**2*_asinhc(xp, half_kappa_tilde_tau)/xp.sqrt(half_kappa_tilde_tau**2 + 1)
+    rate = (1/2)*risk_aversion*sigma**2*tau*weight/eta_tilde**2
+    return order_size*rate*slope
+
+
+def holdings_d_sigma(order_size: Any, time: Any, horizon: Any, tau: Any, sigma: Any, eta: Any, gamma: Any, risk_aversion: Any) -> Any:
+    """Sensitivity of the optimal holdings at a time to sigma.
+
+    d holdings / d sigma
+
+    x = X H(kappa T, t / T); derived by SymPy through eta_tilde and kappa
+    (acsym.derivation.sensitivity); finite at risk_aversion = 0. Requires eta_tilde > 0.
+
+    Parameters
+    ----------
+    order_size : array or float
+        order to sell, X > 0 [shares]
+    time : array or float
+        time since the start, 0 <= time <= horizon [time units]
+    horizon : array or float
+        trading horizon T = N * tau > 0 [time units]
+    tau : array or float
+        length of one trading interval, tau > 0 [time units]
+    sigma : array or float
+        price volatility [currency / (share * time unit**0.5)]
+    eta : array or float
+        temporary impact coefficient [currency * time unit / share**2]
+    gamma : array or float
+        permanent impact coefficient [currency / share**2]
+    risk_aversion : array or float
+        risk aversion lambda >= 0 [1 / currency]
+
+    Returns
+    -------
+    array (of the arguments' library), float64
+        [shares / (currency / (share * time unit**0.5))]
+    """
+    xp = _namespace(order_size, time, horizon, tau, sigma, eta, gamma, risk_aversion)
+    order_size = xp.asarray(order_size, dtype=xp.float64)
+    time = xp.asarray(time, dtype=xp.float64)
+    horizon = xp.asarray(horizon, dtype=xp.float64)
+    tau = xp.asarray(tau, dtype=xp.float64)
+    sigma = xp.asarray(sigma, dtype=xp.float64)
+    eta = xp.asarray(eta, dtype=xp.float64)
+    gamma = xp.asarray(gamma, dtype=xp.float64)
+    risk_aversion = xp.asarray(risk_aversion, dtype=xp.float64)
+    eta_tilde = _sub_mul(xp, eta, (1/2)*gamma, tau)
+    kappatilde = xp.sqrt(risk_aversion)*sigma/xp.sqrt(eta_tilde)
+    half_kappa_tilde_tau = (1/2)*kappatilde*tau
+    kappa = 2*xp.asinh(half_kappa_tilde_tau)/tau
+    kappa_horizon = horizon*kappa
+    step_fraction = tau/horizon
+    time_fraction = time/horizon
+    slope = xp.where((kappa_horizon < 1/2), -1/11975040*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(time_fraction**2 - 2*time_fraction - 4)*(3*time_fraction**6 - 18*time_fraction**5 + 8*time_fraction**4 + 88*time_fraction**3 + 48*time_fraction**2 - 320*time_fraction - 320)*xp.minimum(1/2, kappa_horizon)**8 - 1/90*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(3*time_fraction**2 - 6*time_fraction - 4)*xp.minimum(1/2, kappa_horizon)**2 - 1/2520*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(3*time_fraction**4 - 12*time_fraction**3 + 24*time_fraction + 16)*xp.minimum(1/2, kappa_horizon)**4 - 1/226800*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(5*time_fraction**6 - 30*time_fraction**5 + 20*time_fraction**4 + 120*time_fraction**3 - 16*time_fraction**2 - 288*time_fraction - 192)*xp.minimum(1/2, kappa_horizon)**6 - 1/54486432000*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(105*time_fraction**10 - 1050*time_fraction**9 + 2100*time_fraction**8 + 8400*time_fraction**7 - 19040*time_fraction**6 - 73920*time_fraction**5 + 90880*time_fraction**4 + 420480*time_fraction**3 - 73472*time_fraction**2 - 1061376*time_fraction - 707584)*xp.minimum(1/2, kappa_horizon)**10 - 1/280215936000*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(3*time_fraction**12 - 36*time_fraction**11 + 96*time_fraction**10 + 360*time_fraction**9 - 1296*time_fraction**8 - 4608*time_fraction**7 + 11648*time_fraction**6 + 44160*time_fraction**5 - 55552*time_fraction**4 - 254976*time_fraction**3 + 45056*time_fraction**2 + 645120*time_fraction + 430080)*xp.minimum(1/2, kappa_horizon)**12 - 1/333456963840000*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(15*time_fraction**14 - 210*time_fraction**13 + 700*time_fraction**12 + 2520*time_fraction**11 - 12880*time_fraction**10 - 43680*time_fraction**9 + 177600*time_fraction**8 + 620160*time_fraction**7 - 1606400*time_fraction**6 - 6059520*time_fraction**5 + 7664640*time_fraction**4 + 35112960*time_fraction**3 - 6221824*time_fraction**2 - 88891392*time_fraction - 59260928)*xp.minimum(1/2, kappa_horizon)**14 - 1/709596419051520000*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(105*time_fraction**16 - 1680*time_fraction**15 + 6720*time_fraction**14 + 23520*time_fraction**13 - 159936*time_fraction**12 - 526848*time_fraction**11 + 3080448*time_fraction**10 + 10295040*time_fraction**9 - 42997248*time_fraction**8 - 149581824*time_fraction**7 + 389709824*time_fraction**6 + 1468293120*time_fraction**5 - 1859731456*time_fraction**4 - 8515780608*time_fraction**3 + 1509982208*time_fraction**2 + 21561507840*time_fraction + 14374338560)*xp.minimum(1/2, kappa_horizon)**16 - 1/421500272916602880000*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(165*time_fraction**18 - 2970*time_fraction**17 + 13860*time_fraction**16 + 47520*time_fraction**15 - 411840*time_fraction**14 - 1330560*time_fraction**13 + 10475520*time_fraction**12 + 34087680*time_fraction**11 - 205201920*time_fraction**10 - 683781120*time_fraction**9 + 2873825280*time_fraction**8 + 9989038080*time_fraction**7 - 26061455360*time_fraction**6 - 98162442240*time_fraction**5 + 124373401600*time_fraction**4 + 569445089280*time_fraction**3 - 100988813312*time_fraction**2 - 1441856618496*time_fraction - 961237745664)*xp.minimum(1/2, kappa_horizon)**18 - 1/17626375049239756800000*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(15*time_fraction**20 - 300*time_fraction**19 + 1600*time_fraction**18 + 5400*time_fraction**17 - 57840*time_fraction**16 - 184320*time_fraction**15 + 1870080*time_fraction**14 + 5978880*time_fraction**13 - 48563712*time_fraction**12 - 157648896*time_fraction**11 + 955457536*time_fraction**10 + 3181670400*time_fraction**9 - 13392470016*time_fraction**8 - 46540750848*time_fraction**7 + 121467404288*time_fraction**6 + 457483714560*time_fraction**5 - 579687350272*time_fraction**4 - 2654029479936*time_fraction**3 + 470701572096*time_fraction**2 + 6720163676160*time_fraction + 4480109117440)*xp.minimum(1/2, kappa_horizon)**20 - 1/176440014242889965568000000*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(273*time_fraction**22 - 6006*time_fraction**21 + 36036*time_fraction**20 + 120120*time_fraction**19 - 1553552*time_fraction**18 - 4900896*time_fraction**17 + 62078016*time_fraction**16 + 196035840*time_fraction**15 - 2055685632*time_fraction**14 - 6559128576*time_fraction**13 + 53660379136*time_fraction**12 + 174099394560*time_fraction**11 - 1056882204672*time_fraction**10 - 3518845403136*time_fraction**9 + 14817296449536*time_fraction**8 + 51489580154880*time_fraction**7 - 134395078049792*time_fraction**6 - 506164394459136*time_fraction**5 + 641384953675776*time_fraction**4 + 2936483649945600*time_fraction**3 - 520801364213760*time_fraction**2 - 7435371392532480*time_fraction - 4956914261688320)*xp.minimum(1/2, kappa_horizon)**22 - 1/2931618698189556350976000000*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(7*time_fraction**24 - 168*time_fraction**23 + 1120*time_fraction**22 + 3696*time_fraction**21 - 56672*time_fraction**20 - 177408*time_fraction**19 + 2738560*time_fraction**18 + 8570496*time_fraction**17 - 112378112*time_fraction**16 - 354275328*time_fraction**15 + 3743088640*time_fraction**14 + 11937816576*time_fraction**13 - 97832124416*time_fraction**12 - 317372006400*time_fraction**11 + 1927402258432*time_fraction**10 + 6416950788096*time_fraction**9 - 27023279980544*time_fraction**8 - 93903741517824*time_fraction**7 + 245107330646016*time_fraction**6 + 923129474973696*time_fraction**5 - 1169747267813376*time_fraction**4 - 5355500753387520*time_fraction**3 + 949829744197632*time_fraction**2 + 13560490739367936*time_fraction + 9040327159578624)*xp.minimum(1/2, kappa_horizon)**24 - 1/3*time_fraction*(time_fraction - 2)*(time_fraction - 1), (-time_fraction*xp.exp(-time_fraction*xp.maximum(1/2, kappa_horizon))*xp.expm1(-2*(1 - time_fraction)*xp.maximum(1/2, kappa_horizon))/xp.expm1(-2*xp.maximum(1/2, kappa_horizon)) + (2*time_fraction - 2)*xp.exp(-time_fraction*xp.maximum(1/2, kappa_horizon))*xp.exp(-2*(1 - time_fraction)*xp.maximum(1/2, kappa_horizon))/xp.expm1(-2*xp.maximum(1/2, kappa_horizon)) + 2*xp.exp(-time_fraction*xp.maximum(1/2, kappa_horizon))*xp.exp(-2*xp.maximum(1/2, kappa_horizon))*xp.expm1(-2*(1 - time_fraction)*xp.maximum(1/2, kappa_horizon))/xp.expm1(-2*xp.maximum(1/2, kappa_horizon))**2)/xp.maximum(1/2, kappa_horizon))
+    weight = (1/2)*horizon**2*_asinhc(xp, half_kappa_tilde_tau)/xp.sqrt(half_kappa_tilde_tau**2 + 1)
+    rate = 2*risk_aversion*sigma*weight/eta_tilde
+    return order_size*rate*slope
+
+
+def holdings_d_risk_aversion(order_size: Any, time: Any, horizon: Any, tau: Any, sigma: Any, eta: Any, gamma: Any, risk_aversion: Any) -> Any:
+    """Sensitivity of the optimal holdings at a time to risk_aversion.
+
+    d holdings / d risk_aversion
+
+    x = X H(kappa T, t / T); derived by SymPy through eta_tilde and kappa
+    (acsym.derivation.sensitivity); finite at risk_aversion = 0. Requires eta_tilde > 0.
+
+    Parameters
+    ----------
+    order_size : array or float
+        order to sell, X > 0 [shares]
+    time : array or float
+        time since the start, 0 <= time <= horizon [time units]
+    horizon : array or float
+        trading horizon T = N * tau > 0 [time units]
+    tau : array or float
+        length of one trading interval, tau > 0 [time units]
+    sigma : array or float
+        price volatility [currency / (share * time unit**0.5)]
+    eta : array or float
+        temporary impact coefficient [currency * time unit / share**2]
+    gamma : array or float
+        permanent impact coefficient [currency / share**2]
+    risk_aversion : array or float
+        risk aversion lambda >= 0 [1 / currency]
+
+    Returns
+    -------
+    array (of the arguments' library), float64
+        [shares / (1 / currency)]
+    """
+    xp = _namespace(order_size, time, horizon, tau, sigma, eta, gamma, risk_aversion)
+    order_size = xp.asarray(order_size, dtype=xp.float64)
+    time = xp.asarray(time, dtype=xp.float64)
+    horizon = xp.asarray(horizon, dtype=xp.float64)
+    tau = xp.asarray(tau, dtype=xp.float64)
+    sigma = xp.asarray(sigma, dtype=xp.float64)
+    eta = xp.asarray(eta, dtype=xp.float64)
+    gamma = xp.asarray(gamma, dtype=xp.float64)
+    risk_aversion = xp.asarray(risk_aversion, dtype=xp.float64)
+    eta_tilde = _sub_mul(xp, eta, (1/2)*gamma, tau)
+    kappatilde = xp.sqrt(risk_aversion)*sigma/xp.sqrt(eta_tilde)
+    half_kappa_tilde_tau = (1/2)*kappatilde*tau
+    kappa = 2*xp.asinh(half_kappa_tilde_tau)/tau
+    kappa_horizon = horizon*kappa
+    step_fraction = tau/horizon
+    time_fraction = time/horizon
+    slope = xp.where((kappa_horizon < 1/2), -1/11975040*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(time_fraction**2 - 2*time_fraction - 4)*(3*time_fraction**6 - 18*time_fraction**5 + 8*time_fraction**4 + 88*time_fraction**3 + 48*time_fraction**2 - 320*time_fraction - 320)*xp.minimum(1/2, kappa_horizon)**8 - 1/90*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(3*time_fraction**2 - 6*time_fraction - 4)*xp.minimum(1/2, kappa_horizon)**2 - 1/2520*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(3*time_fraction**4 - 12*time_fraction**3 + 24*time_fraction + 16)*xp.minimum(1/2, kappa_horizon)**4 - 1/226800*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(5*time_fraction**6 - 30*time_fraction**5 + 20*time_fraction**4 + 120*time_fraction**3 - 16*time_fraction**2 - 288*time_fraction - 192)*xp.minimum(1/2, kappa_horizon)**6 - 1/54486432000*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(105*time_fraction**10 - 1050*time_fraction**9 + 2100*time_fraction**8 + 8400*time_fraction**7 - 19040*time_fraction**6 - 73920*time_fraction**5 + 90880*time_fraction**4 + 420480*time_fraction**3 - 73472*time_fraction**2 - 1061376*time_fraction - 707584)*xp.minimum(1/2, kappa_horizon)**10 - 1/280215936000*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(3*time_fraction**12 - 36*time_fraction**11 + 96*time_fraction**10 + 360*time_fraction**9 - 1296*time_fraction**8 - 4608*time_fraction**7 + 11648*time_fraction**6 + 44160*time_fraction**5 - 55552*time_fraction**4 - 254976*time_fraction**3 + 45056*time_fraction**2 + 645120*time_fraction + 430080)*xp.minimum(1/2, kappa_horizon)**12 - 1/333456963840000*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(15*time_fraction**14 - 210*time_fraction**13 + 700*time_fraction**12 + 2520*time_fraction**11 - 12880*time_fraction**10 - 43680*time_fraction**9 + 177600*time_fraction**8 + 620160*time_fraction**7 - 1606400*time_fraction**6 - 6059520*time_fraction**5 + 7664640*time_fraction**4 + 35112960*time_fraction**3 - 6221824*time_fraction**2 - 88891392*time_fraction - 59260928)*xp.minimum(1/2, kappa_horizon)**14 - 1/709596419051520000*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(105*time_fraction**16 - 1680*time_fraction**15 + 6720*time_fraction**14 + 23520*time_fraction**13 - 159936*time_fraction**12 - 526848*time_fraction**11 + 3080448*time_fraction**10 + 10295040*time_fraction**9 - 42997248*time_fraction**8 - 149581824*time_fraction**7 + 389709824*time_fraction**6 + 1468293120*time_fraction**5 - 1859731456*time_fraction**4 - 8515780608*time_fraction**3 + 1509982208*time_fraction**2 + 21561507840*time_fraction + 14374338560)*xp.minimum(1/2, kappa_horizon)**16 - 1/421500272916602880000*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(165*time_fraction**18 - 2970*time_fraction**17 + 13860*time_fraction**16 + 47520*time_fraction**15 - 411840*time_fraction**14 - 1330560*time_fraction**13 + 10475520*time_fraction**12 + 34087680*time_fraction**11 - 205201920*time_fraction**10 - 683781120*time_fraction**9 + 2873825280*time_fraction**8 + 9989038080*time_fraction**7 - 26061455360*time_fraction**6 - 98162442240*time_fraction**5 + 124373401600*time_fraction**4 + 569445089280*time_fraction**3 - 100988813312*time_fraction**2 - 1441856618496*time_fraction - 961237745664)*xp.minimum(1/2, kappa_horizon)**18 - 1/17626375049239756800000*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(15*time_fraction**20 - 300*time_fraction**19 + 1600*time_fraction**18 + 5400*time_fraction**17 - 57840*time_fraction**16 - 184320*time_fraction**15 + 1870080*time_fraction**14 + 5978880*time_fraction**13 - 48563712*time_fraction**12 - 157648896*time_fraction**11 + 955457536*time_fraction**10 + 3181670400*time_fraction**9 - 13392470016*time_fraction**8 - 46540750848*time_fraction**7 + 121467404288*time_fraction**6 + 457483714560*time_fraction**5 - 579687350272*time_fraction**4 - 2654029479936*time_fraction**3 + 470701572096*time_fraction**2 + 6720163676160*time_fraction + 4480109117440)*xp.minimum(1/2, kappa_horizon)**20 - 1/176440014242889965568000000*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(273*time_fraction**22 - 6006*time_fraction**21 + 36036*time_fraction**20 + 120120*time_fraction**19 - 1553552*time_fraction**18 - 4900896*time_fraction**17 + 62078016*time_fraction**16 + 196035840*time_fraction**15 - 2055685632*time_fraction**14 - 6559128576*time_fraction**13 + 53660379136*time_fraction**12 + 174099394560*time_fraction**11 - 1056882204672*time_fraction**10 - 3518845403136*time_fraction**9 + 14817296449536*time_fraction**8 + 51489580154880*time_fraction**7 - 134395078049792*time_fraction**6 - 506164394459136*time_fraction**5 + 641384953675776*time_fraction**4 + 2936483649945600*time_fraction**3 - 520801364213760*time_fraction**2 - 7435371392532480*time_fraction - 4956914261688320)*xp.minimum(1/2, kappa_horizon)**22 - 1/2931618698189556350976000000*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(7*time_fraction**24 - 168*time_fraction**23 + 1120*time_fraction**22 + 3696*time_fraction**21 - 56672*time_fraction**20 - 177408*time_fraction**19 + 2738560*time_fraction**18 + 8570496*time_fraction**17 - 112378112*time_fraction**16 - 354275328*time_fraction**15 + 3743088640*time_fraction**14 + 11937816576*time_fraction**13 - 97832124416*time_fraction**12 - 317372006400*time_fraction**11 + 1927402258432*time_fraction**10 + 6416950788096*time_fraction**9 - 27023279980544*time_fraction**8 - 93903741517824*time_fraction**7 + 245107330646016*time_fraction**6 + 923129474973696*time_fraction**5 - 1169747267813376*time_fraction**4 - 5355500753387520*time_fraction**3 + 949829744197632*time_fraction**2 + 13560490739367936*time_fraction + 9040327159578624)*xp.minimum(1/2, kappa_horizon)**24 - 1/3*time_fraction*(time_fraction - 2)*(time_fraction - 1), (-time_fraction*xp.exp(-time_fraction*xp.maximum(1/2, kappa_horizon))*xp.expm1(-2*(1 - time_fraction)*xp.maximum(1/2, kappa_horizon))/xp.expm1(-2*xp.maximum(1/2, kappa_horizon)) + (2*time_fraction - 2)*xp.exp(-time_fraction*xp.maximum(1/2, kappa_horizon))*xp.exp(-2*(1 - time_fraction)*xp.maximum(1/2, kappa_horizon))/xp.expm1(-2*xp.maximum(1/2, kappa_horizon)) + 2*xp.exp(-time_fraction*xp.maximum(1/2, kappa_horizon))*xp.exp(-2*xp.maximum(1/2, kappa_horizon))*xp.expm1(-2*(1 - time_fraction)*xp.maximum(1/2, kappa_horizon))/xp.expm1(-2*xp.maximum(1/2, kappa_horizon))**2)/xp.maximum(1/2, kappa_horizon))
+    weight = (1/2)*horizon**2*_asinhc(xp, half_kappa_tilde_tau)/xp.sqrt(half_kappa_tilde_tau**2 + 1)
+    rate = sigma**2*weight/eta_tilde
+    return order_size*rate*slope
+
+
+def holdings_d_tau(order_size: Any, time: Any, horizon: Any, tau: Any, sigma: Any, eta: Any, gamma: Any, risk_aversion: Any) -> Any:
+    """Sensitivity of the optimal holdings at a time to tau.
+
+    d holdings / d tau (N and the step time / tau fixed, horizon moves)
+
+    x = X H(kappa T, t / T); derived by SymPy through eta_tilde and kappa
+    (acsym.derivation.sensitivity); finite at risk_aversion = 0. Requires eta_tilde > 0.
+
+    Parameters
+    ----------
+    order_size : array or float
+        order to sell, X > 0 [shares]
+    time : array or float
+        time since the start, 0 <= time <= horizon [time units]
+    horizon : array or float
+        trading horizon T = N * tau > 0 [time units]
+    tau : array or float
+        length of one trading interval, tau > 0 [time units]
+    sigma : array or float
+        price volatility [currency / (share * time unit**0.5)]
+    eta : array or float
+        temporary impact coefficient [currency * time unit / share**2]
+    gamma : array or float
+        permanent impact coefficient [currency / share**2]
+    risk_aversion : array or float
+        risk aversion lambda >= 0 [1 / currency]
+
+    Returns
+    -------
+    array (of the arguments' library), float64
+        [shares / (time units)]
+    """
+    xp = _namespace(order_size, time, horizon, tau, sigma, eta, gamma, risk_aversion)
+    order_size = xp.asarray(order_size, dtype=xp.float64)
+    time = xp.asarray(time, dtype=xp.float64)
+    horizon = xp.asarray(horizon, dtype=xp.float64)
+    tau = xp.asarray(tau, dtype=xp.float64)
+    sigma = xp.asarray(sigma, dtype=xp.float64)
+    eta = xp.asarray(eta, dtype=xp.float64)
+    gamma = xp.asarray(gamma, dtype=xp.float64)
+    risk_aversion = xp.asarray(risk_aversion, dtype=xp.float64)
+    eta_tilde = _sub_mul(xp, eta, (1/2)*gamma, tau)
+    kappatilde = xp.sqrt(risk_aversion)*sigma/xp.sqrt(eta_tilde)
+    half_kappa_tilde_tau = (1/2)*kappatilde*tau
+    kappa = 2*xp.asinh(half_kappa_tilde_tau)/tau
+    kappa_horizon = horizon*kappa
+    step_fraction = tau/horizon
+    time_fraction = time/horizon
+    slope = xp.where((kappa_horizon < 1/2), -1/11975040*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(time_fraction**2 - 2*time_fraction - 4)*(3*time_fraction**6 - 18*time_fraction**5 + 8*time_fraction**4 + 88*time_fraction**3 + 48*time_fraction**2 - 320*time_fraction - 320)*xp.minimum(1/2, kappa_horizon)**8 - 1/90*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(3*time_fraction**2 - 6*time_fraction - 4)*xp.minimum(1/2, kappa_horizon)**2 - 1/2520*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(3*time_fraction**4 - 12*time_fraction**3 + 24*time_fraction + 16)*xp.minimum(1/2, kappa_horizon)**4 - 1/226800*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(5*time_fraction**6 - 30*time_fraction**5 + 20*time_fraction**4 + 120*time_fraction**3 - 16*time_fraction**2 - 288*time_fraction - 192)*xp.minimum(1/2, kappa_horizon)**6 - 1/54486432000*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(105*time_fraction**10 - 1050*time_fraction**9 + 2100*time_fraction**8 + 8400*time_fraction**7 - 19040*time_fraction**6 - 73920*time_fraction**5 + 90880*time_fraction**4 + 420480*time_fraction**3 - 73472*time_fraction**2 - 1061376*time_fraction - 707584)*xp.minimum(1/2, kappa_horizon)**10 - 1/280215936000*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(3*time_fraction**12 - 36*time_fraction**11 + 96*time_fraction**10 + 360*time_fraction**9 - 1296*time_fraction**8 - 4608*time_fraction**7 + 11648*time_fraction**6 + 44160*time_fraction**5 - 55552*time_fraction**4 - 254976*time_fraction**3 + 45056*time_fraction**2 + 645120*time_fraction + 430080)*xp.minimum(1/2, kappa_horizon)**12 - 1/333456963840000*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(15*time_fraction**14 - 210*time_fraction**13 + 700*time_fraction**12 + 2520*time_fraction**11 - 12880*time_fraction**10 - 43680*time_fraction**9 + 177600*time_fraction**8 + 620160*time_fraction**7 - 1606400*time_fraction**6 - 6059520*time_fraction**5 + 7664640*time_fraction**4 + 35112960*time_fraction**3 - 6221824*time_fraction**2 - 88891392*time_fraction - 59260928)*xp.minimum(1/2, kappa_horizon)**14 - 1/709596419051520000*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(105*time_fraction**16 - 1680*time_fraction**15 + 6720*time_fraction**14 + 23520*time_fraction**13 - 159936*time_fraction**12 - 526848*time_fraction**11 + 3080448*time_fraction**10 + 10295040*time_fraction**9 - 42997248*time_fraction**8 - 149581824*time_fraction**7 + 389709824*time_fraction**6 + 1468293120*time_fraction**5 - 1859731456*time_fraction**4 - 8515780608*time_fraction**3 + 1509982208*time_fraction**2 + 21561507840*time_fraction + 14374338560)*xp.minimum(1/2, kappa_horizon)**16 - 1/421500272916602880000*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(165*time_fraction**18 - 2970*time_fraction**17 + 13860*time_fraction**16 + 47520*time_fraction**15 - 411840*time_fraction**14 - 1330560*time_fraction**13 + 10475520*time_fraction**12 + 34087680*time_fraction**11 - 205201920*time_fraction**10 - 683781120*time_fraction**9 + 2873825280*time_fraction**8 + 9989038080*time_fraction**7 - 26061455360*time_fraction**6 - 98162442240*time_fraction**5 + 124373401600*time_fraction**4 + 569445089280*time_fraction**3 - 100988813312*time_fraction**2 - 1441856618496*time_fraction - 961237745664)*xp.minimum(1/2, kappa_horizon)**18 - 1/17626375049239756800000*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(15*time_fraction**20 - 300*time_fraction**19 + 1600*time_fraction**18 + 5400*time_fraction**17 - 57840*time_fraction**16 - 184320*time_fraction**15 + 1870080*time_fraction**14 + 5978880*time_fraction**13 - 48563712*time_fraction**12 - 157648896*time_fraction**11 + 955457536*time_fraction**10 + 3181670400*time_fraction**9 - 13392470016*time_fraction**8 - 46540750848*time_fraction**7 + 121467404288*time_fraction**6 + 457483714560*time_fraction**5 - 579687350272*time_fraction**4 - 2654029479936*time_fraction**3 + 470701572096*time_fraction**2 + 6720163676160*time_fraction + 4480109117440)*xp.minimum(1/2, kappa_horizon)**20 - 1/176440014242889965568000000*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(273*time_fraction**22 - 6006*time_fraction**21 + 36036*time_fraction**20 + 120120*time_fraction**19 - 1553552*time_fraction**18 - 4900896*time_fraction**17 + 62078016*time_fraction**16 + 196035840*time_fraction**15 - 2055685632*time_fraction**14 - 6559128576*time_fraction**13 + 53660379136*time_fraction**12 + 174099394560*time_fraction**11 - 1056882204672*time_fraction**10 - 3518845403136*time_fraction**9 + 14817296449536*time_fraction**8 + 51489580154880*time_fraction**7 - 134395078049792*time_fraction**6 - 506164394459136*time_fraction**5 + 641384953675776*time_fraction**4 + 2936483649945600*time_fraction**3 - 520801364213760*time_fraction**2 - 7435371392532480*time_fraction - 4956914261688320)*xp.minimum(1/2, kappa_horizon)**22 - 1/2931618698189556350976000000*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(7*time_fraction**24 - 168*time_fraction**23 + 1120*time_fraction**22 + 3696*time_fraction**21 - 56672*time_fraction**20 - 177408*time_fraction**19 + 2738560*time_fraction**18 + 8570496*time_fraction**17 - 112378112*time_fraction**16 - 354275328*time_fraction**15 + 3743088640*time_fraction**14 + 11937816576*time_fraction**13 - 97832124416*time_fraction**12 - 317372006400*time_fraction**11 + 1927402258432*time_fraction**10 + 6416950788096*time_fraction**9 - 27023279980544*time_fraction**8 - 93903741517824*time_fraction**7 + 245107330646016*time_fraction**6 + 923129474973696*time_fraction**5 - 1169747267813376*time_fraction**4 - 5355500753387520*time_fraction**3 + 949829744197632*time_fraction**2 + 13560490739367936*time_fraction + 9040327159578624)*xp.minimum(1/2, kappa_horizon)**24 - 1/3*time_fraction*(time_fraction - 2)*(time_fraction - 1), (-time_fraction*xp.exp(-time_fraction*xp.maximum(1/2, kappa_horizon))*xp.expm1(-2*(1 - time_fraction)*xp.maximum(1/2, kappa_horizon))/xp.expm1(-2*xp.maximum(1/2, kappa_horizon)) + (2*time_fraction - 2)*xp.exp(-time_fraction*xp.maximum(1/2, kappa_horizon))*xp.exp(-2*(1 - time_fraction)*xp.maximum(1/2, kappa_horizon))/xp.expm1(-2*xp.maximum(1/2, kappa_horizon)) + 2*xp.exp(-time_fraction*xp.maximum(1/2, kappa_horizon))*xp.exp(-2*xp.maximum(1/2, kappa_horizon))*xp.expm1(-2*(1 - time_fraction)*xp.maximum(1/2, kappa_horizon))/xp.expm1(-2*xp.maximum(1/2, kappa_horizon))**2)/xp.maximum(1/2, kappa_horizon))
+    weight = (1/2)*horizon**2*_asinhc(xp, half_kappa_tilde_tau)/xp.sqrt(half_kappa_tilde_tau**2 + 1)
+    rate = (1/2)*risk_aversion*sigma**2*weight*(4*eta_tilde + gamma*tau)/(eta_tilde**2*tau)
+    return order_size*rate*slope
 
 
 def expected_cost_d_eta(order_size: Any, horizon: Any, tau: Any, sigma: Any, eta: Any, gamma: Any, epsilon: Any, risk_aversion: Any) -> Any:

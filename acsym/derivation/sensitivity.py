@@ -53,6 +53,7 @@ from acsym.derivation.symbols import (
     kappa_tilde,
     lam,
     sigma,
+    t,
     tau,
 )
 
@@ -272,9 +273,84 @@ def name_of(quantity: str, parameter: str) -> str:
     return f"{quantity}_d_{parameter}"
 
 
+# --- holdings: x = X H(z, s), s = t / T, H = sinh(z (1 - s)) / sinh(z) ---------------------
+
+s_time = sp.Symbol("time_fraction", nonnegative=True)  # t / T
+HOLDINGS_PARAMETERS = ("eta", "gamma", "sigma", "risk_aversion", "tau")
+HOLDINGS_ARGUMENT_NAMES = ("order_size", "time", "horizon", "tau", "sigma", "eta", "gamma", "risk_aversion")
+HOLDINGS_SERIES_BELOW = sp.Rational(1, 2)
+HOLDINGS_SERIES_ORDER = 28
+
+
+def holdings_shape_textbook() -> sp.Expr:
+    """H(z, s) = x / X = sinh(z (1 - s)) / sinh(z)."""
+    return sp.sinh(z * (1 - s_time)) / sp.sinh(z)
+
+
+def holdings_shape_direct() -> sp.Expr:
+    """H without overflow: exp(-z s) expm1(-2 z (1 - s)) / expm1(-2 z)."""
+    return sp.exp(-z * s_time) * expm1(-2 * z * (1 - s_time)) / expm1(-2 * z)
+
+
+@cache
+def holdings_shape_series(order: int) -> list[sp.Expr]:
+    """Taylor coefficients in z of H = (1 - s) sinhc(z (1 - s)) / sinhc(z), from the series of
+    sinh(w) / w and w / sinh(w)."""
+    sinhc = _taylor(sp.sinh(_w) / _w, order)
+    numerator = [c * (1 - s_time) ** k for k, c in enumerate(sinhc)]
+    product = _product(numerator, _taylor(_w / sp.sinh(_w), order))
+    return [sp.factor(sp.expand((1 - s_time) * c)) for c in product]
+
+
+@cache
+def holdings_slope() -> sp.Expr:
+    """H_z / z: the series below HOLDINGS_SERIES_BELOW, the direct form's derivative above."""
+    below = _slope_series(holdings_shape_series(HOLDINGS_SERIES_ORDER))
+    above = sp.diff(holdings_shape_direct(), z) / z
+    return _switch(below, above, HOLDINGS_SERIES_BELOW)
+
+
+def holdings_reference(parameter: str) -> sp.Expr:
+    """SymPy's derivative of the textbook holdings (N and the step j = t / tau fixed for tau)."""
+    fixed, step = sp.Symbol("N_fixed", positive=True), sp.Symbol("j_fixed", nonnegative=True)
+    kappa_value = discrete.kappa_textbook().subs(kappa_tilde, stable.kappa_tilde_value())
+    expr = (X * stable.holdings_fraction_textbook()).subs(kappa, kappa_value).subs(eta_tilde, _eta_tilde())
+    expr = expr.subs({T: fixed * tau, t: step * tau})
+    return sp.diff(expr, _SYMBOL[parameter]).subs({fixed: T / tau, step: t / tau})
+
+
+def holdings_formulas() -> list[Formula]:
+    """d holdings / d p for p in eta, gamma, sigma, risk_aversion, tau (epsilon does not move it)."""
+    base = steps("expected_cost")[:6]  # eta_tilde .. r: the same chain as the costs
+    out = []
+    for parameter in HOLDINGS_PARAMETERS:
+        out.append(
+            Formula(
+                name=f"holdings_d_{parameter}",
+                arguments=HOLDINGS_ARGUMENT_NAMES,
+                steps=(
+                    *base,
+                    (s_time, t / T),
+                    (slope, holdings_slope()),
+                    (weight, _chain_weight()),
+                    (rate, weight * _dy(parameter)),
+                ),
+                expr=X * slope * rate,
+                reference=holdings_reference(parameter),
+                summary=f"Sensitivity of the optimal holdings at a time to {parameter}.",
+                formula=f"d holdings / d {parameter}"
+                + (" (N and the step time / tau fixed, horizon moves)" if parameter == "tau" else ""),
+                returns=f"shares / ({ARGUMENTS[parameter].unit})",
+                notes="x = X H(kappa T, t / T); derived by SymPy through eta_tilde and kappa "
+                "(acsym.derivation.sensitivity); finite at risk_aversion = 0. Requires eta_tilde > 0.",
+            )
+        )
+    return out
+
+
 def formulas() -> tuple[Formula, ...]:
     """One generated function per (quantity, parameter), except d Var / d epsilon = 0."""
-    out = []
+    out = holdings_formulas()
     for quantity in ("expected_cost", "variance"):
         unit = "currency" if quantity == "expected_cost" else "currency**2"
         for parameter in PARAMETERS:
@@ -350,9 +426,60 @@ def _direct_residual(quantity: str) -> sp.Expr:
     return sp.Integer(0) if all(abs(v) < sp.Float("1e-50") for v in values) else sp.Add(*values)
 
 
+def _holdings_residual(which: str) -> sp.Expr:
+    """The holdings' series (to order 10) and overflow-free form against the textbook H."""
+    if which == "series":
+        series = sp.series(holdings_shape_textbook(), z, 0, 10).removeO()
+        assembled = holdings_shape_series(10)
+        return sp.simplify(sum(assembled[k] * z**k for k in range(10)) - series)
+    difference = holdings_shape_direct().rewrite(sp.exp) - holdings_shape_textbook().rewrite(sp.exp)
+    difference = difference.replace(lambda e: isinstance(e, expm1), lambda e: sp.exp(e.args[0]) - 1)
+    points = ((1, sp.Rational(1, 3)), (3, 0), (7, sp.Rational(9, 10)))
+    values = [difference.subs({z: zv, s_time: sv}).evalf(60) for zv, sv in points]
+    return sp.Integer(0) if all(abs(v) < sp.Float("1e-50") for v in values) else sp.Add(*values)
+
+
+def _holdings_chain_residual(parameter: str) -> sp.Expr:
+    """d x / d p with H generic, minus the printed X * slope * rate: 0."""
+    fixed = sp.Symbol("N_fixed", positive=True)
+    y = lam * sigma**2 / _eta_tilde()
+    z_of_p = 2 * fixed * sp.asinh(tau * sp.sqrt(y) / 2)
+    zs = sp.Dummy("z", positive=True)
+    shape_function = sp.Function("H")(zs, s_time)
+    expr = X * shape_function
+    partial_z = sp.diff(expr, zs).subs(sp.Derivative(shape_function, zs), zs * slope)
+    plain = (sp.diff(expr, _SYMBOL[parameter]) + partial_z * sp.diff(z_of_p, _SYMBOL[parameter])).subs(
+        zs, z_of_p
+    )
+    printed = (
+        (X * slope * weight * _dy(parameter)).subs(weight, _chain_weight()).subs(u, tau * kappa_tilde / 2)
+    )
+    printed = printed.subs(kappa_tilde, sp.sqrt(lam * sigma**2 / eta_tilde)).subs(T, fixed * tau)
+    return sp.simplify(plain.subs(eta, eta_tilde + gamma * tau / 2) - printed.rewrite(sp.asinh))
+
+
 def proofs() -> list[tuple[str, str, Callable[[], sp.Basic]]]:
     """(name, claim, residual) of every claim of this module, for :mod:`~acsym.derivation.proofs`."""
-    out: list[tuple[str, str, Callable[[], sp.Basic]]] = []
+    out: list[tuple[str, str, Callable[[], sp.Basic]]] = [
+        (
+            "sensitivity_series_holdings",
+            "the holdings' assembled Taylor coefficients are SymPy's",
+            partial(_holdings_residual, "series"),
+        ),
+        (
+            "sensitivity_direct_holdings",
+            "the overflow-free holdings equal the textbook ones (60 digits)",
+            partial(_holdings_residual, "direct"),
+        ),
+        *(
+            (
+                f"sensitivity_chain_holdings_{p}",
+                f"d holdings / d {p}: the printed chain rule is SymPy's",
+                partial(_holdings_chain_residual, p),
+            )
+            for p in HOLDINGS_PARAMETERS
+        ),
+    ]
     for quantity in ("expected_cost", "variance"):
         out.append(
             (

@@ -19,7 +19,7 @@ import numpy as np
 from acsym import formulas
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
 
     from acsym.verify import Domain, Row, Settings
 
@@ -38,10 +38,23 @@ def mp_reference(name: str) -> Callable[..., Any]:
     from acsym.derivation.codegen import _runtime_names
 
     quantity, parameter = name.split("_d_")
-    arguments = [sp.Symbol(a) for a in sensitivity.ARGUMENT_NAMES]
-    return sp.lambdify(
-        arguments, _runtime_names(sensitivity.reference(quantity, parameter)), modules="mpmath"
-    )
+    if quantity == "holdings":
+        names, expr = sensitivity.HOLDINGS_ARGUMENT_NAMES, sensitivity.holdings_reference(parameter)
+    else:
+        names, expr = sensitivity.ARGUMENT_NAMES, sensitivity.reference(quantity, parameter)
+    function = sp.lambdify([sp.Symbol(a) for a in names], _runtime_names(expr), modules="mpmath")
+
+    def reference(*args: Any) -> Any:
+        # arccosh(1 + y) near y = 0 (kappa T ~ 1e-12) can round 1 + y to 1 at 50 digits
+        try:
+            return function(*args)
+        except ZeroDivisionError:
+            import mpmath
+
+            with mpmath.extradps(200):
+                return +function(*args)
+
+    return reference
 
 
 def arguments(scenarios: Domain) -> dict[str, np.ndarray]:
@@ -59,10 +72,23 @@ def arguments(scenarios: Domain) -> dict[str, np.ndarray]:
     }
 
 
+def holdings_arguments(scenarios: Domain) -> dict[str, np.ndarray]:
+    """The holdings sensitivities' arguments: each scenario at steps 1, N // 2 and N - 1."""
+    columns = arguments(scenarios)
+    steps = scenarios.steps
+    times = np.stack([np.ones_like(steps), steps // 2, steps - 1], axis=-1)
+    keep = times >= 1
+    out = {name: np.repeat(values[:, None], 3, axis=1)[keep] for name, values in columns.items()}
+    out["time"] = (times * scenarios.tau[:, None])[keep].astype(np.float64)
+    return out
+
+
 def scale(quantity: str, parameter: str, columns: dict[str, np.ndarray]) -> np.ndarray:
-    """Q / |p|: the natural size of d Q / d p (Q the expected cost, or sigma**2 X**2 T)."""
+    """Q / |p|: the natural size of d Q / d p (Q the expected cost, sigma**2 X**2 T, or X)."""
     c = columns
-    if quantity == "expected_cost":
+    if quantity == "holdings":
+        value = c["order_size"]
+    elif quantity == "expected_cost":
         eta_tilde = formulas.eta_tilde(c["eta"], c["gamma"], c["tau"])
         kappa = formulas.kappa(c["risk_aversion"], c["sigma"], eta_tilde, c["tau"])
         value = formulas.expected_cost(
@@ -84,33 +110,33 @@ def checked(scenarios: Domain) -> Domain:
 def rows(settings: Settings) -> list[Row]:
     """One row per sensitivity function: the generated values against mpmath."""
     from acsym import verify
-    from acsym.derivation.sensitivity import ARGUMENT_NAMES
 
     scenarios = checked(verify.domain(quick=settings.quick, seed=settings.seed))
     if not settings.quick and scenarios.size > FULL_SCENARIOS:
         rng = np.random.default_rng(settings.seed + 17)
         scenarios = scenarios.take(np.sort(rng.choice(scenarios.size, FULL_SCENARIOS, replace=False)))
     columns = arguments(scenarios)
-    points = list(zip(*(columns[a].tolist() for a in ARGUMENT_NAMES), strict=True))
+    at_times = holdings_arguments(scenarios)
     out = []
     for name in formulas.__all__:
         if "_d_" not in name:
             continue
         quantity, parameter = name.split("_d_")
+        names = verify.GENERATED[name]
+        table = at_times if quantity == "holdings" else columns
+        points = list(zip(*(table[a].tolist() for a in names), strict=True))
         with verify.floating_point_flags() as flags:
-            values = np.asarray(
-                getattr(formulas, name)(*(columns[a] for a in ARGUMENT_NAMES)), dtype=np.float64
-            )
-        floor = FLOOR * scale(quantity, parameter, columns)
+            values = np.asarray(getattr(formulas, name)(*(table[a] for a in names)), dtype=np.float64)
+        floor = FLOOR * scale(quantity, parameter, table)
         reference = mp_reference(name)
         exact = [verify.mp_converged(reference, point) for point in points]
-        out.append(_row(name, ARGUMENT_NAMES, points, values, exact, floor, tuple(sorted(flags))))
+        out.append(_row(name, names, points, values, exact, floor, tuple(sorted(flags))))
     return out
 
 
 def _row(
     name: str,
-    names: tuple[str, ...],
+    names: tuple[str, ...] | Sequence[str],
     points: list[tuple[float, ...]],
     values: np.ndarray,
     exact: list[Any],
