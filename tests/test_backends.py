@@ -30,7 +30,11 @@ NAMES = [formula.name for formula in catalog()]
 #: the sensitivities are large expressions (a few thousand operations each): slow to compile
 #: with jax.jit and to schedule with Dask, so those backends run two of them, the rest eagerly
 SENSITIVITIES = [name for name in NAMES if "_d_" in name]
-SAMPLE = [name for name in NAMES if "_d_" not in name] + ["expected_cost_d_eta", "variance_d_tau"]
+SAMPLE = [name for name in NAMES if "_d_" not in name] + [
+    "expected_cost_d_eta",
+    "variance_d_tau",
+    "holdings_d_tau",
+]
 
 
 @cache
@@ -50,14 +54,14 @@ def _points() -> dict[str, tuple[np.ndarray, ...]]:
             row[: len(schedule)] = schedule
         out[name] = (padded, *(np.asarray(c, dtype=np.float64) for c in scalars))
     # the sensitivities at every scenario with a finite lambda (lambda = 0 included)
-    from acsym.derivation.sensitivity import ARGUMENT_NAMES
-    from acsym.verification.sensitivity import arguments
+    from acsym.verification.sensitivity import arguments, holdings_arguments
 
     finite = scenarios.take(np.flatnonzero(np.isfinite(scenarios.risk_aversion)))
-    columns = arguments(finite)
+    columns, at_times = arguments(finite), holdings_arguments(finite)
     for name in NAMES:
         if "_d_" in name:
-            out[name] = tuple(columns[a] for a in ARGUMENT_NAMES)
+            table = at_times if name.startswith("holdings") else columns
+            out[name] = tuple(table[a] for a in verify.GENERATED[name])
     return out
 
 
@@ -122,11 +126,10 @@ def _jax_floor(name: str) -> Any:
     rounding residue of the terms' size there: compare those against the terms' scale (for the
     sensitivities, Q / p / 100 as ``acsym verify`` does)."""
     if "_d_" in name:
-        from acsym.derivation.sensitivity import ARGUMENT_NAMES
         from acsym.verification.sensitivity import FLOOR, scale
 
         quantity, parameter = name.split("_d_")
-        columns = dict(zip(ARGUMENT_NAMES, _points()[name], strict=True))
+        columns = dict(zip(verify.GENERATED[name], _points()[name], strict=True))
         positive = columns[parameter] > 0  # at p = 0 (lambda = 0, gamma = 0) no floor
         safe = {**columns, parameter: np.where(positive, columns[parameter], 1.0)}
         return np.where(positive, np.maximum(TINY, FLOOR * scale(quantity, parameter, safe)), TINY)

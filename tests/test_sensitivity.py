@@ -27,14 +27,24 @@ NAMES = [name for name in formulas.__all__ if "_d_" in name]
 
 
 @cache
-def _sample(count: int = 24) -> dict[str, np.ndarray]:
+def _scenarios(count: int = 24) -> verify.Domain:
     """Scenarios of the quick sweep with lambda > 0, N >= 2 and kappa T in [1e-6, 200]."""
     scenarios = check.checked(verify.domain(quick=True))
     kappa_horizon = scenarios.kappa * scenarios.horizon
     keep = (scenarios.steps >= 2) & (kappa_horizon >= 1e-6) & (kappa_horizon <= 200)
     index = np.flatnonzero(keep)
-    index = index[np.linspace(0, index.size - 1, count).astype(int)]
-    return check.arguments(scenarios.take(index))
+    return scenarios.take(index[np.linspace(0, index.size - 1, count).astype(int)])
+
+
+def _sample(quantity: str = "expected_cost") -> dict[str, np.ndarray]:
+    """The sample's arguments (for the holdings, at steps 1, N // 2 and N - 1)."""
+    if quantity == "holdings":
+        return check.holdings_arguments(_scenarios())
+    return check.arguments(_scenarios())
+
+
+def _names(name: str) -> tuple[str, ...]:
+    return verify.GENERATED[name]
 
 
 def _floor(name: str, columns: dict[str, np.ndarray]) -> np.ndarray:
@@ -51,14 +61,18 @@ def _errors(got: Any, exact: Any, floor: np.ndarray) -> np.ndarray:
 def _mp_textbook(quantity: str) -> Any:
     import sympy as sp
 
-    from acsym.derivation import sensitivity
+    from acsym.derivation import discrete, sensitivity, stable
     from acsym.derivation.codegen import _runtime_names
+    from acsym.derivation.symbols import X, eta_tilde, kappa, kappa_tilde
 
-    return sp.lambdify(
-        [sp.Symbol(a) for a in ARGUMENT_NAMES],
-        _runtime_names(sensitivity.textbook(quantity)),
-        modules="mpmath",
-    )
+    if quantity == "holdings":
+        kappa_value = discrete.kappa_textbook().subs(kappa_tilde, stable.kappa_tilde_value())
+        expr = (X * stable.holdings_fraction_textbook()).subs(kappa, kappa_value)
+        expr = expr.subs(eta_tilde, sensitivity._eta_tilde())
+        names = sensitivity.HOLDINGS_ARGUMENT_NAMES
+    else:
+        expr, names = sensitivity.textbook(quantity), ARGUMENT_NAMES
+    return sp.lambdify([sp.Symbol(a) for a in names], _runtime_names(expr), modules="mpmath")
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -66,20 +80,21 @@ def test_against_mpmath_numerical_differentiation(name):
     import mpmath
 
     quantity, parameter = name.split("_d_")
-    columns = _sample()
+    columns, names = _sample(quantity), _names(name)
     function = _mp_textbook(quantity)
-    got = getattr(formulas, name)(*(columns[a] for a in ARGUMENT_NAMES))
+    got = getattr(formulas, name)(*(columns[a] for a in names))
     exact = []
     with mpmath.workdps(60):
         for i in range(got.shape[0]):
-            point = {a: mpmath.mpf(float(columns[a][i])) for a in ARGUMENT_NAMES}
-            steps = point["horizon"] / point["tau"]
+            point = {a: mpmath.mpf(float(columns[a][i])) for a in names}
 
-            def at(value: Any, point: dict[str, Any] = point, steps: Any = steps) -> Any:
+            def at(value: Any, point: dict[str, Any] = point) -> Any:
                 moved = {**point, parameter: value}
-                if parameter == "tau":
-                    moved["horizon"] = steps * value  # N fixed
-                return function(*(moved[a] for a in ARGUMENT_NAMES))
+                if parameter == "tau":  # N (and the step of time) fixed
+                    moved["horizon"] = point["horizon"] / point["tau"] * value
+                    if "time" in point:
+                        moved["time"] = point["time"] / point["tau"] * value
+                return function(*(moved[a] for a in names))
 
             exact.append(float(mpmath.diff(at, point[parameter])))
     errors = _errors(got, exact, _floor(name, columns))
@@ -96,20 +111,24 @@ def jax_x64() -> Any:
     jax.config.update("jax_enable_x64", previous)
 
 
-def _through_xp(quantity: str, order_size, horizon, tau, sigma, eta, gamma, epsilon, risk_aversion):
+def _through_xp(quantity: str, c: dict[str, Any]) -> Any:
     from acsym import formulas_xp as xp
 
+    order_size, horizon, tau, sigma, eta, gamma = (c[a] for a in ARGUMENT_NAMES[:6])
     eta_tilde = xp.eta_tilde(eta, gamma, tau)
-    kappa = xp.kappa(risk_aversion, sigma, eta_tilde, tau)
+    kappa = xp.kappa(c["risk_aversion"], sigma, eta_tilde, tau)
+    if quantity == "holdings":
+        return xp.holdings(order_size, c["time"], horizon, kappa)
+    epsilon = c["epsilon"]
     if quantity == "expected_cost":
         return xp.expected_cost(order_size, horizon, tau, kappa, gamma, eta_tilde, epsilon)
     return xp.variance(order_size, horizon, tau, kappa, sigma)
 
 
-@pytest.mark.parametrize("quantity", ["expected_cost", "variance"])
+@pytest.mark.parametrize("quantity", ["expected_cost", "variance", "holdings"])
 def test_against_jax_grad_through_the_array_api_module(jax_x64, quantity):
     jnp = jax_x64.numpy
-    columns = _sample()
+    columns = _sample(quantity)
     for parameter in PARAMETERS:
         name = f"{quantity}_d_{parameter}"
         if not hasattr(formulas, name):
@@ -117,13 +136,15 @@ def test_against_jax_grad_through_the_array_api_module(jax_x64, quantity):
 
         def value(p: Any, columns: dict[str, Any], parameter: str = parameter) -> Any:
             moved = {**columns, parameter: p}
-            if parameter == "tau":
-                moved["horizon"] = columns["horizon"] / columns["tau"] * p  # N fixed
-            return jnp.sum(_through_xp(quantity, *(moved[a] for a in ARGUMENT_NAMES)))
+            if parameter == "tau":  # N (and the step of time) fixed
+                moved["horizon"] = columns["horizon"] / columns["tau"] * p
+                if "time" in columns:
+                    moved["time"] = columns["time"] / columns["tau"] * p
+            return jnp.sum(_through_xp(quantity, moved))
 
         arrays = {a: jnp.asarray(c) for a, c in columns.items()}
         grad = np.asarray(jax_x64.grad(value)(arrays[parameter], arrays))
-        got = getattr(formulas, name)(*(columns[a] for a in ARGUMENT_NAMES))
+        got = getattr(formulas, name)(*(columns[a] for a in _names(name)))
         errors = _errors(got, grad, _floor(name, columns))
         # jax.grad differentiates the stable forms as written (expm1(z) / z and friends); on
         # this sample (kappa T >= 1e-6) it agrees to 5e-14 (measured)
@@ -137,17 +158,19 @@ def test_lambda_zero_is_the_limit():
 
     scenarios = verify.domain(quick=True)
     zero = scenarios.take(np.flatnonzero((scenarios.risk_aversion == 0) & (scenarios.steps >= 2))[:12])
-    columns = check.arguments(zero)
+    tables = {"holdings": check.holdings_arguments(zero), "other": check.arguments(zero)}
+    columns = tables["other"]
     assert np.all(formulas.expected_cost_d_risk_aversion(*(columns[a] for a in ARGUMENT_NAMES)) == 0)
-    tiny = {**columns, "risk_aversion": np.full(zero.size, 1e-40)}
     for name in NAMES:
         if name == "expected_cost_d_risk_aversion":
             continue  # 0 above; at 1e-40 it is O(lambda), far from the 1e-13 scale of anything
-        got = getattr(formulas, name)(*(columns[a] for a in ARGUMENT_NAMES))
+        columns = tables["holdings" if name.startswith("holdings") else "other"]
+        tiny = {**columns, "risk_aversion": np.full(columns["tau"].size, 1e-40)}
+        got = getattr(formulas, name)(*(columns[a] for a in _names(name)))
         reference = check.mp_reference(name)
         exact = [
             float(verify.mp_converged(reference, point))
-            for point in zip(*(tiny[a] for a in ARGUMENT_NAMES), strict=True)
+            for point in zip(*(tiny[a] for a in _names(name)), strict=True)
         ]
         with mpmath.workdps(20):
             quantity, parameter = name.split("_d_")
@@ -155,7 +178,7 @@ def test_lambda_zero_is_the_limit():
                 quantity, parameter, {**columns, "risk_aversion": tiny["risk_aversion"]}
             )
             if parameter == "risk_aversion":
-                floor = np.zeros(zero.size)  # Q / lambda is infinite at 0: no floor
+                floor = np.zeros(got.size)  # Q / lambda is infinite at 0: no floor
             errors = _errors(got, exact, np.maximum(floor, verify.TINY))
         assert errors.max() <= 1e-13, f"{name}: {errors}"
 
@@ -163,7 +186,7 @@ def test_lambda_zero_is_the_limit():
 def test_one_step_variance_sensitivities_vanish():
     """With N = 1 the variance is 0 whatever the parameters: so are its derivatives (to the
     rounding of their terms, against sigma**2 X**2 T / p)."""
-    columns = {**_sample(), "horizon": _sample()["tau"]}
+    columns = {**_sample(), "horizon": _sample()["tau"]}  # N = 1
     for name in NAMES:
         if name.startswith("variance"):
             got = getattr(formulas, name)(*(columns[a] for a in ARGUMENT_NAMES))
