@@ -36,7 +36,7 @@ from collections.abc import Callable
 from functools import cache, partial
 
 import sympy as sp
-from sympy.codegen.cfunctions import expm1
+from sympy.codegen.cfunctions import expm1, hypot
 
 from acsym.derivation import discrete, stable
 from acsym.derivation.catalog import Formula
@@ -65,6 +65,7 @@ weight = sp.Symbol("weight", positive=True)
 shape = sp.Symbol("shape")
 slope = sp.Symbol("slope")
 rate = sp.Symbol("rate")  # weight * dy/dp, grouped: each factor alone can overflow
+bounded = sp.Symbol("kappa_tilde_over_root", nonnegative=True)  # kappa_tilde / sqrt(1 + u^2) <= 2 / tau
 
 #: below these z, F_z / z and G_z / z are their Taylor series (truncation < 1e-17 relative)
 COST_SERIES_BELOW = sp.Rational(1, 2)
@@ -198,6 +199,37 @@ def _chain_weight() -> sp.Expr:
     return T**2 * asinhc(u) / (2 * sp.sqrt(1 + u**2))
 
 
+def _printed_root(expr: sp.Expr) -> sp.Expr:
+    """sqrt(1 + u^2) printed as hypot(1, u): u^2 overflows once kappa_tilde tau passes 1e154."""
+    return expr.subs(sp.sqrt(1 + u**2), hypot(1, u))
+
+
+def _rate(parameter: str) -> sp.Expr:
+    """weight * dy/dp written so that no product of its factors overflows where the result is
+    finite (lambda up to 1e308): y = kappa_tilde^2 is applied as kappa_tilde times ``bounded``
+    = kappa_tilde / sqrt(1 + u^2) (at most 2 / tau), and lambda sigma / eta_tilde as
+    kappa_tilde sqrt(lambda / eta_tilde). :func:`_rate_residual` proves it equals weight * dy/dp."""
+    weight_y = T**2 * asinhc(u) * bounded * kappa_tilde / 2  # weight * y
+    return {
+        "eta": -weight_y / eta_tilde,
+        "gamma": weight_y * tau / (2 * eta_tilde),
+        "sigma": T**2 * asinhc(u) * bounded * sp.sqrt(lam) / sp.sqrt(eta_tilde),
+        "epsilon": sp.S.Zero,
+        "risk_aversion": weight * sigma**2 / eta_tilde,
+        "tau": weight_y * (4 * eta_tilde + gamma * tau) / (2 * eta_tilde * tau),
+    }[parameter]
+
+
+def _rate_residual(parameter: str) -> sp.Expr:
+    """The printed rate minus weight * dy/dp, in the model's symbols: 0."""
+    values = {bounded: kappa_tilde / sp.sqrt(1 + u**2), weight: _chain_weight()}
+    difference = _rate(parameter).subs(values) - (weight * _dy(parameter)).subs(values)
+    difference = difference.subs(u, tau * kappa_tilde / 2).subs(
+        kappa_tilde, sp.sqrt(lam * sigma**2 / eta_tilde)
+    )
+    return sp.simplify(difference.rewrite(sp.asinh))
+
+
 def _dy(parameter: str) -> sp.Expr:
     """dy/dp with N fixed (for tau, the direct dependence of z on tau is included: 2 y / tau)."""
     p = _SYMBOL[parameter]
@@ -251,7 +283,7 @@ def steps(quantity: str) -> tuple[tuple[sp.Symbol, sp.Expr], ...]:
         (r, tau / T),
         (shape, value),
         (slope, slope_value),
-        (weight, _chain_weight()),
+        (weight, _printed_root(_chain_weight())),
     )
 
 
@@ -332,8 +364,9 @@ def holdings_formulas() -> list[Formula]:
                     *base,
                     (s_time, t / T),
                     (slope, holdings_slope()),
-                    (weight, _chain_weight()),
-                    (rate, weight * _dy(parameter)),
+                    (weight, _printed_root(_chain_weight())),
+                    (bounded, _printed_root(kappa_tilde / sp.sqrt(1 + u**2))),
+                    (rate, _rate(parameter)),
                 ),
                 expr=X * slope * rate,
                 reference=holdings_reference(parameter),
@@ -361,7 +394,11 @@ def formulas() -> tuple[Formula, ...]:
                 Formula(
                     name=name_of(quantity, parameter),
                     arguments=ARGUMENT_NAMES,
-                    steps=(*steps(quantity), (rate, weight * _dy(parameter))),
+                    steps=(
+                        *steps(quantity),
+                        (bounded, _printed_root(kappa_tilde / sp.sqrt(1 + u**2))),
+                        (rate, _rate(parameter)),
+                    ),
                     expr=stable_derivative(quantity, parameter),
                     reference=reference(quantity, parameter),
                     summary=f"Sensitivity of the optimal schedule's {what} to {parameter}.",
@@ -461,6 +498,14 @@ def _holdings_chain_residual(parameter: str) -> sp.Expr:
 def proofs() -> list[tuple[str, str, Callable[[], sp.Basic]]]:
     """(name, claim, residual) of every claim of this module, for :mod:`~acsym.derivation.proofs`."""
     out: list[tuple[str, str, Callable[[], sp.Basic]]] = [
+        *(
+            (
+                f"sensitivity_rate_{p}",
+                f"the printed chain factor for {p} is weight * dy/d{p}",
+                partial(_rate_residual, p),
+            )
+            for p in PARAMETERS
+        ),
         (
             "sensitivity_series_holdings",
             "the holdings' assembled Taylor coefficients are SymPy's",
