@@ -28,7 +28,7 @@ if TYPE_CHECKING:
         linear_impact_at_rate,
     )
     from acsym.model import AlmgrenChrissParams, calibrate_ac_params
-    from acsym.sensitivity import CostSensitivities, cost_sensitivities
+    from acsym.sensitivity import CostSensitivities, cost_sensitivities, holdings_sensitivities
     from acsym.simulation import SimulationResult, simulate_execution
     from acsym.trajectory import (
         ExecutionTrajectory,
@@ -56,6 +56,7 @@ _LOCATIONS = {
     "calibrate_ac_params": "acsym.model",
     "CostSensitivities": "acsym.sensitivity",
     "cost_sensitivities": "acsym.sensitivity",
+    "holdings_sensitivities": "acsym.sensitivity",
     "SimulationResult": "acsym.simulation",
     "simulate_execution": "acsym.simulation",
     "ExecutionTrajectory": "acsym.trajectory",
@@ -86,6 +87,7 @@ __all__ = [
     "generate_market_order_trajectory",
     "generate_twap_trajectory",
     "generate_vwap_trajectory",
+    "holdings_sensitivities",
     "implied_risk_aversion",
     "linear_impact_at_rate",
     "risk_aversion_for_cost",

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from acsym import formulas
 from acsym._typing import FloatArray
@@ -23,6 +24,8 @@ if TYPE_CHECKING:
 
 #: the parameters differentiated, by their runtime names
 PARAMETERS = ("eta", "gamma", "sigma", "epsilon", "risk_aversion", "tau")
+#: the parameters the optimal holdings depend on
+HOLDINGS_PARAMETERS = ("eta", "gamma", "sigma", "risk_aversion", "tau")
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,45 @@ def cost_sensitivities(
     and kappa, finite at lambda = 0 (where d E / d lambda = 0: TWAP minimises the expected
     cost), and verified against mpmath by ``acsym verify``.
     """
+    orders, lams, valid, arguments, _steps = _prepare(order_size, duration_periods, params, risk_aversion)
+
+    def evaluate(name: str) -> FloatArray:
+        value = np.broadcast_to(
+            np.asarray(getattr(formulas, name)(*arguments), dtype=np.float64), orders.shape
+        )
+        return np.where(valid, value, np.nan)
+
+    cost = {p: evaluate(f"expected_cost_d_{p}") for p in PARAMETERS}
+    variance = {p: evaluate(f"variance_d_{p}") for p in PARAMETERS if p != "epsilon"}
+    variance["epsilon"] = np.where(valid, 0.0, np.nan)
+    eta_tilde = formulas.eta_tilde(arguments[4], arguments[5], arguments[2])
+    kappa = formulas.kappa(arguments[7], arguments[3], eta_tilde, arguments[2])
+    at = {
+        "eta": np.full(orders.shape, params.eta),
+        "gamma": np.full(orders.shape, params.gamma),
+        "sigma": np.full(orders.shape, params.sigma),
+        "epsilon": np.full(orders.shape, params.epsilon),
+        "risk_aversion": np.where(valid, lams, np.nan),
+        "tau": np.full(orders.shape, params.tau),
+        "expected_cost": np.where(
+            valid,
+            formulas.expected_cost(
+                arguments[0], arguments[1], arguments[2], kappa, arguments[5], eta_tilde, arguments[6]
+            ),
+            np.nan,
+        ),
+        "variance": np.where(
+            valid, formulas.variance(arguments[0], arguments[1], arguments[2], kappa, arguments[3]), np.nan
+        ),
+    }
+    return CostSensitivities(expected_cost=cost, variance=variance, values=at)
+
+
+def _prepare(
+    order_size: Any, duration_periods: int, params: AlmgrenChrissParams, risk_aversion: Any
+) -> tuple[FloatArray, FloatArray, NDArray[np.bool_], tuple[Any, ...], int]:
+    """Checked, broadcast inputs: (orders, lambdas, valid, the generated functions' arguments
+    (order_size, horizon, tau, sigma, eta, gamma, epsilon, risk_aversion), N)."""
     from acsym.trajectory import _check_params, _periods
 
     orders = real_array("order_size", order_size)
@@ -146,34 +188,43 @@ def cost_sensitivities(
     )
     if messages:  # keep the generated functions away from unusable parameters
         arguments = (arguments[0], 1.0, 1.0, 1.0, 1.0, 0.0, 0.0, arguments[7])
+    return orders, lams, valid, arguments, steps or 1
 
-    def evaluate(name: str) -> FloatArray:
-        value = np.broadcast_to(
-            np.asarray(getattr(formulas, name)(*arguments), dtype=np.float64), orders.shape
+
+def holdings_sensitivities(
+    order_size: Any,
+    duration_periods: int,
+    params: AlmgrenChrissParams,
+    risk_aversion: Any = 1e-6,
+) -> dict[str, FloatArray]:
+    """Sensitivities of the optimal holdings x_0..x_N to the parameters, for a batch.
+
+    Parameters
+    ----------
+    order_size, duration_periods, params, risk_aversion
+        As for :func:`cost_sensitivities`.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        d x_j / d p [shares per unit of p] for p in eta, gamma, sigma, risk_aversion and tau
+        (with N and the step j fixed; epsilon does not move the schedule), each of shape
+        ``broadcast(order_size, risk_aversion).shape + (N + 1,)``. NaN (with an
+        :class:`~acsym.InputWarning`) where an input is out of range.
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type.
+    """
+    orders, _lams, valid, arguments, steps = _prepare(order_size, duration_periods, params, risk_aversion)
+    order, horizon, tau, sigma, eta, gamma, _epsilon, lam = arguments
+    time = np.arange(steps + 1) * tau
+    out = {}
+    for p in HOLDINGS_PARAMETERS:
+        value = getattr(formulas, f"holdings_d_{p}")(
+            np.expand_dims(order, -1), time, horizon, tau, sigma, eta, gamma, np.expand_dims(lam, -1)
         )
-        return np.where(valid, value, np.nan)
-
-    cost = {p: evaluate(f"expected_cost_d_{p}") for p in PARAMETERS}
-    variance = {p: evaluate(f"variance_d_{p}") for p in PARAMETERS if p != "epsilon"}
-    variance["epsilon"] = np.where(valid, 0.0, np.nan)
-    eta_tilde = formulas.eta_tilde(*arguments[4:6], arguments[2])
-    kappa = formulas.kappa(arguments[7], arguments[3], eta_tilde, arguments[2])
-    at = {
-        "eta": np.full(orders.shape, params.eta),
-        "gamma": np.full(orders.shape, params.gamma),
-        "sigma": np.full(orders.shape, params.sigma),
-        "epsilon": np.full(orders.shape, params.epsilon),
-        "risk_aversion": np.where(valid, lams, np.nan),
-        "tau": np.full(orders.shape, params.tau),
-        "expected_cost": np.where(
-            valid,
-            formulas.expected_cost(
-                arguments[0], arguments[1], arguments[2], kappa, arguments[5], eta_tilde, arguments[6]
-            ),
-            np.nan,
-        ),
-        "variance": np.where(
-            valid, formulas.variance(arguments[0], arguments[1], arguments[2], kappa, arguments[3]), np.nan
-        ),
-    }
-    return CostSensitivities(expected_cost=cost, variance=variance, values=at)
+        value = np.broadcast_to(np.asarray(value, dtype=np.float64), (*orders.shape, steps + 1))
+        out[p] = np.where(np.expand_dims(valid, -1), value, np.nan)
+    return out

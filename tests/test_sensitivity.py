@@ -256,3 +256,34 @@ def test_bad_values_give_nan_and_a_warning(params):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         acsym.cost_sensitivities(1_000.0, 10, params)  # valid input: no warning
+
+
+def test_holdings_sensitivities_batch(params):
+    orders = np.array([1_000.0, 5_000.0])
+    lams = np.array([[0.0], [1e-5]])
+    result = acsym.holdings_sensitivities(orders, 8, params, lams)
+    assert sorted(result) == sorted(p for p in PARAMETERS if p != "epsilon")
+    for value in result.values():
+        assert value.shape == (2, 2, 9) and np.all(np.isfinite(value))
+        assert np.all(value[..., 0] == 0) and np.all(value[..., -1] == 0)  # x_0 = X, x_N = 0
+    # an order's row against its generated function, and the first-order change of the holdings
+    j = np.arange(9)
+    direct = formulas.holdings_d_eta(
+        5_000.0, j * params.tau, 8 * params.tau, params.tau, params.sigma, params.eta, params.gamma, 1e-5
+    )
+    assert np.array_equal(result["eta"][1, 1], direct)
+    assert np.all(result["risk_aversion"][1, :, 1:-1] < 0)  # more risk aversion: sell sooner
+    moved = acsym.AlmgrenChrissParams(
+        eta=params.eta * (1 + 1e-6),
+        gamma=params.gamma,
+        sigma=params.sigma,
+        tau=params.tau,
+        epsilon=params.epsilon,
+    )
+    change = acsym.generate_ac_holdings(5_000.0, 8, moved, 1e-5) - acsym.generate_ac_holdings(
+        5_000.0, 8, params, 1e-5
+    )
+    assert change[1:-1] == pytest.approx(result["eta"][1, 1, 1:-1] * params.eta * 1e-6, rel=1e-4)
+    with pytest.warns(acsym.InputWarning, match="order_size"):
+        bad = acsym.holdings_sensitivities(-1.0, 8, params)
+    assert np.isnan(bad["sigma"]).all()
