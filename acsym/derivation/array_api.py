@@ -18,7 +18,7 @@ from typing import ClassVar
 
 import sympy as sp
 
-from acsym.derivation import codegen
+from acsym.derivation import codegen, sensitivity
 from acsym.derivation.catalog import Formula, formulas
 from acsym.derivation.special import array_api_helpers
 
@@ -152,7 +152,13 @@ def render() -> str:
     """The whole generated module."""
     catalog = formulas()
     names = ", ".join(f'"{f.name}"' for f in catalog)
-    parts = [HEADER, f"__all__ = [{names}]\n\n", NAMESPACE, array_api_helpers()]
+    parts = [
+        HEADER,
+        f"__all__ = [{names}]\n\n",
+        NAMESPACE,
+        array_api_helpers(),
+        sensitivity.helper_source("xp"),
+    ]
     parts += ["\n\n" + render_function(formula) for formula in catalog]
     return "".join(parts)
 

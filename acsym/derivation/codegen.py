@@ -14,6 +14,7 @@ from pathlib import Path
 import sympy as sp
 from sympy.printing.numpy import NumPyPrinter
 
+from acsym.derivation import sensitivity
 from acsym.derivation.catalog import Formula, formulas
 from acsym.derivation.special import numpy_helpers
 from acsym.derivation.symbols import ARGUMENTS, N, n, x
@@ -138,7 +139,7 @@ def render() -> str:
     """The whole generated module."""
     catalog = formulas()
     names = ", ".join(f'"{f.name}"' for f in catalog)
-    parts = [HEADER, f"__all__ = [{names}]\n\n", numpy_helpers()]
+    parts = [HEADER, f"__all__ = [{names}]\n\n", numpy_helpers(), sensitivity.helper_source("numpy")]
     parts += ["\n\n" + render_function(formula) for formula in catalog]
     return "".join(parts)
 

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cache, partial
+from typing import Any
 
 import sympy as sp
 from sympy.codegen.cfunctions import expm1, hypot
@@ -177,6 +178,56 @@ def variance_slope() -> sp.Expr:
     return _switch(below, above, VARIANCE_SERIES_BELOW)
 
 
+class _SlopeHelper(sp.Function):
+    """A call of a generated helper that evaluates a slope (its expression is printed once, as
+    the helper's body, by :func:`helper_source`); ``name`` is the helper's name."""
+
+    nargs = 2
+    helper = ""
+
+    def _numpycode(self, printer: Any) -> str:
+        return f"{self.helper}({', '.join(printer._print(a) for a in self.args)})"
+
+    def _xpcode(self, printer: Any) -> str:
+        return f"{self.helper}(xp, {', '.join(printer._print(a) for a in self.args)})"
+
+
+def slope_call(name: str, *args: sp.Expr) -> sp.Expr:
+    """``name(*args)`` as a SymPy expression that prints as a call of the generated helper."""
+    return type(name.lstrip("_"), (_SlopeHelper,), {"helper": name})(*args)
+
+
+def _helpers() -> list[tuple[str, sp.Expr, tuple[sp.Symbol, ...], str]]:
+    return [
+        ("_cost_slope", cost_slope(), (z, r), "F_z / z of the expected cost's shape F(z, r)"),
+        ("_variance_slope", variance_slope(), (z, r), "G_z / z of the variance's shape G(z, r)"),
+        ("_holdings_slope", holdings_slope(), (z, s_time), "H_z / z of the holdings' shape H(z, s)"),
+    ]
+
+
+def helper_source(target: str) -> str:
+    """The slope helpers' source for the generated module of ``target`` (numpy or xp): each
+    long expression once, called by every sensitivity that needs it."""
+    from acsym.derivation.array_api import ArrayApiPrinter
+    from acsym.derivation.codegen import FormulaPrinter
+
+    out = []
+    for name, expr, arguments, summary in _helpers():
+        names = [a.name for a in arguments]
+        if target == "numpy":
+            signature = ", ".join(f"{a}: NDArray[numpy.float64]" for a in names)
+            body = FormulaPrinter().doprint(expr)
+        else:
+            signature = "xp: Any, " + ", ".join(f"{a}: Any" for a in names)
+            body = ArrayApiPrinter().doprint(expr)
+        out.append(
+            f"\n\ndef {name}({signature}) -> Any:\n"
+            f'    """{summary} (acsym.derivation.sensitivity): series, then the direct form."""\n'
+            f"    return {body}\n"
+        )
+    return "".join(out)
+
+
 def _switch(below: sp.Expr, above: sp.Expr, at: sp.Rational) -> sp.Piecewise:
     """``below`` for z < at, ``above`` otherwise; each evaluated on its own side only (z is
     clipped), so neither branch sees a point where it is 0/0 or inaccurate."""
@@ -270,10 +321,10 @@ def steps(quantity: str) -> tuple[tuple[sp.Symbol, sp.Expr], ...]:
     runtime_cost = stable.expected_cost_stable()
     if quantity == "expected_cost":
         value = runtime_cost.subs({X: 1, gamma: 0, epsilon: 0}).subs(eta_tilde, 1) * T
-        slope_value = cost_slope()
+        slope_value = slope_call("_cost_slope", z, r)
     else:
         value = stable.variance_split() * stable.variance_half_decay() / (sigma**2 * X**2 * T)
-        slope_value = variance_slope()
+        slope_value = slope_call("_variance_slope", z, r)
     return (
         (eta_tilde, stable.eta_tilde_stable()),
         (kappa_tilde, stable.kappa_tilde_value()),
@@ -363,7 +414,7 @@ def holdings_formulas() -> list[Formula]:
                 steps=(
                     *base,
                     (s_time, t / T),
-                    (slope, holdings_slope()),
+                    (slope, slope_call("_holdings_slope", z, s_time)),
                     (weight, _printed_root(_chain_weight())),
                     (bounded, _printed_root(kappa_tilde / sp.sqrt(1 + u**2))),
                     (rate, _rate(parameter)),
