@@ -1080,6 +1080,7 @@ class Report:
 
 def compute_report(settings: Settings) -> Report:
     """Run the sweep; return its report (prints nothing)."""
+    from acsym.verification import array_api as array_api_verification
     from acsym.verification import sensitivity as sensitivity_verification
 
     start = time.perf_counter()
@@ -1095,6 +1096,7 @@ def compute_report(settings: Settings) -> Report:
     rows += compute_qp_rows(scenarios, qp_subset(scenarios, budget=settings.qp_budget, seed=settings.seed))
     rows += compute_naive_rows(points, scenarios, exact)
     rows += sensitivity_verification.rows(settings)
+    rows += array_api_verification.rows(settings)
     command = "python -m acsym verify" + (" --quick" if settings.quick else "")
     return Report(command, scenarios.size, time.perf_counter() - start, tuple(rows))
 

@@ -219,3 +219,13 @@ def test_generated_module_uses_standard_names_only():
     body = text.split("__all__", 1)[1]
     for numpy_only in ("numpy.", "arcsinh", "polyval", "np."):
         assert numpy_only not in body.replace("array_api_compat.numpy", "")
+
+
+def test_verify_checks_the_array_api_module():
+    from acsym.verification import array_api
+
+    rows = array_api.rows(verify.Settings(quick=True))
+    assert {row.function for row in rows} == {n for n in NAMES if not n.startswith("schedule_")}
+    assert all(row.passed and row.points > 0 and row.worst_error == 0 for row in rows), [
+        row.message() for row in rows if not row.passed
+    ]
