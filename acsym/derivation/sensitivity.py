@@ -1,4 +1,4 @@
-r"""Sensitivities of the optimal schedule's expected cost and variance to the model parameters.
+r"""Sensitivities of the optimal schedule's expected cost, variance and holdings to the parameters.
 
 The expected cost and the variance depend on the decay rate only through :math:`z = \kappa T`
 and on the horizon through :math:`N = T / \tau` (here :math:`r = 1/N = \tau / T`):
@@ -68,7 +68,8 @@ slope = sp.Symbol("slope")
 rate = sp.Symbol("rate")  # weight * dy/dp, grouped: each factor alone can overflow
 bounded = sp.Symbol("kappa_tilde_over_root", nonnegative=True)  # kappa_tilde / sqrt(1 + u^2) <= 2 / tau
 
-#: below these z, F_z / z and G_z / z are their Taylor series (truncation < 1e-17 relative)
+#: below these z, F_z / z and G_z / z are their Taylor series (truncation < 1e-17 relative;
+#: the series converge for |z| < pi), above them the derivative of the direct form
 COST_SERIES_BELOW = sp.Rational(1, 2)
 COST_SERIES_ORDER = 28
 VARIANCE_SERIES_BELOW = sp.Rational(1, 4)
@@ -112,7 +113,7 @@ _w = sp.Symbol("w")
 
 @cache
 def _taylor(function: sp.Expr, order: int) -> list[sp.Rational]:
-    """Coefficients 0..order-1 of the Taylor (or, times w**shift, Laurent) series in w."""
+    """Coefficients 0..order-1 of the Taylor series in w of ``function`` (analytic at 0)."""
     series = sp.series(function, _w, 0, order).removeO()
     return [sp.Rational(series.coeff(_w, k)) for k in range(order)]
 
