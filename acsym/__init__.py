@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     )
     from acsym.limits import optimal_schedule_with_limits, round_to_lots
     from acsym.model import AlmgrenChrissParams, calibrate_ac_params
+    from acsym.sensitivity import CostSensitivities, cost_sensitivities, holdings_sensitivities
     from acsym.simulation import SimulationResult, simulate_execution
     from acsym.trajectory import (
         ExecutionTrajectory,
@@ -70,6 +71,9 @@ _LOCATIONS = {
     "linear_impact_at_rate": "acsym.impact",
     "AlmgrenChrissParams": "acsym.model",
     "calibrate_ac_params": "acsym.model",
+    "CostSensitivities": "acsym.sensitivity",
+    "cost_sensitivities": "acsym.sensitivity",
+    "holdings_sensitivities": "acsym.sensitivity",
     "SimulationResult": "acsym.simulation",
     "simulate_execution": "acsym.simulation",
     "ExecutionTrajectory": "acsym.trajectory",
@@ -85,6 +89,7 @@ __all__ = [
     "AlmgrenChrissParams",
     "CalibrationResult",
     "CalibrationWarning",
+    "CostSensitivities",
     "EfficientFrontier",
     "ExecutionTrajectory",
     "InputWarning",
@@ -93,6 +98,7 @@ __all__ = [
     "TradingSession",
     "calibrate_ac_params",
     "calibrate_impact",
+    "cost_sensitivities",
     "efficient_frontier",
     "evaluate_schedule",
     "formulas",
@@ -101,6 +107,7 @@ __all__ = [
     "generate_market_order_trajectory",
     "generate_twap_trajectory",
     "generate_vwap_trajectory",
+    "holdings_sensitivities",
     "implied_risk_aversion",
     "linear_impact_at_rate",
     "optimal_schedule",

@@ -468,10 +468,13 @@ def _derive(args: argparse.Namespace, out: Outcome) -> None:
 
 
 def _regenerate(args: argparse.Namespace, out: Outcome) -> None:
-    from acsym.derivation import codegen, document, scalar
+    from acsym.derivation import array_api, codegen, document, scalar
 
-    targets = [(codegen.TARGET, codegen.render)]
-    targets.append((scalar.TARGET, scalar.render))
+    targets = [
+        (codegen.TARGET, codegen.render),
+        (scalar.TARGET, scalar.render),
+        (array_api.TARGET, array_api.render),
+    ]
     if document.TARGET.parent.is_dir():  # docs/ exists in a source checkout, not in a wheel
         targets.append((document.TARGET, document.markdown))
     stale = []
@@ -1104,7 +1107,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     regenerate = commands.add_parser(
         "regenerate",
-        help="regenerate acsym/formulas.py, acsym/formulas_scalar.py and docs/derivation.md",
+        help="regenerate acsym/formulas.py, formulas_scalar.py, formulas_xp.py and docs/derivation.md",
         description="Run the derivation and write the generated numpy module and its document.",
     )
     regenerate.add_argument(

@@ -506,6 +506,7 @@ def simulate_execution(
     quantile_levels: Sequence[float] = QUANTILE_LEVELS,
     confidence_levels: Sequence[float] = CONFIDENCE_LEVELS,
     progress: Callable[[int], object] | None = None,
+    client: Any = None,
 ) -> SimulationResult:
     """Simulate the implementation shortfall of a schedule under the discrete A-C dynamics.
 
@@ -543,6 +544,11 @@ def simulate_execution(
         Levels of value at risk and expected shortfall, each in (0, 1).
     progress : callable, optional
         Called with the number of paths just finished after each chunk (for a progress bar).
+    client : distributed.Client, optional
+        Compute the paths in chunks of ``chunk_size`` on this Dask cluster (:mod:`acsym.scale`);
+        the samples are bit-identical to the single-process run with the same seed. The
+        statistics are computed here, so the samples must fit in this process's memory.
+        ``progress`` is not called.
 
     Returns
     -------
@@ -623,7 +629,15 @@ def simulate_execution(
             )
         )
 
-    samples = _read_only(_simulate(trades, params, paths, seed_sequence, chunk, chunk_bytes, progress))
+    if client is None:
+        samples = _simulate(trades, params, paths, seed_sequence, chunk, chunk_bytes, progress)
+    else:
+        from acsym.scale import simulate_paths
+
+        # the same chunk rule as one process (bit-identical samples): a cap, sized by memory
+        fits = chunk_bytes // (8 * max(trades.size, 1))
+        samples = simulate_paths(trades, params, paths, seed_sequence, min(fits, chunk or fits), client)
+    samples = _read_only(samples)
     # moments of the deviations from the first path: exact 0 when every path agrees (sigma = 0,
     # a market order), and no cancellation when the spread is small against the mean
     deviations = samples - samples[0]

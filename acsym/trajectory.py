@@ -505,7 +505,16 @@ def generate_ac_holdings(
     ------
     TypeError
         If an argument has the wrong type.
+
+    Notes
+    -----
+    Dask arrays (either argument) give a lazy Dask array computed chunk by chunk with this
+    function, on the default scheduler or a ``distributed`` cluster (:mod:`acsym.scale`).
     """
+    if hasattr(order_size, "__dask_graph__") or hasattr(risk_aversion, "__dask_graph__"):
+        from acsym.scale import dask_holdings
+
+        return dask_holdings(order_size, duration_periods, params, risk_aversion)
     orders = real_array("order_size", order_size)
     lams = real_array("risk_aversion", risk_aversion)
     _check_params(params)
@@ -804,13 +813,10 @@ def _optimal_holdings(orders: FloatArray, steps: int, kappa_tau: FloatArray) -> 
     kappa_horizon = kappa_tau * horizon
     # kappa tau >= tiny keeps kappa tau * (N - j) out of the subnormals, where it loses digits
     positive = kappa_tau >= _TINY
+    # the form depends on each order's own kappa T only, never on the rest of the batch, so a
+    # batch computed in pieces (chunks, Dask blocks) gives the same numbers bit for bit
     direct = positive & (kappa_horizon <= DIRECT_RANGE)
-    # the urgent form is as accurate as the direct one below DIRECT_RANGE too (it costs an
-    # expm1 more): a batch that it covers whole is not split, which saves the masked copies
-    urgent = positive & (kappa_horizon <= URGENT_RANGE)
-    if not direct.all() and urgent.all():
-        direct = np.zeros_like(direct)
-    urgent &= ~direct
+    urgent = positive & (kappa_horizon <= URGENT_RANGE) & ~direct
     parts = [
         (mask, function)
         for mask, function in (

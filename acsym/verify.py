@@ -1247,6 +1247,9 @@ class Report:
 
 def compute_report(settings: Settings) -> Report:
     """Run the sweep; return its report (prints nothing)."""
+    from acsym.verification import array_api as array_api_verification
+    from acsym.verification import sensitivity as sensitivity_verification
+
     start = time.perf_counter()
     scenarios = domain(quick=settings.quick, seed=settings.seed)
     points = compute_points(scenarios, per_schedule=settings.per_schedule, seed=settings.seed)
@@ -1263,6 +1266,8 @@ def compute_report(settings: Settings) -> Report:
     rows += compute_lambda_rows(
         scenarios, per_schedule=settings.per_schedule, budget=settings.lambda_budget, seed=settings.seed
     )
+    rows += sensitivity_verification.rows(settings)
+    rows += array_api_verification.rows(settings)
     command = "python -m acsym verify" + (" --quick" if settings.quick else "")
     return Report(command, scenarios.size, time.perf_counter() - start, tuple(rows))
 

@@ -51,6 +51,8 @@ class Formula:
 @cache
 def formulas() -> tuple[Formula, ...]:
     """Every function of ``acsym/formulas.py``, in the order they are written."""
+    from acsym.derivation import sensitivity  # it builds on the entries above
+
     return (
         Formula(
             name="eta_tilde",
@@ -181,4 +183,5 @@ def formulas() -> tuple[Formula, ...]:
         ),
         *stable.kappa_tau_formulas(),
         *fast.formulas(),
+        *sensitivity.formulas(),
     )

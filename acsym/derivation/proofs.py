@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from acsym.derivation import batch, continuous, desk, discrete, fast, stable
+from acsym.derivation import batch, continuous, desk, discrete, fast, sensitivity, stable
 from acsym.derivation.special import exp_scaled_difference, exprel, sinh_tail
 from acsym.derivation.symbols import N, T, X, eta, eta_tilde, gamma, j, kappa, kappa_tilde, tau, x
 
@@ -396,4 +396,5 @@ PROOFS: tuple[Proof, ...] = (
         "(acsym.clock's cumulative expected cost), for k = 1..6",
         lambda: sp.Add(*[desk.cumulative_cost_residual(s) for s in range(1, 7)]),
     ),
+    *(Proof(*claim) for claim in sensitivity.proofs()),
 )

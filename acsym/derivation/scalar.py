@@ -20,11 +20,12 @@ import textwrap
 from pathlib import Path
 
 import sympy as sp
+from sympy.core.function import AppliedUndef
 from sympy.printing.pycode import PythonCodePrinter
 
 from acsym.derivation.catalog import Formula, formulas
 from acsym.derivation.codegen import COMMAND, _runtime_names
-from acsym.derivation.special import SINH_TAIL_SERIES_BELOW, asinh_root, sinh_tail_series_coefficients
+from acsym.derivation.special import NUMPY_ONLY, SINH_TAIL_SERIES_BELOW, sinh_tail_series_coefficients
 from acsym.derivation.symbols import ARGUMENTS
 
 TARGET = Path(__file__).resolve().parents[1] / "formulas_scalar.py"
@@ -131,11 +132,19 @@ def _sub_mul(c: float, a: float, b: float) -> float:
 
 
 def is_scalar(formula: Formula) -> bool:
-    """Whether ``formula`` has a scalar twin: it takes no array argument, and uses no special
-    function without a scalar helper (:class:`~acsym.derivation.special.asinh_root`, the
-    correctly rounded kappa tau, exists in numpy only: its compensated routine has no ``math``
-    twin yet, and the runtime takes it from the numpy module where its last ulp matters)."""
-    return not formula.inlined().has(sp.Sum, sp.Indexed, asinh_root)
+    """Whether ``formula`` has a scalar twin: it takes no array argument, and each of acsym's
+    special functions it uses has a scalar helper here (the numpy-only ones,
+    :data:`~acsym.derivation.special.NUMPY_ONLY`, and the sensitivities' helpers have none yet:
+    the runtime takes those from the numpy module)."""
+    printed = [formula.expr, *(value for _, value in formula.steps)]
+    for expr in printed:
+        if expr.has(sp.Sum, sp.Indexed, *NUMPY_ONLY) or expr.atoms(AppliedUndef):
+            return False
+        for function in expr.atoms(sp.Function):
+            kind = type(function)
+            if kind.__module__.startswith("acsym.") and not hasattr(ScalarPrinter, f"_print_{kind.__name__}"):
+                return False
+    return True
 
 
 def _docstring(formula: Formula) -> str:

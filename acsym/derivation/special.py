@@ -2,7 +2,7 @@
 
 Each class is a SymPy function whose ``rewrite(sp.exp)`` is its textbook definition (used by the
 proofs), whose value at 0 is its limit there, and whose numpy implementation the code generator
-emits into the generated module (see :func:`numpy_helpers`).
+emits into the generated modules (see :func:`helpers`).
 """
 
 from __future__ import annotations
@@ -64,6 +64,57 @@ class sinh_tail(sp.Function):
 
     def _eval_is_positive(self) -> bool | None:
         return self.args[0].is_nonnegative
+
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
+        return sinh_tail_prime(self.args[0])
+
+
+class sinh_tail_prime(sp.Function):
+    r"""The derivative of :class:`sinh_tail`, :math:`-1/6` at z = 0; defined for z >= 0.
+
+    Below the series switch point it is :math:`e^{-z}(2 z P'(z^2) - P(z^2))` with P the Taylor
+    polynomial of :math:`(\sinh z - z)/z^3`; above, the derivative of the exponential form,
+    which cancels by at most a factor 2 there.
+    """
+
+    nargs = 1
+
+    @classmethod
+    def eval(cls, z: sp.Expr) -> sp.Expr | None:
+        if z.is_zero:
+            return -sp.Rational(1, 6)
+        return None
+
+    def _eval_rewrite_as_exp(self, z: sp.Expr, **kwargs: object) -> sp.Expr:
+        return sp.diff(sinh_tail(_z).rewrite(sp.exp), _z).subs(_z, z)
+
+    def _numpycode(self, printer: Any) -> str:
+        return f"_sinh_tail_prime({printer._print(self.args[0])})"
+
+
+class asinhc(sp.Function):
+    r""":math:`\operatorname{asinh}(z) / z`, equal to 1 at z = 0 (the ratio kappa / kappa_tilde).
+
+    It carries the chain rule through kappa at lambda = 0, where d kappa / d lambda is infinite
+    but the ratio is 1: every digit is kept (asinh is accurate near 0, and the division exact).
+    """
+
+    nargs = 1
+
+    @classmethod
+    def eval(cls, z: sp.Expr) -> sp.Expr | None:
+        if z.is_zero:
+            return sp.S.One
+        return None
+
+    def _eval_rewrite_as_exp(self, z: sp.Expr, **kwargs: object) -> sp.Expr:
+        return sp.log(z + sp.sqrt(z**2 + 1)) / z
+
+    def _eval_rewrite_as_asinh(self, z: sp.Expr, **kwargs: object) -> sp.Expr:
+        return sp.asinh(z) / z
+
+    def _numpycode(self, printer: Any) -> str:
+        return f"_asinhc({printer._print(self.args[0])})"
 
 
 class exp_scaled_difference(sp.Function):
@@ -191,6 +242,11 @@ class asinh_root(sp.Function):
     def _latex(self, printer: Any) -> str:
         a, b, n, d = self.args
         return rf"\widehat{{\operatorname{{asinh}}}}\left({printer._print(a * b * sp.sqrt(n / d))}\right)"
+
+
+#: special functions whose implementation is numpy code: formulas using them are printed into
+#: the numpy module only (the scalar and array-API targets leave them out)
+NUMPY_ONLY: tuple[type[sp.Function], ...] = (asinh_root,)
 
 
 #: Terms of the series of exp and sinh kept by the residual of asinh_root (the first left out
@@ -334,30 +390,87 @@ def _asinh_root_source() -> str:
 
 def numpy_helpers() -> str:
     """Source of the numpy implementations of the functions above, for the generated module."""
+    return helpers("numpy", array="ArrayLike", result="NDArray[numpy.float64]")
+
+
+def array_api_helpers() -> str:
+    """The same implementations for any array-API namespace, passed as their first argument."""
+    return helpers("xp", array="Any", result="Any", namespace_argument=True)
+
+
+def helpers(ns: str, *, array: str, result: str, namespace_argument: bool = False) -> str:
+    """Source of the implementations of the functions above, written once for every target.
+
+    ``ns`` is the name the namespace goes by in the generated module (``numpy``, or ``xp`` for
+    the array-API module, where every helper takes it as its first argument); ``array`` and
+    ``result`` are the argument and return annotations. Only functions of the array API
+    standard are used (``where``, ``expm1``, ``minimum``, ...), with Python scalars where the
+    standard (2024.12 and later) allows them.
+    """
     coefficients = ", ".join(repr(float(c)) for c in reversed(sinh_tail_series_coefficients()))
-    asinh_root_source = _asinh_root_source()
+    derivative = ", ".join(
+        repr(float(m * c)) for m, c in reversed(list(enumerate(sinh_tail_series_coefficients()))[1:])
+    )
+    first = f"{ns}: Any, " if namespace_argument else ""
+    asinh = "arcsinh" if ns == "numpy" else "asinh"  # numpy < 2 has no asinh
+    call = f"{ns}, " if namespace_argument else ""
+    # asinh_root's compensated routine is numpy code (ldexp, integer casts): numpy module only
+    asinh_root_source = _asinh_root_source() if ns == "numpy" else ""
     return f'''\
-def _exprel(z: ArrayLike) -> NDArray[numpy.float64]:
+def _exprel({first}z: {array}) -> {result}:
     """(exp(z) - 1) / z, and 1 at z = 0; expm1 keeps every digit near 0."""
-    z = numpy.asarray(z, dtype=numpy.float64)
+    z = {ns}.asarray(z, dtype={ns}.float64)
     zero = z == 0
-    return numpy.where(zero, 1.0, numpy.expm1(z) / numpy.where(zero, 1.0, z))
+    return {ns}.where(zero, 1.0, {ns}.expm1(z) / {ns}.where(zero, 1.0, z))
 
 
 _SINH_TAIL_SERIES = ({coefficients})
 
 
-def _sinh_tail(z: ArrayLike) -> NDArray[numpy.float64]:
+def _sinh_tail({first}z: {array}) -> {result}:
     """exp(-z) * (sinh(z) - z) / z**3 for z >= 0 (series below {SINH_TAIL_SERIES_BELOW})."""
-    z = numpy.asarray(z, dtype=numpy.float64)
-    small = numpy.minimum(z, {SINH_TAIL_SERIES_BELOW})
-    large = numpy.maximum(z, {SINH_TAIL_SERIES_BELOW})
-    series = numpy.polyval(_SINH_TAIL_SERIES, small * small) * numpy.exp(-small)
-    direct = (-0.5 * numpy.expm1(-2.0 * large) - large * numpy.exp(-large)) / large**3
-    return numpy.where(z < {SINH_TAIL_SERIES_BELOW}, series, direct)
+    z = {ns}.asarray(z, dtype={ns}.float64)
+    small = {ns}.minimum(z, {SINH_TAIL_SERIES_BELOW})
+    large = {ns}.maximum(z, {SINH_TAIL_SERIES_BELOW})
+    square = small * small
+    series = square * _SINH_TAIL_SERIES[0] + _SINH_TAIL_SERIES[1]
+    for coefficient in _SINH_TAIL_SERIES[2:]:  # Horner
+        series = series * square + coefficient
+    series = series * {ns}.exp(-small)
+    direct = (-0.5 * {ns}.expm1(-2.0 * large) - large * {ns}.exp(-large)) / large**3
+    return {ns}.where(z < {SINH_TAIL_SERIES_BELOW}, series, direct)
 
 
-def _two_product(a: NDArray[numpy.float64], b: NDArray[numpy.float64]) -> tuple[Any, Any]:
+_SINH_TAIL_SERIES_DERIVATIVE = ({derivative})
+
+
+def _sinh_tail_prime({first}z: {array}) -> {result}:
+    """d/dz of _sinh_tail: exp(-z) (2 z P'(z**2) - P(z**2)) below {SINH_TAIL_SERIES_BELOW}, then exp form."""
+    z = {ns}.asarray(z, dtype={ns}.float64)
+    small = {ns}.minimum(z, {SINH_TAIL_SERIES_BELOW})
+    large = {ns}.maximum(z, {SINH_TAIL_SERIES_BELOW})
+    square = small * small
+    series = square * _SINH_TAIL_SERIES[0] + _SINH_TAIL_SERIES[1]
+    for coefficient in _SINH_TAIL_SERIES[2:]:  # Horner
+        series = series * square + coefficient
+    slope = square * _SINH_TAIL_SERIES_DERIVATIVE[0] + _SINH_TAIL_SERIES_DERIVATIVE[1]
+    for coefficient in _SINH_TAIL_SERIES_DERIVATIVE[2:]:
+        slope = slope * square + coefficient
+    series = (2.0 * small * slope - series) * {ns}.exp(-small)
+    tail = -0.5 * {ns}.expm1(-2.0 * large) - large * {ns}.exp(-large)
+    decay = {ns}.exp(-large)
+    direct = (decay * decay - decay + large * decay - 3.0 * tail / large) / large**3
+    return {ns}.where(z < {SINH_TAIL_SERIES_BELOW}, series, direct)
+
+
+def _asinhc({first}z: {array}) -> {result}:
+    """asinh(z) / z, and 1 at z = 0."""
+    z = {ns}.asarray(z, dtype={ns}.float64)
+    zero = z == 0
+    return {ns}.where(zero, 1.0, {ns}.{asinh}(z) / {ns}.where(zero, 1.0, z))
+
+
+def _two_product({first}a: {result}, b: {result}) -> tuple[Any, Any]:
     """p = fl(a * b) and its exact rounding error a * b - p (Dekker, Veltkamp's split)."""
     p = a * b
     big_a = 134217729.0 * a
@@ -369,22 +482,22 @@ def _two_product(a: NDArray[numpy.float64], b: NDArray[numpy.float64]) -> tuple[
     return p, ((a_high * b_high - p) + a_high * b_low + a_low * b_high) + a_low * b_low
 
 
-def _exp_scaled_difference(a: ArrayLike, u: ArrayLike, v: ArrayLike) -> NDArray[numpy.float64]:
+def _exp_scaled_difference({first}a: {array}, u: {array}, v: {array}) -> {result}:
     """exp(a * (u - v)), with the roundings of u - v and of the product compensated."""
-    a = numpy.asarray(a, dtype=numpy.float64)
-    u = numpy.asarray(u, dtype=numpy.float64)
-    v = numpy.asarray(v, dtype=numpy.float64)
+    a = {ns}.asarray(a, dtype={ns}.float64)
+    u = {ns}.asarray(u, dtype={ns}.float64)
+    v = {ns}.asarray(v, dtype={ns}.float64)
     s = u - v
     moved = s - u
     s_error = (u - (s - moved)) + (-v - moved)  # TwoSum: u - v = s + s_error exactly
-    p, p_error = _two_product(a, s)
-    return numpy.exp(p) * (1.0 + (p_error + a * s_error))
+    p, p_error = _two_product({call}a, s)
+    return {ns}.exp(p) * (1.0 + (p_error + a * s_error))
 
 
-def _sub_mul(c: ArrayLike, a: ArrayLike, b: ArrayLike) -> NDArray[numpy.float64]:
+def _sub_mul({first}c: {array}, a: {array}, b: {array}) -> {result}:
     """c - a * b with the product's rounding error added back: within an ulp or two of exact."""
-    c = numpy.asarray(c, dtype=numpy.float64)
-    p, p_error = _two_product(numpy.asarray(a, dtype=numpy.float64), numpy.asarray(b, dtype=numpy.float64))
+    c = {ns}.asarray(c, dtype={ns}.float64)
+    p, p_error = _two_product({call}{ns}.asarray(a, dtype={ns}.float64), {ns}.asarray(b, dtype={ns}.float64))
     return (c - p) - p_error
 
 
