@@ -18,7 +18,7 @@ from typing import Any
 import numpy
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["eta_tilde", "kappa", "kappa_continuous", "holdings", "holdings_direct", "trade_sizes", "expected_cost", "variance", "schedule_expected_cost", "schedule_variance"]
+__all__ = ["eta_tilde", "kappa", "kappa_continuous", "holdings", "holdings_direct", "trade_sizes", "expected_cost", "variance", "schedule_expected_cost", "schedule_variance", "holdings_with_drift", "trade_sizes_with_drift", "schedule_expected_cost_with_drift"]
 
 def _exprel(z: ArrayLike) -> NDArray[numpy.float64]:
     """(exp(z) - 1) / z, and 1 at z = 0; expm1 keeps every digit near 0."""
@@ -402,3 +402,133 @@ def schedule_variance(holdings: ArrayLike, tau: ArrayLike, sigma: ArrayLike) -> 
     tau = numpy.asarray(tau, dtype=numpy.float64)
     sigma = numpy.asarray(sigma, dtype=numpy.float64)
     return numpy.asarray(numpy.sum((numpy.expand_dims(sigma*numpy.sqrt(tau), -1)*holdings[..., 1:])**2, axis=-1))[()]
+
+
+def holdings_with_drift(order_size: ArrayLike, time: ArrayLike, horizon: ArrayLike, kappa: ArrayLike, tau: ArrayLike, drift: ArrayLike, eta_tilde: ArrayLike) -> Any:
+    """Shares still held at a time on the optimal schedule with an expected price drift.
+
+    holdings = order_size * sinh(kappa (T - t)) / sinh(kappa T) + x_bar * (1 - (sinh(kappa (T - t)) + sinh(kappa t)) / sinh(kappa T)), x_bar = mu / (2 lambda sigma**2) = (drift / (2 eta_tilde)) tau**2 / (4 sinh(kappa tau / 2)**2)
+
+    holdings() plus a correction towards x_bar, evaluated as (drift / (2 eta_tilde)) t (T - t)
+    exprel(-kappa t) exprel(-kappa (T - t)) exp(-kappa tau) / (exprel(-kappa tau)**2 (1 +
+    exp(-kappa T))): no overflow, and no 0/0 as risk_aversion -> 0, where the correction tends
+    to the parabola drift t (T - t) / (4 eta_tilde) (kappa = 0 gives it exactly). drift = 0
+    gives holdings() bit for bit. The holdings may leave [0, order_size]: the model has no such
+    constraint.
+
+    Parameters
+    ----------
+    order_size : array_like
+        order to sell, X > 0 [shares]
+    time : array_like
+        time since the start, 0 <= time <= horizon [time units]
+    horizon : array_like
+        trading horizon T = N * tau > 0 [time units]
+    kappa : array_like
+        decay rate of the optimal schedule, >= 0 [1 / time unit]
+    tau : array_like
+        length of one trading interval, tau > 0 [time units]
+    drift : array_like
+        expected price drift mu (> 0: rising) [currency / (share * time unit)]
+    eta_tilde : array_like
+        eta - gamma * tau / 2, > 0 where the model is well posed [currency * time unit / share**2]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [shares]
+    """
+    order_size = numpy.asarray(order_size, dtype=numpy.float64)
+    time = numpy.asarray(time, dtype=numpy.float64)
+    horizon = numpy.asarray(horizon, dtype=numpy.float64)
+    kappa = numpy.asarray(kappa, dtype=numpy.float64)
+    tau = numpy.asarray(tau, dtype=numpy.float64)
+    drift = numpy.asarray(drift, dtype=numpy.float64)
+    eta_tilde = numpy.asarray(eta_tilde, dtype=numpy.float64)
+    fraction = numpy.where(numpy.equal(kappa, 0), (horizon - time)/horizon, (horizon - time)*_exp_scaled_difference(-1/2*kappa, time, 0)*_exprel(-2*kappa*(horizon - time))/(horizon*_exprel(-2*horizon*kappa)))
+    scaled = fraction*order_size
+    return numpy.asarray((1/2)*drift*time*(horizon - time)*_exp_scaled_difference(-kappa, tau, 0)*_exprel(-kappa*time)*_exprel(-kappa*(horizon - time))/(eta_tilde*(1 + numpy.exp(-horizon*kappa))*_exprel(-kappa*tau)**2) + scaled*_exp_scaled_difference(-1/2*kappa, time, 0))[()]
+
+
+def trade_sizes_with_drift(order_size: ArrayLike, time: ArrayLike, horizon: ArrayLike, kappa: ArrayLike, tau: ArrayLike, drift: ArrayLike, eta_tilde: ArrayLike) -> Any:
+    """Shares sold in the interval (time - tau, time] on the optimal schedule with drift.
+
+    trade = holdings_with_drift(time - tau) - holdings_with_drift(time)
+
+    trade_sizes() plus the correction's trade, evaluated as one product, -(drift / (2
+    eta_tilde)) tau s exp(-kappa (T - |s| + tau) / 2) exprel(-kappa |s|) / ((1 + exp(-kappa T))
+    exprel(-kappa tau)), s = T - 2t + tau. Negative values are buys. drift = 0 gives
+    trade_sizes() bit for bit.
+
+    Parameters
+    ----------
+    order_size : array_like
+        order to sell, X > 0 [shares]
+    time : array_like
+        time since the start, 0 <= time <= horizon [time units]
+    horizon : array_like
+        trading horizon T = N * tau > 0 [time units]
+    kappa : array_like
+        decay rate of the optimal schedule, >= 0 [1 / time unit]
+    tau : array_like
+        length of one trading interval, tau > 0 [time units]
+    drift : array_like
+        expected price drift mu (> 0: rising) [currency / (share * time unit)]
+    eta_tilde : array_like
+        eta - gamma * tau / 2, > 0 where the model is well posed [currency * time unit / share**2]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [shares]
+    """
+    order_size = numpy.asarray(order_size, dtype=numpy.float64)
+    time = numpy.asarray(time, dtype=numpy.float64)
+    horizon = numpy.asarray(horizon, dtype=numpy.float64)
+    kappa = numpy.asarray(kappa, dtype=numpy.float64)
+    tau = numpy.asarray(tau, dtype=numpy.float64)
+    drift = numpy.asarray(drift, dtype=numpy.float64)
+    eta_tilde = numpy.asarray(eta_tilde, dtype=numpy.float64)
+    fraction = numpy.where(numpy.equal(kappa, 0), tau/horizon, (1/2)*tau*(1 + numpy.exp(-kappa*tau)*_exp_scaled_difference(-2*kappa, horizon, time))*_exp_scaled_difference(-1/2*kappa, time, tau)*_exprel(-kappa*tau)/(horizon*_exprel(-2*horizon*kappa)))
+    scaled = fraction*order_size
+    return numpy.asarray(-1/2*drift*tau*(horizon + tau - 2*time)*numpy.exp(-1/2*kappa*(horizon + tau - abs(horizon + tau - 2*time)))*_exprel(-kappa*abs(horizon + tau - 2*time))/(eta_tilde*(1 + numpy.exp(-horizon*kappa))*_exprel(-kappa*tau)) + scaled*_exp_scaled_difference(-1/2*kappa, time, tau))[()]
+
+
+def schedule_expected_cost_with_drift(trade_sizes: ArrayLike, holdings: ArrayLike, tau: ArrayLike, gamma: ArrayLike, eta_tilde: ArrayLike, epsilon: ArrayLike, drift: ArrayLike) -> Any:
+    """Expected implementation shortfall of any schedule when the price drifts.
+
+    E = gamma X**2 / 2 + epsilon sum|n_k| + (eta_tilde / tau) sum n_k**2 - drift tau sum_{k=1..N} x_k, X = sum n_k
+
+    trade_sizes holds n_1..n_N and holdings x_0..x_N along their last axes (x_0 does not count).
+    The variance is schedule_variance(): the drift is not random.
+
+    Parameters
+    ----------
+    trade_sizes : array_like
+        trades n_1..n_N along the last axis [shares]
+    holdings : array_like
+        holdings x_0..x_N along the last axis [shares]
+    tau : array_like
+        length of one trading interval, tau > 0 [time units]
+    gamma : array_like
+        permanent impact coefficient [currency / share**2]
+    eta_tilde : array_like
+        eta - gamma * tau / 2, > 0 where the model is well posed [currency * time unit / share**2]
+    epsilon : array_like
+        fixed cost per share (half spread) [currency / share]
+    drift : array_like
+        expected price drift mu (> 0: rising) [currency / (share * time unit)]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [currency]
+    """
+    trade_sizes = numpy.asarray(trade_sizes, dtype=numpy.float64)
+    holdings = numpy.asarray(holdings, dtype=numpy.float64)
+    tau = numpy.asarray(tau, dtype=numpy.float64)
+    gamma = numpy.asarray(gamma, dtype=numpy.float64)
+    eta_tilde = numpy.asarray(eta_tilde, dtype=numpy.float64)
+    epsilon = numpy.asarray(epsilon, dtype=numpy.float64)
+    drift = numpy.asarray(drift, dtype=numpy.float64)
+    return numpy.asarray(-drift*tau*numpy.sum(holdings[..., 1:], axis=-1) + epsilon*numpy.sum(abs(trade_sizes), axis=-1) + eta_tilde*numpy.sum(trade_sizes**2, axis=-1)/tau + (1/2)*gamma*numpy.sum(trade_sizes, axis=-1)**2)[()]
