@@ -28,6 +28,7 @@ if TYPE_CHECKING:
         linear_impact_at_rate,
     )
     from acsym.model import AlmgrenChrissParams, calibrate_ac_params
+    from acsym.models.drift import generate_drift_trajectory
     from acsym.simulation import SimulationResult, simulate_execution
     from acsym.trajectory import (
         ExecutionTrajectory,
@@ -53,6 +54,7 @@ _LOCATIONS = {
     "linear_impact_at_rate": "acsym.impact",
     "AlmgrenChrissParams": "acsym.model",
     "calibrate_ac_params": "acsym.model",
+    "generate_drift_trajectory": "acsym.models.drift",
     "SimulationResult": "acsym.simulation",
     "simulate_execution": "acsym.simulation",
     "ExecutionTrajectory": "acsym.trajectory",
@@ -78,6 +80,7 @@ __all__ = [
     "formulas",
     "generate_ac_holdings",
     "generate_ac_trajectory",
+    "generate_drift_trajectory",
     "generate_market_order_trajectory",
     "generate_twap_trajectory",
     "generate_vwap_trajectory",

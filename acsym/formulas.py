@@ -491,7 +491,7 @@ def trade_sizes_with_drift(order_size: ArrayLike, time: ArrayLike, horizon: Arra
     eta_tilde = numpy.asarray(eta_tilde, dtype=numpy.float64)
     fraction = numpy.where(numpy.equal(kappa, 0), tau/horizon, (1/2)*tau*(1 + numpy.exp(-kappa*tau)*_exp_scaled_difference(-2*kappa, horizon, time))*_exp_scaled_difference(-1/2*kappa, time, tau)*_exprel(-kappa*tau)/(horizon*_exprel(-2*horizon*kappa)))
     scaled = fraction*order_size
-    return numpy.asarray(-1/2*drift*tau*(horizon + tau - 2*time)*numpy.exp(-1/2*kappa*(horizon + tau - abs(horizon + tau - 2*time)))*_exprel(-kappa*abs(horizon + tau - 2*time))/(eta_tilde*(1 + numpy.exp(-horizon*kappa))*_exprel(-kappa*tau)) + scaled*_exp_scaled_difference(-1/2*kappa, time, tau))[()]
+    return numpy.asarray(-1/2*drift*tau*(horizon + tau - 2*time)*numpy.where(numpy.greater_equal(horizon + tau - 2*time, 0), _exp_scaled_difference(-kappa, time, 0), _exp_scaled_difference(-kappa, horizon, time)*_exp_scaled_difference(-kappa, tau, 0))*_exprel(-kappa*abs(horizon + tau - 2*time))/(eta_tilde*(1 + numpy.exp(-horizon*kappa))*_exprel(-kappa*tau)) + scaled*_exp_scaled_difference(-1/2*kappa, time, tau))[()]
 
 
 def schedule_expected_cost_with_drift(trade_sizes: ArrayLike, holdings: ArrayLike, tau: ArrayLike, gamma: ArrayLike, eta_tilde: ArrayLike, epsilon: ArrayLike, drift: ArrayLike) -> Any:

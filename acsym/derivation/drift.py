@@ -191,6 +191,22 @@ def correction_textbook() -> sp.Expr:
 
 
 @cache
+def correction_product() -> sp.Expr:
+    """The correction as a product, x_bar 2 sinh(kappa t / 2) sinh(kappa (T - t) / 2) / cosh(kappa T / 2):
+    the textbook bracket by sum-to-product identities, free of its cancellation (a reference)."""
+    x_bar = pull * tau**2 / (4 * sp.sinh(kappa * tau / 2) ** 2)
+    return x_bar * 2 * sp.sinh(kappa * t / 2) * sp.sinh(kappa * (T - t) / 2) / sp.cosh(kappa * T / 2)
+
+
+@cache
+def trade_correction_product() -> sp.Expr:
+    """The trade correction as a product, -(mu / (2 eta_tilde)) tau^2 sinh(kappa s / 2) /
+    (2 sinh(kappa tau / 2) cosh(kappa T / 2)), s = T - 2t + tau (a reference)."""
+    s = T - 2 * t + tau
+    return -pull * tau**2 * sp.sinh(kappa * s / 2) / (2 * sp.sinh(kappa * tau / 2) * sp.cosh(kappa * T / 2))
+
+
+@cache
 def holdings_textbook() -> sp.Expr:
     """X sinh(kappa (T - t)) / sinh(kappa T) plus :func:`correction_textbook`."""
     return X * stable.holdings_fraction_textbook() + correction_textbook()
@@ -238,14 +254,20 @@ def trade_correction_stable() -> sp.Expr:
     exprel(-kappa |s|) / ((1 + exp(-kappa T)) exprel(-kappa tau)), s = T - 2t + tau.
 
     No difference of corrections is formed (they cancel in the middle of the horizon, where the
-    correction is flattest); the exponent is -kappa min(t, T - t + tau) <= 0.
+    correction is flattest). The exponent is -kappa t for s >= 0 and -kappa (T - t + tau) for
+    s < 0, each with its roundings compensated (T - |s| + tau would round 2T first, an error of
+    kappa T ulps in the exponent).
     """
     s = _midpoint_offset
+    decay = sp.Piecewise(
+        (exp_scaled_difference(-kappa, t, 0), s >= 0),
+        (exp_scaled_difference(-kappa, T, t) * exp_scaled_difference(-kappa, tau, 0), True),
+    )
     return (
         -pull
         * tau
         * s
-        * sp.exp(-kappa * (T - sp.Abs(s) + tau) / 2)
+        * decay
         * exprel(-kappa * sp.Abs(s))
         / ((1 + sp.exp(-kappa * T)) * exprel(-kappa * tau))
     )
@@ -261,7 +283,12 @@ def trade_correction_cases() -> tuple[sp.Expr, sp.Expr]:
     """:func:`trade_correction_stable` with |s| written out, for s >= 0 and for s <= 0 (the proofs)."""
     s = _midpoint_offset
     stable_form = trade_correction_stable()
-    return stable_form.subs(sp.Abs(s), s), stable_form.subs(sp.Abs(s), -s)
+    (decay,) = stable_form.atoms(sp.Piecewise)
+    (first, _), (second, _) = decay.args
+    return (
+        stable_form.subs(decay, first).subs(sp.Abs(s), s),
+        stable_form.subs(decay, second).subs(sp.Abs(s), -s),
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -387,6 +414,17 @@ def proofs() -> tuple[Proof, ...]:
                     (tau,),
                 )
                 + sp.simplify(target_discrete() * discrete.kappa_tilde_squared() - pull)
+            ),
+        ),
+        Proof(
+            "drift_product_forms",
+            "x_bar (1 - (sinh(kappa (T - t)) + sinh(kappa t)) / sinh(kappa T)) = x_bar 2 sinh(kappa t / 2) "
+            "sinh(kappa (T - t) / 2) / cosh(kappa T / 2), and its trade is the product form",
+            lambda: (
+                zero_in_exponentials(correction_product() - correction_textbook(), kappa, (t, T, tau))
+                + zero_in_exponentials(
+                    trade_correction_product() - trade_correction_textbook(), kappa, (t, T, tau)
+                )
             ),
         ),
         Proof(
@@ -540,6 +578,7 @@ def formulas() -> tuple[Formula, ...]:
 
 __all__ = [
     "correction_at_kappa_zero",
+    "correction_product",
     "correction_stable",
     "correction_textbook",
     "drift_cost",
@@ -562,6 +601,7 @@ __all__ = [
     "target_discrete",
     "trade_correction_at_kappa_zero",
     "trade_correction_cases",
+    "trade_correction_product",
     "trade_correction_stable",
     "trade_correction_textbook",
     "zero_in_exponentials",
