@@ -219,8 +219,8 @@ def _qp_rows(s: Domain, drift: np.ndarray, settings: Settings) -> list[Row]:
             float(s.risk_aversion[i]),
             float(s.sigma[i]),
             eta_tilde,
+            float(drift[i]),
         )
-        point = (*point, float(drift[i]))
         points.append(point)
         x_mp = mp_optimal_holdings_with_drift(
             point[0],
