@@ -18,7 +18,7 @@ from typing import Any
 import numpy
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["eta_tilde", "kappa", "kappa_continuous", "holdings", "holdings_direct", "trade_sizes", "expected_cost", "variance", "schedule_expected_cost", "schedule_variance", "holdings_with_drift", "trade_sizes_with_drift", "schedule_expected_cost_with_drift"]
+__all__ = ["eta_tilde", "kappa", "kappa_continuous", "holdings", "holdings_direct", "trade_sizes", "expected_cost", "variance", "schedule_expected_cost", "schedule_variance", "holdings_with_drift", "trade_sizes_with_drift", "schedule_expected_cost_with_drift", "holdings_soft_deadline", "expected_cost_soft_deadline", "variance_soft_deadline"]
 
 def _exprel(z: ArrayLike) -> NDArray[numpy.float64]:
     """(exp(z) - 1) / z, and 1 at z = 0; expm1 keeps every digit near 0."""
@@ -532,3 +532,128 @@ def schedule_expected_cost_with_drift(trade_sizes: ArrayLike, holdings: ArrayLik
     epsilon = numpy.asarray(epsilon, dtype=numpy.float64)
     drift = numpy.asarray(drift, dtype=numpy.float64)
     return numpy.asarray(-drift*tau*numpy.sum(holdings[..., 1:], axis=-1) + epsilon*numpy.sum(abs(trade_sizes), axis=-1) + eta_tilde*numpy.sum(trade_sizes**2, axis=-1)/tau + (1/2)*gamma*numpy.sum(trade_sizes, axis=-1)**2)[()]
+
+
+def holdings_soft_deadline(order_size: ArrayLike, time: ArrayLike, horizon: ArrayLike, kappa: ArrayLike, eta: ArrayLike, gamma: ArrayLike, terminal_penalty: ArrayLike) -> Any:
+    """Shares still held at a time when shares left at the horizon pay a terminal penalty.
+
+    holdings = X (zeta e^(kappa (T - t)) - e^(-kappa (T - t))) / (zeta e^(kappa T) - e^(-kappa T)), zeta = (c + eta kappa) / (c - eta kappa), c = terminal_penalty - gamma / 2
+
+    Cartea, Jaimungal & Penalva (2015), ch. 6, with k = eta, b = gamma, phi = lambda sigma**2
+    and g = kappa = kappa_continuous(risk_aversion, sigma, eta). Evaluated as X e^(-kappa t) (c
+    s exprel(-2 kappa s) + eta (1 + e^(-2 kappa s)) / 2) / (c T exprel(-2 kappa T) + eta (1 +
+    e^(-2 kappa T)) / 2), s = T - t: no overflow, kappa = 0 gives X (c s + eta) / (c T + eta).
+    holdings(horizon) > 0 is sold as a block at the horizon. Requires c >= 0 (terminal_penalty
+    >= gamma / 2); terminal_penalty -> inf is holdings() with the continuous kappa.
+
+    Parameters
+    ----------
+    order_size : array_like
+        order to sell, X > 0 [shares]
+    time : array_like
+        time since the start, 0 <= time <= horizon [time units]
+    horizon : array_like
+        trading horizon T = N * tau > 0 [time units]
+    kappa : array_like
+        decay rate of the optimal schedule, >= 0 [1 / time unit]
+    eta : array_like
+        temporary impact coefficient [currency * time unit / share**2]
+    gamma : array_like
+        permanent impact coefficient [currency / share**2]
+    terminal_penalty : array_like
+        cost per share per share left at the horizon (shares q cost terminal_penalty * q**2) [currency / share**2]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [shares]
+    """
+    order_size = numpy.asarray(order_size, dtype=numpy.float64)
+    time = numpy.asarray(time, dtype=numpy.float64)
+    horizon = numpy.asarray(horizon, dtype=numpy.float64)
+    kappa = numpy.asarray(kappa, dtype=numpy.float64)
+    eta = numpy.asarray(eta, dtype=numpy.float64)
+    gamma = numpy.asarray(gamma, dtype=numpy.float64)
+    terminal_penalty = numpy.asarray(terminal_penalty, dtype=numpy.float64)
+    return numpy.asarray(order_size*((1/2)*eta*(1 + numpy.exp(-2*kappa*(horizon - time))) + (-1/2*gamma + terminal_penalty)*(horizon - time)*_exprel(-2*kappa*(horizon - time)))*_exp_scaled_difference(-kappa, time, 0)/((1/2)*eta*(1 + numpy.exp(-2*horizon*kappa)) + horizon*(-1/2*gamma + terminal_penalty)*_exprel(-2*horizon*kappa)))[()]
+
+
+def expected_cost_soft_deadline(order_size: ArrayLike, horizon: ArrayLike, kappa: ArrayLike, eta: ArrayLike, gamma: ArrayLike, epsilon: ArrayLike, terminal_penalty: ArrayLike) -> Any:
+    """Expected implementation shortfall of the soft-deadline schedule, block sale included.
+
+    E = gamma X**2 / 2 + epsilon X + eta integral_0^T nu**2 dt + (terminal_penalty - gamma / 2) Q_T**2
+
+    The integral of the CJP schedule in closed form, evaluated with exprel and sinh_tail as a
+    sum of positive terms (c >= 0); kappa = 0 gives the linear schedule's cost. kappa**4
+    horizon**3 appears in one term: kappa below ~1e77 / horizon**(3/4).
+
+    Parameters
+    ----------
+    order_size : array_like
+        order to sell, X > 0 [shares]
+    horizon : array_like
+        trading horizon T = N * tau > 0 [time units]
+    kappa : array_like
+        decay rate of the optimal schedule, >= 0 [1 / time unit]
+    eta : array_like
+        temporary impact coefficient [currency * time unit / share**2]
+    gamma : array_like
+        permanent impact coefficient [currency / share**2]
+    epsilon : array_like
+        fixed cost per share (half spread) [currency / share]
+    terminal_penalty : array_like
+        cost per share per share left at the horizon (shares q cost terminal_penalty * q**2) [currency / share**2]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [currency]
+    """
+    order_size = numpy.asarray(order_size, dtype=numpy.float64)
+    horizon = numpy.asarray(horizon, dtype=numpy.float64)
+    kappa = numpy.asarray(kappa, dtype=numpy.float64)
+    eta = numpy.asarray(eta, dtype=numpy.float64)
+    gamma = numpy.asarray(gamma, dtype=numpy.float64)
+    epsilon = numpy.asarray(epsilon, dtype=numpy.float64)
+    terminal_penalty = numpy.asarray(terminal_penalty, dtype=numpy.float64)
+    return numpy.asarray(epsilon*order_size + eta**2*order_size**2*(-1/2*gamma + terminal_penalty)*_exp_scaled_difference(-2*kappa, horizon, 0)/((1/2)*eta*(1 + numpy.exp(-2*horizon*kappa)) + horizon*(-1/2*gamma + terminal_penalty)*_exprel(-2*horizon*kappa))**2 + eta*order_size**2*(2*eta**2*horizon**3*kappa**4*_sinh_tail(2*horizon*kappa) + eta*horizon**2*kappa**2*(-1/2*gamma + terminal_penalty)*_exprel(-2*horizon*kappa)**2 + (1/2)*horizon*(-1/2*gamma + terminal_penalty)**2*(_exprel(-4*horizon*kappa) + numpy.exp(-2*horizon*kappa)))/((1/2)*eta*(1 + numpy.exp(-2*horizon*kappa)) + horizon*(-1/2*gamma + terminal_penalty)*_exprel(-2*horizon*kappa))**2 + (1/2)*gamma*order_size**2)[()]
+
+
+def variance_soft_deadline(order_size: ArrayLike, horizon: ArrayLike, kappa: ArrayLike, sigma: ArrayLike, eta: ArrayLike, gamma: ArrayLike, terminal_penalty: ArrayLike) -> Any:
+    """Variance of the implementation shortfall of the soft-deadline schedule.
+
+    Var = sigma**2 integral_0^T Q**2 dt
+
+    Continuous time: the block sold at the horizon carries no risk after it. Evaluated with
+    exprel and sinh_tail as a sum of positive terms (c >= 0).
+
+    Parameters
+    ----------
+    order_size : array_like
+        order to sell, X > 0 [shares]
+    horizon : array_like
+        trading horizon T = N * tau > 0 [time units]
+    kappa : array_like
+        decay rate of the optimal schedule, >= 0 [1 / time unit]
+    sigma : array_like
+        price volatility [currency / (share * time unit**0.5)]
+    eta : array_like
+        temporary impact coefficient [currency * time unit / share**2]
+    gamma : array_like
+        permanent impact coefficient [currency / share**2]
+    terminal_penalty : array_like
+        cost per share per share left at the horizon (shares q cost terminal_penalty * q**2) [currency / share**2]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [currency**2]
+    """
+    order_size = numpy.asarray(order_size, dtype=numpy.float64)
+    horizon = numpy.asarray(horizon, dtype=numpy.float64)
+    kappa = numpy.asarray(kappa, dtype=numpy.float64)
+    sigma = numpy.asarray(sigma, dtype=numpy.float64)
+    eta = numpy.asarray(eta, dtype=numpy.float64)
+    gamma = numpy.asarray(gamma, dtype=numpy.float64)
+    terminal_penalty = numpy.asarray(terminal_penalty, dtype=numpy.float64)
+    return numpy.asarray(order_size**2*sigma**2*((1/2)*eta**2*horizon*(_exprel(-4*horizon*kappa) + numpy.exp(-2*horizon*kappa)) + eta*horizon**2*(-1/2*gamma + terminal_penalty)*_exprel(-2*horizon*kappa)**2 + 2*horizon**3*(-1/2*gamma + terminal_penalty)**2*_sinh_tail(2*horizon*kappa))/((1/2)*eta*(1 + numpy.exp(-2*horizon*kappa)) + horizon*(-1/2*gamma + terminal_penalty)*_exprel(-2*horizon*kappa))**2)[()]
