@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     )
     from acsym.model import AlmgrenChrissParams, calibrate_ac_params
     from acsym.models.drift import generate_drift_trajectory
+    from acsym.models.soft_deadline import generate_soft_deadline_trajectory
     from acsym.simulation import SimulationResult, simulate_execution
     from acsym.trajectory import (
         ExecutionTrajectory,
@@ -55,6 +56,7 @@ _LOCATIONS = {
     "AlmgrenChrissParams": "acsym.model",
     "calibrate_ac_params": "acsym.model",
     "generate_drift_trajectory": "acsym.models.drift",
+    "generate_soft_deadline_trajectory": "acsym.models.soft_deadline",
     "SimulationResult": "acsym.simulation",
     "simulate_execution": "acsym.simulation",
     "ExecutionTrajectory": "acsym.trajectory",
@@ -82,6 +84,7 @@ __all__ = [
     "generate_ac_trajectory",
     "generate_drift_trajectory",
     "generate_market_order_trajectory",
+    "generate_soft_deadline_trajectory",
     "generate_twap_trajectory",
     "generate_vwap_trajectory",
     "implied_risk_aversion",

@@ -575,7 +575,9 @@ def holdings_soft_deadline(order_size: ArrayLike, time: ArrayLike, horizon: Arra
     eta = numpy.asarray(eta, dtype=numpy.float64)
     gamma = numpy.asarray(gamma, dtype=numpy.float64)
     terminal_penalty = numpy.asarray(terminal_penalty, dtype=numpy.float64)
-    return numpy.asarray(order_size*((1/2)*eta*(1 + numpy.exp(-2*kappa*(horizon - time))) + (-1/2*gamma + terminal_penalty)*(horizon - time)*_exprel(-2*kappa*(horizon - time)))*_exp_scaled_difference(-kappa, time, 0)/((1/2)*eta*(1 + numpy.exp(-2*horizon*kappa)) + horizon*(-1/2*gamma + terminal_penalty)*_exprel(-2*horizon*kappa)))[()]
+    fraction = ((1/2)*eta*(1 + numpy.exp(-2*kappa*(horizon - time))) + (-1/2*gamma + terminal_penalty)*(horizon - time)*_exprel(-2*kappa*(horizon - time)))*_exp_scaled_difference(-1/2*kappa, time, 0)/((1/2)*eta*(1 + numpy.exp(-2*horizon*kappa)) + horizon*(-1/2*gamma + terminal_penalty)*_exprel(-2*horizon*kappa))
+    scaled = fraction*order_size
+    return numpy.asarray(scaled*_exp_scaled_difference(-1/2*kappa, time, 0))[()]
 
 
 def expected_cost_soft_deadline(order_size: ArrayLike, horizon: ArrayLike, kappa: ArrayLike, eta: ArrayLike, gamma: ArrayLike, epsilon: ArrayLike, terminal_penalty: ArrayLike) -> Any:
@@ -584,8 +586,8 @@ def expected_cost_soft_deadline(order_size: ArrayLike, horizon: ArrayLike, kappa
     E = gamma X**2 / 2 + epsilon X + eta integral_0^T nu**2 dt + (terminal_penalty - gamma / 2) Q_T**2
 
     The integral of the CJP schedule in closed form, evaluated with exprel and sinh_tail as a
-    sum of positive terms (c >= 0); kappa = 0 gives the linear schedule's cost. kappa**4
-    horizon**3 appears in one term: kappa below ~1e77 / horizon**(3/4).
+    sum of positive terms (c >= 0); kappa = 0 gives the linear schedule's cost. (kappa T)**3
+    sinh_tail(2 kappa T) is multiplied one factor at a time, so nothing overflows.
 
     Parameters
     ----------
@@ -616,7 +618,11 @@ def expected_cost_soft_deadline(order_size: ArrayLike, horizon: ArrayLike, kappa
     gamma = numpy.asarray(gamma, dtype=numpy.float64)
     epsilon = numpy.asarray(epsilon, dtype=numpy.float64)
     terminal_penalty = numpy.asarray(terminal_penalty, dtype=numpy.float64)
-    return numpy.asarray(epsilon*order_size + eta**2*order_size**2*(-1/2*gamma + terminal_penalty)*_exp_scaled_difference(-2*kappa, horizon, 0)/((1/2)*eta*(1 + numpy.exp(-2*horizon*kappa)) + horizon*(-1/2*gamma + terminal_penalty)*_exprel(-2*horizon*kappa))**2 + eta*order_size**2*(2*eta**2*horizon**3*kappa**4*_sinh_tail(2*horizon*kappa) + eta*horizon**2*kappa**2*(-1/2*gamma + terminal_penalty)*_exprel(-2*horizon*kappa)**2 + (1/2)*horizon*(-1/2*gamma + terminal_penalty)**2*(_exprel(-4*horizon*kappa) + numpy.exp(-2*horizon*kappa)))/((1/2)*eta*(1 + numpy.exp(-2*horizon*kappa)) + horizon*(-1/2*gamma + terminal_penalty)*_exprel(-2*horizon*kappa))**2 + (1/2)*gamma*order_size**2)[()]
+    small = numpy.where(numpy.less(horizon*kappa, 1), 2*horizon*kappa, 0)
+    large = numpy.where(numpy.less(horizon*kappa, 1), 2, 2*horizon*kappa)
+    rate_half = horizon*kappa*_exprel(-2*horizon*kappa)
+    tail = numpy.where(numpy.less(horizon*kappa, 1), small**3*_sinh_tail(small), -large*numpy.exp(-large) + 1/2 - 1/2*numpy.exp(-2*large))
+    return numpy.asarray(epsilon*order_size + eta**2*order_size**2*(-1/2*gamma + terminal_penalty)*_exp_scaled_difference(-2*kappa, horizon, 0)/((1/2)*eta*(1 + numpy.exp(-2*horizon*kappa)) + horizon*(-1/2*gamma + terminal_penalty)*_exprel(-2*horizon*kappa))**2 + eta*order_size**2*((1/4)*eta**2*kappa*tail + eta*rate_half**2*(-1/2*gamma + terminal_penalty) + (1/2)*horizon*(-1/2*gamma + terminal_penalty)**2*(_exprel(-4*horizon*kappa) + numpy.exp(-2*horizon*kappa)))/((1/2)*eta*(1 + numpy.exp(-2*horizon*kappa)) + horizon*(-1/2*gamma + terminal_penalty)*_exprel(-2*horizon*kappa))**2 + (1/2)*gamma*order_size**2)[()]
 
 
 def variance_soft_deadline(order_size: ArrayLike, horizon: ArrayLike, kappa: ArrayLike, sigma: ArrayLike, eta: ArrayLike, gamma: ArrayLike, terminal_penalty: ArrayLike) -> Any:
@@ -656,4 +662,8 @@ def variance_soft_deadline(order_size: ArrayLike, horizon: ArrayLike, kappa: Arr
     eta = numpy.asarray(eta, dtype=numpy.float64)
     gamma = numpy.asarray(gamma, dtype=numpy.float64)
     terminal_penalty = numpy.asarray(terminal_penalty, dtype=numpy.float64)
-    return numpy.asarray(order_size**2*sigma**2*((1/2)*eta**2*horizon*(_exprel(-4*horizon*kappa) + numpy.exp(-2*horizon*kappa)) + eta*horizon**2*(-1/2*gamma + terminal_penalty)*_exprel(-2*horizon*kappa)**2 + 2*horizon**3*(-1/2*gamma + terminal_penalty)**2*_sinh_tail(2*horizon*kappa))/((1/2)*eta*(1 + numpy.exp(-2*horizon*kappa)) + horizon*(-1/2*gamma + terminal_penalty)*_exprel(-2*horizon*kappa))**2)[()]
+    small = numpy.where(numpy.less(horizon*kappa, 1), 2*horizon*kappa, 0)
+    large = numpy.where(numpy.less(horizon*kappa, 1), 2, 2*horizon*kappa)
+    ratio = horizon/large
+    cube_tail = numpy.where(numpy.less(horizon*kappa, 1), horizon**3*_sinh_tail(small), ratio**3*(-large*numpy.exp(-large) + 1/2 - 1/2*numpy.exp(-2*large)))
+    return numpy.asarray(order_size**2*sigma**2*(2*cube_tail*(-1/2*gamma + terminal_penalty)**2 + (1/2)*eta**2*horizon*(_exprel(-4*horizon*kappa) + numpy.exp(-2*horizon*kappa)) + eta*horizon**2*(-1/2*gamma + terminal_penalty)*_exprel(-2*horizon*kappa)**2)/((1/2)*eta*(1 + numpy.exp(-2*horizon*kappa)) + horizon*(-1/2*gamma + terminal_penalty)*_exprel(-2*horizon*kappa))**2)[()]

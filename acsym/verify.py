@@ -1081,6 +1081,7 @@ class Report:
 def compute_report(settings: Settings) -> Report:
     """Run the sweep; return its report (prints nothing)."""
     from acsym.verification import drift as drift_verification
+    from acsym.verification import soft_deadline as soft_deadline_verification
 
     start = time.perf_counter()
     scenarios = domain(quick=settings.quick, seed=settings.seed)
@@ -1095,6 +1096,7 @@ def compute_report(settings: Settings) -> Report:
     rows += compute_qp_rows(scenarios, qp_subset(scenarios, budget=settings.qp_budget, seed=settings.seed))
     rows += compute_naive_rows(points, scenarios, exact)
     rows += drift_verification.rows(settings)
+    rows += soft_deadline_verification.rows(settings)
     command = "python -m acsym verify" + (" --quick" if settings.quick else "")
     return Report(command, scenarios.size, time.perf_counter() - start, tuple(rows))
 

@@ -186,14 +186,14 @@ def variance_textbook() -> sp.Expr:
     return sigma**2 * integral_of_squared_holdings()
 
 
-@cache
-def squared_holdings_stable() -> sp.Expr:
+def _squared_holdings_in_steps() -> sp.Expr:
     """integral Q^2 dt / X^2 = (2 c^2 T^3 sinh_tail(2 kappa T) + c eta T^2 exprel(-2 kappa T)^2 +
     eta^2 T (exprel(-4 kappa T) + e^(-2 kappa T)) / 2) / denominator^2: positive terms for c >= 0,
-    sinh_tail for the sinh(2 kappa T) - 2 kappa T that cancels as kappa -> 0."""
+    sinh_tail for the sinh(2 kappa T) - 2 kappa T that cancels as kappa -> 0 (T^3 sinh_tail is the
+    step ``cube_tail``)."""
     c, z = net_penalty, 2 * kappa * T
     numerator = (
-        2 * c**2 * T**3 * sinh_tail(z)
+        2 * c**2 * cube_tail
         + c * eta * T**2 * exprel(-z) ** 2
         + eta**2 * T * (exprel(-2 * z) + sp.exp(-z)) / 2
     )
@@ -201,23 +201,107 @@ def squared_holdings_stable() -> sp.Expr:
 
 
 @cache
-def squared_rate_stable() -> sp.Expr:
-    """integral nu^2 dt / X^2 = (c^2 T (exprel(-4 kappa T) + e^(-2 kappa T)) / 2 + c eta kappa^2 T^2
-    exprel(-2 kappa T)^2 + 2 eta^2 kappa^4 T^3 sinh_tail(2 kappa T)) / denominator^2."""
+def squared_holdings_stable() -> sp.Expr:
+    """:func:`_squared_holdings_in_steps` with its steps inlined."""
+    return _inline(_squared_holdings_in_steps(), _variance_steps(printed=False))
+
+
+#: intermediate results of the printed expected cost and holdings (see :data:`COST_STEPS`)
+rate_half = sp.Symbol("rate_half")
+small, large, ratio, tail, cube_tail = sp.symbols("small large ratio tail cube_tail")
+fraction = sp.Symbol("fraction")
+scaled = sp.Symbol("scaled")
+
+
+def _tail_steps(printed: bool) -> tuple[tuple[sp.Symbol, sp.Expr], ...]:
+    """w = 2 kappa T below 2 (``small``, else 0) and at least 2 (``large``): sinh_tail is evaluated
+    at ``small`` only (its own w^3 overflows past w ~ 1e102), and for w >= 2 the tails are
+    written with e^(-w) (sinh(w) - w) = (1 - e^(-2w)) / 2 - w e^(-w), which has no cancellation
+    there (proof ``soft_deadline_tail``). ``printed=False``: no steps (the proofs' form)."""
+    w = 2 * kappa * T
+    if not printed:
+        return ()
+    return ((small, sp.Piecewise((w, w < 2), (0, True))), (large, sp.Piecewise((2, w < 2), (w, True))))
+
+
+def _direct_tail() -> sp.Expr:
+    """e^(-w) (sinh(w) - w) = w^3 sinh_tail(w), at w = ``large``."""
+    return (1 - sp.exp(-2 * large)) / 2 - large * sp.exp(-large)
+
+
+def _cost_steps(printed: bool = True) -> tuple[tuple[sp.Symbol, sp.Expr], ...]:
+    """kappa T exprel(-2 kappa T) (= (1 - e^(-2 kappa T)) / 2, bounded) and w^3 sinh_tail(w),
+    w = 2 kappa T, through :func:`_tail_steps`."""
+    w = 2 * kappa * T
+    exact = w**3 * sinh_tail(w)
+    printed_tail = sp.Piecewise((small**3 * sinh_tail(small), w < 2), (_direct_tail(), True))
+    return (
+        *_tail_steps(printed),
+        (rate_half, kappa * T * exprel(-w)),
+        (tail, printed_tail if printed else exact),
+    )
+
+
+def _variance_steps(printed: bool = True) -> tuple[tuple[sp.Symbol, sp.Expr], ...]:
+    """T^3 sinh_tail(w) through :func:`_tail_steps`; for w >= 2 as (T / w)^3 e^(-w) (sinh(w) - w),
+    with T / w a step of its own so that w^3 is never formed."""
+    w = 2 * kappa * T
+    exact = T**3 * sinh_tail(w)
+    printed_tail = sp.Piecewise((T**3 * sinh_tail(small), w < 2), (ratio**3 * _direct_tail(), True))
+    return (
+        *_tail_steps(printed),
+        *(((ratio, T / large),) if printed else ()),
+        (cube_tail, printed_tail if printed else exact),
+    )
+
+
+def _inline(expr: sp.Expr, steps: tuple[tuple[sp.Symbol, sp.Expr], ...]) -> sp.Expr:
+    for symbol, value in reversed(steps):
+        expr = expr.subs(symbol, value)
+    return expr
+
+
+def _squared_rate_in_steps() -> sp.Expr:
+    """integral nu^2 dt / X^2 = (c^2 T (exprel(-4 kappa T) + e^(-2 kappa T)) / 2 + c eta
+    (kappa T exprel(-2 kappa T))^2 + eta^2 kappa w^3 sinh_tail(w) / 4) / denominator^2, w = 2 kappa T."""
     c, z = net_penalty, 2 * kappa * T
     numerator = (
-        c**2 * T * (exprel(-2 * z) + sp.exp(-z)) / 2
-        + c * eta * kappa**2 * T**2 * exprel(-z) ** 2
-        + 2 * eta**2 * kappa**4 * T**3 * sinh_tail(z)
+        c**2 * T * (exprel(-2 * z) + sp.exp(-z)) / 2 + c * eta * rate_half**2 + eta**2 * kappa * tail / 4
     )
     return numerator / _denominator() ** 2
 
 
 @cache
-def expected_cost_stable() -> sp.Expr:
+def squared_rate_stable() -> sp.Expr:
+    """:func:`_squared_rate_in_steps` with its steps inlined."""
+    return _inline(_squared_rate_in_steps(), _cost_steps(printed=False))
+
+
+def _expected_cost_in_steps() -> sp.Expr:
     """E with the stable integral and Q_T^2 = X^2 e^(-2 kappa T) eta^2 / denominator^2."""
     left_squared = X**2 * exp_scaled_difference(-2 * kappa, T, 0) * eta**2 / _denominator() ** 2
-    return gamma * X**2 / 2 + epsilon * X + eta * X**2 * squared_rate_stable() + net_penalty * left_squared
+    return gamma * X**2 / 2 + epsilon * X + eta * X**2 * _squared_rate_in_steps() + net_penalty * left_squared
+
+
+@cache
+def expected_cost_stable() -> sp.Expr:
+    """:func:`_expected_cost_in_steps` with its steps inlined (what the proofs compare)."""
+    return _inline(_expected_cost_in_steps(), _cost_steps(printed=False))
+
+
+def _holdings_steps() -> tuple[tuple[sp.Symbol, sp.Expr], ...]:
+    """Half of e^(-kappa t) before the order size and half after, as for the base holdings
+    (:func:`acsym.derivation.stable.holdings_fraction_split`): no intermediate is subnormal
+    where the holdings are not."""
+    s = T - t
+    c = net_penalty
+    numerator = c * s * exprel(-2 * kappa * s) + eta * (1 + sp.exp(-2 * kappa * s)) / 2
+    half = exp_scaled_difference(-kappa / 2, t, 0)
+    return ((fraction, half * numerator / _denominator()), (scaled, X * fraction))
+
+
+def _holdings_in_steps() -> sp.Expr:
+    return scaled * exp_scaled_difference(-kappa / 2, t, 0)
 
 
 @cache
@@ -304,6 +388,40 @@ def proofs() -> tuple[Proof, ...]:
             ),
         ),
         Proof(
+            "soft_deadline_printed",
+            "the printed holdings (half the decay before X, half after) equal the stable form",
+            lambda: zero_in_exponentials(
+                _inline(_holdings_in_steps(), _holdings_steps()).rewrite(sp.exp)
+                - holdings_stable().rewrite(sp.exp),
+                kappa,
+                (t, T),
+            ),
+        ),
+        Proof(
+            "soft_deadline_tail",
+            "for w = 2 kappa T >= 2 the printed tails equal w^3 sinh_tail(w) and T^3 sinh_tail(w); "
+            "below 2 they are those products",
+            lambda: (
+                sp.simplify(
+                    (
+                        _direct_tail().subs(large, 2 * kappa * T)
+                        - (2 * kappa * T) ** 3 * sinh_tail(2 * kappa * T)
+                    ).rewrite(sp.exp)
+                )
+                + sp.simplify(
+                    (
+                        (T / (2 * kappa * T)) ** 3 * _direct_tail().subs(large, 2 * kappa * T)
+                        - T**3 * sinh_tail(2 * kappa * T)
+                    ).rewrite(sp.exp)
+                )
+                + (_cost_steps()[-1][1].args[0][0].subs(small, 2 * kappa * T) - _cost_steps(False)[-1][1])
+                + (
+                    _variance_steps()[-1][1].args[0][0].subs(small, 2 * kappa * T)
+                    - _variance_steps(False)[-1][1]
+                )
+            ),
+        ),
+        Proof(
             "soft_deadline_hard_limit",
             "alpha -> oo gives the hard deadline: Q_t -> X sinh(kappa (T - t)) / sinh(kappa T)",
             lambda: zero_in_exponentials(
@@ -365,7 +483,8 @@ def formulas() -> tuple[Formula, ...]:
         Formula(
             name="holdings_soft_deadline",
             arguments=("order_size", "time", "horizon", "kappa", "eta", "gamma", "terminal_penalty"),
-            expr=holdings_stable(),
+            steps=_holdings_steps(),
+            expr=_holdings_in_steps(),
             reference=holdings_cjp(),
             summary="Shares still held at a time when shares left at the horizon pay a terminal penalty.",
             formula="holdings = X (zeta e^(kappa (T - t)) - e^(-kappa (T - t))) / (zeta e^(kappa T) - "
@@ -382,7 +501,8 @@ def formulas() -> tuple[Formula, ...]:
         Formula(
             name="expected_cost_soft_deadline",
             arguments=("order_size", "horizon", "kappa", "eta", "gamma", "epsilon", "terminal_penalty"),
-            expr=expected_cost_stable(),
+            steps=_cost_steps(),
+            expr=_expected_cost_in_steps(),
             reference=expected_cost_textbook(),
             summary="Expected implementation shortfall of the soft-deadline schedule, block sale included.",
             formula="E = gamma X**2 / 2 + epsilon X + eta integral_0^T nu**2 dt + (terminal_penalty - "
@@ -390,12 +510,14 @@ def formulas() -> tuple[Formula, ...]:
             returns="currency",
             notes="The integral of the CJP schedule in closed form, evaluated with exprel and "
             "sinh_tail as a sum of positive terms (c >= 0); kappa = 0 gives the linear schedule's "
-            "cost. kappa**4 horizon**3 appears in one term: kappa below ~1e77 / horizon**(3/4).",
+            "cost. (kappa T)**3 sinh_tail(2 kappa T) is multiplied one factor at a time, so nothing "
+            "overflows.",
         ),
         Formula(
             name="variance_soft_deadline",
             arguments=("order_size", "horizon", "kappa", "sigma", "eta", "gamma", "terminal_penalty"),
-            expr=variance_stable(),
+            steps=_variance_steps(),
+            expr=sigma**2 * X**2 * _squared_holdings_in_steps(),
             reference=variance_textbook(),
             summary="Variance of the implementation shortfall of the soft-deadline schedule.",
             formula="Var = sigma**2 integral_0^T Q**2 dt",
