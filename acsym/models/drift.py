@@ -65,7 +65,9 @@ def generate_drift_trajectory(
     correction stays finite and tends to the parabola mu t (T - t) / (4 eta_tilde), which
     ``risk_aversion = 0`` gives exactly (a risk-neutral trader trades on the view). The model
     does not bound the holdings: with a strong enough view they leave [0, order_size] (negative
-    trades are buys). Out-of-range values give NaN arrays and an :class:`~acsym.InputWarning`
+    trades are buys). The optimum minimises the quadratic part of the cost: the fixed cost
+    epsilon sum |n_k| is epsilon X for a schedule that only sells, but a schedule that also buys
+    pays it on both legs, which the closed form does not weigh. Out-of-range values give NaN arrays and an :class:`~acsym.InputWarning`
     naming the argument; where eta_tilde <= 0 the model is not well posed and the schedule falls
     back to TWAP (the drift is then ignored) with a warning.
 
