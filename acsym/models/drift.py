@@ -67,8 +67,8 @@ def generate_drift_trajectory(
     does not bound the holdings: with a strong enough view they leave [0, order_size] (negative
     trades are buys). The optimum minimises the quadratic part of the cost: the fixed cost
     epsilon sum |n_k| is epsilon X for a schedule that only sells, but a schedule that also buys
-    pays it on both legs, which the closed form does not weigh. Out-of-range values give NaN arrays and an :class:`~acsym.InputWarning`
-    naming the argument; where eta_tilde <= 0 the model is not well posed and the schedule falls
+    pays it on both legs, which the closed form does not weigh. Out-of-range values give NaN
+    arrays and an :class:`~acsym.InputWarning` naming the argument; where eta_tilde <= 0 the model is not well posed and the schedule falls
     back to TWAP (the drift is then ignored) with a warning.
 
     Raises
