@@ -68,8 +68,9 @@ def generate_drift_trajectory(
     trades are buys). The optimum minimises the quadratic part of the cost: the fixed cost
     epsilon sum |n_k| is epsilon X for a schedule that only sells, but a schedule that also buys
     pays it on both legs, which the closed form does not weigh. Out-of-range values give NaN
-    arrays and an :class:`~acsym.InputWarning` naming the argument; where eta_tilde <= 0 the model is not well posed and the schedule falls
-    back to TWAP (the drift is then ignored) with a warning.
+    arrays and an :class:`~acsym.InputWarning` naming the argument; where eta_tilde <= 0 the
+    model is not well posed and the schedule falls back to TWAP (the drift is then ignored)
+    with a warning.
 
     Raises
     ------
