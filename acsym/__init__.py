@@ -28,6 +28,7 @@ if TYPE_CHECKING:
         linear_impact_at_rate,
     )
     from acsym.model import AlmgrenChrissParams, calibrate_ac_params
+    from acsym.models.basket import BasketTrajectory, generate_basket_trajectory
     from acsym.models.drift import generate_drift_trajectory
     from acsym.models.soft_deadline import generate_soft_deadline_trajectory
     from acsym.simulation import SimulationResult, simulate_execution
@@ -55,6 +56,8 @@ _LOCATIONS = {
     "linear_impact_at_rate": "acsym.impact",
     "AlmgrenChrissParams": "acsym.model",
     "calibrate_ac_params": "acsym.model",
+    "BasketTrajectory": "acsym.models.basket",
+    "generate_basket_trajectory": "acsym.models.basket",
     "generate_drift_trajectory": "acsym.models.drift",
     "generate_soft_deadline_trajectory": "acsym.models.soft_deadline",
     "SimulationResult": "acsym.simulation",
@@ -70,6 +73,7 @@ _LOCATIONS = {
 
 __all__ = [
     "AlmgrenChrissParams",
+    "BasketTrajectory",
     "CalibrationResult",
     "CalibrationWarning",
     "EfficientFrontier",
@@ -82,6 +86,7 @@ __all__ = [
     "formulas",
     "generate_ac_holdings",
     "generate_ac_trajectory",
+    "generate_basket_trajectory",
     "generate_drift_trajectory",
     "generate_market_order_trajectory",
     "generate_soft_deadline_trajectory",

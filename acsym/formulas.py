@@ -18,7 +18,7 @@ from typing import Any
 import numpy
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["eta_tilde", "kappa", "kappa_continuous", "holdings", "holdings_direct", "trade_sizes", "expected_cost", "variance", "schedule_expected_cost", "schedule_variance", "holdings_with_drift", "trade_sizes_with_drift", "schedule_expected_cost_with_drift", "holdings_soft_deadline", "expected_cost_soft_deadline", "variance_soft_deadline"]
+__all__ = ["eta_tilde", "kappa", "kappa_continuous", "holdings", "holdings_direct", "trade_sizes", "expected_cost", "variance", "schedule_expected_cost", "schedule_variance", "holdings_with_drift", "trade_sizes_with_drift", "schedule_expected_cost_with_drift", "holdings_soft_deadline", "expected_cost_soft_deadline", "variance_soft_deadline", "basket_diagonal_block"]
 
 def _exprel(z: ArrayLike) -> NDArray[numpy.float64]:
     """(exp(z) - 1) / z, and 1 at z = 0; expm1 keeps every digit near 0."""
@@ -667,3 +667,34 @@ def variance_soft_deadline(order_size: ArrayLike, horizon: ArrayLike, kappa: Arr
     ratio = horizon/large
     cube_tail = numpy.where(numpy.less(horizon*kappa, 1), horizon**3*_sinh_tail(small), ratio**3*(-large*numpy.exp(-large) + 1/2 - 1/2*numpy.exp(-2*large)))
     return numpy.asarray(order_size**2*sigma**2*(2*cube_tail*(-1/2*gamma + terminal_penalty)**2 + (1/2)*eta**2*horizon*(_exprel(-4*horizon*kappa) + numpy.exp(-2*horizon*kappa)) + eta*horizon**2*(-1/2*gamma + terminal_penalty)*_exprel(-2*horizon*kappa)**2)/((1/2)*eta*(1 + numpy.exp(-2*horizon*kappa)) + horizon*(-1/2*gamma + terminal_penalty)*_exprel(-2*horizon*kappa))**2)[()]
+
+
+def basket_diagonal_block(eta_tilde: ArrayLike, covariance: ArrayLike, risk_aversion: ArrayLike, tau: ArrayLike) -> Any:
+    """Diagonal block of the basket's block-tridiagonal first-order conditions, elementwise.
+
+    D = 2 eta_tilde + risk_aversion tau**2 covariance
+
+    Elementwise: applied to the matrices H_tilde = eta_tilde(H, Gamma, tau) and C it gives D = 2
+    H_tilde + lambda tau**2 C; the off-diagonal blocks are -H_tilde.
+
+    Parameters
+    ----------
+    eta_tilde : array_like
+        eta - gamma * tau / 2, > 0 where the model is well posed [currency * time unit / share**2]
+    covariance : array_like
+        covariance of the price changes per unit time (an element, or the whole matrix) [currency**2 / (share**2 * time unit)]
+    risk_aversion : array_like
+        risk aversion lambda >= 0 [1 / currency]
+    tau : array_like
+        length of one trading interval, tau > 0 [time units]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [currency * time unit / share**2]
+    """
+    eta_tilde = numpy.asarray(eta_tilde, dtype=numpy.float64)
+    covariance = numpy.asarray(covariance, dtype=numpy.float64)
+    risk_aversion = numpy.asarray(risk_aversion, dtype=numpy.float64)
+    tau = numpy.asarray(tau, dtype=numpy.float64)
+    return numpy.asarray(covariance*risk_aversion*tau**2 + 2*eta_tilde)[()]

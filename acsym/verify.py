@@ -1080,6 +1080,7 @@ class Report:
 
 def compute_report(settings: Settings) -> Report:
     """Run the sweep; return its report (prints nothing)."""
+    from acsym.verification import basket as basket_verification
     from acsym.verification import drift as drift_verification
     from acsym.verification import soft_deadline as soft_deadline_verification
 
@@ -1097,6 +1098,7 @@ def compute_report(settings: Settings) -> Report:
     rows += compute_naive_rows(points, scenarios, exact)
     rows += drift_verification.rows(settings)
     rows += soft_deadline_verification.rows(settings)
+    rows += basket_verification.rows(settings)
     command = "python -m acsym verify" + (" --quick" if settings.quick else "")
     return Report(command, scenarios.size, time.perf_counter() - start, tuple(rows))
 

@@ -12,7 +12,7 @@ from functools import cache
 
 import sympy as sp
 
-from acsym.derivation import batch, discrete, drift, soft_deadline, stable
+from acsym.derivation import basket, batch, discrete, drift, soft_deadline, stable
 from acsym.derivation.symbols import ARGUMENTS, X, eta_tilde
 
 #: the names intermediate results are printed under (see :attr:`Formula.steps`)
@@ -181,4 +181,5 @@ def formulas() -> tuple[Formula, ...]:
         ),
         *drift.formulas(),
         *soft_deadline.formulas(),
+        *basket.formulas(),
     )

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import sympy as sp
 
-from acsym.derivation import continuous, discrete, drift, soft_deadline, stable
+from acsym.derivation import basket, continuous, discrete, drift, soft_deadline, stable
 from acsym.derivation.codegen import COMMAND
 from acsym.derivation.proofs import PROOFS
 
@@ -105,6 +105,7 @@ def sections() -> tuple[Section, ...]:
         ),
         *drift.sections(),
         *soft_deadline.sections(),
+        *basket.sections(),
     )
 
 

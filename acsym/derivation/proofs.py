@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from acsym.derivation import batch, continuous, discrete, drift, soft_deadline, stable
+from acsym.derivation import basket, batch, continuous, discrete, drift, soft_deadline, stable
 from acsym.derivation.special import exp_scaled_difference, exprel, sinh_tail
 from acsym.derivation.symbols import N, T, X, eta, eta_tilde, gamma, j, kappa, kappa_tilde, tau, x
 
@@ -354,3 +354,4 @@ PROOFS: tuple[Proof, ...] = (
 )
 PROOFS += drift.proofs()
 PROOFS += soft_deadline.proofs()
+PROOFS += basket.proofs()

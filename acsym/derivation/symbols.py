@@ -43,6 +43,9 @@ mu = sp.Symbol("mu", real=True)  # expected price drift, currency / (share * tim
 # Soft deadline (Cartea, Jaimungal & Penalva 2015, ch. 6)
 alpha_T = sp.Symbol("alpha", positive=True)  # terminal penalty per share left at T, currency / share^2
 
+# Baskets (Almgren & Chriss 2000, the appendix on multiple securities)
+covariance = sp.Symbol("C", real=True)  # an element of the price covariance, currency^2 / (share^2 time)
+
 
 @dataclass(frozen=True)
 class Argument:
@@ -81,6 +84,12 @@ ARGUMENTS: dict[str, Argument] = {
             "terminal_penalty",
             "currency / share**2",
             "cost per share per share left at the horizon (shares q cost terminal_penalty * q**2)",
+        ),
+        Argument(
+            covariance,
+            "covariance",
+            "currency**2 / (share**2 * time unit)",
+            "covariance of the price changes per unit time (an element, or the whole matrix)",
         ),
     )
 }
