@@ -244,8 +244,8 @@ def _block_solve(
         return holdings
     factors: list[FloatArray] = []  # C'_j = P_j^-1 H_tilde
     forward: list[FloatArray] = []  # d'_j
-    previous_factor = np.zeros((size, size))
-    previous = np.zeros(size)
+    previous_factor: Any = np.zeros((size, size))
+    previous: Any = np.zeros(size)
     for j in range(1, steps):
         pivot = diagonal - h_tilde @ previous_factor
         rhs = h_tilde @ (orders if j == 1 else previous)  # r_1 = H_tilde X moves x_0 to the right
