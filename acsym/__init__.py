@@ -28,7 +28,14 @@ if TYPE_CHECKING:
         linear_impact_at_rate,
     )
     from acsym.model import AlmgrenChrissParams, calibrate_ac_params
-    from acsym.models.basket import BasketTrajectory, generate_basket_trajectory
+    from acsym.models.basket import (
+        BasketFrontier,
+        BasketSimulation,
+        BasketTrajectory,
+        basket_efficient_frontier,
+        generate_basket_trajectory,
+        simulate_basket_execution,
+    )
     from acsym.models.drift import generate_drift_trajectory
     from acsym.models.soft_deadline import generate_soft_deadline_trajectory
     from acsym.simulation import SimulationResult, simulate_execution
@@ -56,7 +63,11 @@ _LOCATIONS = {
     "linear_impact_at_rate": "acsym.impact",
     "AlmgrenChrissParams": "acsym.model",
     "calibrate_ac_params": "acsym.model",
+    "BasketFrontier": "acsym.models.basket",
+    "BasketSimulation": "acsym.models.basket",
     "BasketTrajectory": "acsym.models.basket",
+    "basket_efficient_frontier": "acsym.models.basket",
+    "simulate_basket_execution": "acsym.models.basket",
     "generate_basket_trajectory": "acsym.models.basket",
     "generate_drift_trajectory": "acsym.models.drift",
     "generate_soft_deadline_trajectory": "acsym.models.soft_deadline",
@@ -73,6 +84,8 @@ _LOCATIONS = {
 
 __all__ = [
     "AlmgrenChrissParams",
+    "BasketFrontier",
+    "BasketSimulation",
     "BasketTrajectory",
     "CalibrationResult",
     "CalibrationWarning",
@@ -80,6 +93,7 @@ __all__ = [
     "ExecutionTrajectory",
     "InputWarning",
     "SimulationResult",
+    "basket_efficient_frontier",
     "calibrate_ac_params",
     "calibrate_impact",
     "efficient_frontier",
@@ -96,6 +110,7 @@ __all__ = [
     "linear_impact_at_rate",
     "risk_aversion_for_cost",
     "risk_aversion_for_variance",
+    "simulate_basket_execution",
     "simulate_execution",
     "u_shaped_volume_profile",
 ]

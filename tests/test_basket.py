@@ -146,3 +146,30 @@ def test_the_covariance_is_validated():
         generate_basket_trajectory([1e6], 10, [["a"]], [1e-6])
     with pytest.raises(ValueError, match="size 2"):
         generate_basket_trajectory([1e6, 1e6], 10, [[1.0]], [1e-6, 1e-6])
+
+
+COVARIANCE = np.array([[6.25, -4.0, 1.0], [-4.0, 4.0, 0.0], [1.0, 0.0, 1.0]])
+IMPACT = np.array([[2.5e-6, 3e-7, 0.0], [3e-7, 1e-6, 0.0], [0.0, 0.0, 4e-6]])
+PERMANENT = np.diag([2.5e-7, 1e-7, 4e-7])
+ORDERS = np.array([1e6, -5e5, 2e5])
+
+
+def test_monte_carlo_with_correlated_shocks_matches_the_expected_cost_and_variance():
+    t = generate_basket_trajectory(ORDERS, 15, COVARIANCE, IMPACT, PERMANENT, 1e-6)
+    assert t.method == "block"
+    from acsym import simulate_basket_execution
+
+    sim = simulate_basket_execution(t, COVARIANCE, IMPACT, PERMANENT, paths=40_000, seed=20260501)
+    assert abs(sim.mean - t.expected_cost) <= 4 * sim.mean_stderr
+    # the sample variance of 40 000 normal paths is within 4 * sqrt(2 / 40 000) = 2.8% of its mean
+    assert sim.variance == pytest.approx(t.variance, rel=0.03)
+
+
+def test_the_basket_frontier_trades_cost_for_risk_at_slope_minus_lambda():
+    from acsym import basket_efficient_frontier
+
+    grid = np.array([0.0, 1e-8, 1e-7, 1e-6, 1e-6 * 1.001, 1e-5])
+    f = basket_efficient_frontier(ORDERS, 15, COVARIANCE, IMPACT, PERMANENT, grid)
+    assert np.all(np.diff(f.expected_costs) > 0) and np.all(np.diff(f.variances) < 0)
+    slope = (f.expected_costs[4] - f.expected_costs[3]) / (f.variances[4] - f.variances[3])
+    assert slope == pytest.approx(-1e-6 * 1.0005, rel=1e-3)

@@ -260,4 +260,138 @@ def _block_solve(
     return holdings
 
 
-__all__ = ["BasketTrajectory", "generate_basket_trajectory"]
+@dataclass(frozen=True)
+class BasketFrontier:
+    """Expected cost and variance of the optimal basket schedule over a grid of risk aversions.
+
+    Attributes
+    ----------
+    risk_aversions : numpy.ndarray
+        lambda [1 / currency], ascending.
+    expected_costs : numpy.ndarray
+        E of each optimal schedule [currency] (rises with lambda).
+    variances : numpy.ndarray
+        Var of each optimal schedule [currency**2] (falls with lambda).
+    """
+
+    risk_aversions: NDArray[np.floating[Any]]
+    expected_costs: NDArray[np.floating[Any]]
+    variances: NDArray[np.floating[Any]]
+
+    def __post_init__(self) -> None:
+        for name in ("risk_aversions", "expected_costs", "variances"):
+            object.__setattr__(self, name, _frozen_array(getattr(self, name)))
+
+
+def basket_efficient_frontier(
+    order_sizes: Any,
+    duration_periods: int,
+    covariance: Any,
+    temporary_impact: Any,
+    permanent_impact: Any = None,
+    risk_aversions: Any = None,
+    tau: float = 1.0,
+) -> BasketFrontier:
+    """The basket's efficient frontier: :func:`generate_basket_trajectory` at each lambda.
+
+    Parameters are those of :func:`generate_basket_trajectory`; ``risk_aversions`` defaults to
+    0 and 40 values log-spaced from 1e-10 to 1e-2 [1 / currency]. On the frontier dE/dVar =
+    -lambda (each point minimises E + lambda Var). Invalid inputs give NaN points with an
+    :class:`~acsym.InputWarning`.
+    """
+    grid = (
+        np.concatenate([[0.0], np.logspace(-10, -2, 40)])
+        if risk_aversions is None
+        else real_array("risk_aversions", risk_aversions)
+    )
+    grid = np.sort(np.ravel(grid))
+    costs, variances = [], []
+    for lam in grid.tolist():
+        schedule = generate_basket_trajectory(
+            order_sizes, duration_periods, covariance, temporary_impact, permanent_impact, lam, tau
+        )
+        costs.append(schedule.expected_cost)
+        variances.append(schedule.variance)
+    return BasketFrontier(grid, np.array(costs), np.array(variances))
+
+
+@dataclass(frozen=True)
+class BasketSimulation:
+    """Monte Carlo of a basket schedule under correlated price shocks.
+
+    Attributes
+    ----------
+    samples : numpy.ndarray
+        Implementation shortfall of each path [currency].
+    mean, mean_stderr : float
+        Sample mean and its standard error [currency].
+    variance : float
+        Sample variance [currency**2].
+    """
+
+    samples: NDArray[np.floating[Any]]
+    mean: float
+    mean_stderr: float
+    variance: float
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "samples", _frozen_array(self.samples))
+
+
+def simulate_basket_execution(
+    trajectory: BasketTrajectory,
+    covariance: Any,
+    temporary_impact: Any,
+    permanent_impact: Any = None,
+    paths: int = 10_000,
+    seed: int | None = None,
+) -> BasketSimulation:
+    """Run the basket's price dynamics path by path for a given schedule.
+
+    Per interval k: trade n_k executes at S_{k-1} - H n_k / tau, then the prices move by
+    tau^(1/2) L xi_k - Gamma n_k with L L^T = C (Cholesky; an eigen-factor for a singular C)
+    and xi_k independent standard normal vectors. The shortfall of a path is X^T S_0 minus the
+    proceeds; its mean and variance converge to ``trajectory.expected_cost`` and
+    ``trajectory.variance``. Uses a local ``numpy.random.Generator`` (``seed``).
+
+    Raises
+    ------
+    TypeError
+        If ``trajectory`` is not a :class:`BasketTrajectory`.
+    """
+    if not isinstance(trajectory, BasketTrajectory):
+        raise TypeError(f"trajectory must be a BasketTrajectory, got {type(trajectory).__name__}")
+    size = trajectory.holdings.shape[1]
+    cov = _matrix("covariance", covariance, size)
+    impact = _matrix("temporary_impact", temporary_impact, size)
+    permanent = (
+        np.zeros((size, size))
+        if permanent_impact is None
+        else _matrix("permanent_impact", permanent_impact, size)
+    )
+    values, vectors = np.linalg.eigh((cov + cov.T) / 2)
+    factor = vectors * np.sqrt(np.maximum(values, 0.0))  # factor @ factor.T = C
+    tau = (
+        float(trajectory.timestamps[1] - trajectory.timestamps[0]) if trajectory.timestamps.size > 1 else 1.0
+    )
+    rng = np.random.default_rng(seed)
+    price = np.zeros((paths, size))  # S_k - S_0
+    proceeds = np.zeros(paths)
+    for trade in trajectory.trade_sizes:
+        proceeds += (price - impact @ trade / tau) @ trade
+        price += math.sqrt(tau) * rng.standard_normal((paths, size)) @ factor.T - permanent @ trade
+    samples = -proceeds  # X^T S_0 - proceeds, with the order sold in full
+    mean = float(samples.mean())
+    return BasketSimulation(
+        samples, mean, float(samples.std(ddof=1) / math.sqrt(paths)), float(samples.var(ddof=1))
+    )
+
+
+__all__ = [
+    "BasketFrontier",
+    "BasketSimulation",
+    "BasketTrajectory",
+    "basket_efficient_frontier",
+    "generate_basket_trajectory",
+    "simulate_basket_execution",
+]
