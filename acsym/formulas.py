@@ -447,7 +447,8 @@ def holdings_with_drift(order_size: ArrayLike, time: ArrayLike, horizon: ArrayLi
     eta_tilde = numpy.asarray(eta_tilde, dtype=numpy.float64)
     fraction = numpy.where(numpy.equal(kappa, 0), (horizon - time)/horizon, (horizon - time)*_exp_scaled_difference(-1/2*kappa, time, 0)*_exprel(-2*kappa*(horizon - time))/(horizon*_exprel(-2*horizon*kappa)))
     scaled = fraction*order_size
-    return numpy.asarray((1/2)*drift*time*(horizon - time)*_exp_scaled_difference(-kappa, tau, 0)*_exprel(-kappa*time)*_exprel(-kappa*(horizon - time))/(eta_tilde*(1 + numpy.exp(-horizon*kappa))*_exprel(-kappa*tau)**2) + scaled*_exp_scaled_difference(-1/2*kappa, time, 0))[()]
+    shift = (1/2)*drift*time*(horizon - time)*_exprel(-kappa*time)*_exprel(-kappa*(horizon - time))/(eta_tilde*(1 + numpy.exp(-horizon*kappa))*_exprel(-kappa*tau)**2)
+    return numpy.asarray(scaled*_exp_scaled_difference(-1/2*kappa, time, 0) + shift*_exp_scaled_difference(-kappa, tau, 0))[()]
 
 
 def trade_sizes_with_drift(order_size: ArrayLike, time: ArrayLike, horizon: ArrayLike, kappa: ArrayLike, tau: ArrayLike, drift: ArrayLike, eta_tilde: ArrayLike) -> Any:
@@ -491,7 +492,8 @@ def trade_sizes_with_drift(order_size: ArrayLike, time: ArrayLike, horizon: Arra
     eta_tilde = numpy.asarray(eta_tilde, dtype=numpy.float64)
     fraction = numpy.where(numpy.equal(kappa, 0), tau/horizon, (1/2)*tau*(1 + numpy.exp(-kappa*tau)*_exp_scaled_difference(-2*kappa, horizon, time))*_exp_scaled_difference(-1/2*kappa, time, tau)*_exprel(-kappa*tau)/(horizon*_exprel(-2*horizon*kappa)))
     scaled = fraction*order_size
-    return numpy.asarray(-1/2*drift*tau*(horizon + tau - 2*time)*numpy.where(numpy.greater_equal(horizon + tau - 2*time, 0), _exp_scaled_difference(-kappa, time, 0), _exp_scaled_difference(-kappa, horizon, time)*_exp_scaled_difference(-kappa, tau, 0))*_exprel(-kappa*abs(horizon + tau - 2*time))/(eta_tilde*(1 + numpy.exp(-horizon*kappa))*_exprel(-kappa*tau)) + scaled*_exp_scaled_difference(-1/2*kappa, time, tau))[()]
+    shift = -1/2*drift*tau*(horizon + tau - 2*time)*_exprel(-kappa*abs(horizon + tau - 2*time))/(eta_tilde*(1 + numpy.exp(-horizon*kappa))*_exprel(-kappa*tau))
+    return numpy.asarray(scaled*_exp_scaled_difference(-1/2*kappa, time, tau) + shift*numpy.where(numpy.greater_equal(horizon + tau - 2*time, 0), _exp_scaled_difference(-kappa, time, 0), _exp_scaled_difference(-kappa, horizon, time)*_exp_scaled_difference(-kappa, tau, 0)))[()]
 
 
 def schedule_expected_cost_with_drift(trade_sizes: ArrayLike, holdings: ArrayLike, tau: ArrayLike, gamma: ArrayLike, eta_tilde: ArrayLike, epsilon: ArrayLike, drift: ArrayLike) -> Any:

@@ -52,6 +52,8 @@ if TYPE_CHECKING:
     from acsym.derivation.document import Section
     from acsym.derivation.proofs import Proof
 
+#: the printed correction before its last factor (see :func:`correction_undecayed`)
+shift = sp.Symbol("shift")
 #: the drift's pull per unit of impact, mu / (2 eta_tilde) [shares / time^2]
 pull = mu / (2 * eta_tilde)
 
@@ -227,13 +229,27 @@ def correction_stable() -> sp.Expr:
     bracket cancel analytically (no 0/0 as lambda -> 0, and kappa = 0 gives the parabola by
     exprel(0) = 1), and the factor exp(-kappa tau) is compensated.
     """
+    return correction_decay() * correction_undecayed()
+
+
+@cache
+def correction_decay() -> sp.Expr:
+    """exp(-kappa tau), compensated: the correction's factor applied last."""
+    return exp_scaled_difference(-kappa, tau, 0)
+
+
+@cache
+def correction_undecayed() -> sp.Expr:
+    """:func:`correction_stable` without its factor exp(-kappa tau). The runtime multiplies that
+    factor in last: near the underflow (kappa tau ~ 700) the correction is ~ x_bar ~ e^(-kappa tau)
+    and still normal, while the product with the small exprel factors taken first would be
+    subnormal (it lost 5 digits there)."""
     return (
         pull
         * t
         * (T - t)
         * exprel(-kappa * t)
         * exprel(-kappa * (T - t))
-        * exp_scaled_difference(-kappa, tau, 0)
         / (exprel(-kappa * tau) ** 2 * (1 + sp.exp(-kappa * T)))
     )
 
@@ -258,19 +274,23 @@ def trade_correction_stable() -> sp.Expr:
     s < 0, each with its roundings compensated (T - |s| + tau would round 2T first, an error of
     kappa T ulps in the exponent).
     """
-    s = _midpoint_offset
-    decay = sp.Piecewise(
-        (exp_scaled_difference(-kappa, t, 0), s >= 0),
+    return trade_correction_decay() * trade_correction_undecayed()
+
+
+@cache
+def trade_correction_decay() -> sp.Expr:
+    """exp(-kappa min(t, T - t + tau)), compensated: the trade correction's factor applied last."""
+    return sp.Piecewise(
+        (exp_scaled_difference(-kappa, t, 0), _midpoint_offset >= 0),
         (exp_scaled_difference(-kappa, T, t) * exp_scaled_difference(-kappa, tau, 0), True),
     )
-    return (
-        -pull
-        * tau
-        * s
-        * decay
-        * exprel(-kappa * sp.Abs(s))
-        / ((1 + sp.exp(-kappa * T)) * exprel(-kappa * tau))
-    )
+
+
+@cache
+def trade_correction_undecayed() -> sp.Expr:
+    """:func:`trade_correction_stable` without its decay, for the reason of :func:`correction_undecayed`."""
+    s = _midpoint_offset
+    return -pull * tau * s * exprel(-kappa * sp.Abs(s)) / ((1 + sp.exp(-kappa * T)) * exprel(-kappa * tau))
 
 
 @cache
@@ -532,8 +552,12 @@ def formulas() -> tuple[Formula, ...]:
         Formula(
             name="holdings_with_drift",
             arguments=("order_size", "time", "horizon", "kappa", "tau", "drift", "eta_tilde"),
-            steps=((fraction, stable.holdings_fraction_split()), (scaled, X * fraction)),
-            expr=scaled * stable.holdings_half_decay() + correction_stable(),
+            steps=(
+                (fraction, stable.holdings_fraction_split()),
+                (scaled, X * fraction),
+                (shift, correction_undecayed()),
+            ),
+            expr=scaled * stable.holdings_half_decay() + shift * correction_decay(),
             reference=holdings_textbook(),
             summary="Shares still held at a time on the optimal schedule with an expected price drift.",
             formula="holdings = order_size * sinh(kappa (T - t)) / sinh(kappa T) + x_bar * (1 - "
@@ -550,8 +574,12 @@ def formulas() -> tuple[Formula, ...]:
         Formula(
             name="trade_sizes_with_drift",
             arguments=("order_size", "time", "horizon", "kappa", "tau", "drift", "eta_tilde"),
-            steps=((fraction, stable.trade_fraction_split()), (scaled, X * fraction)),
-            expr=scaled * stable.trade_half_decay() + trade_correction_stable(),
+            steps=(
+                (fraction, stable.trade_fraction_split()),
+                (scaled, X * fraction),
+                (shift, trade_correction_undecayed()),
+            ),
+            expr=scaled * stable.trade_half_decay() + shift * trade_correction_decay(),
             reference=holdings_textbook().subs(t, t - tau) - holdings_textbook(),
             summary="Shares sold in the interval (time - tau, time] on the optimal schedule with drift.",
             formula="trade = holdings_with_drift(time - tau) - holdings_with_drift(time)",
