@@ -37,6 +37,16 @@ if TYPE_CHECKING:
     )
     from acsym.limits import optimal_schedule_with_limits, round_to_lots
     from acsym.model import AlmgrenChrissParams, calibrate_ac_params
+    from acsym.models.basket import (
+        BasketFrontier,
+        BasketSimulation,
+        BasketTrajectory,
+        basket_efficient_frontier,
+        generate_basket_trajectory,
+        simulate_basket_execution,
+    )
+    from acsym.models.drift import generate_drift_trajectory
+    from acsym.models.soft_deadline import generate_soft_deadline_trajectory
     from acsym.sensitivity import CostSensitivities, cost_sensitivities, holdings_sensitivities
     from acsym.simulation import SimulationResult, simulate_execution
     from acsym.trajectory import (
@@ -74,6 +84,14 @@ _LOCATIONS = {
     "CostSensitivities": "acsym.sensitivity",
     "cost_sensitivities": "acsym.sensitivity",
     "holdings_sensitivities": "acsym.sensitivity",
+    "BasketFrontier": "acsym.models.basket",
+    "BasketSimulation": "acsym.models.basket",
+    "BasketTrajectory": "acsym.models.basket",
+    "basket_efficient_frontier": "acsym.models.basket",
+    "simulate_basket_execution": "acsym.models.basket",
+    "generate_basket_trajectory": "acsym.models.basket",
+    "generate_drift_trajectory": "acsym.models.drift",
+    "generate_soft_deadline_trajectory": "acsym.models.soft_deadline",
     "SimulationResult": "acsym.simulation",
     "simulate_execution": "acsym.simulation",
     "ExecutionTrajectory": "acsym.trajectory",
@@ -87,6 +105,9 @@ _LOCATIONS = {
 
 __all__ = [
     "AlmgrenChrissParams",
+    "BasketFrontier",
+    "BasketSimulation",
+    "BasketTrajectory",
     "CalibrationResult",
     "CalibrationWarning",
     "CostSensitivities",
@@ -96,6 +117,7 @@ __all__ = [
     "ScheduleEvaluation",
     "SimulationResult",
     "TradingSession",
+    "basket_efficient_frontier",
     "calibrate_ac_params",
     "calibrate_impact",
     "cost_sensitivities",
@@ -104,7 +126,10 @@ __all__ = [
     "formulas",
     "generate_ac_holdings",
     "generate_ac_trajectory",
+    "generate_basket_trajectory",
+    "generate_drift_trajectory",
     "generate_market_order_trajectory",
+    "generate_soft_deadline_trajectory",
     "generate_twap_trajectory",
     "generate_vwap_trajectory",
     "holdings_sensitivities",
@@ -117,6 +142,7 @@ __all__ = [
     "risk_aversion_for_target",
     "risk_aversion_for_variance",
     "round_to_lots",
+    "simulate_basket_execution",
     "simulate_execution",
     "u_shaped_volume_profile",
 ]

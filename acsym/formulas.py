@@ -19,7 +19,7 @@ from typing import Any
 import numpy
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["eta_tilde", "kappa", "kappa_continuous", "holdings", "holdings_direct", "trade_sizes", "expected_cost", "variance", "schedule_expected_cost", "schedule_variance", "kappa_tau", "trade_sizes_direct", "holdings_urgent", "trade_sizes_urgent", "holdings_d_eta", "holdings_d_gamma", "holdings_d_sigma", "holdings_d_risk_aversion", "holdings_d_tau", "expected_cost_d_eta", "expected_cost_d_gamma", "expected_cost_d_sigma", "expected_cost_d_epsilon", "expected_cost_d_risk_aversion", "expected_cost_d_tau", "variance_d_eta", "variance_d_gamma", "variance_d_sigma", "variance_d_risk_aversion", "variance_d_tau"]
+__all__ = ["eta_tilde", "kappa", "kappa_continuous", "holdings", "holdings_direct", "trade_sizes", "expected_cost", "variance", "schedule_expected_cost", "schedule_variance", "kappa_tau", "trade_sizes_direct", "holdings_urgent", "trade_sizes_urgent", "holdings_d_eta", "holdings_d_gamma", "holdings_d_sigma", "holdings_d_risk_aversion", "holdings_d_tau", "expected_cost_d_eta", "expected_cost_d_gamma", "expected_cost_d_sigma", "expected_cost_d_epsilon", "expected_cost_d_risk_aversion", "expected_cost_d_tau", "variance_d_eta", "variance_d_gamma", "variance_d_sigma", "variance_d_risk_aversion", "variance_d_tau", "holdings_with_drift", "trade_sizes_with_drift", "schedule_expected_cost_with_drift", "holdings_soft_deadline", "expected_cost_soft_deadline", "variance_soft_deadline", "basket_diagonal_block"]
 
 def _exprel(z: ArrayLike) -> NDArray[numpy.float64]:
     """(exp(z) - 1) / z, and 1 at z = 0; expm1 keeps every digit near 0."""
@@ -1785,3 +1785,357 @@ def variance_d_tau(order_size: ArrayLike, horizon: ArrayLike, tau: ArrayLike, si
     kappa_tilde_over_root = kappatilde/numpy.hypot(1, half_kappa_tilde_tau)
     rate = (1/4)*horizon**2*kappa_tilde_over_root*kappatilde*(4*eta_tilde + gamma*tau)*_asinhc(half_kappa_tilde_tau)/(eta_tilde*tau)
     return numpy.asarray(horizon*order_size**2*rate*sigma**2*slope + horizon*order_size**2*shape*sigma**2/tau)[()]
+
+
+def holdings_with_drift(order_size: ArrayLike, time: ArrayLike, horizon: ArrayLike, kappa: ArrayLike, tau: ArrayLike, drift: ArrayLike, eta_tilde: ArrayLike) -> Any:
+    """Shares still held at a time on the optimal schedule with an expected price drift.
+
+    holdings = order_size * sinh(kappa (T - t)) / sinh(kappa T) + x_bar * (1 - (sinh(kappa (T - t)) + sinh(kappa t)) / sinh(kappa T)), x_bar = mu / (2 lambda sigma**2) = (drift / (2 eta_tilde)) tau**2 / (4 sinh(kappa tau / 2)**2)
+
+    holdings() plus a correction towards x_bar, evaluated as (drift / (2 eta_tilde)) t (T - t)
+    exprel(-kappa t) exprel(-kappa (T - t)) exp(-kappa tau) / (exprel(-kappa tau)**2 (1 +
+    exp(-kappa T))): no overflow, and no 0/0 as risk_aversion -> 0, where the correction tends
+    to the parabola drift t (T - t) / (4 eta_tilde) (kappa = 0 gives it exactly). drift = 0
+    gives holdings() bit for bit. The holdings may leave [0, order_size]: the model has no such
+    constraint.
+
+    Parameters
+    ----------
+    order_size : array_like
+        order to sell, X > 0 [shares]
+    time : array_like
+        time since the start, 0 <= time <= horizon [time units]
+    horizon : array_like
+        trading horizon T = N * tau > 0 [time units]
+    kappa : array_like
+        decay rate of the optimal schedule, >= 0 [1 / time unit]
+    tau : array_like
+        length of one trading interval, tau > 0 [time units]
+    drift : array_like
+        expected price drift mu (> 0: rising) [currency / (share * time unit)]
+    eta_tilde : array_like
+        eta - gamma * tau / 2, > 0 where the model is well posed [currency * time unit / share**2]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [shares]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    order_size = numpy.asarray(order_size, dtype=numpy.float64)[()]
+    time = numpy.asarray(time, dtype=numpy.float64)[()]
+    horizon = numpy.asarray(horizon, dtype=numpy.float64)[()]
+    kappa = numpy.asarray(kappa, dtype=numpy.float64)[()]
+    tau = numpy.asarray(tau, dtype=numpy.float64)[()]
+    drift = numpy.asarray(drift, dtype=numpy.float64)[()]
+    eta_tilde = numpy.asarray(eta_tilde, dtype=numpy.float64)[()]
+    fraction = numpy.where(numpy.equal(kappa, 0), (horizon - time)/horizon, (horizon - time)*_exp_scaled_difference(-1/2*kappa, time, 0)*_exprel(-2*kappa*(horizon - time))/(horizon*_exprel(-2*horizon*kappa)))
+    scaled = fraction*order_size
+    shift = (1/2)*drift*time*(horizon - time)*_exprel(-kappa*time)*_exprel(-kappa*(horizon - time))/(eta_tilde*(1 + numpy.exp(-horizon*kappa))*_exprel(-kappa*tau)**2)
+    return numpy.asarray(scaled*_exp_scaled_difference(-1/2*kappa, time, 0) + shift*_exp_scaled_difference(-kappa, tau, 0))[()]
+
+
+def trade_sizes_with_drift(order_size: ArrayLike, time: ArrayLike, horizon: ArrayLike, kappa: ArrayLike, tau: ArrayLike, drift: ArrayLike, eta_tilde: ArrayLike) -> Any:
+    """Shares sold in the interval (time - tau, time] on the optimal schedule with drift.
+
+    trade = holdings_with_drift(time - tau) - holdings_with_drift(time)
+
+    trade_sizes() plus the correction's trade, evaluated as one product, -(drift / (2
+    eta_tilde)) tau s exp(-kappa (T - |s| + tau) / 2) exprel(-kappa |s|) / ((1 + exp(-kappa T))
+    exprel(-kappa tau)), s = T - 2t + tau. Negative values are buys. drift = 0 gives
+    trade_sizes() bit for bit.
+
+    Parameters
+    ----------
+    order_size : array_like
+        order to sell, X > 0 [shares]
+    time : array_like
+        time since the start, 0 <= time <= horizon [time units]
+    horizon : array_like
+        trading horizon T = N * tau > 0 [time units]
+    kappa : array_like
+        decay rate of the optimal schedule, >= 0 [1 / time unit]
+    tau : array_like
+        length of one trading interval, tau > 0 [time units]
+    drift : array_like
+        expected price drift mu (> 0: rising) [currency / (share * time unit)]
+    eta_tilde : array_like
+        eta - gamma * tau / 2, > 0 where the model is well posed [currency * time unit / share**2]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [shares]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    order_size = numpy.asarray(order_size, dtype=numpy.float64)[()]
+    time = numpy.asarray(time, dtype=numpy.float64)[()]
+    horizon = numpy.asarray(horizon, dtype=numpy.float64)[()]
+    kappa = numpy.asarray(kappa, dtype=numpy.float64)[()]
+    tau = numpy.asarray(tau, dtype=numpy.float64)[()]
+    drift = numpy.asarray(drift, dtype=numpy.float64)[()]
+    eta_tilde = numpy.asarray(eta_tilde, dtype=numpy.float64)[()]
+    fraction = numpy.where(numpy.equal(kappa, 0), tau/horizon, (1/2)*tau*(1 + numpy.exp(-kappa*tau)*_exp_scaled_difference(-2*kappa, horizon, time))*_exp_scaled_difference(-1/2*kappa, time, tau)*_exprel(-kappa*tau)/(horizon*_exprel(-2*horizon*kappa)))
+    scaled = fraction*order_size
+    shift = -1/2*drift*tau*(horizon + tau - 2*time)*_exprel(-kappa*abs(horizon + tau - 2*time))/(eta_tilde*(1 + numpy.exp(-horizon*kappa))*_exprel(-kappa*tau))
+    return numpy.asarray(scaled*_exp_scaled_difference(-1/2*kappa, time, tau) + shift*numpy.where(numpy.greater_equal(horizon + tau - 2*time, 0), _exp_scaled_difference(-kappa, time, 0), _exp_scaled_difference(-kappa, horizon, time)*_exp_scaled_difference(-kappa, tau, 0)))[()]
+
+
+def schedule_expected_cost_with_drift(trade_sizes: ArrayLike, holdings: ArrayLike, tau: ArrayLike, gamma: ArrayLike, eta_tilde: ArrayLike, epsilon: ArrayLike, drift: ArrayLike) -> Any:
+    """Expected implementation shortfall of any schedule when the price drifts.
+
+    E = gamma X**2 / 2 + epsilon sum|n_k| + (eta_tilde / tau) sum n_k**2 - drift tau sum_{k=1..N} x_k, X = sum n_k
+
+    trade_sizes holds n_1..n_N and holdings x_0..x_N along their last axes (x_0 does not count).
+    The variance is schedule_variance(): the drift is not random.
+
+    Parameters
+    ----------
+    trade_sizes : array_like
+        trades n_1..n_N along the last axis [shares]
+    holdings : array_like
+        holdings x_0..x_N along the last axis [shares]
+    tau : array_like
+        length of one trading interval, tau > 0 [time units]
+    gamma : array_like
+        permanent impact coefficient, >= 0 [currency / share**2]
+    eta_tilde : array_like
+        eta - gamma * tau / 2, > 0 where the model is well posed [currency * time unit / share**2]
+    epsilon : array_like
+        fixed cost per share (half spread), >= 0 [currency / share]
+    drift : array_like
+        expected price drift mu (> 0: rising) [currency / (share * time unit)]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [currency]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    trade_sizes = numpy.asarray(trade_sizes, dtype=numpy.float64)[()]
+    holdings = numpy.asarray(holdings, dtype=numpy.float64)[()]
+    tau = numpy.asarray(tau, dtype=numpy.float64)[()]
+    gamma = numpy.asarray(gamma, dtype=numpy.float64)[()]
+    eta_tilde = numpy.asarray(eta_tilde, dtype=numpy.float64)[()]
+    epsilon = numpy.asarray(epsilon, dtype=numpy.float64)[()]
+    drift = numpy.asarray(drift, dtype=numpy.float64)[()]
+    return numpy.asarray(-drift*tau*numpy.sum(holdings[..., 1:], axis=-1) + epsilon*numpy.sum(abs(trade_sizes), axis=-1) + eta_tilde*numpy.sum(trade_sizes**2, axis=-1)/tau + (1/2)*gamma*numpy.sum(trade_sizes, axis=-1)**2)[()]
+
+
+def holdings_soft_deadline(order_size: ArrayLike, time: ArrayLike, horizon: ArrayLike, kappa: ArrayLike, eta: ArrayLike, gamma: ArrayLike, terminal_penalty: ArrayLike) -> Any:
+    """Shares still held at a time when shares left at the horizon pay a terminal penalty.
+
+    holdings = X (zeta e^(kappa (T - t)) - e^(-kappa (T - t))) / (zeta e^(kappa T) - e^(-kappa T)), zeta = (c + eta kappa) / (c - eta kappa), c = terminal_penalty - gamma / 2
+
+    Cartea, Jaimungal & Penalva (2015), ch. 6, with k = eta, b = gamma, phi = lambda sigma**2
+    and g = kappa = kappa_continuous(risk_aversion, sigma, eta). Evaluated as X e^(-kappa t) (c
+    s exprel(-2 kappa s) + eta (1 + e^(-2 kappa s)) / 2) / (c T exprel(-2 kappa T) + eta (1 +
+    e^(-2 kappa T)) / 2), s = T - t: no overflow, kappa = 0 gives X (c s + eta) / (c T + eta).
+    holdings(horizon) > 0 is sold as a block at the horizon. Requires c >= 0 (terminal_penalty
+    >= gamma / 2); terminal_penalty -> inf is holdings() with the continuous kappa.
+
+    Parameters
+    ----------
+    order_size : array_like
+        order to sell, X > 0 [shares]
+    time : array_like
+        time since the start, 0 <= time <= horizon [time units]
+    horizon : array_like
+        trading horizon T = N * tau > 0 [time units]
+    kappa : array_like
+        decay rate of the optimal schedule, >= 0 [1 / time unit]
+    eta : array_like
+        temporary impact coefficient, >= 0 [currency * time unit / share**2]
+    gamma : array_like
+        permanent impact coefficient, >= 0 [currency / share**2]
+    terminal_penalty : array_like
+        cost per share per share left at the horizon (shares q cost terminal_penalty * q**2) [currency / share**2]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [shares]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    order_size = numpy.asarray(order_size, dtype=numpy.float64)[()]
+    time = numpy.asarray(time, dtype=numpy.float64)[()]
+    horizon = numpy.asarray(horizon, dtype=numpy.float64)[()]
+    kappa = numpy.asarray(kappa, dtype=numpy.float64)[()]
+    eta = numpy.asarray(eta, dtype=numpy.float64)[()]
+    gamma = numpy.asarray(gamma, dtype=numpy.float64)[()]
+    terminal_penalty = numpy.asarray(terminal_penalty, dtype=numpy.float64)[()]
+    fraction = ((1/2)*eta*(1 + numpy.exp(-2*kappa*(horizon - time))) + (-1/2*gamma + terminal_penalty)*(horizon - time)*_exprel(-2*kappa*(horizon - time)))*_exp_scaled_difference(-1/2*kappa, time, 0)/((1/2)*eta*(1 + numpy.exp(-2*horizon*kappa)) + horizon*(-1/2*gamma + terminal_penalty)*_exprel(-2*horizon*kappa))
+    scaled = fraction*order_size
+    return numpy.asarray(scaled*_exp_scaled_difference(-1/2*kappa, time, 0))[()]
+
+
+def expected_cost_soft_deadline(order_size: ArrayLike, horizon: ArrayLike, kappa: ArrayLike, eta: ArrayLike, gamma: ArrayLike, epsilon: ArrayLike, terminal_penalty: ArrayLike) -> Any:
+    """Expected implementation shortfall of the soft-deadline schedule, block sale included.
+
+    E = gamma X**2 / 2 + epsilon X + eta integral_0^T nu**2 dt + (terminal_penalty - gamma / 2) Q_T**2
+
+    The integral of the CJP schedule in closed form, evaluated with exprel and sinh_tail as a
+    sum of positive terms (c >= 0); kappa = 0 gives the linear schedule's cost. (kappa T)**3
+    sinh_tail(2 kappa T) is multiplied one factor at a time, so nothing overflows.
+
+    Parameters
+    ----------
+    order_size : array_like
+        order to sell, X > 0 [shares]
+    horizon : array_like
+        trading horizon T = N * tau > 0 [time units]
+    kappa : array_like
+        decay rate of the optimal schedule, >= 0 [1 / time unit]
+    eta : array_like
+        temporary impact coefficient, >= 0 [currency * time unit / share**2]
+    gamma : array_like
+        permanent impact coefficient, >= 0 [currency / share**2]
+    epsilon : array_like
+        fixed cost per share (half spread), >= 0 [currency / share]
+    terminal_penalty : array_like
+        cost per share per share left at the horizon (shares q cost terminal_penalty * q**2) [currency / share**2]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [currency]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    order_size = numpy.asarray(order_size, dtype=numpy.float64)[()]
+    horizon = numpy.asarray(horizon, dtype=numpy.float64)[()]
+    kappa = numpy.asarray(kappa, dtype=numpy.float64)[()]
+    eta = numpy.asarray(eta, dtype=numpy.float64)[()]
+    gamma = numpy.asarray(gamma, dtype=numpy.float64)[()]
+    epsilon = numpy.asarray(epsilon, dtype=numpy.float64)[()]
+    terminal_penalty = numpy.asarray(terminal_penalty, dtype=numpy.float64)[()]
+    small = numpy.where(numpy.less(horizon*kappa, 1), 2*horizon*kappa, 0)
+    large = numpy.where(numpy.less(horizon*kappa, 1), 2, 2*horizon*kappa)
+    rate_half = horizon*kappa*_exprel(-2*horizon*kappa)
+    tail = numpy.where(numpy.less(horizon*kappa, 1), small**3*_sinh_tail(small), -large*numpy.exp(-large) + 1/2 - 1/2*numpy.exp(-2*large))
+    return numpy.asarray(epsilon*order_size + eta**2*order_size**2*(-1/2*gamma + terminal_penalty)*_exp_scaled_difference(-2*kappa, horizon, 0)/((1/2)*eta*(1 + numpy.exp(-2*horizon*kappa)) + horizon*(-1/2*gamma + terminal_penalty)*_exprel(-2*horizon*kappa))**2 + eta*order_size**2*((1/4)*eta**2*kappa*tail + eta*rate_half**2*(-1/2*gamma + terminal_penalty) + (1/2)*horizon*(-1/2*gamma + terminal_penalty)**2*(_exprel(-4*horizon*kappa) + numpy.exp(-2*horizon*kappa)))/((1/2)*eta*(1 + numpy.exp(-2*horizon*kappa)) + horizon*(-1/2*gamma + terminal_penalty)*_exprel(-2*horizon*kappa))**2 + (1/2)*gamma*order_size**2)[()]
+
+
+def variance_soft_deadline(order_size: ArrayLike, horizon: ArrayLike, kappa: ArrayLike, sigma: ArrayLike, eta: ArrayLike, gamma: ArrayLike, terminal_penalty: ArrayLike) -> Any:
+    """Variance of the implementation shortfall of the soft-deadline schedule.
+
+    Var = sigma**2 integral_0^T Q**2 dt
+
+    Continuous time: the block sold at the horizon carries no risk after it. Evaluated with
+    exprel and sinh_tail as a sum of positive terms (c >= 0).
+
+    Parameters
+    ----------
+    order_size : array_like
+        order to sell, X > 0 [shares]
+    horizon : array_like
+        trading horizon T = N * tau > 0 [time units]
+    kappa : array_like
+        decay rate of the optimal schedule, >= 0 [1 / time unit]
+    sigma : array_like
+        price volatility, >= 0 [currency / (share * time unit**0.5)]
+    eta : array_like
+        temporary impact coefficient, >= 0 [currency * time unit / share**2]
+    gamma : array_like
+        permanent impact coefficient, >= 0 [currency / share**2]
+    terminal_penalty : array_like
+        cost per share per share left at the horizon (shares q cost terminal_penalty * q**2) [currency / share**2]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [currency**2]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    order_size = numpy.asarray(order_size, dtype=numpy.float64)[()]
+    horizon = numpy.asarray(horizon, dtype=numpy.float64)[()]
+    kappa = numpy.asarray(kappa, dtype=numpy.float64)[()]
+    sigma = numpy.asarray(sigma, dtype=numpy.float64)[()]
+    eta = numpy.asarray(eta, dtype=numpy.float64)[()]
+    gamma = numpy.asarray(gamma, dtype=numpy.float64)[()]
+    terminal_penalty = numpy.asarray(terminal_penalty, dtype=numpy.float64)[()]
+    small = numpy.where(numpy.less(horizon*kappa, 1), 2*horizon*kappa, 0)
+    large = numpy.where(numpy.less(horizon*kappa, 1), 2, 2*horizon*kappa)
+    ratio = horizon/large
+    cube_tail = numpy.where(numpy.less(horizon*kappa, 1), horizon**3*_sinh_tail(small), ratio**3*(-large*numpy.exp(-large) + 1/2 - 1/2*numpy.exp(-2*large)))
+    return numpy.asarray(order_size**2*sigma**2*(2*cube_tail*(-1/2*gamma + terminal_penalty)**2 + (1/2)*eta**2*horizon*(_exprel(-4*horizon*kappa) + numpy.exp(-2*horizon*kappa)) + eta*horizon**2*(-1/2*gamma + terminal_penalty)*_exprel(-2*horizon*kappa)**2)/((1/2)*eta*(1 + numpy.exp(-2*horizon*kappa)) + horizon*(-1/2*gamma + terminal_penalty)*_exprel(-2*horizon*kappa))**2)[()]
+
+
+def basket_diagonal_block(eta_tilde: ArrayLike, covariance: ArrayLike, risk_aversion: ArrayLike, tau: ArrayLike) -> Any:
+    """Diagonal block of the basket's block-tridiagonal first-order conditions, elementwise.
+
+    D = 2 eta_tilde + risk_aversion tau**2 covariance
+
+    Elementwise: applied to the matrices H_tilde = eta_tilde(H, Gamma, tau) and C it gives D = 2
+    H_tilde + lambda tau**2 C; the off-diagonal blocks are -H_tilde.
+
+    Parameters
+    ----------
+    eta_tilde : array_like
+        eta - gamma * tau / 2, > 0 where the model is well posed [currency * time unit / share**2]
+    covariance : array_like
+        covariance of the price changes per unit time (an element, or the whole matrix) [currency**2 / (share**2 * time unit)]
+    risk_aversion : array_like
+        risk aversion lambda >= 0 [1 / currency]
+    tau : array_like
+        length of one trading interval, tau > 0 [time units]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [currency * time unit / share**2]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    eta_tilde = numpy.asarray(eta_tilde, dtype=numpy.float64)[()]
+    covariance = numpy.asarray(covariance, dtype=numpy.float64)[()]
+    risk_aversion = numpy.asarray(risk_aversion, dtype=numpy.float64)[()]
+    tau = numpy.asarray(tau, dtype=numpy.float64)[()]
+    return numpy.asarray(covariance*risk_aversion*tau**2 + 2*eta_tilde)[()]

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["eta_tilde", "kappa", "kappa_continuous", "holdings", "holdings_direct", "trade_sizes", "expected_cost", "variance", "trade_sizes_direct", "holdings_urgent", "trade_sizes_urgent"]
+__all__ = ["eta_tilde", "kappa", "kappa_continuous", "holdings", "holdings_direct", "trade_sizes", "expected_cost", "variance", "trade_sizes_direct", "holdings_urgent", "trade_sizes_urgent", "holdings_with_drift", "trade_sizes_with_drift", "holdings_soft_deadline", "expected_cost_soft_deadline", "variance_soft_deadline", "basket_diagonal_block"]
 
 def _exprel(z: float) -> float:
     """(exp(z) - 1) / z, and 1 at z = 0; expm1 keeps every digit near 0."""
@@ -392,3 +392,222 @@ def trade_sizes_urgent(order_size: float, time: float, horizon: float, kappa: fl
     scale = order_size*math.expm1(-kappa*tau)/math.expm1(-2*horizon*kappa)
     remaining = horizon - time
     return scale*(1 + math.exp(-kappa*(2*remaining + tau)))*math.exp(-kappa*(-tau + time))
+
+
+def holdings_with_drift(order_size: float, time: float, horizon: float, kappa: float, tau: float, drift: float, eta_tilde: float) -> float:
+    """Shares still held at a time on the optimal schedule with an expected price drift.
+
+    holdings = order_size * sinh(kappa (T - t)) / sinh(kappa T) + x_bar * (1 - (sinh(kappa (T - t)) + sinh(kappa t)) / sinh(kappa T)), x_bar = mu / (2 lambda sigma**2) = (drift / (2 eta_tilde)) tau**2 / (4 sinh(kappa tau / 2)**2)
+
+    holdings() plus a correction towards x_bar, evaluated as (drift / (2 eta_tilde)) t (T - t)
+    exprel(-kappa t) exprel(-kappa (T - t)) exp(-kappa tau) / (exprel(-kappa tau)**2 (1 +
+    exp(-kappa T))): no overflow, and no 0/0 as risk_aversion -> 0, where the correction tends
+    to the parabola drift t (T - t) / (4 eta_tilde) (kappa = 0 gives it exactly). drift = 0
+    gives holdings() bit for bit. The holdings may leave [0, order_size]: the model has no such
+    constraint.
+
+    Parameters
+    ----------
+    order_size : float
+        order to sell, X > 0 [shares]
+    time : float
+        time since the start, 0 <= time <= horizon [time units]
+    horizon : float
+        trading horizon T = N * tau > 0 [time units]
+    kappa : float
+        decay rate of the optimal schedule, >= 0 [1 / time unit]
+    tau : float
+        length of one trading interval, tau > 0 [time units]
+    drift : float
+        expected price drift mu (> 0: rising) [currency / (share * time unit)]
+    eta_tilde : float
+        eta - gamma * tau / 2, > 0 where the model is well posed [currency * time unit / share**2]
+
+    Returns
+    -------
+    float
+        [shares]
+    """
+    fraction = (((horizon - time)/horizon) if (kappa == 0) else ((horizon - time)*_exp_scaled_difference(-1/2*kappa, time, 0)*_exprel(-2*kappa*(horizon - time))/(horizon*_exprel(-2*horizon*kappa))))
+    scaled = fraction*order_size
+    shift = (1/2)*drift*time*(horizon - time)*_exprel(-kappa*time)*_exprel(-kappa*(horizon - time))/(eta_tilde*(1 + math.exp(-horizon*kappa))*_exprel(-kappa*tau)**2)
+    return scaled*_exp_scaled_difference(-1/2*kappa, time, 0) + shift*_exp_scaled_difference(-kappa, tau, 0)
+
+
+def trade_sizes_with_drift(order_size: float, time: float, horizon: float, kappa: float, tau: float, drift: float, eta_tilde: float) -> float:
+    """Shares sold in the interval (time - tau, time] on the optimal schedule with drift.
+
+    trade = holdings_with_drift(time - tau) - holdings_with_drift(time)
+
+    trade_sizes() plus the correction's trade, evaluated as one product, -(drift / (2
+    eta_tilde)) tau s exp(-kappa (T - |s| + tau) / 2) exprel(-kappa |s|) / ((1 + exp(-kappa T))
+    exprel(-kappa tau)), s = T - 2t + tau. Negative values are buys. drift = 0 gives
+    trade_sizes() bit for bit.
+
+    Parameters
+    ----------
+    order_size : float
+        order to sell, X > 0 [shares]
+    time : float
+        time since the start, 0 <= time <= horizon [time units]
+    horizon : float
+        trading horizon T = N * tau > 0 [time units]
+    kappa : float
+        decay rate of the optimal schedule, >= 0 [1 / time unit]
+    tau : float
+        length of one trading interval, tau > 0 [time units]
+    drift : float
+        expected price drift mu (> 0: rising) [currency / (share * time unit)]
+    eta_tilde : float
+        eta - gamma * tau / 2, > 0 where the model is well posed [currency * time unit / share**2]
+
+    Returns
+    -------
+    float
+        [shares]
+    """
+    fraction = ((tau/horizon) if (kappa == 0) else ((1/2)*tau*(1 + math.exp(-kappa*tau)*_exp_scaled_difference(-2*kappa, horizon, time))*_exp_scaled_difference(-1/2*kappa, time, tau)*_exprel(-kappa*tau)/(horizon*_exprel(-2*horizon*kappa))))
+    scaled = fraction*order_size
+    shift = -1/2*drift*tau*(horizon + tau - 2*time)*_exprel(-kappa*abs(horizon + tau - 2*time))/(eta_tilde*(1 + math.exp(-horizon*kappa))*_exprel(-kappa*tau))
+    return scaled*_exp_scaled_difference(-1/2*kappa, time, tau) + shift*((_exp_scaled_difference(-kappa, time, 0)) if (horizon + tau - 2*time >= 0) else (_exp_scaled_difference(-kappa, horizon, time)*_exp_scaled_difference(-kappa, tau, 0)))
+
+
+def holdings_soft_deadline(order_size: float, time: float, horizon: float, kappa: float, eta: float, gamma: float, terminal_penalty: float) -> float:
+    """Shares still held at a time when shares left at the horizon pay a terminal penalty.
+
+    holdings = X (zeta e^(kappa (T - t)) - e^(-kappa (T - t))) / (zeta e^(kappa T) - e^(-kappa T)), zeta = (c + eta kappa) / (c - eta kappa), c = terminal_penalty - gamma / 2
+
+    Cartea, Jaimungal & Penalva (2015), ch. 6, with k = eta, b = gamma, phi = lambda sigma**2
+    and g = kappa = kappa_continuous(risk_aversion, sigma, eta). Evaluated as X e^(-kappa t) (c
+    s exprel(-2 kappa s) + eta (1 + e^(-2 kappa s)) / 2) / (c T exprel(-2 kappa T) + eta (1 +
+    e^(-2 kappa T)) / 2), s = T - t: no overflow, kappa = 0 gives X (c s + eta) / (c T + eta).
+    holdings(horizon) > 0 is sold as a block at the horizon. Requires c >= 0 (terminal_penalty
+    >= gamma / 2); terminal_penalty -> inf is holdings() with the continuous kappa.
+
+    Parameters
+    ----------
+    order_size : float
+        order to sell, X > 0 [shares]
+    time : float
+        time since the start, 0 <= time <= horizon [time units]
+    horizon : float
+        trading horizon T = N * tau > 0 [time units]
+    kappa : float
+        decay rate of the optimal schedule, >= 0 [1 / time unit]
+    eta : float
+        temporary impact coefficient, >= 0 [currency * time unit / share**2]
+    gamma : float
+        permanent impact coefficient, >= 0 [currency / share**2]
+    terminal_penalty : float
+        cost per share per share left at the horizon (shares q cost terminal_penalty * q**2) [currency / share**2]
+
+    Returns
+    -------
+    float
+        [shares]
+    """
+    fraction = ((1/2)*eta*(1 + math.exp(-2*kappa*(horizon - time))) + (-1/2*gamma + terminal_penalty)*(horizon - time)*_exprel(-2*kappa*(horizon - time)))*_exp_scaled_difference(-1/2*kappa, time, 0)/((1/2)*eta*(1 + math.exp(-2*horizon*kappa)) + horizon*(-1/2*gamma + terminal_penalty)*_exprel(-2*horizon*kappa))
+    scaled = fraction*order_size
+    return scaled*_exp_scaled_difference(-1/2*kappa, time, 0)
+
+
+def expected_cost_soft_deadline(order_size: float, horizon: float, kappa: float, eta: float, gamma: float, epsilon: float, terminal_penalty: float) -> float:
+    """Expected implementation shortfall of the soft-deadline schedule, block sale included.
+
+    E = gamma X**2 / 2 + epsilon X + eta integral_0^T nu**2 dt + (terminal_penalty - gamma / 2) Q_T**2
+
+    The integral of the CJP schedule in closed form, evaluated with exprel and sinh_tail as a
+    sum of positive terms (c >= 0); kappa = 0 gives the linear schedule's cost. (kappa T)**3
+    sinh_tail(2 kappa T) is multiplied one factor at a time, so nothing overflows.
+
+    Parameters
+    ----------
+    order_size : float
+        order to sell, X > 0 [shares]
+    horizon : float
+        trading horizon T = N * tau > 0 [time units]
+    kappa : float
+        decay rate of the optimal schedule, >= 0 [1 / time unit]
+    eta : float
+        temporary impact coefficient, >= 0 [currency * time unit / share**2]
+    gamma : float
+        permanent impact coefficient, >= 0 [currency / share**2]
+    epsilon : float
+        fixed cost per share (half spread), >= 0 [currency / share]
+    terminal_penalty : float
+        cost per share per share left at the horizon (shares q cost terminal_penalty * q**2) [currency / share**2]
+
+    Returns
+    -------
+    float
+        [currency]
+    """
+    small = ((2*horizon*kappa) if (horizon*kappa < 1) else (0))
+    large = ((2) if (horizon*kappa < 1) else (2*horizon*kappa))
+    rate_half = horizon*kappa*_exprel(-2*horizon*kappa)
+    tail = ((small**3*_sinh_tail(small)) if (horizon*kappa < 1) else (-large*math.exp(-large) + 1/2 - 1/2*math.exp(-2*large)))
+    return epsilon*order_size + eta**2*order_size**2*(-1/2*gamma + terminal_penalty)*_exp_scaled_difference(-2*kappa, horizon, 0)/((1/2)*eta*(1 + math.exp(-2*horizon*kappa)) + horizon*(-1/2*gamma + terminal_penalty)*_exprel(-2*horizon*kappa))**2 + eta*order_size**2*((1/4)*eta**2*kappa*tail + eta*rate_half**2*(-1/2*gamma + terminal_penalty) + (1/2)*horizon*(-1/2*gamma + terminal_penalty)**2*(_exprel(-4*horizon*kappa) + math.exp(-2*horizon*kappa)))/((1/2)*eta*(1 + math.exp(-2*horizon*kappa)) + horizon*(-1/2*gamma + terminal_penalty)*_exprel(-2*horizon*kappa))**2 + (1/2)*gamma*order_size**2
+
+
+def variance_soft_deadline(order_size: float, horizon: float, kappa: float, sigma: float, eta: float, gamma: float, terminal_penalty: float) -> float:
+    """Variance of the implementation shortfall of the soft-deadline schedule.
+
+    Var = sigma**2 integral_0^T Q**2 dt
+
+    Continuous time: the block sold at the horizon carries no risk after it. Evaluated with
+    exprel and sinh_tail as a sum of positive terms (c >= 0).
+
+    Parameters
+    ----------
+    order_size : float
+        order to sell, X > 0 [shares]
+    horizon : float
+        trading horizon T = N * tau > 0 [time units]
+    kappa : float
+        decay rate of the optimal schedule, >= 0 [1 / time unit]
+    sigma : float
+        price volatility, >= 0 [currency / (share * time unit**0.5)]
+    eta : float
+        temporary impact coefficient, >= 0 [currency * time unit / share**2]
+    gamma : float
+        permanent impact coefficient, >= 0 [currency / share**2]
+    terminal_penalty : float
+        cost per share per share left at the horizon (shares q cost terminal_penalty * q**2) [currency / share**2]
+
+    Returns
+    -------
+    float
+        [currency**2]
+    """
+    small = ((2*horizon*kappa) if (horizon*kappa < 1) else (0))
+    large = ((2) if (horizon*kappa < 1) else (2*horizon*kappa))
+    ratio = horizon/large
+    cube_tail = ((horizon**3*_sinh_tail(small)) if (horizon*kappa < 1) else (ratio**3*(-large*math.exp(-large) + 1/2 - 1/2*math.exp(-2*large))))
+    return order_size**2*sigma**2*(2*cube_tail*(-1/2*gamma + terminal_penalty)**2 + (1/2)*eta**2*horizon*(_exprel(-4*horizon*kappa) + math.exp(-2*horizon*kappa)) + eta*horizon**2*(-1/2*gamma + terminal_penalty)*_exprel(-2*horizon*kappa)**2)/((1/2)*eta*(1 + math.exp(-2*horizon*kappa)) + horizon*(-1/2*gamma + terminal_penalty)*_exprel(-2*horizon*kappa))**2
+
+
+def basket_diagonal_block(eta_tilde: float, covariance: float, risk_aversion: float, tau: float) -> float:
+    """Diagonal block of the basket's block-tridiagonal first-order conditions, elementwise.
+
+    D = 2 eta_tilde + risk_aversion tau**2 covariance
+
+    Elementwise: applied to the matrices H_tilde = eta_tilde(H, Gamma, tau) and C it gives D = 2
+    H_tilde + lambda tau**2 C; the off-diagonal blocks are -H_tilde.
+
+    Parameters
+    ----------
+    eta_tilde : float
+        eta - gamma * tau / 2, > 0 where the model is well posed [currency * time unit / share**2]
+    covariance : float
+        covariance of the price changes per unit time (an element, or the whole matrix) [currency**2 / (share**2 * time unit)]
+    risk_aversion : float
+        risk aversion lambda >= 0 [1 / currency]
+    tau : float
+        length of one trading interval, tau > 0 [time units]
+
+    Returns
+    -------
+    float
+        [currency * time unit / share**2]
+    """
+    return covariance*risk_aversion*tau**2 + 2*eta_tilde

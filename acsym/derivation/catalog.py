@@ -12,7 +12,7 @@ from functools import cache
 
 import sympy as sp
 
-from acsym.derivation import batch, discrete, fast, stable
+from acsym.derivation import basket, batch, discrete, drift, fast, soft_deadline, stable
 from acsym.derivation.symbols import ARGUMENTS, X, eta_tilde
 
 #: the names intermediate results are printed under (see :attr:`Formula.steps`)
@@ -184,4 +184,7 @@ def formulas() -> tuple[Formula, ...]:
         *stable.kappa_tau_formulas(),
         *fast.formulas(),
         *sensitivity.formulas(),
+        *drift.formulas(),
+        *soft_deadline.formulas(),
+        *basket.formulas(),
     )

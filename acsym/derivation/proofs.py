@@ -12,7 +12,18 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from acsym.derivation import batch, continuous, desk, discrete, fast, sensitivity, stable
+from acsym.derivation import (
+    basket,
+    batch,
+    continuous,
+    desk,
+    discrete,
+    drift,
+    fast,
+    sensitivity,
+    soft_deadline,
+    stable,
+)
 from acsym.derivation.special import exp_scaled_difference, exprel, sinh_tail
 from acsym.derivation.symbols import N, T, X, eta, eta_tilde, gamma, j, kappa, kappa_tilde, tau, x
 
@@ -398,3 +409,6 @@ PROOFS: tuple[Proof, ...] = (
     ),
     *(Proof(*claim) for claim in sensitivity.proofs()),
 )
+PROOFS += drift.proofs()
+PROOFS += soft_deadline.proofs()
+PROOFS += basket.proofs()

@@ -37,6 +37,15 @@ x = sp.IndexedBase("x", real=True)
 n = sp.IndexedBase("n", real=True)
 xi = sp.IndexedBase("xi", real=True)  # standard normal price shocks
 
+# Drift (Almgren & Chriss 2000, the section on drift)
+mu = sp.Symbol("mu", real=True)  # expected price drift, currency / (share * time)
+
+# Soft deadline (Cartea, Jaimungal & Penalva 2015, ch. 6)
+alpha_T = sp.Symbol("alpha", positive=True)  # terminal penalty per share left at T, currency / share^2
+
+# Baskets (Almgren & Chriss 2000, the appendix on multiple securities)
+covariance = sp.Symbol("C", real=True)  # an element of the price covariance, currency^2 / (share^2 time)
+
 
 @dataclass(frozen=True)
 class Argument:
@@ -69,5 +78,18 @@ ARGUMENTS: dict[str, Argument] = {
         Argument(kappa, "kappa", "1 / time unit", "decay rate of the optimal schedule, >= 0"),
         Argument(n, "trade_sizes", "shares", "trades n_1..n_N along the last axis"),
         Argument(x, "holdings", "shares", "holdings x_0..x_N along the last axis"),
+        Argument(mu, "drift", "currency / (share * time unit)", "expected price drift mu (> 0: rising)"),
+        Argument(
+            alpha_T,
+            "terminal_penalty",
+            "currency / share**2",
+            "cost per share per share left at the horizon (shares q cost terminal_penalty * q**2)",
+        ),
+        Argument(
+            covariance,
+            "covariance",
+            "currency**2 / (share**2 * time unit)",
+            "covariance of the price changes per unit time (an element, or the whole matrix)",
+        ),
     )
 }
