@@ -18,7 +18,7 @@ from typing import Any
 import numpy
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["eta_tilde", "kappa", "kappa_continuous", "holdings", "holdings_direct", "trade_sizes", "expected_cost", "variance", "schedule_expected_cost", "schedule_variance"]
+__all__ = ["eta_tilde", "kappa", "kappa_continuous", "holdings", "holdings_direct", "trade_sizes", "expected_cost", "variance", "schedule_expected_cost", "schedule_variance", "powerlaw_gradient", "powerlaw_hessian_diagonal", "powerlaw_hessian_offdiagonal", "powerlaw_schedule_expected_cost", "powerlaw_rate", "powerlaw_horizon", "powerlaw_horizon_at_zero"]
 
 def _exprel(z: ArrayLike) -> NDArray[numpy.float64]:
     """(exp(z) - 1) / z, and 1 at z = 0; expm1 keeps every digit near 0."""
@@ -69,6 +69,13 @@ def _sub_mul(c: ArrayLike, a: ArrayLike, b: ArrayLike) -> NDArray[numpy.float64]
     c = numpy.asarray(c, dtype=numpy.float64)
     p, p_error = _two_product(numpy.asarray(a, dtype=numpy.float64), numpy.asarray(b, dtype=numpy.float64))
     return (c - p) - p_error
+
+
+def _hyp2f1(a: ArrayLike, b: ArrayLike, c: ArrayLike, z: ArrayLike) -> NDArray[numpy.float64]:
+    """Gauss's 2F1(a, b; c; z) from scipy.special (the optional extra acsym[calibration])."""
+    from scipy.special import hyp2f1
+
+    return numpy.asarray(hyp2f1(a, b, c, z), dtype=numpy.float64)
 
 
 def eta_tilde(eta: ArrayLike, gamma: ArrayLike, tau: ArrayLike) -> Any:
@@ -402,3 +409,264 @@ def schedule_variance(holdings: ArrayLike, tau: ArrayLike, sigma: ArrayLike) -> 
     tau = numpy.asarray(tau, dtype=numpy.float64)
     sigma = numpy.asarray(sigma, dtype=numpy.float64)
     return numpy.asarray(numpy.sum((numpy.expand_dims(sigma*numpy.sqrt(tau), -1)*holdings[..., 1:])**2, axis=-1))[()]
+
+
+def powerlaw_gradient(trade: ArrayLike, next_trade: ArrayLike, holding: ArrayLike, tau: ArrayLike, eta: ArrayLike, gamma: ArrayLike, alpha: ArrayLike, sigma: ArrayLike, risk_aversion: ArrayLike) -> Any:
+    """Gradient of E + risk_aversion Var in one interior holding x_j, power-law impact.
+
+    f'(n_j) - f'(n_{j+1}) + 2 risk_aversion sigma**2 tau x_j, f(n) = eta n**(alpha + 1) / tau**alpha - gamma n**2 / 2
+
+    With trade = n_j, next_trade = n_{j+1} (both > 0, a sell schedule) and holding = x_j. At
+    alpha = 1 it is the base model's first-order condition.
+
+    Parameters
+    ----------
+    trade : array_like
+        a trade n_j = x_{j-1} - x_j > 0 [shares]
+    next_trade : array_like
+        the next trade n_{j+1} = x_j - x_{j+1} > 0 [shares]
+    holding : array_like
+        the holding x_j between the two trades [shares]
+    tau : array_like
+        length of one trading interval, tau > 0 [time units]
+    eta : array_like
+        temporary impact coefficient [currency * time unit / share**2]
+    gamma : array_like
+        permanent impact coefficient [currency / share**2]
+    alpha : array_like
+        impact exponent, h(v) = eta |v|**alpha, > 0 [dimensionless]
+    sigma : array_like
+        price volatility [currency / (share * time unit**0.5)]
+    risk_aversion : array_like
+        risk aversion lambda >= 0 [1 / currency]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [currency / share]
+    """
+    trade = numpy.asarray(trade, dtype=numpy.float64)
+    next_trade = numpy.asarray(next_trade, dtype=numpy.float64)
+    holding = numpy.asarray(holding, dtype=numpy.float64)
+    tau = numpy.asarray(tau, dtype=numpy.float64)
+    eta = numpy.asarray(eta, dtype=numpy.float64)
+    gamma = numpy.asarray(gamma, dtype=numpy.float64)
+    alpha = numpy.asarray(alpha, dtype=numpy.float64)
+    sigma = numpy.asarray(sigma, dtype=numpy.float64)
+    risk_aversion = numpy.asarray(risk_aversion, dtype=numpy.float64)
+    return numpy.asarray(tau**(-alpha)*(alpha*eta*next_trade**alpha - alpha*eta*trade**alpha + eta*next_trade**alpha - eta*trade**alpha + tau**alpha*(-gamma*next_trade + gamma*trade + 2*holding*risk_aversion*sigma**2*tau)))[()]
+
+
+def powerlaw_hessian_diagonal(trade: ArrayLike, next_trade: ArrayLike, tau: ArrayLike, eta: ArrayLike, gamma: ArrayLike, alpha: ArrayLike, sigma: ArrayLike, risk_aversion: ArrayLike) -> Any:
+    """Diagonal entry d2/dx_j2 of the Hessian of E + risk_aversion Var, power-law impact.
+
+    f''(n_j) + f''(n_{j+1}) + 2 risk_aversion sigma**2 tau
+
+    Parameters
+    ----------
+    trade : array_like
+        a trade n_j = x_{j-1} - x_j > 0 [shares]
+    next_trade : array_like
+        the next trade n_{j+1} = x_j - x_{j+1} > 0 [shares]
+    tau : array_like
+        length of one trading interval, tau > 0 [time units]
+    eta : array_like
+        temporary impact coefficient [currency * time unit / share**2]
+    gamma : array_like
+        permanent impact coefficient [currency / share**2]
+    alpha : array_like
+        impact exponent, h(v) = eta |v|**alpha, > 0 [dimensionless]
+    sigma : array_like
+        price volatility [currency / (share * time unit**0.5)]
+    risk_aversion : array_like
+        risk aversion lambda >= 0 [1 / currency]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [currency / share**2]
+    """
+    trade = numpy.asarray(trade, dtype=numpy.float64)
+    next_trade = numpy.asarray(next_trade, dtype=numpy.float64)
+    tau = numpy.asarray(tau, dtype=numpy.float64)
+    eta = numpy.asarray(eta, dtype=numpy.float64)
+    gamma = numpy.asarray(gamma, dtype=numpy.float64)
+    alpha = numpy.asarray(alpha, dtype=numpy.float64)
+    sigma = numpy.asarray(sigma, dtype=numpy.float64)
+    risk_aversion = numpy.asarray(risk_aversion, dtype=numpy.float64)
+    return numpy.asarray(tau**(-alpha)*(alpha*eta*next_trade*trade**alpha*(alpha + 1) + alpha*eta*next_trade**alpha*trade*(alpha + 1) + 2*next_trade*tau**alpha*trade*(-gamma + risk_aversion*sigma**2*tau))/(next_trade*trade))[()]
+
+
+def powerlaw_hessian_offdiagonal(next_trade: ArrayLike, tau: ArrayLike, eta: ArrayLike, gamma: ArrayLike, alpha: ArrayLike) -> Any:
+    """Off-diagonal entry d2/dx_j dx_{j+1} of the (tridiagonal) Hessian, power-law impact.
+
+    -f''(n_{j+1})
+
+    Parameters
+    ----------
+    next_trade : array_like
+        the next trade n_{j+1} = x_j - x_{j+1} > 0 [shares]
+    tau : array_like
+        length of one trading interval, tau > 0 [time units]
+    eta : array_like
+        temporary impact coefficient [currency * time unit / share**2]
+    gamma : array_like
+        permanent impact coefficient [currency / share**2]
+    alpha : array_like
+        impact exponent, h(v) = eta |v|**alpha, > 0 [dimensionless]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [currency / share**2]
+    """
+    next_trade = numpy.asarray(next_trade, dtype=numpy.float64)
+    tau = numpy.asarray(tau, dtype=numpy.float64)
+    eta = numpy.asarray(eta, dtype=numpy.float64)
+    gamma = numpy.asarray(gamma, dtype=numpy.float64)
+    alpha = numpy.asarray(alpha, dtype=numpy.float64)
+    return numpy.asarray(tau**(-alpha)*(-alpha**2*eta*next_trade**alpha - alpha*eta*next_trade**alpha + gamma*next_trade*tau**alpha)/next_trade)[()]
+
+
+def powerlaw_schedule_expected_cost(trade_sizes: ArrayLike, tau: ArrayLike, gamma: ArrayLike, eta: ArrayLike, epsilon: ArrayLike, alpha: ArrayLike) -> Any:
+    """Expected implementation shortfall of a sell schedule under power-law impact.
+
+    E = gamma X**2 / 2 + epsilon X + (eta / tau**alpha) sum n_k**(alpha + 1) - (gamma / 2) sum n_k**2, X = sum n_k
+
+    trade_sizes holds n_1..n_N (each >= 0) along its last axis; leading axes broadcast. At alpha
+    = 1 it is schedule_expected_cost.
+
+    Parameters
+    ----------
+    trade_sizes : array_like
+        trades n_1..n_N along the last axis [shares]
+    tau : array_like
+        length of one trading interval, tau > 0 [time units]
+    gamma : array_like
+        permanent impact coefficient [currency / share**2]
+    eta : array_like
+        temporary impact coefficient [currency * time unit / share**2]
+    epsilon : array_like
+        fixed cost per share (half spread) [currency / share]
+    alpha : array_like
+        impact exponent, h(v) = eta |v|**alpha, > 0 [dimensionless]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [currency]
+    """
+    trade_sizes = numpy.asarray(trade_sizes, dtype=numpy.float64)
+    tau = numpy.asarray(tau, dtype=numpy.float64)
+    gamma = numpy.asarray(gamma, dtype=numpy.float64)
+    eta = numpy.asarray(eta, dtype=numpy.float64)
+    epsilon = numpy.asarray(epsilon, dtype=numpy.float64)
+    alpha = numpy.asarray(alpha, dtype=numpy.float64)
+    return numpy.asarray(epsilon*numpy.sum(abs(trade_sizes), axis=-1) + eta*tau**(-alpha)*numpy.sum(abs(trade_sizes)**(alpha + 1), axis=-1) + (1/2)*gamma*numpy.sum(trade_sizes, axis=-1)**2 - 1/2*gamma*numpy.sum(trade_sizes**2, axis=-1))[()]
+
+
+def powerlaw_rate(holding: ArrayLike, first_integral: ArrayLike, risk_aversion: ArrayLike, sigma: ArrayLike, eta: ArrayLike, alpha: ArrayLike) -> Any:
+    """Trading rate of the optimal continuous-time schedule at a holding.
+
+    v = ((C + risk_aversion sigma**2 x**2) / (alpha eta))**(1 / (alpha + 1))
+
+    Parameters
+    ----------
+    holding : array_like
+        the holding x_j between the two trades [shares]
+    first_integral : array_like
+        C = alpha eta v**(alpha + 1) - risk_aversion sigma**2 x**2, constant on the optimum [currency / time unit]
+    risk_aversion : array_like
+        risk aversion lambda >= 0 [1 / currency]
+    sigma : array_like
+        price volatility [currency / (share * time unit**0.5)]
+    eta : array_like
+        temporary impact coefficient [currency * time unit / share**2]
+    alpha : array_like
+        impact exponent, h(v) = eta |v|**alpha, > 0 [dimensionless]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [shares / time unit]
+    """
+    holding = numpy.asarray(holding, dtype=numpy.float64)
+    first_integral = numpy.asarray(first_integral, dtype=numpy.float64)
+    risk_aversion = numpy.asarray(risk_aversion, dtype=numpy.float64)
+    sigma = numpy.asarray(sigma, dtype=numpy.float64)
+    eta = numpy.asarray(eta, dtype=numpy.float64)
+    alpha = numpy.asarray(alpha, dtype=numpy.float64)
+    return numpy.asarray(((first_integral + holding**2*risk_aversion*sigma**2)/(alpha*eta))**((alpha + 1)**(-1.0)))[()]
+
+
+def powerlaw_horizon(order_size: ArrayLike, first_integral: ArrayLike, risk_aversion: ArrayLike, sigma: ArrayLike, eta: ArrayLike, alpha: ArrayLike) -> Any:
+    """Time the optimal continuous-time schedule takes to sell order_size, given C.
+
+    T = X (alpha eta / C)**p 2F1(p, 1/2; 3/2; -w), p = 1 / (alpha + 1), w = risk_aversion sigma**2 X**2 / C
+
+    Evaluated in Pfaff's form X (alpha eta / C)**p (1 + w)**-0.5 2F1(3/2 - p, 1/2; 3/2; w / (1 +
+    w)), whose argument is in [0, 1); accurate while w <= 1e12. Needs scipy
+    (acsym[calibration]). Decreasing in C; with order_size = x it is the time left when x shares
+    are held.
+
+    Parameters
+    ----------
+    order_size : array_like
+        order to sell, X > 0 [shares]
+    first_integral : array_like
+        C = alpha eta v**(alpha + 1) - risk_aversion sigma**2 x**2, constant on the optimum [currency / time unit]
+    risk_aversion : array_like
+        risk aversion lambda >= 0 [1 / currency]
+    sigma : array_like
+        price volatility [currency / (share * time unit**0.5)]
+    eta : array_like
+        temporary impact coefficient [currency * time unit / share**2]
+    alpha : array_like
+        impact exponent, h(v) = eta |v|**alpha, > 0 [dimensionless]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [time units]
+    """
+    order_size = numpy.asarray(order_size, dtype=numpy.float64)
+    first_integral = numpy.asarray(first_integral, dtype=numpy.float64)
+    risk_aversion = numpy.asarray(risk_aversion, dtype=numpy.float64)
+    sigma = numpy.asarray(sigma, dtype=numpy.float64)
+    eta = numpy.asarray(eta, dtype=numpy.float64)
+    alpha = numpy.asarray(alpha, dtype=numpy.float64)
+    return numpy.asarray(order_size*(alpha*eta/first_integral)**((alpha + 1)**(-1.0))*_hyp2f1(3/2 - 1/(alpha + 1), 1/2, 3/2, order_size**2*risk_aversion*sigma**2/(first_integral*(1 + order_size**2*risk_aversion*sigma**2/first_integral)))/numpy.sqrt(1 + order_size**2*risk_aversion*sigma**2/first_integral))[()]
+
+
+def powerlaw_horizon_at_zero(order_size: ArrayLike, risk_aversion: ArrayLike, sigma: ArrayLike, eta: ArrayLike, alpha: ArrayLike) -> Any:
+    """Time the optimal continuous-time schedule takes at C = 0 (alpha > 1 only).
+
+    T(0) = (alpha eta / (risk_aversion sigma**2))**p X**(1 - 2p) / (1 - 2p), p = 1 / (alpha + 1)
+
+    For alpha > 1 and risk_aversion > 0 a horizon at least this long is not used in full: the
+    schedule sells everything by T(0). For alpha <= 1 T(C) -> inf as C -> 0.
+
+    Parameters
+    ----------
+    order_size : array_like
+        order to sell, X > 0 [shares]
+    risk_aversion : array_like
+        risk aversion lambda >= 0 [1 / currency]
+    sigma : array_like
+        price volatility [currency / (share * time unit**0.5)]
+    eta : array_like
+        temporary impact coefficient [currency * time unit / share**2]
+    alpha : array_like
+        impact exponent, h(v) = eta |v|**alpha, > 0 [dimensionless]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [time units]
+    """
+    order_size = numpy.asarray(order_size, dtype=numpy.float64)
+    risk_aversion = numpy.asarray(risk_aversion, dtype=numpy.float64)
+    sigma = numpy.asarray(sigma, dtype=numpy.float64)
+    eta = numpy.asarray(eta, dtype=numpy.float64)
+    alpha = numpy.asarray(alpha, dtype=numpy.float64)
+    return numpy.asarray(order_size**(1 - 2/(alpha + 1))*(alpha*eta/(risk_aversion*sigma**2))**((alpha + 1)**(-1.0))*(alpha + 1)/(alpha - 1))[()]

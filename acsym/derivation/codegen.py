@@ -14,6 +14,7 @@ from pathlib import Path
 import sympy as sp
 from sympy.printing.numpy import NumPyPrinter
 
+from acsym.derivation import powerlaw
 from acsym.derivation.catalog import Formula, formulas
 from acsym.derivation.special import numpy_helpers
 from acsym.derivation.symbols import ARGUMENTS, N, n, x
@@ -128,7 +129,7 @@ def render() -> str:
     """The whole generated module."""
     catalog = formulas()
     names = ", ".join(f'"{f.name}"' for f in catalog)
-    parts = [HEADER, f"__all__ = [{names}]\n\n", numpy_helpers()]
+    parts = [HEADER, f"__all__ = [{names}]\n\n", numpy_helpers(), powerlaw.NUMPY_HELPERS]
     parts += ["\n\n" + render_function(formula) for formula in catalog]
     return "".join(parts)
 

@@ -71,3 +71,28 @@ ARGUMENTS: dict[str, Argument] = {
         Argument(x, "holdings", "shares", "holdings x_0..x_N along the last axis"),
     )
 }
+
+# Power-law temporary impact h(v) = epsilon sgn(v) + eta |v|^alpha (Almgren 2003): see powerlaw.py
+alpha = sp.Symbol("alpha", positive=True)  # impact exponent (1: linear, 0.5: square root)
+first_integral = sp.Symbol("C", nonnegative=True)  # alpha eta v^(alpha+1) - lambda sigma^2 x^2
+trade = sp.Symbol("n_j", positive=True)  # one trade n_j = x_{j-1} - x_j of a sell schedule
+next_trade = sp.Symbol("n_j+1", positive=True)  # the next trade n_{j+1} = x_j - x_{j+1}
+holding = sp.Symbol("x_j", real=True)  # one holding x_j
+
+ARGUMENTS.update(
+    {
+        a.name: a
+        for a in (
+            Argument(alpha, "alpha", "dimensionless", "impact exponent, h(v) = eta |v|**alpha, > 0"),
+            Argument(
+                first_integral,
+                "first_integral",
+                "currency / time unit",
+                "C = alpha eta v**(alpha + 1) - risk_aversion sigma**2 x**2, constant on the optimum",
+            ),
+            Argument(trade, "trade", "shares", "a trade n_j = x_{j-1} - x_j > 0"),
+            Argument(next_trade, "next_trade", "shares", "the next trade n_{j+1} = x_j - x_{j+1} > 0"),
+            Argument(holding, "holding", "shares", "the holding x_j between the two trades"),
+        )
+    }
+)

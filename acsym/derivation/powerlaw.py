@@ -1,0 +1,328 @@
+"""Power-law temporary impact (Almgren 2003): h(v) = epsilon sgn(v) + eta |v|^alpha.
+
+Discrete time: selling X shares in N intervals of length tau, trade k pays n_k h(n_k / tau) and
+the permanent impact gamma n_i of every earlier trade, so (the telescoping of
+:func:`acsym.derivation.discrete.telescoping_identity`) the expected cost of a sell schedule
+(every n_k > 0) is
+
+    E = gamma X^2 / 2 + epsilon X + sum_k f(n_k),  f(n) = eta n^(1+alpha) / tau^alpha - gamma n^2 / 2
+
+and Var = sigma^2 tau sum x_k^2 as before. E + lambda Var is a sum of terms each coupling two
+neighbouring holdings, so its gradient in the free holdings x_1..x_{N-1} has entries in
+(n_j, n_{j+1}, x_j) and its Hessian is tridiagonal; both are derived here and printed, and the
+runtime minimises by Newton's method. At alpha = 1, f(n) = (eta_tilde / tau) n^2: the base model.
+
+Continuous time: the Lagrangian eta v^(alpha+1) + lambda sigma^2 x^2 (v = -x') has no explicit
+t, so its Beltrami first integral alpha eta v^(alpha+1) - lambda sigma^2 x^2 = C is constant,
+and the time to sell X shares at that rate, T(C) = int_0^X dx / v(x), is a Gauss
+hypergeometric function (SymPy computes the integral).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import sympy as sp
+
+from acsym.derivation.symbols import (
+    N,
+    T,
+    X,
+    alpha,
+    epsilon,
+    eta,
+    first_integral,
+    gamma,
+    holding,
+    k,
+    lam,
+    n,
+    next_trade,
+    sigma,
+    tau,
+    trade,
+    x,
+)
+
+#: the trading rate v = -x'(t) > 0 and a holding x > 0 of the continuous schedule
+rate = sp.Symbol("v", positive=True)
+level = sp.Symbol("x", positive=True)
+#: the exponent 1 / (alpha + 1) of the rate as a function of the holding
+p = 1 / (alpha + 1)
+
+
+class hyp2f1(sp.Function):
+    r"""Gauss's hypergeometric function :math:`{}_2F_1(a, b; c; z)`, printed as a call to
+    ``scipy.special.hyp2f1`` (imported when first called, so the generated module stays numpy
+    only at import). ``rewrite(sp.hyper)`` gives SymPy's ``hyper``, which mpmath evaluates."""
+
+    nargs = 4
+
+    def _eval_rewrite_as_hyper(self, a: Any, b: Any, c: Any, z: Any, **kwargs: object) -> sp.Expr:
+        return sp.hyper((a, b), (c,), z)
+
+    def _numpycode(self, printer: Any) -> str:
+        return "_hyp2f1({})".format(", ".join(printer._print(arg) for arg in self.args))
+
+    def _latex(self, printer: Any) -> str:
+        a, b, c, z = (printer._print(arg) for arg in self.args)
+        return rf"{{}}_2F_1\left({a}, {b}; {c}; {z}\right)"
+
+
+NUMPY_HELPERS = '''
+
+def _hyp2f1(a: ArrayLike, b: ArrayLike, c: ArrayLike, z: ArrayLike) -> NDArray[numpy.float64]:
+    """Gauss's 2F1(a, b; c; z) from scipy.special (the optional extra acsym[calibration])."""
+    from scipy.special import hyp2f1
+
+    return numpy.asarray(hyp2f1(a, b, c, z), dtype=numpy.float64)
+'''
+
+
+# --- discrete time ---------------------------------------------------------------------------
+
+
+@cache
+def trade_cost() -> sp.Expr:
+    """f(n) = n h(n / tau) - gamma n^2 / 2 - epsilon n for a sale n > 0: temporary impact plus
+    the trade's share -gamma n^2 / 2 of the telescoped permanent impact."""
+    impact = epsilon + eta * (trade / tau) ** alpha
+    return sp.expand(trade * impact - gamma * trade**2 / 2 - epsilon * trade)
+
+
+@cache
+def expected_cost_of_schedule() -> sp.Expr:
+    """E = gamma X^2 / 2 + epsilon sum |n_k| + (eta / tau^alpha) sum |n_k|^(alpha+1)
+    - (gamma / 2) sum n_k^2, X = sum n_k: any schedule, the impact h odd (a purchase pays the
+    same as a sale); on sell schedules each term is :func:`trade_cost` plus epsilon n_k."""
+    total = sp.Sum(n[k], (k, 1, N))
+    size = sp.Abs(n[k])
+    return (
+        gamma * total**2 / 2
+        + epsilon * sp.Sum(size, (k, 1, N))
+        + eta / tau**alpha * sp.Sum(size ** (alpha + 1), (k, 1, N))
+        - gamma / 2 * sp.Sum(n[k] ** 2, (k, 1, N))
+    )
+
+
+@cache
+def objective_window() -> sp.Expr:
+    """The terms of E + lambda Var that contain the interior holding x_j."""
+    before = trade_cost().subs(trade, x[k - 1] - x[k])
+    after = trade_cost().subs(trade, x[k] - x[k + 1])
+    return before + after + lam * sigma**2 * tau * x[k] ** 2
+
+
+def _in_trades(expr: sp.Expr) -> sp.Expr:
+    """Write an expression of x_{j-1}, x_j, x_{j+1} in the trades n_j, n_{j+1} and x_j."""
+    replaced = expr.subs({x[k - 1] - x[k]: trade, x[k] - x[k + 1]: next_trade})
+    replaced = replaced.subs({x[k - 1]: trade + x[k], x[k + 1]: x[k] - next_trade})
+    return sp.simplify(replaced.subs(x[k], holding))
+
+
+@cache
+def gradient() -> sp.Expr:
+    """d(E + lambda Var)/dx_j = f'(n_j) - f'(n_{j+1}) + 2 lambda sigma^2 tau x_j."""
+    return _in_trades(sp.diff(objective_window(), x[k]))
+
+
+@cache
+def hessian_diagonal() -> sp.Expr:
+    """d^2(E + lambda Var)/dx_j^2 = f''(n_j) + f''(n_{j+1}) + 2 lambda sigma^2 tau."""
+    return _in_trades(sp.diff(objective_window(), x[k], 2))
+
+
+@cache
+def hessian_offdiagonal() -> sp.Expr:
+    """d^2(E + lambda Var)/dx_j dx_{j+1} = -f''(n_{j+1}); every other pair is 0 (tridiagonal)."""
+    return _in_trades(sp.diff(objective_window(), x[k], x[k + 1]))
+
+
+@cache
+def hessian(steps: int) -> sp.Matrix:
+    """The full Hessian of E + lambda Var in x_1..x_{steps-1}, for the proofs."""
+    holdings = [X] + [x[i] for i in range(1, steps)] + [sp.S.Zero]
+    cost = sp.Add(*[trade_cost().subs(trade, holdings[i - 1] - holdings[i]) for i in range(1, steps + 1)])
+    variance = sigma**2 * tau * sp.Add(*[h**2 for h in holdings[1:]])
+    return sp.hessian(cost + lam * variance, holdings[1:-1])
+
+
+@cache
+def curvature() -> sp.Expr:
+    """f''(n) = alpha (alpha + 1) eta n^(alpha - 1) / tau^alpha - gamma: the cost's curvature in a trade."""
+    return sp.simplify(sp.diff(trade_cost(), trade, 2))
+
+
+@cache
+def well_posedness() -> sp.Rel:
+    """f''(n) > 0 for every trade 0 < n <= X makes E + lambda Var strictly convex on sell
+    schedules. f'' is monotone in n, so the binding trade is n = X when alpha < 1 (selling
+    everything at once) and n -> 0 when alpha > 1 (where f'' -> -gamma: so gamma = 0 there);
+    at alpha = 1 it is 2 eta_tilde / tau > 0."""
+    return sp.Gt(curvature().subs(trade, X), 0)
+
+
+# --- continuous time -------------------------------------------------------------------------
+
+
+@cache
+def lagrangian() -> sp.Expr:
+    """L = eta v^(alpha+1) + lambda sigma^2 x^2: temporary impact cost rate plus risk rate."""
+    return eta * rate ** (alpha + 1) + lam * sigma**2 * level**2
+
+
+@cache
+def first_integral_equation() -> sp.Eq:
+    """Beltrami: x' dL/dx' - L is constant for an L without explicit t (x' = -v), i.e.
+    alpha eta v^(alpha+1) - lambda sigma^2 x^2 = C."""
+    velocity = sp.Symbol("xdot", negative=True)
+    lagrangian_in_velocity = lagrangian().subs(rate, -velocity)
+    beltrami = velocity * sp.diff(lagrangian_in_velocity, velocity) - lagrangian_in_velocity
+    return sp.Eq(sp.simplify(beltrami.subs(velocity, -rate)), first_integral)
+
+
+@cache
+def rate_of_holding() -> sp.Expr:
+    """v(x) = ((C + lambda sigma^2 x^2) / (alpha eta))^(1 / (alpha + 1)), from the first integral."""
+    (solution,) = sp.solve(first_integral_equation(), rate)
+    return solution
+
+
+@cache
+def horizon_integral() -> sp.Expr:
+    """T(C) = int_0^X dx / v(x), as SymPy integrates it: X (alpha eta / C)^p 2F1(1/2, p; 3/2; -lambda sigma^2 X^2 / C)."""
+    s = sp.Symbol("s", positive=True)
+    scale = lam * sigma**2 / first_integral
+    integrand = (1 + scale * s**2) ** (-p)
+    # 1 / v = (alpha eta / C)^p (1 + (lambda sigma^2 / C) x^2)^(-p)
+    factor = (alpha * eta / first_integral) ** p
+    result = factor * sp.integrate(integrand, (s, 0, X))
+    return sp.simplify(result.replace(sp.exp_polar, lambda arg: sp.exp(arg)))
+
+
+@cache
+def horizon_textbook() -> sp.Expr:
+    """T(C) = X (alpha eta / C)^p 2F1(p, 1/2; 3/2; -lambda sigma^2 X^2 / C), p = 1/(alpha+1)."""
+    return X * (alpha * eta / first_integral) ** p * hyp2f1(p, sp.S.Half, sp.Rational(3, 2), -_ratio())
+
+
+def _ratio() -> sp.Expr:
+    """w = lambda sigma^2 X^2 / C, the risk term's share of the first integral at the start."""
+    return lam * sigma**2 * X**2 / first_integral
+
+
+@cache
+def horizon_stable() -> sp.Expr:
+    """T(C) with Pfaff's transformation 2F1(a, b; c; z) = (1 - z)^(-b) 2F1(c - a, b; c; z / (z - 1)):
+
+    T = X (alpha eta / C)^p (1 + w)^(-1/2) 2F1(3/2 - p, 1/2; 3/2; w / (1 + w)),
+
+    whose argument lies in [0, 1). The direct form's argument -w runs to -inf, where
+    scipy.special.hyp2f1 loses every digit at alpha = 1 (p = 1/2, a logarithmic case); on
+    [0, 1 - 1e-12] the Pfaff form keeps 1e-14. C = 0 (only for alpha > 1) is the limit
+    T(0) = (alpha eta / (lambda sigma^2))^p X^(1 - 2p) / (1 - 2p).
+    """
+    w = _ratio()
+    return (
+        X
+        * (alpha * eta / first_integral) ** p
+        / sp.sqrt(1 + w)
+        * hyp2f1(sp.Rational(3, 2) - p, sp.S.Half, sp.Rational(3, 2), w / (1 + w))
+    )
+
+
+@cache
+def horizon_at_zero_first_integral() -> sp.Expr:
+    """T(0) = int_0^X (alpha eta / (lambda sigma^2 x^2))^p dx, finite for alpha > 1 only (then
+    2p < 1): a convex enough impact sells everything before a long horizon ends, and on longer
+    horizons C = 0 and trading stops at T(0). SymPy's antiderivative, which vanishes at x = 0."""
+    s = sp.Symbol("s", positive=True)
+    antiderivative = sp.integrate((alpha * eta / (lam * sigma**2 * s**2)) ** p, s)
+    if isinstance(antiderivative, sp.Piecewise):  # the branch alpha != 1 (alpha = 1 is a log)
+        antiderivative = antiderivative.args[0][0]
+    return sp.simplify(antiderivative.subs(s, X))
+
+
+def formulas() -> tuple[Any, ...]:
+    """The catalog entries of the power-law model (appended to :func:`catalog.formulas`)."""
+    from acsym.derivation.catalog import Formula
+
+    return (
+        Formula(
+            name="powerlaw_gradient",
+            arguments=("trade", "next_trade", "holding", "tau", "eta", "gamma", "alpha", "sigma", "risk_aversion"),
+            expr=gradient(),
+            reference=gradient(),
+            summary="Gradient of E + risk_aversion Var in one interior holding x_j, power-law impact.",
+            formula="f'(n_j) - f'(n_{j+1}) + 2 risk_aversion sigma**2 tau x_j, "
+            "f(n) = eta n**(alpha + 1) / tau**alpha - gamma n**2 / 2",
+            returns="currency / share",
+            notes="With trade = n_j, next_trade = n_{j+1} (both > 0, a sell schedule) and holding "
+            "= x_j. At alpha = 1 it is the base model's first-order condition.",
+        ),
+        Formula(
+            name="powerlaw_hessian_diagonal",
+            arguments=("trade", "next_trade", "tau", "eta", "gamma", "alpha", "sigma", "risk_aversion"),
+            expr=hessian_diagonal(),
+            reference=hessian_diagonal(),
+            summary="Diagonal entry d2/dx_j2 of the Hessian of E + risk_aversion Var, power-law impact.",
+            formula="f''(n_j) + f''(n_{j+1}) + 2 risk_aversion sigma**2 tau",
+            returns="currency / share**2",
+        ),
+        Formula(
+            name="powerlaw_hessian_offdiagonal",
+            arguments=("next_trade", "tau", "eta", "gamma", "alpha"),
+            expr=hessian_offdiagonal(),
+            reference=hessian_offdiagonal(),
+            summary="Off-diagonal entry d2/dx_j dx_{j+1} of the (tridiagonal) Hessian, power-law impact.",
+            formula="-f''(n_{j+1})",
+            returns="currency / share**2",
+        ),
+        Formula(
+            name="powerlaw_schedule_expected_cost",
+            arguments=("trade_sizes", "tau", "gamma", "eta", "epsilon", "alpha"),
+            expr=expected_cost_of_schedule(),
+            reference=expected_cost_of_schedule(),
+            summary="Expected implementation shortfall of a sell schedule under power-law impact.",
+            formula="E = gamma X**2 / 2 + epsilon X + (eta / tau**alpha) sum n_k**(alpha + 1) "
+            "- (gamma / 2) sum n_k**2, X = sum n_k",
+            returns="currency",
+            notes="trade_sizes holds n_1..n_N (each >= 0) along its last axis; leading axes "
+            "broadcast. At alpha = 1 it is schedule_expected_cost.",
+        ),
+        Formula(
+            name="powerlaw_rate",
+            arguments=("holding", "first_integral", "risk_aversion", "sigma", "eta", "alpha"),
+            expr=rate_of_holding().subs(level, holding),
+            reference=rate_of_holding().subs(level, holding),
+            summary="Trading rate of the optimal continuous-time schedule at a holding.",
+            formula="v = ((C + risk_aversion sigma**2 x**2) / (alpha eta))**(1 / (alpha + 1))",
+            returns="shares / time unit",
+        ),
+        Formula(
+            name="powerlaw_horizon",
+            arguments=("order_size", "first_integral", "risk_aversion", "sigma", "eta", "alpha"),
+            expr=horizon_stable(),
+            reference=horizon_textbook(),
+            summary="Time the optimal continuous-time schedule takes to sell order_size, given C.",
+            formula="T = X (alpha eta / C)**p 2F1(p, 1/2; 3/2; -w), p = 1 / (alpha + 1), "
+            "w = risk_aversion sigma**2 X**2 / C",
+            returns="time units",
+            notes="Evaluated in Pfaff's form X (alpha eta / C)**p (1 + w)**-0.5 "
+            "2F1(3/2 - p, 1/2; 3/2; w / (1 + w)), whose argument is in [0, 1); accurate while "
+            "w <= 1e12. Needs scipy (acsym[calibration]). Decreasing in C; with order_size = x "
+            "it is the time left when x shares are held.",
+        ),
+        Formula(
+            name="powerlaw_horizon_at_zero",
+            arguments=("order_size", "risk_aversion", "sigma", "eta", "alpha"),
+            expr=horizon_at_zero_first_integral(),
+            reference=horizon_at_zero_first_integral(),
+            summary="Time the optimal continuous-time schedule takes at C = 0 (alpha > 1 only).",
+            formula="T(0) = (alpha eta / (risk_aversion sigma**2))**p X**(1 - 2p) / (1 - 2p), p = 1 / (alpha + 1)",
+            returns="time units",
+            notes="For alpha > 1 and risk_aversion > 0 a horizon at least this long is not used "
+            "in full: the schedule sells everything by T(0). For alpha <= 1 T(C) -> inf as C -> 0.",
+        ),
+    )
