@@ -605,9 +605,9 @@ def powerlaw_horizon(order_size: ArrayLike, first_integral: ArrayLike, risk_aver
     T = X (alpha eta / C)**p 2F1(p, 1/2; 3/2; -w), p = 1 / (alpha + 1), w = risk_aversion sigma**2 X**2 / C
 
     Evaluated in Pfaff's form X (alpha eta / C)**p (1 + w)**-0.5 2F1(3/2 - p, 1/2; 3/2; w / (1 +
-    w)), whose argument is in [0, 1); accurate while w <= 1e12. Needs scipy
-    (acsym[calibration]). Decreasing in C; with order_size = x it is the time left when x shares
-    are held.
+    w)), whose argument is in [0, 1): within 1e-13, or 4 eps w where w is large (the rounding of
+    w / (1 + w) is amplified 1 + w times). Needs scipy (acsym[calibration]). Decreasing in C;
+    with order_size = x it is the time left when x shares are held.
 
     Parameters
     ----------

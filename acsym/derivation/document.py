@@ -11,7 +11,7 @@ from pathlib import Path
 
 import sympy as sp
 
-from acsym.derivation import continuous, discrete, stable
+from acsym.derivation import continuous, discrete, powerlaw, stable
 from acsym.derivation.codegen import COMMAND
 from acsym.derivation.proofs import PROOFS
 
@@ -103,6 +103,7 @@ def sections() -> tuple[Section, ...]:
                 ("\\mathrm{Var}", stable.variance_stable()),
             ),
         ),
+        *powerlaw.sections(),
     )
 
 

@@ -191,14 +191,14 @@ def rate_of_holding() -> sp.Expr:
 
 @cache
 def horizon_integral() -> sp.Expr:
-    """T(C) = int_0^X dx / v(x), as SymPy integrates it: X (alpha eta / C)^p 2F1(1/2, p; 3/2; -lambda sigma^2 X^2 / C)."""
+    """T(C) = int_0^X dx / v(x) = X (alpha eta / C)^p 2F1(1/2, p; 3/2; -lambda sigma^2 X^2 / C),
+    as SymPy integrates it: 1 / v = (alpha eta / C)^p (1 + a x^2)^(-p) with a = lambda sigma^2 / C,
+    and x = s / sqrt(a) turns the integral into int_0^(sqrt(a) X) (1 + s^2)^(-p) ds / sqrt(a)."""
     s = sp.Symbol("s", positive=True)
     scale = lam * sigma**2 / first_integral
-    integrand = (1 + scale * s**2) ** (-p)
-    # 1 / v = (alpha eta / C)^p (1 + (lambda sigma^2 / C) x^2)^(-p)
-    factor = (alpha * eta / first_integral) ** p
-    result = factor * sp.integrate(integrand, (s, 0, X))
-    return sp.simplify(result.replace(sp.exp_polar, lambda arg: sp.exp(arg)))
+    antiderivative = sp.integrate((1 + s**2) ** (-p), s)  # vanishes at s = 0
+    factor = (alpha * eta / first_integral) ** p / sp.sqrt(scale)
+    return sp.unpolarify(factor * antiderivative.subs(s, sp.sqrt(scale) * X))
 
 
 @cache
@@ -219,8 +219,8 @@ def horizon_stable() -> sp.Expr:
     T = X (alpha eta / C)^p (1 + w)^(-1/2) 2F1(3/2 - p, 1/2; 3/2; w / (1 + w)),
 
     whose argument lies in [0, 1). The direct form's argument -w runs to -inf, where
-    scipy.special.hyp2f1 loses every digit at alpha = 1 (p = 1/2, a logarithmic case); on
-    [0, 1 - 1e-12] the Pfaff form keeps 1e-14. C = 0 (only for alpha > 1) is the limit
+    scipy.special.hyp2f1 loses every digit at alpha = 1 (p = 1/2, a logarithmic case); the
+    Pfaff form keeps 1e-13, or 4 eps w for large w (its rounded argument is amplified 1 + w times). C = 0 (only for alpha > 1) is the limit
     T(0) = (alpha eta / (lambda sigma^2))^p X^(1 - 2p) / (1 - 2p).
     """
     w = _ratio()
@@ -310,8 +310,8 @@ def formulas() -> tuple[Any, ...]:
             "w = risk_aversion sigma**2 X**2 / C",
             returns="time units",
             notes="Evaluated in Pfaff's form X (alpha eta / C)**p (1 + w)**-0.5 "
-            "2F1(3/2 - p, 1/2; 3/2; w / (1 + w)), whose argument is in [0, 1); accurate while "
-            "w <= 1e12. Needs scipy (acsym[calibration]). Decreasing in C; with order_size = x "
+            "2F1(3/2 - p, 1/2; 3/2; w / (1 + w)), whose argument is in [0, 1): within 1e-13, or "
+            "4 eps w where w is large (the rounding of w / (1 + w) is amplified 1 + w times). Needs scipy (acsym[calibration]). Decreasing in C; with order_size = x "
             "it is the time left when x shares are held.",
         ),
         Formula(
@@ -324,5 +324,189 @@ def formulas() -> tuple[Any, ...]:
             returns="time units",
             notes="For alpha > 1 and risk_aversion > 0 a horizon at least this long is not used "
             "in full: the schedule sells everything by T(0). For alpha <= 1 T(C) -> inf as C -> 0.",
+        ),
+    )
+
+
+def proofs() -> tuple[Any, ...]:
+    """The power-law model's proofs (appended to :data:`acsym.derivation.proofs.PROOFS`)."""
+    from acsym.derivation import discrete
+    from acsym.derivation.proofs import Proof
+    from acsym.derivation.symbols import eta_tilde, j
+
+    positive_trades = [sp.Symbol(f"m{i}", positive=True) for i in range(1, 4)]
+    z = sp.Symbol("z")
+    order = 4
+
+    def schedule_cost() -> sp.Expr:
+        written = expected_cost_of_schedule().subs(N, 3).doit()
+        written = written.subs({n[i]: positive_trades[i - 1] for i in range(1, 4)})
+        total = sp.Add(*positive_trades)
+        by_trade = gamma * total**2 / 2 + epsilon * total
+        by_trade += sp.Add(*[trade_cost().subs(trade, m) for m in positive_trades])
+        return sp.simplify(written - by_trade)
+
+    def tridiagonal() -> sp.Expr:
+        steps = 5
+        matrix = hessian(steps)
+        holdings = [X] + [x[i] for i in range(1, steps)] + [sp.S.Zero]
+        residual = sp.S.Zero
+        for r in range(steps - 1):
+            for c in range(steps - 1):
+                i = r + 1  # matrix row r is holding x_i
+                at = {trade: holdings[i - 1] - holdings[i], next_trade: holdings[i] - holdings[i + 1]}
+                if c == r:
+                    expected = hessian_diagonal().subs(at)
+                elif c == r + 1:
+                    expected = hessian_offdiagonal().subs(at)
+                elif c == r - 1:
+                    expected = hessian_offdiagonal().subs(next_trade, holdings[i - 1] - holdings[i])
+                else:
+                    expected = sp.S.Zero
+                residual += sp.simplify(matrix[r, c] - expected) ** 2
+        return sp.simplify(residual)
+
+    def linear_gradient() -> sp.Expr:
+        window = eta_tilde / tau * ((x[j - 1] - x[j]) ** 2 + (x[j] - x[j + 1]) ** 2)
+        linear = sp.diff(window + lam * sigma**2 * tau * x[j] ** 2, x[j]).subs(
+            eta_tilde, discrete.eta_tilde_definition()
+        )
+        linear = linear.subs({x[j - 1]: trade + holding, x[j + 1]: holding - next_trade, x[j]: holding})
+        return sp.simplify(gradient().subs(alpha, 1) - linear)
+
+    def first_integral_conserved() -> sp.Expr:
+        from sympy.calculus.euler import euler_equations
+
+        t = sp.Symbol("t")
+        path = sp.Function("x")(t)
+        velocity = -sp.diff(path, t)
+        lagrangian_of_path = lagrangian().subs({rate: velocity, level: path})
+        (equation,) = euler_equations(lagrangian_of_path, path, t)
+        # solve the Euler-Lagrange equation for x'' and check d/dt (first integral) = 0 on it
+        acceleration = sp.solve(equation, sp.diff(path, t, 2))[0]
+        conserved = first_integral_equation().lhs.subs({rate: velocity, level: path})
+        derivative = sp.diff(conserved, t).subs(sp.diff(path, t, 2), acceleration)
+        speed = sp.Symbol("u", positive=True)  # -x' > 0 on a sell schedule
+        return sp.simplify(derivative.subs(sp.diff(path, t), -speed))
+
+    def pfaff() -> sp.Expr:
+        direct = sp.hyper((p, sp.S.Half), (sp.Rational(3, 2),), z)
+        pfaff_form = (1 - z) ** -sp.S.Half * sp.hyper(
+            (sp.Rational(3, 2) - p, sp.S.Half), (sp.Rational(3, 2),), z / (z - 1)
+        )
+        return sp.simplify(sp.series(direct - pfaff_form, z, 0, order).removeO())
+
+    def stable_is_pfaff() -> sp.Expr:
+        w = _ratio()
+        textbook = horizon_textbook().rewrite(sp.hyper)
+        pfaff_form = X * (alpha * eta / first_integral) ** p * (1 - z) ** -sp.S.Half * sp.hyper(
+            (sp.Rational(3, 2) - p, sp.S.Half), (sp.Rational(3, 2),), z / (z - 1)
+        )
+        stable_form = horizon_stable().rewrite(sp.hyper)
+        return sp.simplify(
+            (textbook - X * (alpha * eta / first_integral) ** p * sp.hyper(
+                (p, sp.S.Half), (sp.Rational(3, 2),), -w
+            ))
+            + (pfaff_form.subs(z, -w) - stable_form)
+        )
+
+    return (
+        Proof(
+            "powerlaw_linear_limit",
+            "alpha = 1: the power-law trade cost f(n) = eta n^(alpha+1) / tau^alpha - gamma n^2 / 2 "
+            "is the base model's (eta_tilde / tau) n^2",
+            lambda: sp.simplify(
+                trade_cost().subs(alpha, 1) - discrete.eta_tilde_definition() / tau * trade**2
+            ),
+        ),
+        Proof(
+            "powerlaw_schedule_cost",
+            "the printed expected cost of a schedule is gamma X^2/2 + epsilon X + sum f(n_k) on sell "
+            "schedules (N = 3)",
+            schedule_cost,
+        ),
+        Proof(
+            "powerlaw_tridiagonal_hessian",
+            "the Hessian of E + lambda Var (N = 5) is tridiagonal with the printed diagonal and "
+            "off-diagonal entries",
+            tridiagonal,
+        ),
+        Proof(
+            "powerlaw_gradient_linear",
+            "alpha = 1: the printed gradient is the base model's first-order condition",
+            linear_gradient,
+        ),
+        Proof(
+            "powerlaw_first_integral",
+            "alpha eta v^(alpha+1) - lambda sigma^2 x^2 is constant along every solution of the "
+            "Euler-Lagrange equation",
+            first_integral_conserved,
+        ),
+        Proof(
+            "powerlaw_horizon",
+            "SymPy's integral int_0^X dx / v(x) is the printed reference X (alpha eta / C)^p "
+            "2F1(p, 1/2; 3/2; -lambda sigma^2 X^2 / C)",
+            lambda: sp.simplify(horizon_integral() - horizon_textbook().rewrite(sp.hyper)),
+        ),
+        Proof(
+            "powerlaw_pfaff",
+            f"Pfaff's transformation 2F1(p, 1/2; 3/2; z) = (1 - z)^(-1/2) 2F1(3/2 - p, 1/2; 3/2; "
+            f"z / (z - 1)), as power series in z to order {order} for symbolic p",
+            pfaff,
+        ),
+        Proof(
+            "powerlaw_horizon_stable",
+            "the printed horizon is the textbook one with Pfaff's transformation at z = -w",
+            stable_is_pfaff,
+        ),
+        Proof(
+            "powerlaw_horizon_at_zero",
+            "d T(0) / dX = 1 / v(X) at C = 0 (and T(0) -> 0 as X -> 0 for alpha > 1)",
+            lambda: sp.simplify(
+                sp.expand_power_base(
+                    sp.diff(horizon_at_zero_first_integral(), X)
+                    - 1 / rate_of_holding().subs({level: X, first_integral: 0}),
+                    force=True,
+                )
+            ),
+        ),
+    )
+
+
+def sections() -> tuple[Any, ...]:
+    """The power-law model's part of docs/derivation.md (appended to :func:`document.sections`)."""
+    from acsym.derivation.document import Section
+
+    return (
+        Section(
+            "Power-law impact (Almgren 2003): discrete time",
+            "With h(v) = epsilon sgn(v) + eta |v|^alpha, trade n > 0 costs, net of epsilon n and "
+            "with its share of the telescoped permanent impact, f(n); the expected cost of any "
+            "schedule; the gradient of E + lambda Var in an interior holding x_j and the non-zero "
+            "entries of its tridiagonal Hessian (n_j = x_{j-1} - x_j); and the condition that makes "
+            "it strictly convex on sell schedules (f'' is monotone, so it binds at n = X for "
+            "alpha <= 1; for alpha > 1 it needs gamma = 0):",
+            (
+                ("f(n_j)", trade_cost()),
+                ("E", expected_cost_of_schedule()),
+                ("\\partial_{x_j}", gradient()),
+                ("\\partial^2_{x_j x_j}", hessian_diagonal()),
+                ("\\partial^2_{x_j x_{j+1}}", hessian_offdiagonal()),
+                ("", well_posedness()),
+            ),
+        ),
+        Section(
+            "Power-law impact: continuous time",
+            "The Lagrangian has no explicit t, so its Beltrami first integral is constant; solved "
+            "for the rate, integrated for the time T(C) to sell X (SymPy's integral, then Pfaff's "
+            "form that the runtime evaluates), and at C = 0 (finite for alpha > 1 only):",
+            (
+                ("L", lagrangian()),
+                ("", first_integral_equation()),
+                ("v(x)", rate_of_holding()),
+                ("T(C)", horizon_integral()),
+                ("T(C)", horizon_stable()),
+                ("T(0)", horizon_at_zero_first_integral()),
+            ),
         ),
     )
