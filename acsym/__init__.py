@@ -28,6 +28,12 @@ if TYPE_CHECKING:
         linear_impact_at_rate,
     )
     from acsym.model import AlmgrenChrissParams, calibrate_ac_params
+    from acsym.models.powerlaw import (
+        generate_powerlaw_holdings,
+        generate_powerlaw_trajectory,
+        powerlaw_continuous_holdings,
+        powerlaw_params_from_fit,
+    )
     from acsym.simulation import SimulationResult, simulate_execution
     from acsym.trajectory import (
         ExecutionTrajectory,
@@ -53,6 +59,10 @@ _LOCATIONS = {
     "linear_impact_at_rate": "acsym.impact",
     "AlmgrenChrissParams": "acsym.model",
     "calibrate_ac_params": "acsym.model",
+    "generate_powerlaw_holdings": "acsym.models.powerlaw",
+    "generate_powerlaw_trajectory": "acsym.models.powerlaw",
+    "powerlaw_continuous_holdings": "acsym.models.powerlaw",
+    "powerlaw_params_from_fit": "acsym.models.powerlaw",
     "SimulationResult": "acsym.simulation",
     "simulate_execution": "acsym.simulation",
     "ExecutionTrajectory": "acsym.trajectory",
@@ -79,10 +89,14 @@ __all__ = [
     "generate_ac_holdings",
     "generate_ac_trajectory",
     "generate_market_order_trajectory",
+    "generate_powerlaw_holdings",
+    "generate_powerlaw_trajectory",
     "generate_twap_trajectory",
     "generate_vwap_trajectory",
     "implied_risk_aversion",
     "linear_impact_at_rate",
+    "powerlaw_continuous_holdings",
+    "powerlaw_params_from_fit",
     "risk_aversion_for_cost",
     "risk_aversion_for_variance",
     "simulate_execution",

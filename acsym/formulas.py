@@ -414,7 +414,7 @@ def schedule_variance(holdings: ArrayLike, tau: ArrayLike, sigma: ArrayLike) -> 
 def powerlaw_gradient(trade: ArrayLike, next_trade: ArrayLike, holding: ArrayLike, tau: ArrayLike, eta: ArrayLike, gamma: ArrayLike, alpha: ArrayLike, sigma: ArrayLike, risk_aversion: ArrayLike) -> Any:
     """Gradient of E + risk_aversion Var in one interior holding x_j, power-law impact.
 
-    f'(n_j) - f'(n_{j+1}) + 2 risk_aversion sigma**2 tau x_j, f(n) = eta n**(alpha + 1) / tau**alpha - gamma n**2 / 2
+    f'(n_{j+1}) - f'(n_j) + 2 risk_aversion sigma**2 tau x_j, f(n) = eta n**(alpha + 1) / tau**alpha - gamma n**2 / 2
 
     With trade = n_j, next_trade = n_{j+1} (both > 0, a sell schedule) and holding = x_j. At
     alpha = 1 it is the base model's first-order condition.
@@ -454,7 +454,7 @@ def powerlaw_gradient(trade: ArrayLike, next_trade: ArrayLike, holding: ArrayLik
     alpha = numpy.asarray(alpha, dtype=numpy.float64)
     sigma = numpy.asarray(sigma, dtype=numpy.float64)
     risk_aversion = numpy.asarray(risk_aversion, dtype=numpy.float64)
-    return numpy.asarray(tau**(-alpha)*(alpha*eta*next_trade**alpha - alpha*eta*trade**alpha + eta*next_trade**alpha - eta*trade**alpha + tau**alpha*(-gamma*next_trade + gamma*trade + 2*holding*risk_aversion*sigma**2*tau)))[()]
+    return numpy.asarray(eta*(next_trade/tau)**alpha*(alpha + 1) - eta*(trade/tau)**alpha*(alpha + 1) - gamma*next_trade + gamma*trade + 2*holding*risk_aversion*sigma**2*tau)[()]
 
 
 def powerlaw_hessian_diagonal(trade: ArrayLike, next_trade: ArrayLike, tau: ArrayLike, eta: ArrayLike, gamma: ArrayLike, alpha: ArrayLike, sigma: ArrayLike, risk_aversion: ArrayLike) -> Any:
@@ -494,7 +494,7 @@ def powerlaw_hessian_diagonal(trade: ArrayLike, next_trade: ArrayLike, tau: Arra
     alpha = numpy.asarray(alpha, dtype=numpy.float64)
     sigma = numpy.asarray(sigma, dtype=numpy.float64)
     risk_aversion = numpy.asarray(risk_aversion, dtype=numpy.float64)
-    return numpy.asarray(tau**(-alpha)*(alpha*eta*next_trade*trade**alpha*(alpha + 1) + alpha*eta*next_trade**alpha*trade*(alpha + 1) + 2*next_trade*tau**alpha*trade*(-gamma + risk_aversion*sigma**2*tau))/(next_trade*trade))[()]
+    return numpy.asarray(alpha*eta*next_trade**(alpha - 1)*tau**(-alpha)*(alpha + 1) + alpha*eta*tau**(-alpha)*trade**(alpha - 1)*(alpha + 1) - 2*gamma + 2*risk_aversion*sigma**2*tau)[()]
 
 
 def powerlaw_hessian_offdiagonal(next_trade: ArrayLike, tau: ArrayLike, eta: ArrayLike, gamma: ArrayLike, alpha: ArrayLike) -> Any:
@@ -525,7 +525,7 @@ def powerlaw_hessian_offdiagonal(next_trade: ArrayLike, tau: ArrayLike, eta: Arr
     eta = numpy.asarray(eta, dtype=numpy.float64)
     gamma = numpy.asarray(gamma, dtype=numpy.float64)
     alpha = numpy.asarray(alpha, dtype=numpy.float64)
-    return numpy.asarray(tau**(-alpha)*(-alpha**2*eta*next_trade**alpha - alpha*eta*next_trade**alpha + gamma*next_trade*tau**alpha)/next_trade)[()]
+    return numpy.asarray(-alpha*eta*next_trade**(alpha - 1)*tau**(-alpha)*(alpha + 1) + gamma)[()]
 
 
 def powerlaw_schedule_expected_cost(trade_sizes: ArrayLike, tau: ArrayLike, gamma: ArrayLike, eta: ArrayLike, epsilon: ArrayLike, alpha: ArrayLike) -> Any:

@@ -27,7 +27,6 @@ import sympy as sp
 
 from acsym.derivation.symbols import (
     N,
-    T,
     X,
     alpha,
     epsilon,
@@ -122,21 +121,65 @@ def _in_trades(expr: sp.Expr) -> sp.Expr:
 
 
 @cache
-def gradient() -> sp.Expr:
-    """d(E + lambda Var)/dx_j = f'(n_j) - f'(n_{j+1}) + 2 lambda sigma^2 tau x_j."""
+def marginal_cost() -> sp.Expr:
+    """f'(n) = (alpha + 1) eta (n / tau)^alpha - gamma n."""
+    written = (alpha + 1) * eta * (trade / tau) ** alpha - gamma * trade
+    return _structured(sp.diff(trade_cost(), trade), written)
+
+
+@cache
+def curvature() -> sp.Expr:
+    """f''(n) = alpha (alpha + 1) eta n^(alpha - 1) / tau^alpha - gamma: the cost's curvature in a trade."""
+    written = alpha * (alpha + 1) * eta * trade ** (alpha - 1) / tau**alpha - gamma
+    return _structured(sp.diff(trade_cost(), trade, 2), written)
+
+
+def _structured(derived: sp.Expr, structured: sp.Expr) -> sp.Expr:
+    """``structured`` (a sum of f', f'' terms, free of 0/0 where trades underflow), checked equal
+    to the ``derived`` derivative (the proofs check it again)."""
+    if (
+        sp.simplify(sp.expand(sp.powsimp(sp.expand_power_base(derived - structured)))) != 0
+    ):  # pragma: no cover
+        raise AssertionError(f"{structured} is not {derived}")
+    return structured
+
+
+@cache
+def gradient_derived() -> sp.Expr:
+    """d(E + lambda Var)/dx_j from the window, written in n_j, n_{j+1} and x_j."""
     return _in_trades(sp.diff(objective_window(), x[k]))
+
+
+@cache
+def gradient() -> sp.Expr:
+    """d(E + lambda Var)/dx_j = f'(n_{j+1}) - f'(n_j) + 2 lambda sigma^2 tau x_j."""
+    structured = (
+        marginal_cost().subs(trade, next_trade) - marginal_cost() + 2 * lam * sigma**2 * tau * holding
+    )
+    return _structured(gradient_derived(), structured)
+
+
+@cache
+def hessian_diagonal_derived() -> sp.Expr:
+    return _in_trades(sp.diff(objective_window(), x[k], 2))
 
 
 @cache
 def hessian_diagonal() -> sp.Expr:
     """d^2(E + lambda Var)/dx_j^2 = f''(n_j) + f''(n_{j+1}) + 2 lambda sigma^2 tau."""
-    return _in_trades(sp.diff(objective_window(), x[k], 2))
+    structured = curvature() + curvature().subs(trade, next_trade) + 2 * lam * sigma**2 * tau
+    return _structured(hessian_diagonal_derived(), structured)
+
+
+@cache
+def hessian_offdiagonal_derived() -> sp.Expr:
+    return _in_trades(sp.diff(objective_window(), x[k], x[k + 1]))
 
 
 @cache
 def hessian_offdiagonal() -> sp.Expr:
     """d^2(E + lambda Var)/dx_j dx_{j+1} = -f''(n_{j+1}); every other pair is 0 (tridiagonal)."""
-    return _in_trades(sp.diff(objective_window(), x[k], x[k + 1]))
+    return _structured(hessian_offdiagonal_derived(), -curvature().subs(trade, next_trade))
 
 
 @cache
@@ -146,12 +189,6 @@ def hessian(steps: int) -> sp.Matrix:
     cost = sp.Add(*[trade_cost().subs(trade, holdings[i - 1] - holdings[i]) for i in range(1, steps + 1)])
     variance = sigma**2 * tau * sp.Add(*[h**2 for h in holdings[1:]])
     return sp.hessian(cost + lam * variance, holdings[1:-1])
-
-
-@cache
-def curvature() -> sp.Expr:
-    """f''(n) = alpha (alpha + 1) eta n^(alpha - 1) / tau^alpha - gamma: the cost's curvature in a trade."""
-    return sp.simplify(sp.diff(trade_cost(), trade, 2))
 
 
 @cache
@@ -220,7 +257,8 @@ def horizon_stable() -> sp.Expr:
 
     whose argument lies in [0, 1). The direct form's argument -w runs to -inf, where
     scipy.special.hyp2f1 loses every digit at alpha = 1 (p = 1/2, a logarithmic case); the
-    Pfaff form keeps 1e-13, or 4 eps w for large w (its rounded argument is amplified 1 + w times). C = 0 (only for alpha > 1) is the limit
+    Pfaff form keeps 1e-13, or 4 eps w for large w (its rounded argument is amplified 1 + w
+    times). C = 0 (only for alpha > 1) is the limit
     T(0) = (alpha eta / (lambda sigma^2))^p X^(1 - 2p) / (1 - 2p).
     """
     w = _ratio()
@@ -251,11 +289,21 @@ def formulas() -> tuple[Any, ...]:
     return (
         Formula(
             name="powerlaw_gradient",
-            arguments=("trade", "next_trade", "holding", "tau", "eta", "gamma", "alpha", "sigma", "risk_aversion"),
+            arguments=(
+                "trade",
+                "next_trade",
+                "holding",
+                "tau",
+                "eta",
+                "gamma",
+                "alpha",
+                "sigma",
+                "risk_aversion",
+            ),
             expr=gradient(),
             reference=gradient(),
             summary="Gradient of E + risk_aversion Var in one interior holding x_j, power-law impact.",
-            formula="f'(n_j) - f'(n_{j+1}) + 2 risk_aversion sigma**2 tau x_j, "
+            formula="f'(n_{j+1}) - f'(n_j) + 2 risk_aversion sigma**2 tau x_j, "
             "f(n) = eta n**(alpha + 1) / tau**alpha - gamma n**2 / 2",
             returns="currency / share",
             notes="With trade = n_j, next_trade = n_{j+1} (both > 0, a sell schedule) and holding "
@@ -311,7 +359,8 @@ def formulas() -> tuple[Any, ...]:
             returns="time units",
             notes="Evaluated in Pfaff's form X (alpha eta / C)**p (1 + w)**-0.5 "
             "2F1(3/2 - p, 1/2; 3/2; w / (1 + w)), whose argument is in [0, 1): within 1e-13, or "
-            "4 eps w where w is large (the rounding of w / (1 + w) is amplified 1 + w times). Needs scipy (acsym[calibration]). Decreasing in C; with order_size = x "
+            "4 eps w where w is large (the rounding of w / (1 + w) is amplified 1 + w times). "
+            "Needs scipy (acsym[calibration]). Decreasing in C; with order_size = x "
             "it is the time left when x shares are held.",
         ),
         Formula(
@@ -320,7 +369,8 @@ def formulas() -> tuple[Any, ...]:
             expr=horizon_at_zero_first_integral(),
             reference=horizon_at_zero_first_integral(),
             summary="Time the optimal continuous-time schedule takes at C = 0 (alpha > 1 only).",
-            formula="T(0) = (alpha eta / (risk_aversion sigma**2))**p X**(1 - 2p) / (1 - 2p), p = 1 / (alpha + 1)",
+            formula="T(0) = (alpha eta / (risk_aversion sigma**2))**p X**(1 - 2p) / (1 - 2p), "
+            "p = 1 / (alpha + 1)",
             returns="time units",
             notes="For alpha > 1 and risk_aversion > 0 a horizon at least this long is not used "
             "in full: the schedule sells everything by T(0). For alpha <= 1 T(C) -> inf as C -> 0.",
@@ -349,21 +399,24 @@ def proofs() -> tuple[Any, ...]:
     def tridiagonal() -> sp.Expr:
         steps = 5
         matrix = hessian(steps)
-        holdings = [X] + [x[i] for i in range(1, steps)] + [sp.S.Zero]
+        # holdings of a sell schedule with positive trades m_1..m_5
+        sizes = [sp.Symbol(f"m{i}", positive=True) for i in range(1, steps + 1)]
+        holdings = [sp.Add(*sizes[i:]) for i in range(steps)] + [sp.S.Zero]
+        at_schedule = {X: holdings[0], **{x[i]: holdings[i] for i in range(1, steps)}}
         residual = sp.S.Zero
         for r in range(steps - 1):
             for c in range(steps - 1):
-                i = r + 1  # matrix row r is holding x_i
-                at = {trade: holdings[i - 1] - holdings[i], next_trade: holdings[i] - holdings[i + 1]}
+                i = r + 1  # matrix row r is holding x_i; trade n_i = m_i
                 if c == r:
-                    expected = hessian_diagonal().subs(at)
+                    expected = hessian_diagonal().subs({trade: sizes[i - 1], next_trade: sizes[i]})
                 elif c == r + 1:
-                    expected = hessian_offdiagonal().subs(at)
+                    expected = hessian_offdiagonal().subs(next_trade, sizes[i])
                 elif c == r - 1:
-                    expected = hessian_offdiagonal().subs(next_trade, holdings[i - 1] - holdings[i])
+                    expected = hessian_offdiagonal().subs(next_trade, sizes[i - 1])
                 else:
                     expected = sp.S.Zero
-                residual += sp.simplify(matrix[r, c] - expected) ** 2
+                entry = sp.expand(matrix[r, c].subs(at_schedule))
+                residual += sp.Abs(sp.simplify(sp.expand(sp.powsimp(entry - expected))))
         return sp.simplify(residual)
 
     def linear_gradient() -> sp.Expr:
@@ -399,14 +452,18 @@ def proofs() -> tuple[Any, ...]:
     def stable_is_pfaff() -> sp.Expr:
         w = _ratio()
         textbook = horizon_textbook().rewrite(sp.hyper)
-        pfaff_form = X * (alpha * eta / first_integral) ** p * (1 - z) ** -sp.S.Half * sp.hyper(
-            (sp.Rational(3, 2) - p, sp.S.Half), (sp.Rational(3, 2),), z / (z - 1)
+        pfaff_form = (
+            X
+            * (alpha * eta / first_integral) ** p
+            * (1 - z) ** -sp.S.Half
+            * sp.hyper((sp.Rational(3, 2) - p, sp.S.Half), (sp.Rational(3, 2),), z / (z - 1))
         )
         stable_form = horizon_stable().rewrite(sp.hyper)
         return sp.simplify(
-            (textbook - X * (alpha * eta / first_integral) ** p * sp.hyper(
-                (p, sp.S.Half), (sp.Rational(3, 2),), -w
-            ))
+            (
+                textbook
+                - X * (alpha * eta / first_integral) ** p * sp.hyper((p, sp.S.Half), (sp.Rational(3, 2),), -w)
+            )
             + (pfaff_form.subs(z, -w) - stable_form)
         )
 
@@ -430,6 +487,16 @@ def proofs() -> tuple[Any, ...]:
             "the Hessian of E + lambda Var (N = 5) is tridiagonal with the printed diagonal and "
             "off-diagonal entries",
             tridiagonal,
+        ),
+        Proof(
+            "powerlaw_printed_derivatives",
+            "the printed gradient and Hessian entries (sums of f' and f'') are the derivatives of "
+            "the window of E + lambda Var",
+            lambda: sp.simplify(
+                sp.expand(sp.expand_power_base(gradient_derived() - gradient()))
+                + sp.expand(sp.expand_power_base(hessian_diagonal_derived() - hessian_diagonal()))
+                + sp.expand(sp.expand_power_base(hessian_offdiagonal_derived() - hessian_offdiagonal()))
+            ),
         ),
         Proof(
             "powerlaw_gradient_linear",

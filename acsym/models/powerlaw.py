@@ -36,6 +36,7 @@ __all__ = [
     "generate_powerlaw_holdings",
     "generate_powerlaw_trajectory",
     "powerlaw_continuous_holdings",
+    "powerlaw_first_integral",
     "powerlaw_params_from_fit",
 ]
 

@@ -121,7 +121,9 @@ def compute_generated_rows(size: int, seed: int) -> list[Row]:
         else:
             arrays = [np.asarray(c, dtype=np.float64) for c in columns]
             values = np.asarray(getattr(formulas, name)(*arrays), dtype=np.float64).tolist()
-        reference = mp_schedule_expected_cost if name == "powerlaw_schedule_expected_cost" else mp_reference(name)
+        reference = (
+            mp_schedule_expected_cost if name == "powerlaw_schedule_expected_cost" else mp_reference(name)
+        )
         exact = [mp_converged(reference, p) for p in points]
         rtol = None
         if name == "powerlaw_gradient":
@@ -199,7 +201,14 @@ def compute_schedule_row(seed: int, cases: int) -> Row:
                 exact.append(x / order)
     names = ("alpha", "steps", "j", "order_size", "risk_aversion")
     return compute_row(
-        "powerlaw holdings (Newton)", "runtime", "mpmath minimiser", names, points, values, exact, SCHEDULE_BOUND
+        "powerlaw holdings (Newton)",
+        "runtime",
+        "mpmath minimiser",
+        names,
+        points,
+        values,
+        exact,
+        SCHEDULE_BOUND,
     )
 
 
