@@ -34,6 +34,13 @@ if TYPE_CHECKING:
         powerlaw_continuous_holdings,
         powerlaw_params_from_fit,
     )
+    from acsym.models.transient import (
+        TransientSchedule,
+        generate_transient_trades,
+        transient_continuous_schedule,
+        transient_expected_cost,
+        transient_kernel_matrix,
+    )
     from acsym.simulation import SimulationResult, simulate_execution
     from acsym.trajectory import (
         ExecutionTrajectory,
@@ -63,6 +70,11 @@ _LOCATIONS = {
     "generate_powerlaw_trajectory": "acsym.models.powerlaw",
     "powerlaw_continuous_holdings": "acsym.models.powerlaw",
     "powerlaw_params_from_fit": "acsym.models.powerlaw",
+    "TransientSchedule": "acsym.models.transient",
+    "generate_transient_trades": "acsym.models.transient",
+    "transient_continuous_schedule": "acsym.models.transient",
+    "transient_expected_cost": "acsym.models.transient",
+    "transient_kernel_matrix": "acsym.models.transient",
     "SimulationResult": "acsym.simulation",
     "simulate_execution": "acsym.simulation",
     "ExecutionTrajectory": "acsym.trajectory",
@@ -82,6 +94,7 @@ __all__ = [
     "ExecutionTrajectory",
     "InputWarning",
     "SimulationResult",
+    "TransientSchedule",
     "calibrate_ac_params",
     "calibrate_impact",
     "efficient_frontier",
@@ -91,6 +104,7 @@ __all__ = [
     "generate_market_order_trajectory",
     "generate_powerlaw_holdings",
     "generate_powerlaw_trajectory",
+    "generate_transient_trades",
     "generate_twap_trajectory",
     "generate_vwap_trajectory",
     "implied_risk_aversion",
@@ -100,6 +114,9 @@ __all__ = [
     "risk_aversion_for_cost",
     "risk_aversion_for_variance",
     "simulate_execution",
+    "transient_continuous_schedule",
+    "transient_expected_cost",
+    "transient_kernel_matrix",
     "u_shaped_volume_profile",
 ]
 __version__ = "0.1.0"

@@ -18,7 +18,7 @@ from typing import Any
 import numpy
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["eta_tilde", "kappa", "kappa_continuous", "holdings", "holdings_direct", "trade_sizes", "expected_cost", "variance", "schedule_expected_cost", "schedule_variance", "powerlaw_gradient", "powerlaw_hessian_diagonal", "powerlaw_hessian_offdiagonal", "powerlaw_schedule_expected_cost", "powerlaw_rate", "powerlaw_horizon", "powerlaw_horizon_at_zero"]
+__all__ = ["eta_tilde", "kappa", "kappa_continuous", "holdings", "holdings_direct", "trade_sizes", "expected_cost", "variance", "schedule_expected_cost", "schedule_variance", "powerlaw_gradient", "powerlaw_hessian_diagonal", "powerlaw_hessian_offdiagonal", "powerlaw_schedule_expected_cost", "powerlaw_rate", "powerlaw_horizon", "powerlaw_horizon_at_zero", "transient_kernel", "transient_block", "transient_interior_trade", "transient_optimal_cost", "transient_continuous_block", "transient_continuous_rate", "transient_continuous_cost"]
 
 def _exprel(z: ArrayLike) -> NDArray[numpy.float64]:
     """(exp(z) - 1) / z, and 1 at z = 0; expm1 keeps every digit near 0."""
@@ -670,3 +670,202 @@ def powerlaw_horizon_at_zero(order_size: ArrayLike, risk_aversion: ArrayLike, si
     eta = numpy.asarray(eta, dtype=numpy.float64)
     alpha = numpy.asarray(alpha, dtype=numpy.float64)
     return numpy.asarray(order_size**(1 - 2/(alpha + 1))*(alpha*eta/(risk_aversion*sigma**2))**((alpha + 1)**(-1.0))*(alpha + 1)/(alpha - 1))[()]
+
+
+def transient_kernel(time: ArrayLike, other_time: ArrayLike, impact: ArrayLike, resilience: ArrayLike) -> Any:
+    """Entry K(t, s) = impact exp(-resilience |t - s|) of the exponential kernel matrix.
+
+    K(t, s) = impact * exp(-resilience * |t - s|)
+
+    E = n' K n / 2 for trades n at times t_i; broadcast t[:, None] against s[None, :] for the
+    matrix.
+
+    Parameters
+    ----------
+    time : array_like
+        time since the start, 0 <= time <= horizon [time units]
+    other_time : array_like
+        a second time (kernel matrix column) [time units]
+    impact : array_like
+        price move per share traded, 1 / depth [currency / share**2]
+    resilience : array_like
+        decay rate rho of the transient impact, > 0 [1 / time unit]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [currency / share**2]
+    """
+    time = numpy.asarray(time, dtype=numpy.float64)
+    other_time = numpy.asarray(other_time, dtype=numpy.float64)
+    impact = numpy.asarray(impact, dtype=numpy.float64)
+    resilience = numpy.asarray(resilience, dtype=numpy.float64)
+    return numpy.asarray(impact*numpy.exp(-resilience*abs(other_time - time)))[()]
+
+
+def transient_block(order_size: ArrayLike, steps: ArrayLike, resilience: ArrayLike, tau: ArrayLike) -> Any:
+    """Block traded at the start and at the end of the optimal discrete schedule.
+
+    n_0 = n_N = X / (2 + (N - 1) (1 - exp(-resilience tau)))
+
+    N + 1 trade times t_i = i tau, i = 0..N; 1 - exp(-resilience tau) is printed as
+    -expm1(-resilience tau).
+
+    Parameters
+    ----------
+    order_size : array_like
+        order to sell, X > 0 [shares]
+    steps : array_like
+        number of intervals N >= 1 (N + 1 trade times) [intervals]
+    resilience : array_like
+        decay rate rho of the transient impact, > 0 [1 / time unit]
+    tau : array_like
+        length of one trading interval, tau > 0 [time units]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [shares]
+    """
+    order_size = numpy.asarray(order_size, dtype=numpy.float64)
+    steps = numpy.asarray(steps, dtype=numpy.float64)
+    resilience = numpy.asarray(resilience, dtype=numpy.float64)
+    tau = numpy.asarray(tau, dtype=numpy.float64)
+    return numpy.asarray(order_size/(-steps*numpy.expm1(-resilience*tau) + numpy.expm1(-resilience*tau) + 2))[()]
+
+
+def transient_interior_trade(order_size: ArrayLike, steps: ArrayLike, resilience: ArrayLike, tau: ArrayLike) -> Any:
+    """Each trade strictly between the two blocks of the optimal discrete schedule.
+
+    n_k = X (1 - exp(-resilience tau)) / (2 + (N - 1) (1 - exp(-resilience tau)))
+
+    Parameters
+    ----------
+    order_size : array_like
+        order to sell, X > 0 [shares]
+    steps : array_like
+        number of intervals N >= 1 (N + 1 trade times) [intervals]
+    resilience : array_like
+        decay rate rho of the transient impact, > 0 [1 / time unit]
+    tau : array_like
+        length of one trading interval, tau > 0 [time units]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [shares]
+    """
+    order_size = numpy.asarray(order_size, dtype=numpy.float64)
+    steps = numpy.asarray(steps, dtype=numpy.float64)
+    resilience = numpy.asarray(resilience, dtype=numpy.float64)
+    tau = numpy.asarray(tau, dtype=numpy.float64)
+    return numpy.asarray(-order_size*numpy.expm1(-resilience*tau)/(-steps*numpy.expm1(-resilience*tau) + numpy.expm1(-resilience*tau) + 2))[()]
+
+
+def transient_optimal_cost(order_size: ArrayLike, steps: ArrayLike, impact: ArrayLike, resilience: ArrayLike, tau: ArrayLike) -> Any:
+    """Expected cost of the optimal discrete schedule under the exponential kernel.
+
+    E = impact X**2 (1 + a) / (2 (2 + (N - 1)(1 - a))), a = exp(-resilience tau)
+
+    Parameters
+    ----------
+    order_size : array_like
+        order to sell, X > 0 [shares]
+    steps : array_like
+        number of intervals N >= 1 (N + 1 trade times) [intervals]
+    impact : array_like
+        price move per share traded, 1 / depth [currency / share**2]
+    resilience : array_like
+        decay rate rho of the transient impact, > 0 [1 / time unit]
+    tau : array_like
+        length of one trading interval, tau > 0 [time units]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [currency]
+    """
+    order_size = numpy.asarray(order_size, dtype=numpy.float64)
+    steps = numpy.asarray(steps, dtype=numpy.float64)
+    impact = numpy.asarray(impact, dtype=numpy.float64)
+    resilience = numpy.asarray(resilience, dtype=numpy.float64)
+    tau = numpy.asarray(tau, dtype=numpy.float64)
+    return numpy.asarray(-1/2*impact*order_size**2*(-numpy.expm1(-resilience*tau) - 2)/(-steps*numpy.expm1(-resilience*tau) + numpy.expm1(-resilience*tau) + 2))[()]
+
+
+def transient_continuous_block(order_size: ArrayLike, horizon: ArrayLike, resilience: ArrayLike) -> Any:
+    """Obizhaeva-Wang: the block traded at the start and at the end.
+
+    X / (2 + resilience T)
+
+    Parameters
+    ----------
+    order_size : array_like
+        order to sell, X > 0 [shares]
+    horizon : array_like
+        trading horizon T = N * tau > 0 [time units]
+    resilience : array_like
+        decay rate rho of the transient impact, > 0 [1 / time unit]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [shares]
+    """
+    order_size = numpy.asarray(order_size, dtype=numpy.float64)
+    horizon = numpy.asarray(horizon, dtype=numpy.float64)
+    resilience = numpy.asarray(resilience, dtype=numpy.float64)
+    return numpy.asarray(order_size/(horizon*resilience + 2))[()]
+
+
+def transient_continuous_rate(order_size: ArrayLike, horizon: ArrayLike, resilience: ArrayLike) -> Any:
+    """Obizhaeva-Wang: the constant trading rate between the blocks.
+
+    resilience X / (2 + resilience T)
+
+    Parameters
+    ----------
+    order_size : array_like
+        order to sell, X > 0 [shares]
+    horizon : array_like
+        trading horizon T = N * tau > 0 [time units]
+    resilience : array_like
+        decay rate rho of the transient impact, > 0 [1 / time unit]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [shares / time unit]
+    """
+    order_size = numpy.asarray(order_size, dtype=numpy.float64)
+    horizon = numpy.asarray(horizon, dtype=numpy.float64)
+    resilience = numpy.asarray(resilience, dtype=numpy.float64)
+    return numpy.asarray(order_size*resilience/(horizon*resilience + 2))[()]
+
+
+def transient_continuous_cost(order_size: ArrayLike, horizon: ArrayLike, impact: ArrayLike, resilience: ArrayLike) -> Any:
+    """Obizhaeva-Wang: the expected cost of the optimal continuous schedule.
+
+    impact X**2 / (2 + resilience T)
+
+    Parameters
+    ----------
+    order_size : array_like
+        order to sell, X > 0 [shares]
+    horizon : array_like
+        trading horizon T = N * tau > 0 [time units]
+    impact : array_like
+        price move per share traded, 1 / depth [currency / share**2]
+    resilience : array_like
+        decay rate rho of the transient impact, > 0 [1 / time unit]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [currency]
+    """
+    order_size = numpy.asarray(order_size, dtype=numpy.float64)
+    horizon = numpy.asarray(horizon, dtype=numpy.float64)
+    impact = numpy.asarray(impact, dtype=numpy.float64)
+    resilience = numpy.asarray(resilience, dtype=numpy.float64)
+    return numpy.asarray(impact*order_size**2/(horizon*resilience + 2))[()]

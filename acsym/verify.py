@@ -1080,7 +1080,7 @@ class Report:
 
 def compute_report(settings: Settings) -> Report:
     """Run the sweep; return its report (prints nothing)."""
-    from acsym.verification import powerlaw
+    from acsym.verification import powerlaw, transient
 
     start = time.perf_counter()
     scenarios = domain(quick=settings.quick, seed=settings.seed)
@@ -1095,6 +1095,7 @@ def compute_report(settings: Settings) -> Report:
     rows += compute_qp_rows(scenarios, qp_subset(scenarios, budget=settings.qp_budget, seed=settings.seed))
     rows += compute_naive_rows(points, scenarios, exact)
     rows += powerlaw.rows(settings)
+    rows += transient.rows(settings)
     command = "python -m acsym verify" + (" --quick" if settings.quick else "")
     return Report(command, scenarios.size, time.perf_counter() - start, tuple(rows))
 

@@ -12,7 +12,7 @@ from functools import cache
 
 import sympy as sp
 
-from acsym.derivation import batch, discrete, powerlaw, stable
+from acsym.derivation import batch, discrete, powerlaw, stable, transient
 from acsym.derivation.symbols import ARGUMENTS, X, eta_tilde
 
 #: the names intermediate results are printed under (see :attr:`Formula.steps`)
@@ -180,4 +180,5 @@ def formulas() -> tuple[Formula, ...]:
             "holding keeps its digits wherever its share of the variance is a normal number.",
         ),
         *powerlaw.formulas(),
+        *transient.formulas(),
     )

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import sympy as sp
 
-from acsym.derivation import continuous, discrete, powerlaw, stable
+from acsym.derivation import continuous, discrete, powerlaw, stable, transient
 from acsym.derivation.codegen import COMMAND
 from acsym.derivation.proofs import PROOFS
 
@@ -104,6 +104,7 @@ def sections() -> tuple[Section, ...]:
             ),
         ),
         *powerlaw.sections(),
+        *transient.sections(),
     )
 
 

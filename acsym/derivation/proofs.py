@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from acsym.derivation import batch, continuous, discrete, powerlaw, stable
+from acsym.derivation import batch, continuous, discrete, powerlaw, stable, transient
 from acsym.derivation.special import exp_scaled_difference, exprel, sinh_tail
 from acsym.derivation.symbols import N, T, X, eta, eta_tilde, gamma, j, kappa, kappa_tilde, tau, x
 
@@ -352,4 +352,5 @@ PROOFS: tuple[Proof, ...] = (
         _limit_lambda_infinite,
     ),
     *powerlaw.proofs(),
+    *transient.proofs(),
 )

@@ -96,3 +96,21 @@ ARGUMENTS.update(
         )
     }
 )
+
+# Transient impact with resilience (Obizhaeva & Wang 2013): see transient.py
+impact = sp.Symbol("iota", positive=True)  # price impact per share traded (1 / book depth)
+rho = sp.Symbol("rho", positive=True)  # resilience: the impact decays like exp(-rho t)
+other_time = sp.Symbol("s", nonnegative=True)  # a second time, for the kernel matrix
+intervals = sp.Symbol("M", positive=True, integer=True)  # N as a runtime argument (N itself is a Sum's bound)
+
+ARGUMENTS.update(
+    {
+        a.name: a
+        for a in (
+            Argument(impact, "impact", "currency / share**2", "price move per share traded, 1 / depth"),
+            Argument(rho, "resilience", "1 / time unit", "decay rate rho of the transient impact, > 0"),
+            Argument(other_time, "other_time", "time units", "a second time (kernel matrix column)"),
+            Argument(intervals, "steps", "intervals", "number of intervals N >= 1 (N + 1 trade times)"),
+        )
+    }
+)
