@@ -66,9 +66,11 @@ def compute_solver_row(seed: int, cases: int) -> Row:
         steps = int(rng.integers(1, 30))
         beta = float(rng.uniform(0.2, 2.0))
         tau = float(10 ** rng.uniform(-1, 1))  # K stays well conditioned (cond < 1e3)
-        trades = generate_transient_trades(
-            1.0, steps, 1.0, tau=tau, kernel=lambda lag, b=beta: (1 + lag) ** -b
-        )
+
+        def kernel(lag: Any, b: float = beta) -> Any:
+            return (1 + lag) ** -b
+
+        trades = generate_transient_trades(1.0, steps, 1.0, tau=tau, kernel=kernel)
         with mpmath.workdps(40):
             size = steps + 1
             matrix = mpmath.matrix(size, size)
