@@ -28,6 +28,8 @@ SCHEDULE_BOUND = 1e-12
 #: the horizon's bound in units of EPS * w, w = lambda sigma^2 X^2 / C: the Pfaff argument
 #: w / (1 + w) is rounded, and T is sensitive to it like 1 / (1 - u) = 1 + w near u = 1
 HORIZON_ULPS = 4.0
+#: up to this w the horizon is within BOUND
+LARGE_RATIO = 100.0
 EPS = float(np.finfo(np.float64).eps)
 
 
@@ -128,9 +130,27 @@ def compute_generated_rows(size: int, seed: int) -> list[Row]:
         rtol = None
         if name == "powerlaw_gradient":
             rtol = [BOUND * max(1.0, _gradient_condition(p)) for p in points]
-        if name == "powerlaw_horizon":
-            rtol = [max(BOUND, HORIZON_ULPS * EPS * _ratio(p)) for p in points]
         names = formulas_arguments(name)
+        if name == "powerlaw_horizon":
+            # w <= LARGE_RATIO is held to BOUND; beyond it to HORIZON_ULPS eps w, in a row of its own
+            large = [_ratio(p) > LARGE_RATIO for p in points]
+            for oracle, keep in (("mpmath", False), (f"mpmath (w > {LARGE_RATIO:g})", True)):
+                chosen = [i for i in range(count) if large[i] == keep]
+                bound = [max(BOUND, HORIZON_ULPS * EPS * _ratio(points[i])) for i in chosen]
+                rows.append(
+                    compute_row(
+                        name,
+                        "generated",
+                        oracle,
+                        names,
+                        [points[i] for i in chosen],
+                        [values[i] for i in chosen],
+                        [exact[i] for i in chosen],
+                        BOUND,
+                        bound if keep else None,
+                    )
+                )
+            continue
         rows.append(compute_row(name, "generated", "mpmath", names, points, values, exact, BOUND, rtol))
     return rows
 
