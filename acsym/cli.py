@@ -693,7 +693,76 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_plot_argument(frontier, "the frontier with the strategies marked")
     frontier.set_defaults(run=_frontier)
+    _add_powerlaw_command(commands)
     return parser
+
+
+# --- `acsym powerlaw` (issue 16): a schedule with the fitted impact exponent ------------------
+
+
+def _add_powerlaw_command(commands: Any) -> None:
+    powerlaw = commands.add_parser(
+        "powerlaw",
+        help="fit impact to fills, then the optimal schedule with the fitted exponent",
+        description="Fit slippage_bps = epsilon + coefficient * daily_volatility * x^alpha to "
+        "FILLS.csv (default: the shipped example), turn the fit into power-law temporary impact "
+        "h(v) = epsilon + eta v^alpha at the given market data, and print the optimal schedule "
+        "(Almgren 2003) next to the linear Almgren-Chriss schedule. --alpha is ignored: the "
+        "exponent is the fitted one.",
+    )
+    powerlaw.add_argument("fills", nargs="?", default=None, metavar="FILLS.csv", help="fills file")
+    _add_market_arguments(powerlaw)
+    powerlaw.set_defaults(run=_powerlaw)
+
+
+def _powerlaw(args: argparse.Namespace) -> int:
+    import json
+    import warnings
+
+    from acsym import impact
+    from acsym.models.powerlaw import generate_powerlaw_trajectory, powerlaw_params_from_fit
+    from acsym.trajectory import generate_ac_trajectory
+
+    source = args.fills if args.fills is not None else impact.example_fills_path()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", impact.CalibrationWarning)
+        fit = impact.calibrate_impact(source)
+    params = powerlaw_params_from_fit(
+        fit, args.daily_volume, args.daily_spread, args.daily_volatility, args.price, tau=args.tau
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        ours = generate_powerlaw_trajectory(args.order_size, args.periods, params, args.risk_aversion)
+        linear = generate_ac_trajectory(args.order_size, args.periods, _calibrated(args), args.risk_aversion)
+    messages = list(params.warnings) + [str(w.message) for w in caught]
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "alpha": params.alpha,
+                    "eta": _finite(params.eta),
+                    "epsilon": _finite(params.epsilon),
+                    "gamma": params.gamma,
+                    "holdings": [_finite(v) for v in ours.holdings.tolist()],
+                    "linear_holdings": [_finite(v) for v in linear.holdings.tolist()],
+                    "expected_cost": _finite(ours.params["expected_cost"] if ours.params else None),
+                    "variance": _finite(ours.params["variance"] if ours.params else None),
+                    "warnings": messages,
+                },
+                indent=2,
+            )
+        )
+        return 0 if fit.ok else 1
+    print(f"fitted alpha = {params.alpha:.4g}, eta = {params.eta:.6g} currency/share*(day/share)^alpha")
+    print(f"{'period':>6} {'power law':>14} {'linear A-C':>14}")
+    for k, (a, b) in enumerate(zip(ours.holdings, linear.holdings, strict=True)):
+        print(f"{k:>6} {a:>14,.2f} {b:>14,.2f}")
+    if ours.params:
+        cost, variance = ours.params["expected_cost"], ours.params["variance"]
+        print(f"expected cost {cost:,.4f} currency, variance {variance:,.4g}")
+    for message in messages:
+        print(f"warning: {message}")
+    return 0 if fit.ok else 1
 
 
 def main(argv: Sequence[str] | None = None) -> int:

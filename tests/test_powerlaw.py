@@ -226,3 +226,20 @@ def test_no_warning_on_valid_input():
         warnings.simplefilter("error")
         acsym.generate_powerlaw_trajectory(1e6, 30, _params(0.4), 1e-5)
         powerlaw.generate_powerlaw_holdings(np.geomspace(1e2, 1e8, 20), 50, _params(1.8), 1e-4)
+
+
+def test_cli_powerlaw_uses_the_fitted_exponent(capsys):
+    import json
+
+    from acsym import cli
+
+    flags = ["--order-size", "200000", "--daily-volume", "1e6", "--daily-spread", "0.05"]
+    flags += ["--daily-volatility", "0.02", "--price", "50", "--risk-aversion", "1e-6", "--json"]
+    assert cli.main(["powerlaw", *flags]) == 0
+    data = json.loads(capsys.readouterr().out)
+    fit = acsym.calibrate_impact(acsym.impact.example_fills_path())
+    assert data["alpha"] == fit.alpha and not data["warnings"]
+    params = acsym.powerlaw_params_from_fit(fit, 1e6, 0.05, 0.02, 50.0)
+    expected = acsym.generate_powerlaw_trajectory(2e5, 10, params, 1e-6).holdings
+    assert np.allclose(data["holdings"], expected, rtol=1e-15, atol=0)
+    assert data["holdings"][1] < data["linear_holdings"][1]  # concave impact: sell sooner
