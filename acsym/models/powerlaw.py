@@ -48,19 +48,20 @@ NEWTON_MAX_STEPS = 60
 _KEEP = 0.05
 
 
-def _well_posed(order: float, params: AlmgrenChrissParams) -> str | None:
-    """None when E + lambda Var is strictly convex on sell schedules, else the reason."""
+def _well_posed(orders: FloatArray, params: AlmgrenChrissParams) -> str | None:
+    """None when E + lambda Var is strictly convex on sell schedules of every order, else why."""
     if params.alpha <= 1:
         # f'' is smallest at the largest trade, selling everything at once
-        curvature = -float(
-            formulas.powerlaw_hessian_offdiagonal(order, params.tau, params.eta, params.gamma, params.alpha)
+        curvature = -np.asarray(
+            formulas.powerlaw_hessian_offdiagonal(orders, params.tau, params.eta, params.gamma, params.alpha)
         )
-        if curvature > 0 and params.eta > 0:
+        if params.eta > 0 and np.all(curvature > 0):
             return None
+        worst = int(np.argmin(curvature))
         return (
-            f"the cost's curvature f''(n) = {curvature!r} <= 0 at n = order_size: with alpha = "
-            f"{params.alpha!r} the permanent impact gamma = {params.gamma!r} outweighs the temporary "
-            "impact (for alpha = 1 this is eta_tilde <= 0)"
+            f"the cost's curvature f''(n) = {float(curvature.flat[worst])!r} <= 0 at n = order_size = "
+            f"{float(orders.flat[worst])!r}: with alpha = {params.alpha!r} the permanent impact gamma = "
+            f"{params.gamma!r} outweighs the temporary impact (for alpha = 1 this is eta_tilde <= 0)"
         )
     if params.gamma == 0 and params.eta > 0:
         return None
@@ -93,21 +94,18 @@ def _objective(holdings: FloatArray, params: AlmgrenChrissParams, lams: FloatArr
 
 def _solve_tridiagonal(diagonal: FloatArray, upper: FloatArray, rhs: FloatArray) -> FloatArray:
     """Solve symmetric tridiagonal systems along the last axis (Thomas' algorithm, no pivoting:
-    the Hessian is positive definite)."""
-    size = diagonal.shape[-1]
-    ratio = np.empty_like(diagonal)
-    solution = np.empty_like(rhs)
-    pivot = diagonal[..., 0]
-    ratio[..., 0] = upper[..., 0] / pivot if size > 1 else 0.0
-    solution[..., 0] = rhs[..., 0] / pivot
+    the Hessian is positive definite). The sweeps run over a time-major copy, so each step
+    works on one contiguous row of every order."""
+    d, u, r = diagonal.T.copy(), upper.T.copy(), rhs.T.copy()
+    size = d.shape[0]
     for i in range(1, size):
-        pivot = diagonal[..., i] - upper[..., i - 1] * ratio[..., i - 1]
-        if i < size - 1:
-            ratio[..., i] = upper[..., i] / pivot
-        solution[..., i] = (rhs[..., i] - upper[..., i - 1] * solution[..., i - 1]) / pivot
+        ratio = u[i - 1] / d[i - 1]
+        d[i] -= ratio * u[i - 1]
+        r[i] -= ratio * r[i - 1]
+    r[size - 1] /= d[size - 1]
     for i in range(size - 2, -1, -1):
-        solution[..., i] -= ratio[..., i] * solution[..., i + 1]
-    return solution
+        r[i] = (r[i] - u[i] * r[i + 1]) / d[i]
+    return r.T
 
 
 def _newton(
@@ -123,6 +121,7 @@ def _newton(
     p = (params.tau, params.eta, params.gamma, params.alpha)
     converged = np.zeros_like(active)
     steps = 0
+    objective = _objective(x, params, lams)
     for steps in range(1, NEWTON_MAX_STEPS + 1):  # noqa: B007
         xa, lam = x[active], lams[active]
         trades = xa[:, :-1] - xa[:, 1:]
@@ -140,18 +139,21 @@ def _newton(
         length = np.minimum(1.0, limit.min(axis=1))
         small = np.max(np.abs(step), axis=1) <= NEWTON_RTOL * orders[active]
         # backtracking on E + lambda Var (Armijo); a step within rounding is taken as it is
-        current = _objective(xa, params, lam)
+        current = objective[active]
         slope = np.sum(gradient * step[:, 1:-1], axis=1)
         for _ in range(40):
-            trial = _objective(xa + length[:, None] * step, params, lam)
+            trial = np.asarray(_objective(xa + length[:, None] * step, params, lam))
             scale = np.abs(current) + np.abs(slope)
             ok = small | (trial <= current + 1e-4 * length * slope + 8 * np.finfo(float).eps * scale)
             if ok.all():
                 break
             length = np.where(ok, length, length / 2)
+        else:
+            trial = np.asarray(_objective(xa + length[:, None] * step, params, lam))
         xa = xa + length[:, None] * step
         xa[:, 0], xa[:, -1] = orders[active], 0.0
         x[active] = xa
+        objective[active] = trial
         index = np.flatnonzero(active)
         converged[index[small]] = True
         active[index[small]] = False
@@ -243,10 +245,9 @@ def _solve(
     orders: FloatArray, steps: int, params: AlmgrenChrissParams, lams: FloatArray, stacklevel: int
 ) -> FloatArray:
     """Holdings (B, N + 1) for valid orders and risk aversions."""
-    reasons = {_well_posed(float(order), params) for order in np.unique(orders)}
-    reasons.discard(None)
-    if reasons:
-        warn(f"{sorted(map(str, reasons))[0]}; falling back to TWAP", stacklevel=stacklevel)
+    reason = _well_posed(orders, params)
+    if reason is not None:
+        warn(f"{reason}; falling back to TWAP", stacklevel=stacklevel)
         index = np.arange(steps + 1, dtype=np.float64)
         return np.asarray(formulas.holdings(orders[:, None], index, float(steps), 0.0), dtype=np.float64)
     start = _initial(orders, steps, params, lams)
