@@ -32,6 +32,7 @@ if TYPE_CHECKING:
         generate_powerlaw_holdings,
         generate_powerlaw_trajectory,
         powerlaw_continuous_holdings,
+        powerlaw_frontier,
         powerlaw_params_from_fit,
     )
     from acsym.models.transient import (
@@ -69,6 +70,7 @@ _LOCATIONS = {
     "generate_powerlaw_holdings": "acsym.models.powerlaw",
     "generate_powerlaw_trajectory": "acsym.models.powerlaw",
     "powerlaw_continuous_holdings": "acsym.models.powerlaw",
+    "powerlaw_frontier": "acsym.models.powerlaw",
     "powerlaw_params_from_fit": "acsym.models.powerlaw",
     "TransientSchedule": "acsym.models.transient",
     "generate_transient_trades": "acsym.models.transient",
@@ -110,6 +112,7 @@ __all__ = [
     "implied_risk_aversion",
     "linear_impact_at_rate",
     "powerlaw_continuous_holdings",
+    "powerlaw_frontier",
     "powerlaw_params_from_fit",
     "risk_aversion_for_cost",
     "risk_aversion_for_variance",

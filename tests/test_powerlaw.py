@@ -243,3 +243,24 @@ def test_cli_powerlaw_uses_the_fitted_exponent(capsys):
     expected = acsym.generate_powerlaw_trajectory(2e5, 10, params, 1e-6).holdings
     assert np.allclose(data["holdings"], expected, rtol=1e-15, atol=0)
     assert data["holdings"][1] < data["linear_holdings"][1]  # concave impact: sell sooner
+
+
+def test_frontier_is_efficient_and_beats_linear_schedules_under_the_power_law():
+    params = _params(0.5, gamma=2.5e-8)
+    order, steps = 1e6, 20
+    lams = np.geomspace(1e-9, 1e-4, 12)
+    cost, variance = acsym.powerlaw_frontier(order, steps, params, lams)
+    assert np.all(np.diff(variance) < 0) and np.all(
+        np.diff(cost) > 0
+    )  # more risk aversion: less risk, more cost
+    # each point minimises E + lambda Var: no linear (sinh) schedule does better under this model
+    linear = generate_ac_holdings(
+        order, steps, replace(params, alpha=1.0, eta=2.5e-6), np.geomspace(1e-9, 1e-3, 40)
+    )
+    trades = linear[:, :-1] - linear[:, 1:]
+    linear_cost = formulas.powerlaw_schedule_expected_cost(
+        trades, 1.0, params.gamma, params.eta, params.epsilon, 0.5
+    )
+    linear_variance = formulas.schedule_variance(linear, 1.0, params.sigma)
+    for lam, c, v in zip(lams, cost, variance, strict=True):
+        assert np.all(linear_cost + lam * linear_variance >= (c + lam * v) * (1 - 1e-12))

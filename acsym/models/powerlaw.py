@@ -37,6 +37,7 @@ __all__ = [
     "generate_powerlaw_trajectory",
     "powerlaw_continuous_holdings",
     "powerlaw_first_integral",
+    "powerlaw_frontier",
     "powerlaw_params_from_fit",
 ]
 
@@ -332,6 +333,38 @@ def generate_powerlaw_trajectory(
             "warnings": tuple(messages),
         },
     )
+
+
+def powerlaw_frontier(
+    order_size: float, duration_periods: int, params: AlmgrenChrissParams, risk_aversion: Any
+) -> tuple[FloatArray, FloatArray]:
+    """Expected cost and variance of the optimal power-law schedules for many risk aversions.
+
+    Parameters
+    ----------
+    order_size : float
+        Shares to sell, > 0 [shares].
+    duration_periods : int
+        Number of intervals N >= 1.
+    params : AlmgrenChrissParams
+        As for :func:`generate_powerlaw_trajectory`.
+    risk_aversion : array_like
+        lambda values >= 0 [1 / currency]; all schedules are solved in one batch.
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        E [currency] (:func:`acsym.formulas.powerlaw_schedule_expected_cost`) and Var
+        [currency**2] (:func:`acsym.formulas.schedule_variance`) per lambda: the efficient
+        frontier of the power-law model, to set next to :func:`acsym.efficient_frontier`.
+    """
+    holdings = generate_powerlaw_holdings(order_size, duration_periods, params, risk_aversion)
+    trades = holdings[..., :-1] - holdings[..., 1:]
+    cost = formulas.powerlaw_schedule_expected_cost(
+        trades, params.tau, params.gamma, params.eta, params.epsilon, params.alpha
+    )
+    variance = formulas.schedule_variance(holdings, params.tau, params.sigma)
+    return np.asarray(cost, dtype=np.float64), np.asarray(variance, dtype=np.float64)
 
 
 # --- continuous time -------------------------------------------------------------------------
