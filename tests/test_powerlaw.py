@@ -264,3 +264,17 @@ def test_frontier_is_efficient_and_beats_linear_schedules_under_the_power_law():
     linear_variance = formulas.schedule_variance(linear, 1.0, params.sigma)
     for lam, c, v in zip(lams, cost, variance, strict=True):
         assert np.all(linear_cost + lam * linear_variance >= (c + lam * v) * (1 - 1e-12))
+
+
+@settings(max_examples=30)
+@given(
+    alpha=st.floats(0.2, 2.5),
+    lam=st.one_of(st.just(0.0), st.floats(1e-9, 1e3)),
+    steps=st.integers(1, 200),
+    order=st.floats(1.0, 1e9),
+)
+def test_extreme_inputs_give_finite_sell_schedules(alpha, lam, steps, order):
+    params = _params(alpha, gamma=0.0)
+    holdings = powerlaw.generate_powerlaw_holdings(order, steps, params, lam)  # RuntimeWarnings are errors
+    assert holdings[0] == order and holdings[-1] == 0.0
+    assert np.all(np.isfinite(holdings)) and np.all(np.diff(holdings) <= 0)

@@ -47,6 +47,8 @@ NEWTON_RTOL = 4 * float(np.finfo(np.float64).eps)
 NEWTON_MAX_STEPS = 60
 #: a step never shrinks a trade below this fraction of its value (trades stay > 0)
 _KEEP = 0.05
+#: the share of TWAP in the starting schedule
+_TWAP_SHARE = 1e-6
 
 
 def _well_posed(orders: FloatArray, params: AlmgrenChrissParams) -> str | None:
@@ -74,7 +76,8 @@ def _well_posed(orders: FloatArray, params: AlmgrenChrissParams) -> str | None:
 
 def _initial(orders: FloatArray, steps: int, params: AlmgrenChrissParams, lams: FloatArray) -> FloatArray:
     """The linear model's sinh schedule with eta_tilde = tau f''(X / N) / 2, the curvature at the
-    even rate: exact at alpha = 1, and a close start elsewhere."""
+    even rate (1e-6 of it replaced by TWAP): a close start, one Newton step from the optimum at
+    alpha = 1."""
     curvature = -formulas.powerlaw_hessian_offdiagonal(
         orders / steps, params.tau, params.eta, params.gamma, params.alpha
     )
@@ -82,7 +85,12 @@ def _initial(orders: FloatArray, steps: int, params: AlmgrenChrissParams, lams: 
     kappa_tau = formulas.kappa(lams, params.sigma, eta_tilde, params.tau) * params.tau
     index = np.arange(steps + 1, dtype=np.float64)
     holdings = formulas.holdings(orders[..., None], index, float(steps), kappa_tau[..., None])
-    return np.asarray(holdings, dtype=np.float64)
+    # a little TWAP in the mix keeps every trade > 0 where the sinh tail underflows (the
+    # curvature n**(alpha - 1) is infinite at n = 0 for alpha < 1)
+    twap = formulas.holdings(orders[..., None], index, float(steps), 0.0)
+    start = np.asarray((1 - _TWAP_SHARE) * holdings + _TWAP_SHARE * twap, dtype=np.float64)
+    start[..., 0], start[..., -1] = orders, 0.0  # the boundary conditions, exactly
+    return start
 
 
 def _objective(holdings: FloatArray, params: AlmgrenChrissParams, lams: FloatArray) -> FloatArray:
