@@ -76,8 +76,7 @@ def _well_posed(orders: FloatArray, params: AlmgrenChrissParams) -> str | None:
 
 def _initial(orders: FloatArray, steps: int, params: AlmgrenChrissParams, lams: FloatArray) -> FloatArray:
     """The linear model's sinh schedule with eta_tilde = tau f''(X / N) / 2, the curvature at the
-    even rate (1e-6 of it replaced by TWAP): a close start, one Newton step from the optimum at
-    alpha = 1."""
+    even rate: a close start, one Newton step from the optimum at alpha = 1."""
     curvature = -formulas.powerlaw_hessian_offdiagonal(
         orders / steps, params.tau, params.eta, params.gamma, params.alpha
     )
@@ -85,10 +84,13 @@ def _initial(orders: FloatArray, steps: int, params: AlmgrenChrissParams, lams: 
     kappa_tau = formulas.kappa(lams, params.sigma, eta_tilde, params.tau) * params.tau
     index = np.arange(steps + 1, dtype=np.float64)
     holdings = formulas.holdings(orders[..., None], index, float(steps), kappa_tau[..., None])
-    # a little TWAP in the mix keeps every trade > 0 where the sinh tail underflows (the
-    # curvature n**(alpha - 1) is infinite at n = 0 for alpha < 1)
+    # where the sinh tail underflows to zero trades, a little TWAP in the mix keeps every trade
+    # > 0 (the curvature n**(alpha - 1) is infinite at n = 0 for alpha < 1, and a step may not
+    # shrink a trade of 0); elsewhere the start is the sinh schedule itself
+    zero = np.min(holdings[..., :-1] - holdings[..., 1:], axis=-1, keepdims=True) <= 0
+    share = np.where(zero, _TWAP_SHARE, 0.0)
     twap = formulas.holdings(orders[..., None], index, float(steps), 0.0)
-    start = np.asarray((1 - _TWAP_SHARE) * holdings + _TWAP_SHARE * twap, dtype=np.float64)
+    start = np.asarray((1 - share) * holdings + share * twap, dtype=np.float64)
     start[..., 0], start[..., -1] = orders, 0.0  # the boundary conditions, exactly
     return start
 
