@@ -235,7 +235,10 @@ def horizon_integral() -> sp.Expr:
     scale = lam * sigma**2 / first_integral
     antiderivative = sp.integrate((1 + s**2) ** (-p), s)  # vanishes at s = 0
     factor = (alpha * eta / first_integral) ** p / sp.sqrt(scale)
-    return sp.unpolarify(factor * antiderivative.subs(s, sp.sqrt(scale) * X))
+    result = factor * antiderivative.subs(s, sp.sqrt(scale) * X)
+    # SymPy writes the argument -a X^2 as a X^2 exp_polar(i pi); on the negative real axis 2F1
+    # is analytic (its cut is [1, oo)), so the polar factor is just -1
+    return result.subs(sp.exp_polar(sp.I * sp.pi), -1)
 
 
 @cache
