@@ -43,8 +43,11 @@ __all__ = [
 
 #: Newton stops when no holding moves by more than this times the order size
 NEWTON_RTOL = 4 * float(np.finfo(np.float64).eps)
-#: and gives up after this many steps (it takes 4 to 8 on the tests' domain)
-NEWTON_MAX_STEPS = 60
+#: or, once the steps are below this (times the order size), when they stop shrinking: the
+#: rounding floor of the gradient, which is large where f'' -> 0 (alpha > 1, tiny trades)
+NEWTON_NOISE_RTOL = 1e-12
+#: and gives up after this many steps (1 at alpha = 1; 4 to 15 on the tests' domain)
+NEWTON_MAX_STEPS = 100
 #: a step never shrinks a trade below this fraction of its value (trades stay > 0)
 _KEEP = 0.05
 #: the share of TWAP in the starting schedule
@@ -82,15 +85,19 @@ def _initial(orders: FloatArray, steps: int, params: AlmgrenChrissParams, lams: 
     )
     eta_tilde = np.maximum(curvature, 1e-300) * params.tau / 2
     kappa_tau = formulas.kappa(lams, params.sigma, eta_tilde, params.tau) * params.tau
-    index = np.arange(steps + 1, dtype=np.float64)
-    holdings = formulas.holdings(orders[..., None], index, float(steps), kappa_tau[..., None])
+    from acsym.trajectory import _optimal_holdings  # the batch path of generate_ac_holdings
+
+    holdings = np.ascontiguousarray(_optimal_holdings(orders, steps, np.asarray(kappa_tau, dtype=np.float64)))
     # where the sinh tail underflows to zero trades, a little TWAP in the mix keeps every trade
     # > 0 (the curvature n**(alpha - 1) is infinite at n = 0 for alpha < 1, and a step may not
     # shrink a trade of 0); elsewhere the start is the sinh schedule itself
     zero = np.min(holdings[..., :-1] - holdings[..., 1:], axis=-1, keepdims=True) <= 0
-    share = np.where(zero, _TWAP_SHARE, 0.0)
-    twap = formulas.holdings(orders[..., None], index, float(steps), 0.0)
-    start = np.asarray((1 - share) * holdings + share * twap, dtype=np.float64)
+    start = holdings
+    if zero.any():
+        share = np.where(zero, _TWAP_SHARE, 0.0)
+        index = np.arange(steps + 1, dtype=np.float64)
+        twap = formulas.holdings(orders[..., None], index, float(steps), 0.0)
+        start = np.asarray((1 - share) * holdings + share * twap, dtype=np.float64)
     start[..., 0], start[..., -1] = orders, 0.0  # the boundary conditions, exactly
     return start
 
@@ -133,6 +140,7 @@ def _newton(
     converged = np.zeros_like(active)
     steps = 0
     objective = _objective(x, params, lams)
+    previous = np.full(x.shape[0], np.inf)  # the last step's size, in units of the order
     for steps in range(1, NEWTON_MAX_STEPS + 1):  # noqa: B007
         xa, lam = x[active], lams[active]
         trades = xa[:, :-1] - xa[:, 1:]
@@ -148,7 +156,10 @@ def _newton(
         with np.errstate(divide="ignore", invalid="ignore"):
             limit = np.where(trade_step < 0, -(1 - _KEEP) * trades / trade_step, np.inf)
         length = np.minimum(1.0, limit.min(axis=1))
-        small = np.max(np.abs(step), axis=1) <= NEWTON_RTOL * orders[active]
+        size = np.max(np.abs(step), axis=1) / orders[active]
+        stalled = (size <= NEWTON_NOISE_RTOL) & (size >= 0.5 * previous[active])
+        small = (size <= NEWTON_RTOL) | stalled
+        previous[active] = size
         # backtracking on E + lambda Var (Armijo); a step within rounding is taken as it is
         current = objective[active]
         slope = np.sum(gradient * step[:, 1:-1], axis=1)
