@@ -268,8 +268,8 @@ PLOT = Check(_plot_path, "a path", "a writable image path", lambda v: True)
 #: flags accepted for the seed contract that no model uses yet: rejected, with the reason.
 #: A model that uses one removes its entry here (and passes the value on).
 UNUSED_FLAGS: dict[str, str] = {
-    "alpha": "changes nothing: no model uses the impact exponent yet (the Almgren-Chriss "
-    "impact is linear; `acsym calibrate` fits an exponent to fills)",
+    "alpha": "changes nothing here: the Almgren-Chriss impact is linear; `acsym powerlaw` "
+    "takes the exponent fitted to fills (Almgren 2003)",
 }
 
 
@@ -1212,6 +1212,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_conform_command(commands)
     _add_desk_commands(commands)
     _add_family_commands(commands)
+    _add_powerlaw_command(commands)
     return parser
 
 
@@ -1707,3 +1708,53 @@ def _basket(args: argparse.Namespace, out: Outcome) -> None:
     for k, holdings in enumerate(result.holdings):
         out.say(f"{k:>6} " + " ".join(f"{v:>14,.2f}" for v in holdings))
     out.say(f"\nexpected cost  {result.expected_cost:,.4f} currency, std deviation {std:,.4f}")
+
+
+# --- `acsym powerlaw` (issue 16): a schedule with the fitted impact exponent ------------------
+
+
+def _add_powerlaw_command(commands: Any) -> None:
+    powerlaw = commands.add_parser(
+        "powerlaw",
+        help="fit impact to fills, then the optimal schedule with the fitted exponent",
+        description="Fit slippage_bps = epsilon + coefficient * daily_volatility * x^alpha to "
+        "FILLS.csv (default: the shipped example), turn the fit into power-law temporary impact "
+        "h(v) = epsilon + eta v^alpha at the given market data, and print the optimal schedule "
+        "(Almgren 2003) next to the linear Almgren-Chriss schedule. --alpha is ignored: the "
+        "exponent is the fitted one.",
+    )
+    powerlaw.add_argument("fills", nargs="?", default=None, metavar="FILLS.csv", help="fills file")
+    _add_market_arguments(powerlaw)
+    powerlaw.set_defaults(run=_powerlaw)
+
+
+def _powerlaw(args: argparse.Namespace, out: Outcome) -> None:
+    from acsym import impact
+    from acsym.models.powerlaw import generate_powerlaw_trajectory, powerlaw_params_from_fit
+    from acsym.trajectory import generate_ac_trajectory
+
+    source = args.fills if args.fills is not None else impact.example_fills_path()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", impact.CalibrationWarning)  # `acsym calibrate` shows them
+        fit = impact.calibrate_impact(source)
+    if not fit.ok:
+        raise UsageError(f"no impact fit could be made from {source}: {'; '.join(fit.warnings)}")
+    params = powerlaw_params_from_fit(
+        fit, args.daily_volume, args.daily_spread, args.daily_volatility, args.price, tau=args.tau
+    )
+    ours = generate_powerlaw_trajectory(args.order_size, args.periods, params, args.risk_aversion)
+    linear = generate_ac_trajectory(args.order_size, args.periods, _calibrated(args, out), args.risk_aversion)
+    notional = args.order_size * args.price or math.nan
+    out.rows.append(_strategy_row(ours, notional, alpha=params.alpha))
+    out.rows.append(_strategy_row(linear, notional))
+    out.record.update(
+        fit={"alpha": params.alpha, "eta": params.eta, "epsilon": params.epsilon, "gamma": params.gamma},
+        holdings=ours.holdings,
+        linear_holdings=linear.holdings,
+    )
+    out.say(f"fitted alpha = {params.alpha:.4g}, eta = {params.eta:.6g} currency/share*(day/share)^alpha")
+    out.say(f"{'period':>6} {'power law':>14} {'linear A-C':>14}")
+    for k, (a, b) in enumerate(zip(ours.holdings, linear.holdings, strict=True)):
+        out.say(f"{k:>6} {a:>14,.2f} {b:>14,.2f}")
+    for name, row in (("power law", out.rows[0]), ("linear A-C", out.rows[1])):
+        out.say(f"{name}: expected cost {row['expected_cost']:,.4f} currency, std {row['std']:,.4f}")

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["eta_tilde", "kappa", "kappa_continuous", "holdings", "holdings_direct", "trade_sizes", "expected_cost", "variance", "trade_sizes_direct", "holdings_urgent", "trade_sizes_urgent", "holdings_with_drift", "trade_sizes_with_drift", "holdings_soft_deadline", "expected_cost_soft_deadline", "variance_soft_deadline", "basket_diagonal_block"]
+__all__ = ["eta_tilde", "kappa", "kappa_continuous", "holdings", "holdings_direct", "trade_sizes", "expected_cost", "variance", "trade_sizes_direct", "holdings_urgent", "trade_sizes_urgent", "holdings_with_drift", "trade_sizes_with_drift", "holdings_soft_deadline", "expected_cost_soft_deadline", "variance_soft_deadline", "basket_diagonal_block", "powerlaw_gradient", "powerlaw_hessian_diagonal", "powerlaw_hessian_offdiagonal", "powerlaw_rate", "powerlaw_horizon_at_zero", "transient_kernel", "transient_block", "transient_interior_trade", "transient_optimal_cost", "transient_continuous_block", "transient_continuous_rate", "transient_continuous_cost"]
 
 def _exprel(z: float) -> float:
     """(exp(z) - 1) / z, and 1 at z = 0; expm1 keeps every digit near 0."""
@@ -611,3 +611,327 @@ def basket_diagonal_block(eta_tilde: float, covariance: float, risk_aversion: fl
         [currency * time unit / share**2]
     """
     return covariance*risk_aversion*tau**2 + 2*eta_tilde
+
+
+def powerlaw_gradient(trade: float, next_trade: float, holding: float, tau: float, eta: float, gamma: float, alpha: float, sigma: float, risk_aversion: float) -> float:
+    """Gradient of E + risk_aversion Var in one interior holding x_j, power-law impact.
+
+    f'(n_{j+1}) - f'(n_j) + 2 risk_aversion sigma**2 tau x_j, f(n) = eta n**(alpha + 1) / tau**alpha - gamma n**2 / 2
+
+    With trade = n_j, next_trade = n_{j+1} (both > 0, a sell schedule) and holding = x_j. At
+    alpha = 1 it is the base model's first-order condition.
+
+    Parameters
+    ----------
+    trade : float
+        a trade n_j = x_{j-1} - x_j > 0 [shares]
+    next_trade : float
+        the next trade n_{j+1} = x_j - x_{j+1} > 0 [shares]
+    holding : float
+        the holding x_j between the two trades [shares]
+    tau : float
+        length of one trading interval, tau > 0 [time units]
+    eta : float
+        temporary impact coefficient, >= 0 [currency * time unit / share**2]
+    gamma : float
+        permanent impact coefficient, >= 0 [currency / share**2]
+    alpha : float
+        impact exponent, h(v) = eta |v|**alpha, > 0 [dimensionless]
+    sigma : float
+        price volatility, >= 0 [currency / (share * time unit**0.5)]
+    risk_aversion : float
+        risk aversion lambda >= 0 [1 / currency]
+
+    Returns
+    -------
+    float
+        [currency / share]
+    """
+    return eta*(next_trade/tau)**alpha*(alpha + 1) - eta*(trade/tau)**alpha*(alpha + 1) - gamma*next_trade + gamma*trade + 2*holding*risk_aversion*sigma**2*tau
+
+
+def powerlaw_hessian_diagonal(trade: float, next_trade: float, tau: float, eta: float, gamma: float, alpha: float, sigma: float, risk_aversion: float) -> float:
+    """Diagonal entry d2/dx_j2 of the Hessian of E + risk_aversion Var, power-law impact.
+
+    f''(n_j) + f''(n_{j+1}) + 2 risk_aversion sigma**2 tau
+
+    Parameters
+    ----------
+    trade : float
+        a trade n_j = x_{j-1} - x_j > 0 [shares]
+    next_trade : float
+        the next trade n_{j+1} = x_j - x_{j+1} > 0 [shares]
+    tau : float
+        length of one trading interval, tau > 0 [time units]
+    eta : float
+        temporary impact coefficient, >= 0 [currency * time unit / share**2]
+    gamma : float
+        permanent impact coefficient, >= 0 [currency / share**2]
+    alpha : float
+        impact exponent, h(v) = eta |v|**alpha, > 0 [dimensionless]
+    sigma : float
+        price volatility, >= 0 [currency / (share * time unit**0.5)]
+    risk_aversion : float
+        risk aversion lambda >= 0 [1 / currency]
+
+    Returns
+    -------
+    float
+        [currency / share**2]
+    """
+    return alpha*eta*next_trade**(alpha - 1)*tau**(-alpha)*(alpha + 1) + alpha*eta*tau**(-alpha)*trade**(alpha - 1)*(alpha + 1) - 2*gamma + 2*risk_aversion*sigma**2*tau
+
+
+def powerlaw_hessian_offdiagonal(next_trade: float, tau: float, eta: float, gamma: float, alpha: float) -> float:
+    """Off-diagonal entry d2/dx_j dx_{j+1} of the (tridiagonal) Hessian, power-law impact.
+
+    -f''(n_{j+1})
+
+    Parameters
+    ----------
+    next_trade : float
+        the next trade n_{j+1} = x_j - x_{j+1} > 0 [shares]
+    tau : float
+        length of one trading interval, tau > 0 [time units]
+    eta : float
+        temporary impact coefficient, >= 0 [currency * time unit / share**2]
+    gamma : float
+        permanent impact coefficient, >= 0 [currency / share**2]
+    alpha : float
+        impact exponent, h(v) = eta |v|**alpha, > 0 [dimensionless]
+
+    Returns
+    -------
+    float
+        [currency / share**2]
+    """
+    return -alpha*eta*next_trade**(alpha - 1)*tau**(-alpha)*(alpha + 1) + gamma
+
+
+def powerlaw_rate(holding: float, first_integral: float, risk_aversion: float, sigma: float, eta: float, alpha: float) -> float:
+    """Trading rate of the optimal continuous-time schedule at a holding.
+
+    v = ((C + risk_aversion sigma**2 x**2) / (alpha eta))**(1 / (alpha + 1))
+
+    Parameters
+    ----------
+    holding : float
+        the holding x_j between the two trades [shares]
+    first_integral : float
+        C = alpha eta v**(alpha + 1) - risk_aversion sigma**2 x**2, constant on the optimum [currency / time unit]
+    risk_aversion : float
+        risk aversion lambda >= 0 [1 / currency]
+    sigma : float
+        price volatility, >= 0 [currency / (share * time unit**0.5)]
+    eta : float
+        temporary impact coefficient, >= 0 [currency * time unit / share**2]
+    alpha : float
+        impact exponent, h(v) = eta |v|**alpha, > 0 [dimensionless]
+
+    Returns
+    -------
+    float
+        [shares / time unit]
+    """
+    return ((first_integral + holding**2*risk_aversion*sigma**2)/(alpha*eta))**(1/(alpha + 1))
+
+
+def powerlaw_horizon_at_zero(order_size: float, risk_aversion: float, sigma: float, eta: float, alpha: float) -> float:
+    """Time the optimal continuous-time schedule takes at C = 0 (alpha > 1 only).
+
+    T(0) = (alpha eta / (risk_aversion sigma**2))**p X**(1 - 2p) / (1 - 2p), p = 1 / (alpha + 1)
+
+    For alpha > 1 and risk_aversion > 0 a horizon at least this long is not used in full: the
+    schedule sells everything by T(0). For alpha <= 1 T(C) -> inf as C -> 0.
+
+    Parameters
+    ----------
+    order_size : float
+        order to sell, X > 0 [shares]
+    risk_aversion : float
+        risk aversion lambda >= 0 [1 / currency]
+    sigma : float
+        price volatility, >= 0 [currency / (share * time unit**0.5)]
+    eta : float
+        temporary impact coefficient, >= 0 [currency * time unit / share**2]
+    alpha : float
+        impact exponent, h(v) = eta |v|**alpha, > 0 [dimensionless]
+
+    Returns
+    -------
+    float
+        [time units]
+    """
+    return order_size**(1 - 2/(alpha + 1))*(alpha*eta/(risk_aversion*sigma**2))**(1/(alpha + 1))*(alpha + 1)/(alpha - 1)
+
+
+def transient_kernel(time: float, other_time: float, impact: float, resilience: float) -> float:
+    """Entry K(t, s) = impact exp(-resilience |t - s|) of the exponential kernel matrix.
+
+    K(t, s) = impact * exp(-resilience * |t - s|)
+
+    E = n' K n / 2 for trades n at times t_i; broadcast t[:, None] against s[None, :] for the
+    matrix.
+
+    Parameters
+    ----------
+    time : float
+        time since the start, 0 <= time <= horizon [time units]
+    other_time : float
+        a second time (kernel matrix column) [time units]
+    impact : float
+        price move per share traded, 1 / depth [currency / share**2]
+    resilience : float
+        decay rate rho of the transient impact, > 0 [1 / time unit]
+
+    Returns
+    -------
+    float
+        [currency / share**2]
+    """
+    return impact*math.exp(-resilience*abs(other_time - time))
+
+
+def transient_block(order_size: float, steps: float, resilience: float, tau: float) -> float:
+    """Block traded at the start and at the end of the optimal discrete schedule.
+
+    n_0 = n_N = X / (2 + (N - 1) (1 - exp(-resilience tau)))
+
+    N + 1 trade times t_i = i tau, i = 0..N; 1 - exp(-resilience tau) is printed as
+    -expm1(-resilience tau).
+
+    Parameters
+    ----------
+    order_size : float
+        order to sell, X > 0 [shares]
+    steps : float
+        number of intervals N >= 1 (N + 1 trade times) [intervals]
+    resilience : float
+        decay rate rho of the transient impact, > 0 [1 / time unit]
+    tau : float
+        length of one trading interval, tau > 0 [time units]
+
+    Returns
+    -------
+    float
+        [shares]
+    """
+    return order_size/(-steps*math.expm1(-resilience*tau) + math.expm1(-resilience*tau) + 2)
+
+
+def transient_interior_trade(order_size: float, steps: float, resilience: float, tau: float) -> float:
+    """Each trade strictly between the two blocks of the optimal discrete schedule.
+
+    n_k = X (1 - exp(-resilience tau)) / (2 + (N - 1) (1 - exp(-resilience tau)))
+
+    Parameters
+    ----------
+    order_size : float
+        order to sell, X > 0 [shares]
+    steps : float
+        number of intervals N >= 1 (N + 1 trade times) [intervals]
+    resilience : float
+        decay rate rho of the transient impact, > 0 [1 / time unit]
+    tau : float
+        length of one trading interval, tau > 0 [time units]
+
+    Returns
+    -------
+    float
+        [shares]
+    """
+    return -order_size*math.expm1(-resilience*tau)/(-steps*math.expm1(-resilience*tau) + math.expm1(-resilience*tau) + 2)
+
+
+def transient_optimal_cost(order_size: float, steps: float, impact: float, resilience: float, tau: float) -> float:
+    """Expected cost of the optimal discrete schedule under the exponential kernel.
+
+    E = impact X**2 (1 + a) / (2 (2 + (N - 1)(1 - a))), a = exp(-resilience tau)
+
+    Parameters
+    ----------
+    order_size : float
+        order to sell, X > 0 [shares]
+    steps : float
+        number of intervals N >= 1 (N + 1 trade times) [intervals]
+    impact : float
+        price move per share traded, 1 / depth [currency / share**2]
+    resilience : float
+        decay rate rho of the transient impact, > 0 [1 / time unit]
+    tau : float
+        length of one trading interval, tau > 0 [time units]
+
+    Returns
+    -------
+    float
+        [currency]
+    """
+    return -1/2*impact*order_size**2*(-math.expm1(-resilience*tau) - 2)/(-steps*math.expm1(-resilience*tau) + math.expm1(-resilience*tau) + 2)
+
+
+def transient_continuous_block(order_size: float, horizon: float, resilience: float) -> float:
+    """Obizhaeva-Wang: the block traded at the start and at the end.
+
+    X / (2 + resilience T)
+
+    Parameters
+    ----------
+    order_size : float
+        order to sell, X > 0 [shares]
+    horizon : float
+        trading horizon T = N * tau > 0 [time units]
+    resilience : float
+        decay rate rho of the transient impact, > 0 [1 / time unit]
+
+    Returns
+    -------
+    float
+        [shares]
+    """
+    return order_size/(horizon*resilience + 2)
+
+
+def transient_continuous_rate(order_size: float, horizon: float, resilience: float) -> float:
+    """Obizhaeva-Wang: the constant trading rate between the blocks.
+
+    resilience X / (2 + resilience T)
+
+    Parameters
+    ----------
+    order_size : float
+        order to sell, X > 0 [shares]
+    horizon : float
+        trading horizon T = N * tau > 0 [time units]
+    resilience : float
+        decay rate rho of the transient impact, > 0 [1 / time unit]
+
+    Returns
+    -------
+    float
+        [shares / time unit]
+    """
+    return order_size*resilience/(horizon*resilience + 2)
+
+
+def transient_continuous_cost(order_size: float, horizon: float, impact: float, resilience: float) -> float:
+    """Obizhaeva-Wang: the expected cost of the optimal continuous schedule.
+
+    impact X**2 / (2 + resilience T)
+
+    Parameters
+    ----------
+    order_size : float
+        order to sell, X > 0 [shares]
+    horizon : float
+        trading horizon T = N * tau > 0 [time units]
+    impact : float
+        price move per share traded, 1 / depth [currency / share**2]
+    resilience : float
+        decay rate rho of the transient impact, > 0 [1 / time unit]
+
+    Returns
+    -------
+    float
+        [currency]
+    """
+    return impact*order_size**2/(horizon*resilience + 2)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["eta_tilde", "kappa", "kappa_continuous", "holdings", "holdings_direct", "trade_sizes", "expected_cost", "variance", "schedule_expected_cost", "schedule_variance", "trade_sizes_direct", "holdings_urgent", "trade_sizes_urgent", "holdings_d_eta", "holdings_d_gamma", "holdings_d_sigma", "holdings_d_risk_aversion", "holdings_d_tau", "expected_cost_d_eta", "expected_cost_d_gamma", "expected_cost_d_sigma", "expected_cost_d_epsilon", "expected_cost_d_risk_aversion", "expected_cost_d_tau", "variance_d_eta", "variance_d_gamma", "variance_d_sigma", "variance_d_risk_aversion", "variance_d_tau", "holdings_with_drift", "trade_sizes_with_drift", "schedule_expected_cost_with_drift", "holdings_soft_deadline", "expected_cost_soft_deadline", "variance_soft_deadline", "basket_diagonal_block"]
+__all__ = ["eta_tilde", "kappa", "kappa_continuous", "holdings", "holdings_direct", "trade_sizes", "expected_cost", "variance", "schedule_expected_cost", "schedule_variance", "trade_sizes_direct", "holdings_urgent", "trade_sizes_urgent", "holdings_d_eta", "holdings_d_gamma", "holdings_d_sigma", "holdings_d_risk_aversion", "holdings_d_tau", "expected_cost_d_eta", "expected_cost_d_gamma", "expected_cost_d_sigma", "expected_cost_d_epsilon", "expected_cost_d_risk_aversion", "expected_cost_d_tau", "variance_d_eta", "variance_d_gamma", "variance_d_sigma", "variance_d_risk_aversion", "variance_d_tau", "holdings_with_drift", "trade_sizes_with_drift", "schedule_expected_cost_with_drift", "holdings_soft_deadline", "expected_cost_soft_deadline", "variance_soft_deadline", "basket_diagonal_block", "powerlaw_gradient", "powerlaw_hessian_diagonal", "powerlaw_hessian_offdiagonal", "powerlaw_schedule_expected_cost", "powerlaw_rate", "powerlaw_horizon_at_zero", "transient_kernel", "transient_block", "transient_interior_trade", "transient_optimal_cost", "transient_continuous_block", "transient_continuous_rate", "transient_continuous_cost"]
 
 def _namespace(*arrays: Any) -> Any:
     """The array API namespace of the arguments (numpy's when all are Python scalars)."""
@@ -2057,3 +2057,541 @@ def basket_diagonal_block(eta_tilde: Any, covariance: Any, risk_aversion: Any, t
     risk_aversion = xp.asarray(risk_aversion, dtype=xp.float64)
     tau = xp.asarray(tau, dtype=xp.float64)
     return covariance*risk_aversion*tau**2 + 2*eta_tilde
+
+
+def powerlaw_gradient(trade: Any, next_trade: Any, holding: Any, tau: Any, eta: Any, gamma: Any, alpha: Any, sigma: Any, risk_aversion: Any) -> Any:
+    """Gradient of E + risk_aversion Var in one interior holding x_j, power-law impact.
+
+    f'(n_{j+1}) - f'(n_j) + 2 risk_aversion sigma**2 tau x_j, f(n) = eta n**(alpha + 1) / tau**alpha - gamma n**2 / 2
+
+    With trade = n_j, next_trade = n_{j+1} (both > 0, a sell schedule) and holding = x_j. At
+    alpha = 1 it is the base model's first-order condition.
+
+    Parameters
+    ----------
+    trade : array or float
+        a trade n_j = x_{j-1} - x_j > 0 [shares]
+    next_trade : array or float
+        the next trade n_{j+1} = x_j - x_{j+1} > 0 [shares]
+    holding : array or float
+        the holding x_j between the two trades [shares]
+    tau : array or float
+        length of one trading interval, tau > 0 [time units]
+    eta : array or float
+        temporary impact coefficient, >= 0 [currency * time unit / share**2]
+    gamma : array or float
+        permanent impact coefficient, >= 0 [currency / share**2]
+    alpha : array or float
+        impact exponent, h(v) = eta |v|**alpha, > 0 [dimensionless]
+    sigma : array or float
+        price volatility, >= 0 [currency / (share * time unit**0.5)]
+    risk_aversion : array or float
+        risk aversion lambda >= 0 [1 / currency]
+
+    Returns
+    -------
+    array (of the arguments' library), float64
+        [currency / share]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    xp = _namespace(trade, next_trade, holding, tau, eta, gamma, alpha, sigma, risk_aversion)
+    trade = xp.asarray(trade, dtype=xp.float64)
+    next_trade = xp.asarray(next_trade, dtype=xp.float64)
+    holding = xp.asarray(holding, dtype=xp.float64)
+    tau = xp.asarray(tau, dtype=xp.float64)
+    eta = xp.asarray(eta, dtype=xp.float64)
+    gamma = xp.asarray(gamma, dtype=xp.float64)
+    alpha = xp.asarray(alpha, dtype=xp.float64)
+    sigma = xp.asarray(sigma, dtype=xp.float64)
+    risk_aversion = xp.asarray(risk_aversion, dtype=xp.float64)
+    return eta*(next_trade/tau)**alpha*(alpha + 1) - eta*(trade/tau)**alpha*(alpha + 1) - gamma*next_trade + gamma*trade + 2*holding*risk_aversion*sigma**2*tau
+
+
+def powerlaw_hessian_diagonal(trade: Any, next_trade: Any, tau: Any, eta: Any, gamma: Any, alpha: Any, sigma: Any, risk_aversion: Any) -> Any:
+    """Diagonal entry d2/dx_j2 of the Hessian of E + risk_aversion Var, power-law impact.
+
+    f''(n_j) + f''(n_{j+1}) + 2 risk_aversion sigma**2 tau
+
+    Parameters
+    ----------
+    trade : array or float
+        a trade n_j = x_{j-1} - x_j > 0 [shares]
+    next_trade : array or float
+        the next trade n_{j+1} = x_j - x_{j+1} > 0 [shares]
+    tau : array or float
+        length of one trading interval, tau > 0 [time units]
+    eta : array or float
+        temporary impact coefficient, >= 0 [currency * time unit / share**2]
+    gamma : array or float
+        permanent impact coefficient, >= 0 [currency / share**2]
+    alpha : array or float
+        impact exponent, h(v) = eta |v|**alpha, > 0 [dimensionless]
+    sigma : array or float
+        price volatility, >= 0 [currency / (share * time unit**0.5)]
+    risk_aversion : array or float
+        risk aversion lambda >= 0 [1 / currency]
+
+    Returns
+    -------
+    array (of the arguments' library), float64
+        [currency / share**2]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    xp = _namespace(trade, next_trade, tau, eta, gamma, alpha, sigma, risk_aversion)
+    trade = xp.asarray(trade, dtype=xp.float64)
+    next_trade = xp.asarray(next_trade, dtype=xp.float64)
+    tau = xp.asarray(tau, dtype=xp.float64)
+    eta = xp.asarray(eta, dtype=xp.float64)
+    gamma = xp.asarray(gamma, dtype=xp.float64)
+    alpha = xp.asarray(alpha, dtype=xp.float64)
+    sigma = xp.asarray(sigma, dtype=xp.float64)
+    risk_aversion = xp.asarray(risk_aversion, dtype=xp.float64)
+    return alpha*eta*next_trade**(alpha - 1)*tau**(-alpha)*(alpha + 1) + alpha*eta*tau**(-alpha)*trade**(alpha - 1)*(alpha + 1) - 2*gamma + 2*risk_aversion*sigma**2*tau
+
+
+def powerlaw_hessian_offdiagonal(next_trade: Any, tau: Any, eta: Any, gamma: Any, alpha: Any) -> Any:
+    """Off-diagonal entry d2/dx_j dx_{j+1} of the (tridiagonal) Hessian, power-law impact.
+
+    -f''(n_{j+1})
+
+    Parameters
+    ----------
+    next_trade : array or float
+        the next trade n_{j+1} = x_j - x_{j+1} > 0 [shares]
+    tau : array or float
+        length of one trading interval, tau > 0 [time units]
+    eta : array or float
+        temporary impact coefficient, >= 0 [currency * time unit / share**2]
+    gamma : array or float
+        permanent impact coefficient, >= 0 [currency / share**2]
+    alpha : array or float
+        impact exponent, h(v) = eta |v|**alpha, > 0 [dimensionless]
+
+    Returns
+    -------
+    array (of the arguments' library), float64
+        [currency / share**2]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    xp = _namespace(next_trade, tau, eta, gamma, alpha)
+    next_trade = xp.asarray(next_trade, dtype=xp.float64)
+    tau = xp.asarray(tau, dtype=xp.float64)
+    eta = xp.asarray(eta, dtype=xp.float64)
+    gamma = xp.asarray(gamma, dtype=xp.float64)
+    alpha = xp.asarray(alpha, dtype=xp.float64)
+    return -alpha*eta*next_trade**(alpha - 1)*tau**(-alpha)*(alpha + 1) + gamma
+
+
+def powerlaw_schedule_expected_cost(trade_sizes: Any, tau: Any, gamma: Any, eta: Any, epsilon: Any, alpha: Any) -> Any:
+    """Expected implementation shortfall of a sell schedule under power-law impact.
+
+    E = gamma X**2 / 2 + epsilon X + (eta / tau**alpha) sum n_k**(alpha + 1) - (gamma / 2) sum n_k**2, X = sum n_k
+
+    trade_sizes holds n_1..n_N (each >= 0) along its last axis; leading axes broadcast. At alpha
+    = 1 it is schedule_expected_cost.
+
+    Parameters
+    ----------
+    trade_sizes : array or float
+        trades n_1..n_N along the last axis [shares]
+    tau : array or float
+        length of one trading interval, tau > 0 [time units]
+    gamma : array or float
+        permanent impact coefficient, >= 0 [currency / share**2]
+    eta : array or float
+        temporary impact coefficient, >= 0 [currency * time unit / share**2]
+    epsilon : array or float
+        fixed cost per share (half spread), >= 0 [currency / share]
+    alpha : array or float
+        impact exponent, h(v) = eta |v|**alpha, > 0 [dimensionless]
+
+    Returns
+    -------
+    array (of the arguments' library), float64
+        [currency]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    xp = _namespace(trade_sizes, tau, gamma, eta, epsilon, alpha)
+    trade_sizes = xp.asarray(trade_sizes, dtype=xp.float64)
+    tau = xp.asarray(tau, dtype=xp.float64)
+    gamma = xp.asarray(gamma, dtype=xp.float64)
+    eta = xp.asarray(eta, dtype=xp.float64)
+    epsilon = xp.asarray(epsilon, dtype=xp.float64)
+    alpha = xp.asarray(alpha, dtype=xp.float64)
+    return epsilon*xp.sum(xp.abs(trade_sizes), axis=-1) + eta*tau**(-alpha)*xp.sum(xp.abs(trade_sizes)**(alpha + 1), axis=-1) + (1/2)*gamma*xp.sum(trade_sizes, axis=-1)**2 - 1/2*gamma*xp.sum(trade_sizes**2, axis=-1)
+
+
+def powerlaw_rate(holding: Any, first_integral: Any, risk_aversion: Any, sigma: Any, eta: Any, alpha: Any) -> Any:
+    """Trading rate of the optimal continuous-time schedule at a holding.
+
+    v = ((C + risk_aversion sigma**2 x**2) / (alpha eta))**(1 / (alpha + 1))
+
+    Parameters
+    ----------
+    holding : array or float
+        the holding x_j between the two trades [shares]
+    first_integral : array or float
+        C = alpha eta v**(alpha + 1) - risk_aversion sigma**2 x**2, constant on the optimum [currency / time unit]
+    risk_aversion : array or float
+        risk aversion lambda >= 0 [1 / currency]
+    sigma : array or float
+        price volatility, >= 0 [currency / (share * time unit**0.5)]
+    eta : array or float
+        temporary impact coefficient, >= 0 [currency * time unit / share**2]
+    alpha : array or float
+        impact exponent, h(v) = eta |v|**alpha, > 0 [dimensionless]
+
+    Returns
+    -------
+    array (of the arguments' library), float64
+        [shares / time unit]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    xp = _namespace(holding, first_integral, risk_aversion, sigma, eta, alpha)
+    holding = xp.asarray(holding, dtype=xp.float64)
+    first_integral = xp.asarray(first_integral, dtype=xp.float64)
+    risk_aversion = xp.asarray(risk_aversion, dtype=xp.float64)
+    sigma = xp.asarray(sigma, dtype=xp.float64)
+    eta = xp.asarray(eta, dtype=xp.float64)
+    alpha = xp.asarray(alpha, dtype=xp.float64)
+    return ((first_integral + holding**2*risk_aversion*sigma**2)/(alpha*eta))**((alpha + 1)**(-1.0))
+
+
+def powerlaw_horizon_at_zero(order_size: Any, risk_aversion: Any, sigma: Any, eta: Any, alpha: Any) -> Any:
+    """Time the optimal continuous-time schedule takes at C = 0 (alpha > 1 only).
+
+    T(0) = (alpha eta / (risk_aversion sigma**2))**p X**(1 - 2p) / (1 - 2p), p = 1 / (alpha + 1)
+
+    For alpha > 1 and risk_aversion > 0 a horizon at least this long is not used in full: the
+    schedule sells everything by T(0). For alpha <= 1 T(C) -> inf as C -> 0.
+
+    Parameters
+    ----------
+    order_size : array or float
+        order to sell, X > 0 [shares]
+    risk_aversion : array or float
+        risk aversion lambda >= 0 [1 / currency]
+    sigma : array or float
+        price volatility, >= 0 [currency / (share * time unit**0.5)]
+    eta : array or float
+        temporary impact coefficient, >= 0 [currency * time unit / share**2]
+    alpha : array or float
+        impact exponent, h(v) = eta |v|**alpha, > 0 [dimensionless]
+
+    Returns
+    -------
+    array (of the arguments' library), float64
+        [time units]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    xp = _namespace(order_size, risk_aversion, sigma, eta, alpha)
+    order_size = xp.asarray(order_size, dtype=xp.float64)
+    risk_aversion = xp.asarray(risk_aversion, dtype=xp.float64)
+    sigma = xp.asarray(sigma, dtype=xp.float64)
+    eta = xp.asarray(eta, dtype=xp.float64)
+    alpha = xp.asarray(alpha, dtype=xp.float64)
+    return order_size**(1 - 2/(alpha + 1))*(alpha*eta/(risk_aversion*sigma**2))**((alpha + 1)**(-1.0))*(alpha + 1)/(alpha - 1)
+
+
+def transient_kernel(time: Any, other_time: Any, impact: Any, resilience: Any) -> Any:
+    """Entry K(t, s) = impact exp(-resilience |t - s|) of the exponential kernel matrix.
+
+    K(t, s) = impact * exp(-resilience * |t - s|)
+
+    E = n' K n / 2 for trades n at times t_i; broadcast t[:, None] against s[None, :] for the
+    matrix.
+
+    Parameters
+    ----------
+    time : array or float
+        time since the start, 0 <= time <= horizon [time units]
+    other_time : array or float
+        a second time (kernel matrix column) [time units]
+    impact : array or float
+        price move per share traded, 1 / depth [currency / share**2]
+    resilience : array or float
+        decay rate rho of the transient impact, > 0 [1 / time unit]
+
+    Returns
+    -------
+    array (of the arguments' library), float64
+        [currency / share**2]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    xp = _namespace(time, other_time, impact, resilience)
+    time = xp.asarray(time, dtype=xp.float64)
+    other_time = xp.asarray(other_time, dtype=xp.float64)
+    impact = xp.asarray(impact, dtype=xp.float64)
+    resilience = xp.asarray(resilience, dtype=xp.float64)
+    return impact*xp.exp(-resilience*xp.abs(other_time - time))
+
+
+def transient_block(order_size: Any, steps: Any, resilience: Any, tau: Any) -> Any:
+    """Block traded at the start and at the end of the optimal discrete schedule.
+
+    n_0 = n_N = X / (2 + (N - 1) (1 - exp(-resilience tau)))
+
+    N + 1 trade times t_i = i tau, i = 0..N; 1 - exp(-resilience tau) is printed as
+    -expm1(-resilience tau).
+
+    Parameters
+    ----------
+    order_size : array or float
+        order to sell, X > 0 [shares]
+    steps : array or float
+        number of intervals N >= 1 (N + 1 trade times) [intervals]
+    resilience : array or float
+        decay rate rho of the transient impact, > 0 [1 / time unit]
+    tau : array or float
+        length of one trading interval, tau > 0 [time units]
+
+    Returns
+    -------
+    array (of the arguments' library), float64
+        [shares]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    xp = _namespace(order_size, steps, resilience, tau)
+    order_size = xp.asarray(order_size, dtype=xp.float64)
+    steps = xp.asarray(steps, dtype=xp.float64)
+    resilience = xp.asarray(resilience, dtype=xp.float64)
+    tau = xp.asarray(tau, dtype=xp.float64)
+    return order_size/(-steps*xp.expm1(-resilience*tau) + xp.expm1(-resilience*tau) + 2)
+
+
+def transient_interior_trade(order_size: Any, steps: Any, resilience: Any, tau: Any) -> Any:
+    """Each trade strictly between the two blocks of the optimal discrete schedule.
+
+    n_k = X (1 - exp(-resilience tau)) / (2 + (N - 1) (1 - exp(-resilience tau)))
+
+    Parameters
+    ----------
+    order_size : array or float
+        order to sell, X > 0 [shares]
+    steps : array or float
+        number of intervals N >= 1 (N + 1 trade times) [intervals]
+    resilience : array or float
+        decay rate rho of the transient impact, > 0 [1 / time unit]
+    tau : array or float
+        length of one trading interval, tau > 0 [time units]
+
+    Returns
+    -------
+    array (of the arguments' library), float64
+        [shares]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    xp = _namespace(order_size, steps, resilience, tau)
+    order_size = xp.asarray(order_size, dtype=xp.float64)
+    steps = xp.asarray(steps, dtype=xp.float64)
+    resilience = xp.asarray(resilience, dtype=xp.float64)
+    tau = xp.asarray(tau, dtype=xp.float64)
+    return -order_size*xp.expm1(-resilience*tau)/(-steps*xp.expm1(-resilience*tau) + xp.expm1(-resilience*tau) + 2)
+
+
+def transient_optimal_cost(order_size: Any, steps: Any, impact: Any, resilience: Any, tau: Any) -> Any:
+    """Expected cost of the optimal discrete schedule under the exponential kernel.
+
+    E = impact X**2 (1 + a) / (2 (2 + (N - 1)(1 - a))), a = exp(-resilience tau)
+
+    Parameters
+    ----------
+    order_size : array or float
+        order to sell, X > 0 [shares]
+    steps : array or float
+        number of intervals N >= 1 (N + 1 trade times) [intervals]
+    impact : array or float
+        price move per share traded, 1 / depth [currency / share**2]
+    resilience : array or float
+        decay rate rho of the transient impact, > 0 [1 / time unit]
+    tau : array or float
+        length of one trading interval, tau > 0 [time units]
+
+    Returns
+    -------
+    array (of the arguments' library), float64
+        [currency]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    xp = _namespace(order_size, steps, impact, resilience, tau)
+    order_size = xp.asarray(order_size, dtype=xp.float64)
+    steps = xp.asarray(steps, dtype=xp.float64)
+    impact = xp.asarray(impact, dtype=xp.float64)
+    resilience = xp.asarray(resilience, dtype=xp.float64)
+    tau = xp.asarray(tau, dtype=xp.float64)
+    return -1/2*impact*order_size**2*(-xp.expm1(-resilience*tau) - 2)/(-steps*xp.expm1(-resilience*tau) + xp.expm1(-resilience*tau) + 2)
+
+
+def transient_continuous_block(order_size: Any, horizon: Any, resilience: Any) -> Any:
+    """Obizhaeva-Wang: the block traded at the start and at the end.
+
+    X / (2 + resilience T)
+
+    Parameters
+    ----------
+    order_size : array or float
+        order to sell, X > 0 [shares]
+    horizon : array or float
+        trading horizon T = N * tau > 0 [time units]
+    resilience : array or float
+        decay rate rho of the transient impact, > 0 [1 / time unit]
+
+    Returns
+    -------
+    array (of the arguments' library), float64
+        [shares]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    xp = _namespace(order_size, horizon, resilience)
+    order_size = xp.asarray(order_size, dtype=xp.float64)
+    horizon = xp.asarray(horizon, dtype=xp.float64)
+    resilience = xp.asarray(resilience, dtype=xp.float64)
+    return order_size/(horizon*resilience + 2)
+
+
+def transient_continuous_rate(order_size: Any, horizon: Any, resilience: Any) -> Any:
+    """Obizhaeva-Wang: the constant trading rate between the blocks.
+
+    resilience X / (2 + resilience T)
+
+    Parameters
+    ----------
+    order_size : array or float
+        order to sell, X > 0 [shares]
+    horizon : array or float
+        trading horizon T = N * tau > 0 [time units]
+    resilience : array or float
+        decay rate rho of the transient impact, > 0 [1 / time unit]
+
+    Returns
+    -------
+    array (of the arguments' library), float64
+        [shares / time unit]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    xp = _namespace(order_size, horizon, resilience)
+    order_size = xp.asarray(order_size, dtype=xp.float64)
+    horizon = xp.asarray(horizon, dtype=xp.float64)
+    resilience = xp.asarray(resilience, dtype=xp.float64)
+    return order_size*resilience/(horizon*resilience + 2)
+
+
+def transient_continuous_cost(order_size: Any, horizon: Any, impact: Any, resilience: Any) -> Any:
+    """Obizhaeva-Wang: the expected cost of the optimal continuous schedule.
+
+    impact X**2 / (2 + resilience T)
+
+    Parameters
+    ----------
+    order_size : array or float
+        order to sell, X > 0 [shares]
+    horizon : array or float
+        trading horizon T = N * tau > 0 [time units]
+    impact : array or float
+        price move per share traded, 1 / depth [currency / share**2]
+    resilience : array or float
+        decay rate rho of the transient impact, > 0 [1 / time unit]
+
+    Returns
+    -------
+    array (of the arguments' library), float64
+        [currency]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    xp = _namespace(order_size, horizon, impact, resilience)
+    order_size = xp.asarray(order_size, dtype=xp.float64)
+    horizon = xp.asarray(horizon, dtype=xp.float64)
+    impact = xp.asarray(impact, dtype=xp.float64)
+    resilience = xp.asarray(resilience, dtype=xp.float64)
+    return impact*order_size**2/(horizon*resilience + 2)

@@ -1250,6 +1250,7 @@ def compute_report(settings: Settings) -> Report:
     from acsym.verification import array_api as array_api_verification
     from acsym.verification import basket as basket_verification
     from acsym.verification import drift as drift_verification
+    from acsym.verification import powerlaw, transient
     from acsym.verification import sensitivity as sensitivity_verification
     from acsym.verification import soft_deadline as soft_deadline_verification
 
@@ -1274,6 +1275,8 @@ def compute_report(settings: Settings) -> Report:
     rows += drift_verification.rows(settings)
     rows += soft_deadline_verification.rows(settings)
     rows += basket_verification.rows(settings)
+    rows += powerlaw.rows(settings)
+    rows += transient.rows(settings)
     command = "python -m acsym verify" + (" --quick" if settings.quick else "")
     return Report(command, scenarios.size, time.perf_counter() - start, tuple(rows))
 

@@ -12,7 +12,7 @@ from functools import cache
 
 import sympy as sp
 
-from acsym.derivation import basket, batch, discrete, drift, fast, soft_deadline, stable
+from acsym.derivation import basket, batch, discrete, drift, fast, powerlaw, soft_deadline, stable, transient
 from acsym.derivation.symbols import ARGUMENTS, X, eta_tilde
 
 #: the names intermediate results are printed under (see :attr:`Formula.steps`)
@@ -187,4 +187,6 @@ def formulas() -> tuple[Formula, ...]:
         *drift.formulas(),
         *soft_deadline.formulas(),
         *basket.formulas(),
+        *powerlaw.formulas(),
+        *transient.formulas(),
     )

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import sympy as sp
 
-from acsym.derivation import basket, continuous, discrete, drift, soft_deadline, stable
+from acsym.derivation import basket, continuous, discrete, drift, powerlaw, soft_deadline, stable, transient
 from acsym.derivation.codegen import COMMAND
 from acsym.derivation.proofs import PROOFS
 
@@ -106,6 +106,8 @@ def sections() -> tuple[Section, ...]:
         *drift.sections(),
         *soft_deadline.sections(),
         *basket.sections(),
+        *powerlaw.sections(),
+        *transient.sections(),
     )
 
 

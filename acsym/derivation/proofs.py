@@ -20,9 +20,11 @@ from acsym.derivation import (
     discrete,
     drift,
     fast,
+    powerlaw,
     sensitivity,
     soft_deadline,
     stable,
+    transient,
 )
 from acsym.derivation.special import exp_scaled_difference, exprel, sinh_tail
 from acsym.derivation.symbols import N, T, X, eta, eta_tilde, gamma, j, kappa, kappa_tilde, tau, x
@@ -408,6 +410,8 @@ PROOFS: tuple[Proof, ...] = (
         lambda: sp.Add(*[desk.cumulative_cost_residual(s) for s in range(1, 7)]),
     ),
     *(Proof(*claim) for claim in sensitivity.proofs()),
+    *powerlaw.proofs(),
+    *transient.proofs(),
 )
 PROOFS += drift.proofs()
 PROOFS += soft_deadline.proofs()
