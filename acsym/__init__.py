@@ -180,7 +180,7 @@ __all__ = [
     "transient_kernel_matrix",
     "u_shaped_volume_profile",
 ]
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 
 def __getattr__(name: str) -> Any:
