@@ -132,7 +132,7 @@ def generate_transient_trades(
     except np.linalg.LinAlgError:
         factor = None
     if factor is None or not np.all(np.isfinite(matrix)):
-        lowest = float(np.linalg.eigvalsh(matrix).min()) if np.all(np.isfinite(matrix)) else math.nan
+        lowest = float(np.min(np.linalg.eigvalsh(matrix))) if np.all(np.isfinite(matrix)) else math.nan
         warn(
             f"the kernel matrix is not positive definite (smallest eigenvalue {lowest!r}): the kernel "
             "admits price manipulation (a round trip with negative expected cost), so no optimal "
