@@ -14,6 +14,14 @@ from acsym import formulas
 
 if TYPE_CHECKING:
     from acsym._validate import InputWarning
+    from acsym.clock import TradingSession
+    from acsym.desk import (
+        ScheduleEvaluation,
+        evaluate_schedule,
+        optimal_schedule,
+        pov_schedule,
+        risk_aversion_for_target,
+    )
     from acsym.frontier import (
         EfficientFrontier,
         efficient_frontier,
@@ -27,7 +35,9 @@ if TYPE_CHECKING:
         calibrate_impact,
         linear_impact_at_rate,
     )
+    from acsym.limits import optimal_schedule_with_limits, round_to_lots
     from acsym.model import AlmgrenChrissParams, calibrate_ac_params
+    from acsym.sensitivity import CostSensitivities, cost_sensitivities, holdings_sensitivities
     from acsym.simulation import SimulationResult, simulate_execution
     from acsym.trajectory import (
         ExecutionTrajectory,
@@ -42,6 +52,14 @@ if TYPE_CHECKING:
 #: where each public name lives
 _LOCATIONS = {
     "InputWarning": "acsym._validate",
+    "TradingSession": "acsym.clock",
+    "ScheduleEvaluation": "acsym.desk",
+    "evaluate_schedule": "acsym.desk",
+    "optimal_schedule": "acsym.desk",
+    "pov_schedule": "acsym.desk",
+    "risk_aversion_for_target": "acsym.desk",
+    "optimal_schedule_with_limits": "acsym.limits",
+    "round_to_lots": "acsym.limits",
     "EfficientFrontier": "acsym.frontier",
     "efficient_frontier": "acsym.frontier",
     "implied_risk_aversion": "acsym.frontier",
@@ -53,6 +71,9 @@ _LOCATIONS = {
     "linear_impact_at_rate": "acsym.impact",
     "AlmgrenChrissParams": "acsym.model",
     "calibrate_ac_params": "acsym.model",
+    "CostSensitivities": "acsym.sensitivity",
+    "cost_sensitivities": "acsym.sensitivity",
+    "holdings_sensitivities": "acsym.sensitivity",
     "SimulationResult": "acsym.simulation",
     "simulate_execution": "acsym.simulation",
     "ExecutionTrajectory": "acsym.trajectory",
@@ -68,23 +89,34 @@ __all__ = [
     "AlmgrenChrissParams",
     "CalibrationResult",
     "CalibrationWarning",
+    "CostSensitivities",
     "EfficientFrontier",
     "ExecutionTrajectory",
     "InputWarning",
+    "ScheduleEvaluation",
     "SimulationResult",
+    "TradingSession",
     "calibrate_ac_params",
     "calibrate_impact",
+    "cost_sensitivities",
     "efficient_frontier",
+    "evaluate_schedule",
     "formulas",
     "generate_ac_holdings",
     "generate_ac_trajectory",
     "generate_market_order_trajectory",
     "generate_twap_trajectory",
     "generate_vwap_trajectory",
+    "holdings_sensitivities",
     "implied_risk_aversion",
     "linear_impact_at_rate",
+    "optimal_schedule",
+    "optimal_schedule_with_limits",
+    "pov_schedule",
     "risk_aversion_for_cost",
+    "risk_aversion_for_target",
     "risk_aversion_for_variance",
+    "round_to_lots",
     "simulate_execution",
     "u_shaped_volume_profile",
 ]

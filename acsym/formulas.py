@@ -19,7 +19,7 @@ from typing import Any
 import numpy
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["eta_tilde", "kappa", "kappa_continuous", "holdings", "holdings_direct", "trade_sizes", "expected_cost", "variance", "schedule_expected_cost", "schedule_variance"]
+__all__ = ["eta_tilde", "kappa", "kappa_continuous", "holdings", "holdings_direct", "trade_sizes", "expected_cost", "variance", "schedule_expected_cost", "schedule_variance", "kappa_tau", "trade_sizes_direct", "holdings_urgent", "trade_sizes_urgent", "holdings_d_eta", "holdings_d_gamma", "holdings_d_sigma", "holdings_d_risk_aversion", "holdings_d_tau", "expected_cost_d_eta", "expected_cost_d_gamma", "expected_cost_d_sigma", "expected_cost_d_epsilon", "expected_cost_d_risk_aversion", "expected_cost_d_tau", "variance_d_eta", "variance_d_gamma", "variance_d_sigma", "variance_d_risk_aversion", "variance_d_tau"]
 
 def _exprel(z: ArrayLike) -> NDArray[numpy.float64]:
     """(exp(z) - 1) / z, and 1 at z = 0; expm1 keeps every digit near 0."""
@@ -36,9 +36,42 @@ def _sinh_tail(z: ArrayLike) -> NDArray[numpy.float64]:
     z = numpy.asarray(z, dtype=numpy.float64)
     small = numpy.minimum(z, 2)
     large = numpy.maximum(z, 2)
-    series = numpy.polyval(_SINH_TAIL_SERIES, small * small) * numpy.exp(-small)
+    square = small * small
+    series = square * _SINH_TAIL_SERIES[0] + _SINH_TAIL_SERIES[1]
+    for coefficient in _SINH_TAIL_SERIES[2:]:  # Horner
+        series = series * square + coefficient
+    series = series * numpy.exp(-small)
     direct = (-0.5 * numpy.expm1(-2.0 * large) - large * numpy.exp(-large)) / large**3
     return numpy.where(z < 2, series, direct)
+
+
+_SINH_TAIL_SERIES_DERIVATIVE = (7.091645312822921e-25, 3.868170170630684e-22, 1.7615646957052136e-19, 6.576508197299464e-17, 1.9680200780418645e-14, 4.58829823909189e-12, 8.029521918410807e-10, 1.0020843354176688e-07, 8.267195767195768e-06, 0.0003968253968253968, 0.008333333333333333)
+
+
+def _sinh_tail_prime(z: ArrayLike) -> NDArray[numpy.float64]:
+    """d/dz of _sinh_tail: exp(-z) (2 z P'(z**2) - P(z**2)) below 2, then exp form."""
+    z = numpy.asarray(z, dtype=numpy.float64)
+    small = numpy.minimum(z, 2)
+    large = numpy.maximum(z, 2)
+    square = small * small
+    series = square * _SINH_TAIL_SERIES[0] + _SINH_TAIL_SERIES[1]
+    for coefficient in _SINH_TAIL_SERIES[2:]:  # Horner
+        series = series * square + coefficient
+    slope = square * _SINH_TAIL_SERIES_DERIVATIVE[0] + _SINH_TAIL_SERIES_DERIVATIVE[1]
+    for coefficient in _SINH_TAIL_SERIES_DERIVATIVE[2:]:
+        slope = slope * square + coefficient
+    series = (2.0 * small * slope - series) * numpy.exp(-small)
+    tail = -0.5 * numpy.expm1(-2.0 * large) - large * numpy.exp(-large)
+    decay = numpy.exp(-large)
+    direct = (decay * decay - decay + large * decay - 3.0 * tail / large) / large**3
+    return numpy.where(z < 2, series, direct)
+
+
+def _asinhc(z: ArrayLike) -> NDArray[numpy.float64]:
+    """asinh(z) / z, and 1 at z = 0."""
+    z = numpy.asarray(z, dtype=numpy.float64)
+    zero = z == 0
+    return numpy.where(zero, 1.0, numpy.arcsinh(z) / numpy.where(zero, 1.0, z))
 
 
 def _two_product(a: NDArray[numpy.float64], b: NDArray[numpy.float64]) -> tuple[Any, Any]:
@@ -72,6 +105,112 @@ def _sub_mul(c: ArrayLike, a: ArrayLike, b: ArrayLike) -> NDArray[numpy.float64]
     return (c - p) - p_error
 
 
+def _two_sum(a: Any, b: Any) -> tuple[Any, Any]:
+    """s = fl(a + b) and its exact rounding error a + b - s (Knuth's TwoSum)."""
+    s = a + b
+    moved = s - a
+    return s, (a - (s - moved)) + (b - moved)
+
+
+def _sqrt_pair(x: Any) -> tuple[Any, Any]:
+    """sqrt(x) as a head and a tail, head + tail within 2**-100 of it (one Newton step)."""
+    head = numpy.sqrt(x)
+    square, error = _two_product(head, head)
+    safe = numpy.where(head > 0, head, 1.0)
+    return head, numpy.where(head > 0, ((x - square) - error) / (2.0 * safe), 0.0)
+
+
+_LN2 = (0.6931471803691238, 1.9082149292705877e-10, 1.1612227229362532e-26)  # ln 2 in three parts, the first with 32 bits
+_SIXTH = (0.16666666666666666, 9.25185853854297e-18)  # 1/6 as a head and a tail
+_EXP_TAIL = (8.896791392450574e-22, 1.9572941063391263e-20, 4.110317623312165e-19, 8.22063524662433e-18, 1.5619206968586225e-16, 2.8114572543455206e-15, 4.779477332387385e-14, 7.647163731819816e-13, 1.1470745597729725e-11, 1.6059043836821613e-10, 2.08767569878681e-09, 2.505210838544172e-08, 2.755731922398589e-07, 2.7557319223985893e-06, 2.48015873015873e-05, 0.0001984126984126984, 0.001388888888888889, 0.008333333333333333, 0.041666666666666664)  # 1/k!, k = 22..4
+_SINH_TAIL = (6.446950284384474e-26, 3.868170170630684e-23, 1.9572941063391263e-20, 8.22063524662433e-18, 2.8114572543455206e-15, 7.647163731819816e-13, 1.6059043836821613e-10, 2.505210838544172e-08, 2.7557319223985893e-06, 0.0001984126984126984, 0.008333333333333333)  # 1/k!, k = 25, ..., 7, 5
+
+
+def _exp_pair(y: Any) -> tuple[Any, Any, Any]:
+    """exp(y) = (head + tail) * 2**k for 0 <= y <= 745, head + tail to about 2**-62 relative."""
+    k = numpy.rint(y / _LN2[0])
+    reduced = y - k * _LN2[0]  # exact: k has at most 11 bits and _LN2[0] 32
+    product, error = _two_product(k, numpy.asarray(_LN2[1]))
+    r, r_tail = _two_sum(reduced, -product)
+    r_tail = r_tail - error - k * _LN2[2]
+    # exp(r) = 1 + r + r**2 / 2 + r**3 / 6 + r**4 (1/24 + ...), |r| <= 0.35; all but the last in pairs
+    square, square_error = _two_product(r, r)
+    cube, cube_error = _two_product(square, r)
+    cube_error = cube_error + square_error * r
+    sixth, sixth_error = _two_product(cube, numpy.asarray(_SIXTH[0]))
+    sixth_error = sixth_error + cube * _SIXTH[1] + cube_error * _SIXTH[0]
+    quartic = square * square * numpy.polyval(_EXP_TAIL, r)
+    head, tail = _two_sum(1.0, r)
+    head, more = _two_sum(head, 0.5 * square)
+    tail = tail + more + 0.5 * square_error
+    head, more = _two_sum(head, sixth)
+    tail = tail + more + sixth_error + quartic
+    # the reduced argument's tail: exp(r + r_tail) = exp(r) (1 + r_tail)
+    head, tail = _two_sum(head, tail + head * r_tail)  # renormalised: |tail| <= ulp(head) / 2
+    return head, tail, k
+
+
+def _asinh_root(a: ArrayLike, b: ArrayLike, n: ArrayLike, d: ArrayLike) -> NDArray[numpy.float64]:
+    """asinh(a * b * sqrt(n / d)) within half an ulp, for finite arguments >= 0.
+
+    z is formed as a head and a tail (the roundings of the square roots, product and quotient
+    kept), numpy's asinh of the head is refined by one Newton step whose residual z - sinh(y)
+    is computed to about 2**-62 (sinh by its series below 1, from exp in head-and-tail form
+    above), so only the final addition rounds.
+    """
+    a = numpy.asarray(a, dtype=numpy.float64)
+    scale, scale_tail = _two_product(a, numpy.asarray(b, dtype=numpy.float64))
+    root_n, root_n_tail = _sqrt_pair(numpy.asarray(n, dtype=numpy.float64))
+    root_d, root_d_tail = _sqrt_pair(numpy.asarray(d, dtype=numpy.float64))
+    head, error = _two_product(root_n, scale)
+    tail = error + root_n_tail * scale + root_n * scale_tail
+    quotient = head / root_d
+    product, error = _two_product(quotient, root_d)
+    z_tail = (((head - product) - error) + tail - quotient * root_d_tail) / root_d
+    z, z_tail = _two_sum(quotient, z_tail)
+    y = numpy.arcsinh(z)
+    # below 1: sinh(y) - y = y**3 (1/6 + y**2 P(y**2)), with y**3 and the 1/6 in pairs
+    small = numpy.minimum(y, 1.0)
+    square, square_error = _two_product(small, small)
+    cube, cube_error = _two_product(square, small)
+    cube_error = cube_error + square_error * small
+    series = square * numpy.polyval(_SINH_TAIL, square)
+    sixth, sixth_error = _two_sum(_SIXTH[0], series)
+    remainder, remainder_error = _two_product(cube, sixth)
+    remainder_error = remainder_error + cube * (sixth_error + _SIXTH[1]) + cube_error * sixth
+    near = ((z - small) - remainder) + (z_tail - remainder_error)  # z - small: exact (Sterbenz)
+    # above 1: sinh(y) = (e^y - e^-y) / 2, and z / e^y compared in the scale of e^y
+    large = numpy.maximum(y, 1.0)
+    e_head, e_tail, k = _exp_pair(large)
+    scaled_z = numpy.ldexp(z, (1 - k).astype(numpy.int32))
+    scaled_tail = numpy.ldexp(z_tail, (1 - k).astype(numpy.int32))
+    inverse = 1.0 / e_head  # e^-y 2**k as a pair too: it shifts the residual by up to e^-2
+    product, error = _two_product(e_head, inverse)
+    inverse_tail = ((1.0 - product) - error - e_tail * inverse) * inverse
+    shift = (-2 * k).clip(-1100, 0).astype(numpy.int32)
+    inverse, inverse_tail = numpy.ldexp(inverse, shift), numpy.ldexp(inverse_tail, shift)
+    # the heads cancel exactly (Sterbenz) before the tails are added
+    far = (((scaled_z - e_head) + inverse) + ((scaled_tail - e_tail) + inverse_tail)) / (e_head + inverse)
+    # Newton: y + (z - sinh y) / cosh y, below 1 directly, above relative to e^y
+    cosh = numpy.hypot(1.0, numpy.minimum(z, 2.0))
+    return y + numpy.where(y <= 1.0, near / cosh, far)
+
+
+def _cost_slope(kappa_horizon: NDArray[numpy.float64], step_fraction: NDArray[numpy.float64]) -> Any:
+    """F_z / z of the expected cost's shape F(z, r) (acsym.derivation.sensitivity): series, then the direct form."""
+    return numpy.where(numpy.less(kappa_horizon, 1/2), -1/1260*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(3*step_fraction**2 + 8)*numpy.minimum(1/2, kappa_horizon)**4 + (1/37800)*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(13*step_fraction**4 + 20*step_fraction**2 + 48)*numpy.minimum(1/2, kappa_horizon)**6 - 1/5987520*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(259*step_fraction**6 + 448*step_fraction**4 + 544*step_fraction**2 + 1280)*numpy.minimum(1/2, kappa_horizon)**8 + (1/27243216000)*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(143355*step_fraction**8 + 244940*step_fraction**6 + 346976*step_fraction**4 + 377600*step_fraction**2 + 884480)*numpy.minimum(1/2, kappa_horizon)**10 - 1/46702656000*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(29049*step_fraction**10 + 49680*step_fraction**8 + 69232*step_fraction**6 + 90240*step_fraction**4 + 91904*step_fraction**2 + 215040)*numpy.minimum(1/2, kappa_horizon)**12 + (1/500185445760000)*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(36025775*step_fraction**12 + 61608700*step_fraction**10 + 85963440*step_fraction**8 + 109904320*step_fraction**6 + 136588544*step_fraction**4 + 133002240*step_fraction**2 + 311119872)*numpy.minimum(1/2, kappa_horizon)**14 - 1/354798209525760000*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(2912838873*step_fraction**14 + 4981338880*step_fraction**12 + 6950052032*step_fraction**10 + 8898965760*step_fraction**8 + 10825426432*step_fraction**6 + 13038305280*step_fraction**4 + 12290736128*step_fraction**2 + 28748677120)*numpy.minimum(1/2, kappa_horizon)**16 + (1/70250045486100480000)*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(64929102165*step_fraction**16 + 111037326420*step_fraction**14 + 154921686080*step_fraction**12 + 198348067840*step_fraction**10 + 241689761280*step_fraction**8 + 284504586240*step_fraction**6 + 335089680384*step_fraction**4 + 308218920960*step_fraction**2 + 720928309248)*numpy.minimum(1/2, kappa_horizon)**18 - 1/26439562573859635200000*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(2723579102325*step_fraction**18 + 4657679413200*step_fraction**16 + 6498494756496*step_fraction**14 + 8320128469760*step_fraction**12 + 10137253800448*step_fraction**10 + 11954461900800*step_fraction**8 + 13745873821696*step_fraction**6 + 15920831037440*step_fraction**4 + 14365437788160*step_fraction**2 + 33600818380800)*numpy.minimum(1/2, kappa_horizon)**20 + (1/88220007121444982784000000)*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(1004480780540811*step_fraction**20 + 1717794591880780*step_fraction**18 + 2396704064106576*step_fraction**16 + 3068538837255360*step_fraction**14 + 3738725601619456*step_fraction**12 + 4408493518141440*step_fraction**10 + 5078687054831616*step_fraction**8 + 5737773602897920*step_fraction**6 + 6559515215855616*step_fraction**4 + 5827919708160000*step_fraction**2 + 13631514219642880)*numpy.minimum(1/2, kappa_horizon)**22 - 1/488603116364926058496000000*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(610651089782029*step_fraction**22 + 1044293887828544*step_fraction**20 + 1457021355684384*step_fraction**18 + 1865447928221824*step_fraction**16 + 2272872346708736*step_fraction**14 + 2680053542928384*step_fraction**12 + 3087161118048256*step_fraction**10 + 3494629539282944*step_fraction**8 + 3894342717210624*step_fraction**6 + 4405819839873024*step_fraction**4 + 3865037556940800*step_fraction**2 + 9040327159578624)*numpy.minimum(1/2, kappa_horizon)**24 + (1/45)*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*numpy.minimum(1/2, kappa_horizon)**2, (-1/2*step_fraction*(1 + numpy.exp(-2*numpy.maximum(1/2, kappa_horizon)))*(1 - numpy.tanh((1/2)*step_fraction*numpy.maximum(1/2, kappa_horizon))**2)/numpy.expm1(-2*numpy.maximum(1/2, kappa_horizon)) - 2*(1 + numpy.exp(-2*numpy.maximum(1/2, kappa_horizon)))*numpy.exp(-2*numpy.maximum(1/2, kappa_horizon))*numpy.tanh((1/2)*step_fraction*numpy.maximum(1/2, kappa_horizon))/numpy.expm1(-2*numpy.maximum(1/2, kappa_horizon))**2 + 2*numpy.exp(-2*numpy.maximum(1/2, kappa_horizon))*numpy.tanh((1/2)*step_fraction*numpy.maximum(1/2, kappa_horizon))/numpy.expm1(-2*numpy.maximum(1/2, kappa_horizon)) - 4*numpy.exp(-step_fraction*numpy.maximum(1/2, kappa_horizon))*numpy.exp(step_fraction*numpy.maximum(1/2, kappa_horizon) - 2*numpy.maximum(1/2, kappa_horizon))*numpy.expm1(-step_fraction*numpy.maximum(1/2, kappa_horizon))/numpy.expm1(-2*numpy.maximum(1/2, kappa_horizon))**2 + 2*(step_fraction - 2)*numpy.exp(step_fraction*numpy.maximum(1/2, kappa_horizon) - 2*numpy.maximum(1/2, kappa_horizon))*numpy.expm1(-step_fraction*numpy.maximum(1/2, kappa_horizon))**2/(step_fraction*numpy.expm1(-2*numpy.maximum(1/2, kappa_horizon))**2) + 8*numpy.exp(step_fraction*numpy.maximum(1/2, kappa_horizon) - 2*numpy.maximum(1/2, kappa_horizon))*numpy.exp(-2*numpy.maximum(1/2, kappa_horizon))*numpy.expm1(-step_fraction*numpy.maximum(1/2, kappa_horizon))**2/(step_fraction*numpy.expm1(-2*numpy.maximum(1/2, kappa_horizon))**3))/(step_fraction*numpy.maximum(1/2, kappa_horizon)))
+
+
+def _variance_slope(kappa_horizon: NDArray[numpy.float64], step_fraction: NDArray[numpy.float64]) -> Any:
+    """G_z / z of the variance's shape G(z, r) (acsym.derivation.sensitivity): series, then the direct form."""
+    return numpy.where(numpy.less(kappa_horizon, 1/4), (2/945)*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(2*step_fraction**2 + 3)*numpy.minimum(1/4, kappa_horizon)**2 - 1/4725*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(3*step_fraction**4 + 5*step_fraction**2 + 6)*numpy.minimum(1/4, kappa_horizon)**4 + (4/467775)*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(10*step_fraction**6 + 17*step_fraction**4 + 23*step_fraction**2 + 25)*numpy.minimum(1/4, kappa_horizon)**6 - 1/127702575*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(1382*step_fraction**8 + 2360*step_fraction**6 + 3269*step_fraction**4 + 4045*step_fraction**2 + 4146)*numpy.minimum(1/4, kappa_horizon)**8 + (4/638512875)*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(210*step_fraction**10 + 359*step_fraction**8 + 500*step_fraction**6 + 635*step_fraction**4 + 746*step_fraction**2 + 735)*numpy.minimum(1/4, kappa_horizon)**10 - 1/69780335625*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(10851*step_fraction**12 + 18555*step_fraction**10 + 25877*step_fraction**8 + 33065*step_fraction**6 + 39938*step_fraction**4 + 45330*step_fraction**2 + 43404)*numpy.minimum(1/4, kappa_horizon)**12 + (8/194896477400625)*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(438670*step_fraction**14 + 750167*step_fraction**12 + 1046535*step_fraction**10 + 1339235*step_fraction**8 + 1628245*step_fraction**6 + 1902495*step_fraction**4 + 2106723*step_fraction**2 + 1974015)*numpy.minimum(1/4, kappa_horizon)**14 - 1/3573102085678125*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2)*(7333662*step_fraction**16 + 12541460*step_fraction**14 + 17497639*step_fraction**12 + 22399755*step_fraction**10 + 27277481*step_fraction**8 + 32091885*step_fraction**6 + 36618763*step_fraction**4 + 39803675*step_fraction**2 + 36668310)*numpy.minimum(1/4, kappa_horizon)**16 - 1/45*(step_fraction - 2)*(step_fraction - 1)*(step_fraction + 1)*(step_fraction + 2), (-step_fraction**5*(2 - 4/step_fraction)*((-1 + 2/step_fraction)**2*numpy.exp(-step_fraction*numpy.maximum(1/4, kappa_horizon))*_sinh_tail(step_fraction*(-1 + 2/step_fraction)*numpy.maximum(1/4, kappa_horizon)) - numpy.exp(step_fraction*numpy.maximum(1/4, kappa_horizon) - 2*numpy.maximum(1/4, kappa_horizon))*_sinh_tail(step_fraction*numpy.maximum(1/4, kappa_horizon)))*numpy.exp(-step_fraction*numpy.maximum(1/4, kappa_horizon))*numpy.maximum(1/4, kappa_horizon)**3/(numpy.expm1(-2*step_fraction*numpy.maximum(1/4, kappa_horizon))*numpy.expm1(-2*numpy.maximum(1/4, kappa_horizon))**2) + 2*step_fraction**5*(2 - 4/step_fraction)*((-1 + 2/step_fraction)**2*numpy.exp(-step_fraction*numpy.maximum(1/4, kappa_horizon))*_sinh_tail(step_fraction*(-1 + 2/step_fraction)*numpy.maximum(1/4, kappa_horizon)) - numpy.exp(step_fraction*numpy.maximum(1/4, kappa_horizon) - 2*numpy.maximum(1/4, kappa_horizon))*_sinh_tail(step_fraction*numpy.maximum(1/4, kappa_horizon)))*numpy.exp(-3*step_fraction*numpy.maximum(1/4, kappa_horizon))*numpy.maximum(1/4, kappa_horizon)**3/(numpy.expm1(-2*step_fraction*numpy.maximum(1/4, kappa_horizon))**2*numpy.expm1(-2*numpy.maximum(1/4, kappa_horizon))**2) + 3*step_fraction**4*(2 - 4/step_fraction)*((-1 + 2/step_fraction)**2*numpy.exp(-step_fraction*numpy.maximum(1/4, kappa_horizon))*_sinh_tail(step_fraction*(-1 + 2/step_fraction)*numpy.maximum(1/4, kappa_horizon)) - numpy.exp(step_fraction*numpy.maximum(1/4, kappa_horizon) - 2*numpy.maximum(1/4, kappa_horizon))*_sinh_tail(step_fraction*numpy.maximum(1/4, kappa_horizon)))*numpy.exp(-step_fraction*numpy.maximum(1/4, kappa_horizon))*numpy.maximum(1/4, kappa_horizon)**2/(numpy.expm1(-2*step_fraction*numpy.maximum(1/4, kappa_horizon))*numpy.expm1(-2*numpy.maximum(1/4, kappa_horizon))**2) + 4*step_fraction**4*(2 - 4/step_fraction)*((-1 + 2/step_fraction)**2*numpy.exp(-step_fraction*numpy.maximum(1/4, kappa_horizon))*_sinh_tail(step_fraction*(-1 + 2/step_fraction)*numpy.maximum(1/4, kappa_horizon)) - numpy.exp(step_fraction*numpy.maximum(1/4, kappa_horizon) - 2*numpy.maximum(1/4, kappa_horizon))*_sinh_tail(step_fraction*numpy.maximum(1/4, kappa_horizon)))*numpy.exp(-step_fraction*numpy.maximum(1/4, kappa_horizon))*numpy.exp(-2*numpy.maximum(1/4, kappa_horizon))*numpy.maximum(1/4, kappa_horizon)**3/(numpy.expm1(-2*step_fraction*numpy.maximum(1/4, kappa_horizon))*numpy.expm1(-2*numpy.maximum(1/4, kappa_horizon))**3) + step_fraction**4*(2 - 4/step_fraction)*(step_fraction*(-1 + 2/step_fraction)**3*numpy.exp(-step_fraction*numpy.maximum(1/4, kappa_horizon))*_sinh_tail_prime(step_fraction*(-1 + 2/step_fraction)*numpy.maximum(1/4, kappa_horizon)) - step_fraction*(-1 + 2/step_fraction)**2*numpy.exp(-step_fraction*numpy.maximum(1/4, kappa_horizon))*_sinh_tail(step_fraction*(-1 + 2/step_fraction)*numpy.maximum(1/4, kappa_horizon)) - step_fraction*numpy.exp(step_fraction*numpy.maximum(1/4, kappa_horizon) - 2*numpy.maximum(1/4, kappa_horizon))*_sinh_tail_prime(step_fraction*numpy.maximum(1/4, kappa_horizon)) - (step_fraction - 2)*numpy.exp(step_fraction*numpy.maximum(1/4, kappa_horizon) - 2*numpy.maximum(1/4, kappa_horizon))*_sinh_tail(step_fraction*numpy.maximum(1/4, kappa_horizon)))*numpy.exp(-step_fraction*numpy.maximum(1/4, kappa_horizon))*numpy.maximum(1/4, kappa_horizon)**3/(numpy.expm1(-2*step_fraction*numpy.maximum(1/4, kappa_horizon))*numpy.expm1(-2*numpy.maximum(1/4, kappa_horizon))**2))/numpy.maximum(1/4, kappa_horizon))
+
+
+def _holdings_slope(kappa_horizon: NDArray[numpy.float64], time_fraction: NDArray[numpy.float64]) -> Any:
+    """H_z / z of the holdings' shape H(z, s) (acsym.derivation.sensitivity): series, then the direct form."""
+    return numpy.where(numpy.less(kappa_horizon, 1/2), -1/11975040*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(time_fraction**2 - 2*time_fraction - 4)*(3*time_fraction**6 - 18*time_fraction**5 + 8*time_fraction**4 + 88*time_fraction**3 + 48*time_fraction**2 - 320*time_fraction - 320)*numpy.minimum(1/2, kappa_horizon)**8 - 1/90*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(3*time_fraction**2 - 6*time_fraction - 4)*numpy.minimum(1/2, kappa_horizon)**2 - 1/2520*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(3*time_fraction**4 - 12*time_fraction**3 + 24*time_fraction + 16)*numpy.minimum(1/2, kappa_horizon)**4 - 1/226800*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(5*time_fraction**6 - 30*time_fraction**5 + 20*time_fraction**4 + 120*time_fraction**3 - 16*time_fraction**2 - 288*time_fraction - 192)*numpy.minimum(1/2, kappa_horizon)**6 - 1/54486432000*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(105*time_fraction**10 - 1050*time_fraction**9 + 2100*time_fraction**8 + 8400*time_fraction**7 - 19040*time_fraction**6 - 73920*time_fraction**5 + 90880*time_fraction**4 + 420480*time_fraction**3 - 73472*time_fraction**2 - 1061376*time_fraction - 707584)*numpy.minimum(1/2, kappa_horizon)**10 - 1/280215936000*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(3*time_fraction**12 - 36*time_fraction**11 + 96*time_fraction**10 + 360*time_fraction**9 - 1296*time_fraction**8 - 4608*time_fraction**7 + 11648*time_fraction**6 + 44160*time_fraction**5 - 55552*time_fraction**4 - 254976*time_fraction**3 + 45056*time_fraction**2 + 645120*time_fraction + 430080)*numpy.minimum(1/2, kappa_horizon)**12 - 1/333456963840000*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(15*time_fraction**14 - 210*time_fraction**13 + 700*time_fraction**12 + 2520*time_fraction**11 - 12880*time_fraction**10 - 43680*time_fraction**9 + 177600*time_fraction**8 + 620160*time_fraction**7 - 1606400*time_fraction**6 - 6059520*time_fraction**5 + 7664640*time_fraction**4 + 35112960*time_fraction**3 - 6221824*time_fraction**2 - 88891392*time_fraction - 59260928)*numpy.minimum(1/2, kappa_horizon)**14 - 1/709596419051520000*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(105*time_fraction**16 - 1680*time_fraction**15 + 6720*time_fraction**14 + 23520*time_fraction**13 - 159936*time_fraction**12 - 526848*time_fraction**11 + 3080448*time_fraction**10 + 10295040*time_fraction**9 - 42997248*time_fraction**8 - 149581824*time_fraction**7 + 389709824*time_fraction**6 + 1468293120*time_fraction**5 - 1859731456*time_fraction**4 - 8515780608*time_fraction**3 + 1509982208*time_fraction**2 + 21561507840*time_fraction + 14374338560)*numpy.minimum(1/2, kappa_horizon)**16 - 1/421500272916602880000*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(165*time_fraction**18 - 2970*time_fraction**17 + 13860*time_fraction**16 + 47520*time_fraction**15 - 411840*time_fraction**14 - 1330560*time_fraction**13 + 10475520*time_fraction**12 + 34087680*time_fraction**11 - 205201920*time_fraction**10 - 683781120*time_fraction**9 + 2873825280*time_fraction**8 + 9989038080*time_fraction**7 - 26061455360*time_fraction**6 - 98162442240*time_fraction**5 + 124373401600*time_fraction**4 + 569445089280*time_fraction**3 - 100988813312*time_fraction**2 - 1441856618496*time_fraction - 961237745664)*numpy.minimum(1/2, kappa_horizon)**18 - 1/17626375049239756800000*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(15*time_fraction**20 - 300*time_fraction**19 + 1600*time_fraction**18 + 5400*time_fraction**17 - 57840*time_fraction**16 - 184320*time_fraction**15 + 1870080*time_fraction**14 + 5978880*time_fraction**13 - 48563712*time_fraction**12 - 157648896*time_fraction**11 + 955457536*time_fraction**10 + 3181670400*time_fraction**9 - 13392470016*time_fraction**8 - 46540750848*time_fraction**7 + 121467404288*time_fraction**6 + 457483714560*time_fraction**5 - 579687350272*time_fraction**4 - 2654029479936*time_fraction**3 + 470701572096*time_fraction**2 + 6720163676160*time_fraction + 4480109117440)*numpy.minimum(1/2, kappa_horizon)**20 - 1/176440014242889965568000000*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(273*time_fraction**22 - 6006*time_fraction**21 + 36036*time_fraction**20 + 120120*time_fraction**19 - 1553552*time_fraction**18 - 4900896*time_fraction**17 + 62078016*time_fraction**16 + 196035840*time_fraction**15 - 2055685632*time_fraction**14 - 6559128576*time_fraction**13 + 53660379136*time_fraction**12 + 174099394560*time_fraction**11 - 1056882204672*time_fraction**10 - 3518845403136*time_fraction**9 + 14817296449536*time_fraction**8 + 51489580154880*time_fraction**7 - 134395078049792*time_fraction**6 - 506164394459136*time_fraction**5 + 641384953675776*time_fraction**4 + 2936483649945600*time_fraction**3 - 520801364213760*time_fraction**2 - 7435371392532480*time_fraction - 4956914261688320)*numpy.minimum(1/2, kappa_horizon)**22 - 1/2931618698189556350976000000*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(7*time_fraction**24 - 168*time_fraction**23 + 1120*time_fraction**22 + 3696*time_fraction**21 - 56672*time_fraction**20 - 177408*time_fraction**19 + 2738560*time_fraction**18 + 8570496*time_fraction**17 - 112378112*time_fraction**16 - 354275328*time_fraction**15 + 3743088640*time_fraction**14 + 11937816576*time_fraction**13 - 97832124416*time_fraction**12 - 317372006400*time_fraction**11 + 1927402258432*time_fraction**10 + 6416950788096*time_fraction**9 - 27023279980544*time_fraction**8 - 93903741517824*time_fraction**7 + 245107330646016*time_fraction**6 + 923129474973696*time_fraction**5 - 1169747267813376*time_fraction**4 - 5355500753387520*time_fraction**3 + 949829744197632*time_fraction**2 + 13560490739367936*time_fraction + 9040327159578624)*numpy.minimum(1/2, kappa_horizon)**24 - 1/3*time_fraction*(time_fraction - 2)*(time_fraction - 1), (-time_fraction*numpy.exp(-time_fraction*numpy.maximum(1/2, kappa_horizon))*numpy.expm1(-2*(1 - time_fraction)*numpy.maximum(1/2, kappa_horizon))/numpy.expm1(-2*numpy.maximum(1/2, kappa_horizon)) + (2*time_fraction - 2)*numpy.exp(-time_fraction*numpy.maximum(1/2, kappa_horizon))*numpy.exp(-2*(1 - time_fraction)*numpy.maximum(1/2, kappa_horizon))/numpy.expm1(-2*numpy.maximum(1/2, kappa_horizon)) + 2*numpy.exp(-time_fraction*numpy.maximum(1/2, kappa_horizon))*numpy.exp(-2*numpy.maximum(1/2, kappa_horizon))*numpy.expm1(-2*(1 - time_fraction)*numpy.maximum(1/2, kappa_horizon))/numpy.expm1(-2*numpy.maximum(1/2, kappa_horizon))**2)/numpy.maximum(1/2, kappa_horizon))
+
+
 def eta_tilde(eta: ArrayLike, gamma: ArrayLike, tau: ArrayLike) -> Any:
     """Temporary impact net of the permanent impact's discrete-time share.
 
@@ -83,9 +222,9 @@ def eta_tilde(eta: ArrayLike, gamma: ArrayLike, tau: ArrayLike) -> Any:
     Parameters
     ----------
     eta : array_like
-        temporary impact coefficient [currency * time unit / share**2]
+        temporary impact coefficient, >= 0 [currency * time unit / share**2]
     gamma : array_like
-        permanent impact coefficient [currency / share**2]
+        permanent impact coefficient, >= 0 [currency / share**2]
     tau : array_like
         length of one trading interval, tau > 0 [time units]
 
@@ -93,10 +232,18 @@ def eta_tilde(eta: ArrayLike, gamma: ArrayLike, tau: ArrayLike) -> Any:
     -------
     numpy.ndarray or numpy.float64
         [currency * time unit / share**2]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
     """
-    eta = numpy.asarray(eta, dtype=numpy.float64)
-    gamma = numpy.asarray(gamma, dtype=numpy.float64)
-    tau = numpy.asarray(tau, dtype=numpy.float64)
+    eta = numpy.asarray(eta, dtype=numpy.float64)[()]
+    gamma = numpy.asarray(gamma, dtype=numpy.float64)[()]
+    tau = numpy.asarray(tau, dtype=numpy.float64)[()]
     return numpy.asarray(_sub_mul(eta, (1/2)*gamma, tau))[()]
 
 
@@ -114,7 +261,7 @@ def kappa(risk_aversion: ArrayLike, sigma: ArrayLike, eta_tilde: ArrayLike, tau:
     risk_aversion : array_like
         risk aversion lambda >= 0 [1 / currency]
     sigma : array_like
-        price volatility [currency / (share * time unit**0.5)]
+        price volatility, >= 0 [currency / (share * time unit**0.5)]
     eta_tilde : array_like
         eta - gamma * tau / 2, > 0 where the model is well posed [currency * time unit / share**2]
     tau : array_like
@@ -124,11 +271,19 @@ def kappa(risk_aversion: ArrayLike, sigma: ArrayLike, eta_tilde: ArrayLike, tau:
     -------
     numpy.ndarray or numpy.float64
         [1 / time unit]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
     """
-    risk_aversion = numpy.asarray(risk_aversion, dtype=numpy.float64)
-    sigma = numpy.asarray(sigma, dtype=numpy.float64)
-    eta_tilde = numpy.asarray(eta_tilde, dtype=numpy.float64)
-    tau = numpy.asarray(tau, dtype=numpy.float64)
+    risk_aversion = numpy.asarray(risk_aversion, dtype=numpy.float64)[()]
+    sigma = numpy.asarray(sigma, dtype=numpy.float64)[()]
+    eta_tilde = numpy.asarray(eta_tilde, dtype=numpy.float64)[()]
+    tau = numpy.asarray(tau, dtype=numpy.float64)[()]
     return numpy.asarray(2*numpy.arcsinh((1/2)*numpy.sqrt(risk_aversion)*sigma*tau/numpy.sqrt(eta_tilde))/tau)[()]
 
 
@@ -142,18 +297,26 @@ def kappa_continuous(risk_aversion: ArrayLike, sigma: ArrayLike, eta: ArrayLike)
     risk_aversion : array_like
         risk aversion lambda >= 0 [1 / currency]
     sigma : array_like
-        price volatility [currency / (share * time unit**0.5)]
+        price volatility, >= 0 [currency / (share * time unit**0.5)]
     eta : array_like
-        temporary impact coefficient [currency * time unit / share**2]
+        temporary impact coefficient, >= 0 [currency * time unit / share**2]
 
     Returns
     -------
     numpy.ndarray or numpy.float64
         [1 / time unit]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
     """
-    risk_aversion = numpy.asarray(risk_aversion, dtype=numpy.float64)
-    sigma = numpy.asarray(sigma, dtype=numpy.float64)
-    eta = numpy.asarray(eta, dtype=numpy.float64)
+    risk_aversion = numpy.asarray(risk_aversion, dtype=numpy.float64)[()]
+    sigma = numpy.asarray(sigma, dtype=numpy.float64)[()]
+    eta = numpy.asarray(eta, dtype=numpy.float64)[()]
     return numpy.asarray(numpy.sqrt(risk_aversion)*sigma/numpy.sqrt(eta))[()]
 
 
@@ -183,11 +346,19 @@ def holdings(order_size: ArrayLike, time: ArrayLike, horizon: ArrayLike, kappa: 
     -------
     numpy.ndarray or numpy.float64
         [shares]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
     """
-    order_size = numpy.asarray(order_size, dtype=numpy.float64)
-    time = numpy.asarray(time, dtype=numpy.float64)
-    horizon = numpy.asarray(horizon, dtype=numpy.float64)
-    kappa = numpy.asarray(kappa, dtype=numpy.float64)
+    order_size = numpy.asarray(order_size, dtype=numpy.float64)[()]
+    time = numpy.asarray(time, dtype=numpy.float64)[()]
+    horizon = numpy.asarray(horizon, dtype=numpy.float64)[()]
+    kappa = numpy.asarray(kappa, dtype=numpy.float64)[()]
     fraction = numpy.where(numpy.equal(kappa, 0), (horizon - time)/horizon, (horizon - time)*_exp_scaled_difference(-1/2*kappa, time, 0)*_exprel(-2*kappa*(horizon - time))/(horizon*_exprel(-2*horizon*kappa)))
     scaled = fraction*order_size
     return numpy.asarray(scaled*_exp_scaled_difference(-1/2*kappa, time, 0))[()]
@@ -219,11 +390,19 @@ def holdings_direct(order_size: ArrayLike, time: ArrayLike, horizon: ArrayLike, 
     -------
     numpy.ndarray or numpy.float64
         [shares]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
     """
-    order_size = numpy.asarray(order_size, dtype=numpy.float64)
-    time = numpy.asarray(time, dtype=numpy.float64)
-    horizon = numpy.asarray(horizon, dtype=numpy.float64)
-    kappa = numpy.asarray(kappa, dtype=numpy.float64)
+    order_size = numpy.asarray(order_size, dtype=numpy.float64)[()]
+    time = numpy.asarray(time, dtype=numpy.float64)[()]
+    horizon = numpy.asarray(horizon, dtype=numpy.float64)[()]
+    kappa = numpy.asarray(kappa, dtype=numpy.float64)[()]
     scale = order_size/numpy.sinh(horizon*kappa)
     return numpy.asarray(scale*numpy.sinh(kappa*(horizon - time)))[()]
 
@@ -255,12 +434,20 @@ def trade_sizes(order_size: ArrayLike, time: ArrayLike, horizon: ArrayLike, kapp
     -------
     numpy.ndarray or numpy.float64
         [shares]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
     """
-    order_size = numpy.asarray(order_size, dtype=numpy.float64)
-    time = numpy.asarray(time, dtype=numpy.float64)
-    horizon = numpy.asarray(horizon, dtype=numpy.float64)
-    kappa = numpy.asarray(kappa, dtype=numpy.float64)
-    tau = numpy.asarray(tau, dtype=numpy.float64)
+    order_size = numpy.asarray(order_size, dtype=numpy.float64)[()]
+    time = numpy.asarray(time, dtype=numpy.float64)[()]
+    horizon = numpy.asarray(horizon, dtype=numpy.float64)[()]
+    kappa = numpy.asarray(kappa, dtype=numpy.float64)[()]
+    tau = numpy.asarray(tau, dtype=numpy.float64)[()]
     fraction = numpy.where(numpy.equal(kappa, 0), tau/horizon, (1/2)*tau*(1 + numpy.exp(-kappa*tau)*_exp_scaled_difference(-2*kappa, horizon, time))*_exp_scaled_difference(-1/2*kappa, time, tau)*_exprel(-kappa*tau)/(horizon*_exprel(-2*horizon*kappa)))
     scaled = fraction*order_size
     return numpy.asarray(scaled*_exp_scaled_difference(-1/2*kappa, time, tau))[()]
@@ -285,24 +472,32 @@ def expected_cost(order_size: ArrayLike, horizon: ArrayLike, tau: ArrayLike, kap
     kappa : array_like
         decay rate of the optimal schedule, >= 0 [1 / time unit]
     gamma : array_like
-        permanent impact coefficient [currency / share**2]
+        permanent impact coefficient, >= 0 [currency / share**2]
     eta_tilde : array_like
         eta - gamma * tau / 2, > 0 where the model is well posed [currency * time unit / share**2]
     epsilon : array_like
-        fixed cost per share (half spread) [currency / share]
+        fixed cost per share (half spread), >= 0 [currency / share]
 
     Returns
     -------
     numpy.ndarray or numpy.float64
         [currency]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
     """
-    order_size = numpy.asarray(order_size, dtype=numpy.float64)
-    horizon = numpy.asarray(horizon, dtype=numpy.float64)
-    tau = numpy.asarray(tau, dtype=numpy.float64)
-    kappa = numpy.asarray(kappa, dtype=numpy.float64)
-    gamma = numpy.asarray(gamma, dtype=numpy.float64)
-    eta_tilde = numpy.asarray(eta_tilde, dtype=numpy.float64)
-    epsilon = numpy.asarray(epsilon, dtype=numpy.float64)
+    order_size = numpy.asarray(order_size, dtype=numpy.float64)[()]
+    horizon = numpy.asarray(horizon, dtype=numpy.float64)[()]
+    tau = numpy.asarray(tau, dtype=numpy.float64)[()]
+    kappa = numpy.asarray(kappa, dtype=numpy.float64)[()]
+    gamma = numpy.asarray(gamma, dtype=numpy.float64)[()]
+    eta_tilde = numpy.asarray(eta_tilde, dtype=numpy.float64)[()]
+    epsilon = numpy.asarray(epsilon, dtype=numpy.float64)[()]
     return numpy.asarray(numpy.where(numpy.equal(kappa, 0), epsilon*order_size + eta_tilde*order_size**2/horizon + (1/2)*gamma*order_size**2, epsilon*order_size + (1/2)*eta_tilde*order_size**2*((1 + numpy.exp(-2*horizon*kappa))/(1 + numpy.exp(-kappa*tau)) + numpy.exp(kappa*tau*(-2*horizon/tau + 1))*_exprel(-kappa*tau)/_exprel(-2*horizon*kappa))*_exprel(-kappa*tau)/(horizon*_exprel(-2*horizon*kappa)) + (1/2)*gamma*order_size**2))[()]
 
 
@@ -327,18 +522,26 @@ def variance(order_size: ArrayLike, horizon: ArrayLike, tau: ArrayLike, kappa: A
     kappa : array_like
         decay rate of the optimal schedule, >= 0 [1 / time unit]
     sigma : array_like
-        price volatility [currency / (share * time unit**0.5)]
+        price volatility, >= 0 [currency / (share * time unit**0.5)]
 
     Returns
     -------
     numpy.ndarray or numpy.float64
         [currency**2]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
     """
-    order_size = numpy.asarray(order_size, dtype=numpy.float64)
-    horizon = numpy.asarray(horizon, dtype=numpy.float64)
-    tau = numpy.asarray(tau, dtype=numpy.float64)
-    kappa = numpy.asarray(kappa, dtype=numpy.float64)
-    sigma = numpy.asarray(sigma, dtype=numpy.float64)
+    order_size = numpy.asarray(order_size, dtype=numpy.float64)[()]
+    horizon = numpy.asarray(horizon, dtype=numpy.float64)[()]
+    tau = numpy.asarray(tau, dtype=numpy.float64)[()]
+    kappa = numpy.asarray(kappa, dtype=numpy.float64)[()]
+    sigma = numpy.asarray(sigma, dtype=numpy.float64)[()]
     scaled = numpy.where(numpy.equal(kappa, 0), (1/6)*order_size**2*sigma**2*tau**2*(horizon/tau - 1)*(2*horizon/tau - 1)/horizon, (1/4)*order_size**2*sigma**2*tau**3*(2*horizon/tau - 1)*((2*horizon/tau - 1)**2*_exp_scaled_difference(-kappa, tau, 0)*_sinh_tail(kappa*tau*(2*horizon/tau - 1)) - _exp_scaled_difference(-kappa, 2*horizon, tau)*_sinh_tail(kappa*tau))/(horizon**2*_exprel(-2*horizon*kappa)**2*_exprel(-2*kappa*tau)))
     return numpy.asarray(scaled*_exp_scaled_difference(-kappa, tau, 0))[()]
 
@@ -357,22 +560,30 @@ def schedule_expected_cost(trade_sizes: ArrayLike, tau: ArrayLike, gamma: ArrayL
     tau : array_like
         length of one trading interval, tau > 0 [time units]
     gamma : array_like
-        permanent impact coefficient [currency / share**2]
+        permanent impact coefficient, >= 0 [currency / share**2]
     eta_tilde : array_like
         eta - gamma * tau / 2, > 0 where the model is well posed [currency * time unit / share**2]
     epsilon : array_like
-        fixed cost per share (half spread) [currency / share]
+        fixed cost per share (half spread), >= 0 [currency / share]
 
     Returns
     -------
     numpy.ndarray or numpy.float64
         [currency]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
     """
-    trade_sizes = numpy.asarray(trade_sizes, dtype=numpy.float64)
-    tau = numpy.asarray(tau, dtype=numpy.float64)
-    gamma = numpy.asarray(gamma, dtype=numpy.float64)
-    eta_tilde = numpy.asarray(eta_tilde, dtype=numpy.float64)
-    epsilon = numpy.asarray(epsilon, dtype=numpy.float64)
+    trade_sizes = numpy.asarray(trade_sizes, dtype=numpy.float64)[()]
+    tau = numpy.asarray(tau, dtype=numpy.float64)[()]
+    gamma = numpy.asarray(gamma, dtype=numpy.float64)[()]
+    eta_tilde = numpy.asarray(eta_tilde, dtype=numpy.float64)[()]
+    epsilon = numpy.asarray(epsilon, dtype=numpy.float64)[()]
     return numpy.asarray(epsilon*numpy.sum(abs(trade_sizes), axis=-1) + eta_tilde*numpy.sum(trade_sizes**2, axis=-1)/tau + (1/2)*gamma*numpy.sum(trade_sizes, axis=-1)**2)[()]
 
 
@@ -392,14 +603,1185 @@ def schedule_variance(holdings: ArrayLike, tau: ArrayLike, sigma: ArrayLike) -> 
     tau : array_like
         length of one trading interval, tau > 0 [time units]
     sigma : array_like
-        price volatility [currency / (share * time unit**0.5)]
+        price volatility, >= 0 [currency / (share * time unit**0.5)]
 
     Returns
     -------
     numpy.ndarray or numpy.float64
         [currency**2]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
     """
-    holdings = numpy.asarray(holdings, dtype=numpy.float64)
-    tau = numpy.asarray(tau, dtype=numpy.float64)
-    sigma = numpy.asarray(sigma, dtype=numpy.float64)
+    holdings = numpy.asarray(holdings, dtype=numpy.float64)[()]
+    tau = numpy.asarray(tau, dtype=numpy.float64)[()]
+    sigma = numpy.asarray(sigma, dtype=numpy.float64)[()]
     return numpy.asarray(numpy.sum((numpy.expand_dims(sigma*numpy.sqrt(tau), -1)*holdings[..., 1:])**2, axis=-1))[()]
+
+
+def kappa_tau(risk_aversion: ArrayLike, sigma: ArrayLike, eta_tilde: ArrayLike, tau: ArrayLike) -> Any:
+    """kappa * tau, the decay per interval, correctly rounded.
+
+    kappa_tau = 2 * asinh(tau * sqrt(risk_aversion * sigma**2 / eta_tilde) / 2)
+
+    What the schedules use: x_j depends on j kappa tau, so a rounding of kappa tau is multiplied
+    by j kappa tau (up to 745 where x_j is a normal number); kappa(...) * tau rounds up to 3
+    ulp, this is within half an ulp (the argument's roundings kept in head-and-tail form,
+    numpy's asinh refined by one Newton step). Exactly 0 at risk_aversion = 0. Requires
+    eta_tilde > 0 and finite arguments.
+
+    Parameters
+    ----------
+    risk_aversion : array_like
+        risk aversion lambda >= 0 [1 / currency]
+    sigma : array_like
+        price volatility, >= 0 [currency / (share * time unit**0.5)]
+    eta_tilde : array_like
+        eta - gamma * tau / 2, > 0 where the model is well posed [currency * time unit / share**2]
+    tau : array_like
+        length of one trading interval, tau > 0 [time units]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [dimensionless]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    risk_aversion = numpy.asarray(risk_aversion, dtype=numpy.float64)[()]
+    sigma = numpy.asarray(sigma, dtype=numpy.float64)[()]
+    eta_tilde = numpy.asarray(eta_tilde, dtype=numpy.float64)[()]
+    tau = numpy.asarray(tau, dtype=numpy.float64)[()]
+    return numpy.asarray(2*_asinh_root((1/2)*tau, sigma, risk_aversion, eta_tilde))[()]
+
+
+def trade_sizes_direct(order_size: ArrayLike, time: ArrayLike, horizon: ArrayLike, kappa: ArrayLike, tau: ArrayLike) -> Any:
+    """Shares sold in (time - tau, time], one cosh per element, for 0 < kappa * horizon <= 20.
+
+    trade = cosh(kappa * (horizon - time + tau / 2)) * (2 * order_size * sinh(kappa * tau / 2) / sinh(kappa * horizon))
+
+    The trades' twin of holdings_direct: within about (3 + kappa * horizon) eps of trade_sizes
+    for 0 < kappa * horizon <= 20. Outside that range use trade_sizes (kappa = 0 is 0/0 here;
+    cosh overflows past kappa * horizon ~ 710).
+
+    Parameters
+    ----------
+    order_size : array_like
+        order to sell, X > 0 [shares]
+    time : array_like
+        time since the start, 0 <= time <= horizon [time units]
+    horizon : array_like
+        trading horizon T = N * tau > 0 [time units]
+    kappa : array_like
+        decay rate of the optimal schedule, >= 0 [1 / time unit]
+    tau : array_like
+        length of one trading interval, tau > 0 [time units]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [shares]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    order_size = numpy.asarray(order_size, dtype=numpy.float64)[()]
+    time = numpy.asarray(time, dtype=numpy.float64)[()]
+    horizon = numpy.asarray(horizon, dtype=numpy.float64)[()]
+    kappa = numpy.asarray(kappa, dtype=numpy.float64)[()]
+    tau = numpy.asarray(tau, dtype=numpy.float64)[()]
+    scale = 2*order_size*numpy.sinh((1/2)*kappa*tau)/numpy.sinh(horizon*kappa)
+    return numpy.asarray(scale*numpy.cosh(kappa*(horizon + (1/2)*tau - time)))[()]
+
+
+def holdings_urgent(order_size: ArrayLike, time: ArrayLike, horizon: ArrayLike, kappa: ArrayLike) -> Any:
+    """Shares still held, one exp and one expm1 per element, for 0 < kappa * horizon <= 400.
+
+    holdings = exp(-kappa * time) * (1 - exp(-2 * kappa * (horizon - time))) * (order_size / (1 - exp(-2 * kappa * horizon)))
+
+    For front-loaded schedules (kappa * horizon > 20, where holdings_direct loses digits): no
+    overflow, no cancellation (expm1), and the rounding of kappa * time costs at most kappa *
+    time * eps / 2 relative, below 5e-14 for kappa * horizon <= 400. kappa = 0 is 0/0 here: use
+    holdings there, and past the range.
+
+    Parameters
+    ----------
+    order_size : array_like
+        order to sell, X > 0 [shares]
+    time : array_like
+        time since the start, 0 <= time <= horizon [time units]
+    horizon : array_like
+        trading horizon T = N * tau > 0 [time units]
+    kappa : array_like
+        decay rate of the optimal schedule, >= 0 [1 / time unit]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [shares]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    order_size = numpy.asarray(order_size, dtype=numpy.float64)[()]
+    time = numpy.asarray(time, dtype=numpy.float64)[()]
+    horizon = numpy.asarray(horizon, dtype=numpy.float64)[()]
+    kappa = numpy.asarray(kappa, dtype=numpy.float64)[()]
+    scale = -order_size/numpy.expm1(-2*horizon*kappa)
+    return numpy.asarray(-scale*numpy.exp(-kappa*time)*numpy.expm1(-2*kappa*(horizon - time)))[()]
+
+
+def trade_sizes_urgent(order_size: ArrayLike, time: ArrayLike, horizon: ArrayLike, kappa: ArrayLike, tau: ArrayLike) -> Any:
+    """Shares sold in (time - tau, time], two exp per element, for 0 < kappa * horizon <= 400.
+
+    trade = exp(-kappa * (time - tau)) * (1 + exp(-kappa * (tau + 2 * (horizon - time)))) * (order_size * (1 - exp(-kappa * tau)) / (1 - exp(-2 * kappa * horizon)))
+
+    A sum of positive terms, accurate like holdings_urgent in the same range.
+
+    Parameters
+    ----------
+    order_size : array_like
+        order to sell, X > 0 [shares]
+    time : array_like
+        time since the start, 0 <= time <= horizon [time units]
+    horizon : array_like
+        trading horizon T = N * tau > 0 [time units]
+    kappa : array_like
+        decay rate of the optimal schedule, >= 0 [1 / time unit]
+    tau : array_like
+        length of one trading interval, tau > 0 [time units]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [shares]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    order_size = numpy.asarray(order_size, dtype=numpy.float64)[()]
+    time = numpy.asarray(time, dtype=numpy.float64)[()]
+    horizon = numpy.asarray(horizon, dtype=numpy.float64)[()]
+    kappa = numpy.asarray(kappa, dtype=numpy.float64)[()]
+    tau = numpy.asarray(tau, dtype=numpy.float64)[()]
+    scale = order_size*numpy.expm1(-kappa*tau)/numpy.expm1(-2*horizon*kappa)
+    remaining = horizon - time
+    return numpy.asarray(scale*(1 + numpy.exp(-kappa*(2*remaining + tau)))*numpy.exp(-kappa*(-tau + time)))[()]
+
+
+def holdings_d_eta(order_size: ArrayLike, time: ArrayLike, horizon: ArrayLike, tau: ArrayLike, sigma: ArrayLike, eta: ArrayLike, gamma: ArrayLike, risk_aversion: ArrayLike) -> Any:
+    """Sensitivity of the optimal holdings at a time to eta.
+
+    d holdings / d eta
+
+    x = X H(kappa T, t / T); derived by SymPy through eta_tilde and kappa
+    (acsym.derivation.sensitivity); finite at risk_aversion = 0. Requires eta_tilde > 0.
+
+    Parameters
+    ----------
+    order_size : array_like
+        order to sell, X > 0 [shares]
+    time : array_like
+        time since the start, 0 <= time <= horizon [time units]
+    horizon : array_like
+        trading horizon T = N * tau > 0 [time units]
+    tau : array_like
+        length of one trading interval, tau > 0 [time units]
+    sigma : array_like
+        price volatility, >= 0 [currency / (share * time unit**0.5)]
+    eta : array_like
+        temporary impact coefficient, >= 0 [currency * time unit / share**2]
+    gamma : array_like
+        permanent impact coefficient, >= 0 [currency / share**2]
+    risk_aversion : array_like
+        risk aversion lambda >= 0 [1 / currency]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [shares / (currency * time unit / share**2)]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    order_size = numpy.asarray(order_size, dtype=numpy.float64)[()]
+    time = numpy.asarray(time, dtype=numpy.float64)[()]
+    horizon = numpy.asarray(horizon, dtype=numpy.float64)[()]
+    tau = numpy.asarray(tau, dtype=numpy.float64)[()]
+    sigma = numpy.asarray(sigma, dtype=numpy.float64)[()]
+    eta = numpy.asarray(eta, dtype=numpy.float64)[()]
+    gamma = numpy.asarray(gamma, dtype=numpy.float64)[()]
+    risk_aversion = numpy.asarray(risk_aversion, dtype=numpy.float64)[()]
+    eta_tilde = _sub_mul(eta, (1/2)*gamma, tau)
+    kappatilde = numpy.sqrt(risk_aversion)*sigma/numpy.sqrt(eta_tilde)
+    half_kappa_tilde_tau = (1/2)*kappatilde*tau
+    kappa = 2*numpy.arcsinh(half_kappa_tilde_tau)/tau
+    kappa_horizon = horizon*kappa
+    step_fraction = tau/horizon
+    time_fraction = time/horizon
+    slope = _holdings_slope(kappa_horizon, time_fraction)
+    weight = (1/2)*horizon**2*_asinhc(half_kappa_tilde_tau)/numpy.hypot(1, half_kappa_tilde_tau)
+    kappa_tilde_over_root = kappatilde/numpy.hypot(1, half_kappa_tilde_tau)
+    rate = -1/2*horizon**2*kappa_tilde_over_root*kappatilde*_asinhc(half_kappa_tilde_tau)/eta_tilde
+    return numpy.asarray(order_size*rate*slope)[()]
+
+
+def holdings_d_gamma(order_size: ArrayLike, time: ArrayLike, horizon: ArrayLike, tau: ArrayLike, sigma: ArrayLike, eta: ArrayLike, gamma: ArrayLike, risk_aversion: ArrayLike) -> Any:
+    """Sensitivity of the optimal holdings at a time to gamma.
+
+    d holdings / d gamma
+
+    x = X H(kappa T, t / T); derived by SymPy through eta_tilde and kappa
+    (acsym.derivation.sensitivity); finite at risk_aversion = 0. Requires eta_tilde > 0.
+
+    Parameters
+    ----------
+    order_size : array_like
+        order to sell, X > 0 [shares]
+    time : array_like
+        time since the start, 0 <= time <= horizon [time units]
+    horizon : array_like
+        trading horizon T = N * tau > 0 [time units]
+    tau : array_like
+        length of one trading interval, tau > 0 [time units]
+    sigma : array_like
+        price volatility, >= 0 [currency / (share * time unit**0.5)]
+    eta : array_like
+        temporary impact coefficient, >= 0 [currency * time unit / share**2]
+    gamma : array_like
+        permanent impact coefficient, >= 0 [currency / share**2]
+    risk_aversion : array_like
+        risk aversion lambda >= 0 [1 / currency]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [shares / (currency / share**2)]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    order_size = numpy.asarray(order_size, dtype=numpy.float64)[()]
+    time = numpy.asarray(time, dtype=numpy.float64)[()]
+    horizon = numpy.asarray(horizon, dtype=numpy.float64)[()]
+    tau = numpy.asarray(tau, dtype=numpy.float64)[()]
+    sigma = numpy.asarray(sigma, dtype=numpy.float64)[()]
+    eta = numpy.asarray(eta, dtype=numpy.float64)[()]
+    gamma = numpy.asarray(gamma, dtype=numpy.float64)[()]
+    risk_aversion = numpy.asarray(risk_aversion, dtype=numpy.float64)[()]
+    eta_tilde = _sub_mul(eta, (1/2)*gamma, tau)
+    kappatilde = numpy.sqrt(risk_aversion)*sigma/numpy.sqrt(eta_tilde)
+    half_kappa_tilde_tau = (1/2)*kappatilde*tau
+    kappa = 2*numpy.arcsinh(half_kappa_tilde_tau)/tau
+    kappa_horizon = horizon*kappa
+    step_fraction = tau/horizon
+    time_fraction = time/horizon
+    slope = _holdings_slope(kappa_horizon, time_fraction)
+    weight = (1/2)*horizon**2*_asinhc(half_kappa_tilde_tau)/numpy.hypot(1, half_kappa_tilde_tau)
+    kappa_tilde_over_root = kappatilde/numpy.hypot(1, half_kappa_tilde_tau)
+    rate = (1/4)*horizon**2*kappa_tilde_over_root*kappatilde*tau*_asinhc(half_kappa_tilde_tau)/eta_tilde
+    return numpy.asarray(order_size*rate*slope)[()]
+
+
+def holdings_d_sigma(order_size: ArrayLike, time: ArrayLike, horizon: ArrayLike, tau: ArrayLike, sigma: ArrayLike, eta: ArrayLike, gamma: ArrayLike, risk_aversion: ArrayLike) -> Any:
+    """Sensitivity of the optimal holdings at a time to sigma.
+
+    d holdings / d sigma
+
+    x = X H(kappa T, t / T); derived by SymPy through eta_tilde and kappa
+    (acsym.derivation.sensitivity); finite at risk_aversion = 0. Requires eta_tilde > 0.
+
+    Parameters
+    ----------
+    order_size : array_like
+        order to sell, X > 0 [shares]
+    time : array_like
+        time since the start, 0 <= time <= horizon [time units]
+    horizon : array_like
+        trading horizon T = N * tau > 0 [time units]
+    tau : array_like
+        length of one trading interval, tau > 0 [time units]
+    sigma : array_like
+        price volatility, >= 0 [currency / (share * time unit**0.5)]
+    eta : array_like
+        temporary impact coefficient, >= 0 [currency * time unit / share**2]
+    gamma : array_like
+        permanent impact coefficient, >= 0 [currency / share**2]
+    risk_aversion : array_like
+        risk aversion lambda >= 0 [1 / currency]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [shares / (currency / (share * time unit**0.5))]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    order_size = numpy.asarray(order_size, dtype=numpy.float64)[()]
+    time = numpy.asarray(time, dtype=numpy.float64)[()]
+    horizon = numpy.asarray(horizon, dtype=numpy.float64)[()]
+    tau = numpy.asarray(tau, dtype=numpy.float64)[()]
+    sigma = numpy.asarray(sigma, dtype=numpy.float64)[()]
+    eta = numpy.asarray(eta, dtype=numpy.float64)[()]
+    gamma = numpy.asarray(gamma, dtype=numpy.float64)[()]
+    risk_aversion = numpy.asarray(risk_aversion, dtype=numpy.float64)[()]
+    eta_tilde = _sub_mul(eta, (1/2)*gamma, tau)
+    kappatilde = numpy.sqrt(risk_aversion)*sigma/numpy.sqrt(eta_tilde)
+    half_kappa_tilde_tau = (1/2)*kappatilde*tau
+    kappa = 2*numpy.arcsinh(half_kappa_tilde_tau)/tau
+    kappa_horizon = horizon*kappa
+    step_fraction = tau/horizon
+    time_fraction = time/horizon
+    slope = _holdings_slope(kappa_horizon, time_fraction)
+    weight = (1/2)*horizon**2*_asinhc(half_kappa_tilde_tau)/numpy.hypot(1, half_kappa_tilde_tau)
+    kappa_tilde_over_root = kappatilde/numpy.hypot(1, half_kappa_tilde_tau)
+    rate = horizon**2*kappa_tilde_over_root*numpy.sqrt(risk_aversion)*_asinhc(half_kappa_tilde_tau)/numpy.sqrt(eta_tilde)
+    return numpy.asarray(order_size*rate*slope)[()]
+
+
+def holdings_d_risk_aversion(order_size: ArrayLike, time: ArrayLike, horizon: ArrayLike, tau: ArrayLike, sigma: ArrayLike, eta: ArrayLike, gamma: ArrayLike, risk_aversion: ArrayLike) -> Any:
+    """Sensitivity of the optimal holdings at a time to risk_aversion.
+
+    d holdings / d risk_aversion
+
+    x = X H(kappa T, t / T); derived by SymPy through eta_tilde and kappa
+    (acsym.derivation.sensitivity); finite at risk_aversion = 0. Requires eta_tilde > 0.
+
+    Parameters
+    ----------
+    order_size : array_like
+        order to sell, X > 0 [shares]
+    time : array_like
+        time since the start, 0 <= time <= horizon [time units]
+    horizon : array_like
+        trading horizon T = N * tau > 0 [time units]
+    tau : array_like
+        length of one trading interval, tau > 0 [time units]
+    sigma : array_like
+        price volatility, >= 0 [currency / (share * time unit**0.5)]
+    eta : array_like
+        temporary impact coefficient, >= 0 [currency * time unit / share**2]
+    gamma : array_like
+        permanent impact coefficient, >= 0 [currency / share**2]
+    risk_aversion : array_like
+        risk aversion lambda >= 0 [1 / currency]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [shares / (1 / currency)]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    order_size = numpy.asarray(order_size, dtype=numpy.float64)[()]
+    time = numpy.asarray(time, dtype=numpy.float64)[()]
+    horizon = numpy.asarray(horizon, dtype=numpy.float64)[()]
+    tau = numpy.asarray(tau, dtype=numpy.float64)[()]
+    sigma = numpy.asarray(sigma, dtype=numpy.float64)[()]
+    eta = numpy.asarray(eta, dtype=numpy.float64)[()]
+    gamma = numpy.asarray(gamma, dtype=numpy.float64)[()]
+    risk_aversion = numpy.asarray(risk_aversion, dtype=numpy.float64)[()]
+    eta_tilde = _sub_mul(eta, (1/2)*gamma, tau)
+    kappatilde = numpy.sqrt(risk_aversion)*sigma/numpy.sqrt(eta_tilde)
+    half_kappa_tilde_tau = (1/2)*kappatilde*tau
+    kappa = 2*numpy.arcsinh(half_kappa_tilde_tau)/tau
+    kappa_horizon = horizon*kappa
+    step_fraction = tau/horizon
+    time_fraction = time/horizon
+    slope = _holdings_slope(kappa_horizon, time_fraction)
+    weight = (1/2)*horizon**2*_asinhc(half_kappa_tilde_tau)/numpy.hypot(1, half_kappa_tilde_tau)
+    kappa_tilde_over_root = kappatilde/numpy.hypot(1, half_kappa_tilde_tau)
+    rate = sigma**2*weight/eta_tilde
+    return numpy.asarray(order_size*rate*slope)[()]
+
+
+def holdings_d_tau(order_size: ArrayLike, time: ArrayLike, horizon: ArrayLike, tau: ArrayLike, sigma: ArrayLike, eta: ArrayLike, gamma: ArrayLike, risk_aversion: ArrayLike) -> Any:
+    """Sensitivity of the optimal holdings at a time to tau.
+
+    d holdings / d tau (N and the step time / tau fixed, horizon moves)
+
+    x = X H(kappa T, t / T); derived by SymPy through eta_tilde and kappa
+    (acsym.derivation.sensitivity); finite at risk_aversion = 0. Requires eta_tilde > 0.
+
+    Parameters
+    ----------
+    order_size : array_like
+        order to sell, X > 0 [shares]
+    time : array_like
+        time since the start, 0 <= time <= horizon [time units]
+    horizon : array_like
+        trading horizon T = N * tau > 0 [time units]
+    tau : array_like
+        length of one trading interval, tau > 0 [time units]
+    sigma : array_like
+        price volatility, >= 0 [currency / (share * time unit**0.5)]
+    eta : array_like
+        temporary impact coefficient, >= 0 [currency * time unit / share**2]
+    gamma : array_like
+        permanent impact coefficient, >= 0 [currency / share**2]
+    risk_aversion : array_like
+        risk aversion lambda >= 0 [1 / currency]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [shares / (time units)]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    order_size = numpy.asarray(order_size, dtype=numpy.float64)[()]
+    time = numpy.asarray(time, dtype=numpy.float64)[()]
+    horizon = numpy.asarray(horizon, dtype=numpy.float64)[()]
+    tau = numpy.asarray(tau, dtype=numpy.float64)[()]
+    sigma = numpy.asarray(sigma, dtype=numpy.float64)[()]
+    eta = numpy.asarray(eta, dtype=numpy.float64)[()]
+    gamma = numpy.asarray(gamma, dtype=numpy.float64)[()]
+    risk_aversion = numpy.asarray(risk_aversion, dtype=numpy.float64)[()]
+    eta_tilde = _sub_mul(eta, (1/2)*gamma, tau)
+    kappatilde = numpy.sqrt(risk_aversion)*sigma/numpy.sqrt(eta_tilde)
+    half_kappa_tilde_tau = (1/2)*kappatilde*tau
+    kappa = 2*numpy.arcsinh(half_kappa_tilde_tau)/tau
+    kappa_horizon = horizon*kappa
+    step_fraction = tau/horizon
+    time_fraction = time/horizon
+    slope = _holdings_slope(kappa_horizon, time_fraction)
+    weight = (1/2)*horizon**2*_asinhc(half_kappa_tilde_tau)/numpy.hypot(1, half_kappa_tilde_tau)
+    kappa_tilde_over_root = kappatilde/numpy.hypot(1, half_kappa_tilde_tau)
+    rate = (1/4)*horizon**2*kappa_tilde_over_root*kappatilde*(4*eta_tilde + gamma*tau)*_asinhc(half_kappa_tilde_tau)/(eta_tilde*tau)
+    return numpy.asarray(order_size*rate*slope)[()]
+
+
+def expected_cost_d_eta(order_size: ArrayLike, horizon: ArrayLike, tau: ArrayLike, sigma: ArrayLike, eta: ArrayLike, gamma: ArrayLike, epsilon: ArrayLike, risk_aversion: ArrayLike) -> Any:
+    """Sensitivity of the optimal schedule's expected cost to eta.
+
+    d expected_cost / d eta
+
+    Derived by SymPy through eta_tilde and kappa (acsym.derivation.sensitivity); finite at
+    risk_aversion = 0. Requires eta_tilde > 0.
+
+    Parameters
+    ----------
+    order_size : array_like
+        order to sell, X > 0 [shares]
+    horizon : array_like
+        trading horizon T = N * tau > 0 [time units]
+    tau : array_like
+        length of one trading interval, tau > 0 [time units]
+    sigma : array_like
+        price volatility, >= 0 [currency / (share * time unit**0.5)]
+    eta : array_like
+        temporary impact coefficient, >= 0 [currency * time unit / share**2]
+    gamma : array_like
+        permanent impact coefficient, >= 0 [currency / share**2]
+    epsilon : array_like
+        fixed cost per share (half spread), >= 0 [currency / share]
+    risk_aversion : array_like
+        risk aversion lambda >= 0 [1 / currency]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [currency / (currency * time unit / share**2)]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    order_size = numpy.asarray(order_size, dtype=numpy.float64)[()]
+    horizon = numpy.asarray(horizon, dtype=numpy.float64)[()]
+    tau = numpy.asarray(tau, dtype=numpy.float64)[()]
+    sigma = numpy.asarray(sigma, dtype=numpy.float64)[()]
+    eta = numpy.asarray(eta, dtype=numpy.float64)[()]
+    gamma = numpy.asarray(gamma, dtype=numpy.float64)[()]
+    epsilon = numpy.asarray(epsilon, dtype=numpy.float64)[()]
+    risk_aversion = numpy.asarray(risk_aversion, dtype=numpy.float64)[()]
+    eta_tilde = _sub_mul(eta, (1/2)*gamma, tau)
+    kappatilde = numpy.sqrt(risk_aversion)*sigma/numpy.sqrt(eta_tilde)
+    half_kappa_tilde_tau = (1/2)*kappatilde*tau
+    kappa = 2*numpy.arcsinh(half_kappa_tilde_tau)/tau
+    kappa_horizon = horizon*kappa
+    step_fraction = tau/horizon
+    shape = horizon*numpy.where(numpy.equal(kappa, 0), horizon**(-1.0), (1/2)*((1 + numpy.exp(-2*horizon*kappa))/(1 + numpy.exp(-kappa*tau)) + numpy.exp(kappa*tau*(-2*horizon/tau + 1))*_exprel(-kappa*tau)/_exprel(-2*horizon*kappa))*_exprel(-kappa*tau)/(horizon*_exprel(-2*horizon*kappa)))
+    slope = _cost_slope(kappa_horizon, step_fraction)
+    weight = (1/2)*horizon**2*_asinhc(half_kappa_tilde_tau)/numpy.hypot(1, half_kappa_tilde_tau)
+    kappa_tilde_over_root = kappatilde/numpy.hypot(1, half_kappa_tilde_tau)
+    rate = -1/2*horizon**2*kappa_tilde_over_root*kappatilde*_asinhc(half_kappa_tilde_tau)/eta_tilde
+    return numpy.asarray(eta_tilde*order_size**2*rate*slope/horizon + order_size**2*shape/horizon)[()]
+
+
+def expected_cost_d_gamma(order_size: ArrayLike, horizon: ArrayLike, tau: ArrayLike, sigma: ArrayLike, eta: ArrayLike, gamma: ArrayLike, epsilon: ArrayLike, risk_aversion: ArrayLike) -> Any:
+    """Sensitivity of the optimal schedule's expected cost to gamma.
+
+    d expected_cost / d gamma
+
+    Derived by SymPy through eta_tilde and kappa (acsym.derivation.sensitivity); finite at
+    risk_aversion = 0. Requires eta_tilde > 0.
+
+    Parameters
+    ----------
+    order_size : array_like
+        order to sell, X > 0 [shares]
+    horizon : array_like
+        trading horizon T = N * tau > 0 [time units]
+    tau : array_like
+        length of one trading interval, tau > 0 [time units]
+    sigma : array_like
+        price volatility, >= 0 [currency / (share * time unit**0.5)]
+    eta : array_like
+        temporary impact coefficient, >= 0 [currency * time unit / share**2]
+    gamma : array_like
+        permanent impact coefficient, >= 0 [currency / share**2]
+    epsilon : array_like
+        fixed cost per share (half spread), >= 0 [currency / share]
+    risk_aversion : array_like
+        risk aversion lambda >= 0 [1 / currency]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [currency / (currency / share**2)]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    order_size = numpy.asarray(order_size, dtype=numpy.float64)[()]
+    horizon = numpy.asarray(horizon, dtype=numpy.float64)[()]
+    tau = numpy.asarray(tau, dtype=numpy.float64)[()]
+    sigma = numpy.asarray(sigma, dtype=numpy.float64)[()]
+    eta = numpy.asarray(eta, dtype=numpy.float64)[()]
+    gamma = numpy.asarray(gamma, dtype=numpy.float64)[()]
+    epsilon = numpy.asarray(epsilon, dtype=numpy.float64)[()]
+    risk_aversion = numpy.asarray(risk_aversion, dtype=numpy.float64)[()]
+    eta_tilde = _sub_mul(eta, (1/2)*gamma, tau)
+    kappatilde = numpy.sqrt(risk_aversion)*sigma/numpy.sqrt(eta_tilde)
+    half_kappa_tilde_tau = (1/2)*kappatilde*tau
+    kappa = 2*numpy.arcsinh(half_kappa_tilde_tau)/tau
+    kappa_horizon = horizon*kappa
+    step_fraction = tau/horizon
+    shape = horizon*numpy.where(numpy.equal(kappa, 0), horizon**(-1.0), (1/2)*((1 + numpy.exp(-2*horizon*kappa))/(1 + numpy.exp(-kappa*tau)) + numpy.exp(kappa*tau*(-2*horizon/tau + 1))*_exprel(-kappa*tau)/_exprel(-2*horizon*kappa))*_exprel(-kappa*tau)/(horizon*_exprel(-2*horizon*kappa)))
+    slope = _cost_slope(kappa_horizon, step_fraction)
+    weight = (1/2)*horizon**2*_asinhc(half_kappa_tilde_tau)/numpy.hypot(1, half_kappa_tilde_tau)
+    kappa_tilde_over_root = kappatilde/numpy.hypot(1, half_kappa_tilde_tau)
+    rate = (1/4)*horizon**2*kappa_tilde_over_root*kappatilde*tau*_asinhc(half_kappa_tilde_tau)/eta_tilde
+    return numpy.asarray(eta_tilde*order_size**2*rate*slope/horizon + (1/2)*order_size**2 - 1/2*order_size**2*shape*tau/horizon)[()]
+
+
+def expected_cost_d_sigma(order_size: ArrayLike, horizon: ArrayLike, tau: ArrayLike, sigma: ArrayLike, eta: ArrayLike, gamma: ArrayLike, epsilon: ArrayLike, risk_aversion: ArrayLike) -> Any:
+    """Sensitivity of the optimal schedule's expected cost to sigma.
+
+    d expected_cost / d sigma
+
+    Derived by SymPy through eta_tilde and kappa (acsym.derivation.sensitivity); finite at
+    risk_aversion = 0. Requires eta_tilde > 0.
+
+    Parameters
+    ----------
+    order_size : array_like
+        order to sell, X > 0 [shares]
+    horizon : array_like
+        trading horizon T = N * tau > 0 [time units]
+    tau : array_like
+        length of one trading interval, tau > 0 [time units]
+    sigma : array_like
+        price volatility, >= 0 [currency / (share * time unit**0.5)]
+    eta : array_like
+        temporary impact coefficient, >= 0 [currency * time unit / share**2]
+    gamma : array_like
+        permanent impact coefficient, >= 0 [currency / share**2]
+    epsilon : array_like
+        fixed cost per share (half spread), >= 0 [currency / share]
+    risk_aversion : array_like
+        risk aversion lambda >= 0 [1 / currency]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [currency / (currency / (share * time unit**0.5))]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    order_size = numpy.asarray(order_size, dtype=numpy.float64)[()]
+    horizon = numpy.asarray(horizon, dtype=numpy.float64)[()]
+    tau = numpy.asarray(tau, dtype=numpy.float64)[()]
+    sigma = numpy.asarray(sigma, dtype=numpy.float64)[()]
+    eta = numpy.asarray(eta, dtype=numpy.float64)[()]
+    gamma = numpy.asarray(gamma, dtype=numpy.float64)[()]
+    epsilon = numpy.asarray(epsilon, dtype=numpy.float64)[()]
+    risk_aversion = numpy.asarray(risk_aversion, dtype=numpy.float64)[()]
+    eta_tilde = _sub_mul(eta, (1/2)*gamma, tau)
+    kappatilde = numpy.sqrt(risk_aversion)*sigma/numpy.sqrt(eta_tilde)
+    half_kappa_tilde_tau = (1/2)*kappatilde*tau
+    kappa = 2*numpy.arcsinh(half_kappa_tilde_tau)/tau
+    kappa_horizon = horizon*kappa
+    step_fraction = tau/horizon
+    shape = horizon*numpy.where(numpy.equal(kappa, 0), horizon**(-1.0), (1/2)*((1 + numpy.exp(-2*horizon*kappa))/(1 + numpy.exp(-kappa*tau)) + numpy.exp(kappa*tau*(-2*horizon/tau + 1))*_exprel(-kappa*tau)/_exprel(-2*horizon*kappa))*_exprel(-kappa*tau)/(horizon*_exprel(-2*horizon*kappa)))
+    slope = _cost_slope(kappa_horizon, step_fraction)
+    weight = (1/2)*horizon**2*_asinhc(half_kappa_tilde_tau)/numpy.hypot(1, half_kappa_tilde_tau)
+    kappa_tilde_over_root = kappatilde/numpy.hypot(1, half_kappa_tilde_tau)
+    rate = horizon**2*kappa_tilde_over_root*numpy.sqrt(risk_aversion)*_asinhc(half_kappa_tilde_tau)/numpy.sqrt(eta_tilde)
+    return numpy.asarray(eta_tilde*order_size**2*rate*slope/horizon)[()]
+
+
+def expected_cost_d_epsilon(order_size: ArrayLike, horizon: ArrayLike, tau: ArrayLike, sigma: ArrayLike, eta: ArrayLike, gamma: ArrayLike, epsilon: ArrayLike, risk_aversion: ArrayLike) -> Any:
+    """Sensitivity of the optimal schedule's expected cost to epsilon.
+
+    d expected_cost / d epsilon
+
+    Derived by SymPy through eta_tilde and kappa (acsym.derivation.sensitivity); finite at
+    risk_aversion = 0. Requires eta_tilde > 0.
+
+    Parameters
+    ----------
+    order_size : array_like
+        order to sell, X > 0 [shares]
+    horizon : array_like
+        trading horizon T = N * tau > 0 [time units]
+    tau : array_like
+        length of one trading interval, tau > 0 [time units]
+    sigma : array_like
+        price volatility, >= 0 [currency / (share * time unit**0.5)]
+    eta : array_like
+        temporary impact coefficient, >= 0 [currency * time unit / share**2]
+    gamma : array_like
+        permanent impact coefficient, >= 0 [currency / share**2]
+    epsilon : array_like
+        fixed cost per share (half spread), >= 0 [currency / share]
+    risk_aversion : array_like
+        risk aversion lambda >= 0 [1 / currency]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [currency / (currency / share)]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    order_size = numpy.asarray(order_size, dtype=numpy.float64)[()]
+    horizon = numpy.asarray(horizon, dtype=numpy.float64)[()]
+    tau = numpy.asarray(tau, dtype=numpy.float64)[()]
+    sigma = numpy.asarray(sigma, dtype=numpy.float64)[()]
+    eta = numpy.asarray(eta, dtype=numpy.float64)[()]
+    gamma = numpy.asarray(gamma, dtype=numpy.float64)[()]
+    epsilon = numpy.asarray(epsilon, dtype=numpy.float64)[()]
+    risk_aversion = numpy.asarray(risk_aversion, dtype=numpy.float64)[()]
+    eta_tilde = _sub_mul(eta, (1/2)*gamma, tau)
+    kappatilde = numpy.sqrt(risk_aversion)*sigma/numpy.sqrt(eta_tilde)
+    half_kappa_tilde_tau = (1/2)*kappatilde*tau
+    kappa = 2*numpy.arcsinh(half_kappa_tilde_tau)/tau
+    kappa_horizon = horizon*kappa
+    step_fraction = tau/horizon
+    shape = horizon*numpy.where(numpy.equal(kappa, 0), horizon**(-1.0), (1/2)*((1 + numpy.exp(-2*horizon*kappa))/(1 + numpy.exp(-kappa*tau)) + numpy.exp(kappa*tau*(-2*horizon/tau + 1))*_exprel(-kappa*tau)/_exprel(-2*horizon*kappa))*_exprel(-kappa*tau)/(horizon*_exprel(-2*horizon*kappa)))
+    slope = _cost_slope(kappa_horizon, step_fraction)
+    weight = (1/2)*horizon**2*_asinhc(half_kappa_tilde_tau)/numpy.hypot(1, half_kappa_tilde_tau)
+    kappa_tilde_over_root = kappatilde/numpy.hypot(1, half_kappa_tilde_tau)
+    rate = 0
+    return numpy.asarray(eta_tilde*order_size**2*rate*slope/horizon + order_size)[()]
+
+
+def expected_cost_d_risk_aversion(order_size: ArrayLike, horizon: ArrayLike, tau: ArrayLike, sigma: ArrayLike, eta: ArrayLike, gamma: ArrayLike, epsilon: ArrayLike, risk_aversion: ArrayLike) -> Any:
+    """Sensitivity of the optimal schedule's expected cost to risk_aversion.
+
+    d expected_cost / d risk_aversion
+
+    Derived by SymPy through eta_tilde and kappa (acsym.derivation.sensitivity); finite at
+    risk_aversion = 0. Requires eta_tilde > 0.
+
+    Parameters
+    ----------
+    order_size : array_like
+        order to sell, X > 0 [shares]
+    horizon : array_like
+        trading horizon T = N * tau > 0 [time units]
+    tau : array_like
+        length of one trading interval, tau > 0 [time units]
+    sigma : array_like
+        price volatility, >= 0 [currency / (share * time unit**0.5)]
+    eta : array_like
+        temporary impact coefficient, >= 0 [currency * time unit / share**2]
+    gamma : array_like
+        permanent impact coefficient, >= 0 [currency / share**2]
+    epsilon : array_like
+        fixed cost per share (half spread), >= 0 [currency / share]
+    risk_aversion : array_like
+        risk aversion lambda >= 0 [1 / currency]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [currency / (1 / currency)]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    order_size = numpy.asarray(order_size, dtype=numpy.float64)[()]
+    horizon = numpy.asarray(horizon, dtype=numpy.float64)[()]
+    tau = numpy.asarray(tau, dtype=numpy.float64)[()]
+    sigma = numpy.asarray(sigma, dtype=numpy.float64)[()]
+    eta = numpy.asarray(eta, dtype=numpy.float64)[()]
+    gamma = numpy.asarray(gamma, dtype=numpy.float64)[()]
+    epsilon = numpy.asarray(epsilon, dtype=numpy.float64)[()]
+    risk_aversion = numpy.asarray(risk_aversion, dtype=numpy.float64)[()]
+    eta_tilde = _sub_mul(eta, (1/2)*gamma, tau)
+    kappatilde = numpy.sqrt(risk_aversion)*sigma/numpy.sqrt(eta_tilde)
+    half_kappa_tilde_tau = (1/2)*kappatilde*tau
+    kappa = 2*numpy.arcsinh(half_kappa_tilde_tau)/tau
+    kappa_horizon = horizon*kappa
+    step_fraction = tau/horizon
+    shape = horizon*numpy.where(numpy.equal(kappa, 0), horizon**(-1.0), (1/2)*((1 + numpy.exp(-2*horizon*kappa))/(1 + numpy.exp(-kappa*tau)) + numpy.exp(kappa*tau*(-2*horizon/tau + 1))*_exprel(-kappa*tau)/_exprel(-2*horizon*kappa))*_exprel(-kappa*tau)/(horizon*_exprel(-2*horizon*kappa)))
+    slope = _cost_slope(kappa_horizon, step_fraction)
+    weight = (1/2)*horizon**2*_asinhc(half_kappa_tilde_tau)/numpy.hypot(1, half_kappa_tilde_tau)
+    kappa_tilde_over_root = kappatilde/numpy.hypot(1, half_kappa_tilde_tau)
+    rate = sigma**2*weight/eta_tilde
+    return numpy.asarray(eta_tilde*order_size**2*rate*slope/horizon)[()]
+
+
+def expected_cost_d_tau(order_size: ArrayLike, horizon: ArrayLike, tau: ArrayLike, sigma: ArrayLike, eta: ArrayLike, gamma: ArrayLike, epsilon: ArrayLike, risk_aversion: ArrayLike) -> Any:
+    """Sensitivity of the optimal schedule's expected cost to tau.
+
+    d expected_cost / d tau (N = horizon / tau fixed, horizon moves)
+
+    Derived by SymPy through eta_tilde and kappa (acsym.derivation.sensitivity); finite at
+    risk_aversion = 0. Requires eta_tilde > 0.
+
+    Parameters
+    ----------
+    order_size : array_like
+        order to sell, X > 0 [shares]
+    horizon : array_like
+        trading horizon T = N * tau > 0 [time units]
+    tau : array_like
+        length of one trading interval, tau > 0 [time units]
+    sigma : array_like
+        price volatility, >= 0 [currency / (share * time unit**0.5)]
+    eta : array_like
+        temporary impact coefficient, >= 0 [currency * time unit / share**2]
+    gamma : array_like
+        permanent impact coefficient, >= 0 [currency / share**2]
+    epsilon : array_like
+        fixed cost per share (half spread), >= 0 [currency / share]
+    risk_aversion : array_like
+        risk aversion lambda >= 0 [1 / currency]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [currency / (time units)]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    order_size = numpy.asarray(order_size, dtype=numpy.float64)[()]
+    horizon = numpy.asarray(horizon, dtype=numpy.float64)[()]
+    tau = numpy.asarray(tau, dtype=numpy.float64)[()]
+    sigma = numpy.asarray(sigma, dtype=numpy.float64)[()]
+    eta = numpy.asarray(eta, dtype=numpy.float64)[()]
+    gamma = numpy.asarray(gamma, dtype=numpy.float64)[()]
+    epsilon = numpy.asarray(epsilon, dtype=numpy.float64)[()]
+    risk_aversion = numpy.asarray(risk_aversion, dtype=numpy.float64)[()]
+    eta_tilde = _sub_mul(eta, (1/2)*gamma, tau)
+    kappatilde = numpy.sqrt(risk_aversion)*sigma/numpy.sqrt(eta_tilde)
+    half_kappa_tilde_tau = (1/2)*kappatilde*tau
+    kappa = 2*numpy.arcsinh(half_kappa_tilde_tau)/tau
+    kappa_horizon = horizon*kappa
+    step_fraction = tau/horizon
+    shape = horizon*numpy.where(numpy.equal(kappa, 0), horizon**(-1.0), (1/2)*((1 + numpy.exp(-2*horizon*kappa))/(1 + numpy.exp(-kappa*tau)) + numpy.exp(kappa*tau*(-2*horizon/tau + 1))*_exprel(-kappa*tau)/_exprel(-2*horizon*kappa))*_exprel(-kappa*tau)/(horizon*_exprel(-2*horizon*kappa)))
+    slope = _cost_slope(kappa_horizon, step_fraction)
+    weight = (1/2)*horizon**2*_asinhc(half_kappa_tilde_tau)/numpy.hypot(1, half_kappa_tilde_tau)
+    kappa_tilde_over_root = kappatilde/numpy.hypot(1, half_kappa_tilde_tau)
+    rate = (1/4)*horizon**2*kappa_tilde_over_root*kappatilde*(4*eta_tilde + gamma*tau)*_asinhc(half_kappa_tilde_tau)/(eta_tilde*tau)
+    return numpy.asarray(eta_tilde*order_size**2*rate*slope/horizon + order_size**2*shape*(-eta_tilde - 1/2*gamma*tau)/(horizon*tau))[()]
+
+
+def variance_d_eta(order_size: ArrayLike, horizon: ArrayLike, tau: ArrayLike, sigma: ArrayLike, eta: ArrayLike, gamma: ArrayLike, epsilon: ArrayLike, risk_aversion: ArrayLike) -> Any:
+    """Sensitivity of the optimal schedule's variance to eta.
+
+    d variance / d eta
+
+    Derived by SymPy through eta_tilde and kappa (acsym.derivation.sensitivity); finite at
+    risk_aversion = 0. Requires eta_tilde > 0.
+
+    Parameters
+    ----------
+    order_size : array_like
+        order to sell, X > 0 [shares]
+    horizon : array_like
+        trading horizon T = N * tau > 0 [time units]
+    tau : array_like
+        length of one trading interval, tau > 0 [time units]
+    sigma : array_like
+        price volatility, >= 0 [currency / (share * time unit**0.5)]
+    eta : array_like
+        temporary impact coefficient, >= 0 [currency * time unit / share**2]
+    gamma : array_like
+        permanent impact coefficient, >= 0 [currency / share**2]
+    epsilon : array_like
+        fixed cost per share (half spread), >= 0 [currency / share]
+    risk_aversion : array_like
+        risk aversion lambda >= 0 [1 / currency]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [currency**2 / (currency * time unit / share**2)]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    order_size = numpy.asarray(order_size, dtype=numpy.float64)[()]
+    horizon = numpy.asarray(horizon, dtype=numpy.float64)[()]
+    tau = numpy.asarray(tau, dtype=numpy.float64)[()]
+    sigma = numpy.asarray(sigma, dtype=numpy.float64)[()]
+    eta = numpy.asarray(eta, dtype=numpy.float64)[()]
+    gamma = numpy.asarray(gamma, dtype=numpy.float64)[()]
+    epsilon = numpy.asarray(epsilon, dtype=numpy.float64)[()]
+    risk_aversion = numpy.asarray(risk_aversion, dtype=numpy.float64)[()]
+    eta_tilde = _sub_mul(eta, (1/2)*gamma, tau)
+    kappatilde = numpy.sqrt(risk_aversion)*sigma/numpy.sqrt(eta_tilde)
+    half_kappa_tilde_tau = (1/2)*kappatilde*tau
+    kappa = 2*numpy.arcsinh(half_kappa_tilde_tau)/tau
+    kappa_horizon = horizon*kappa
+    step_fraction = tau/horizon
+    shape = numpy.where(numpy.equal(kappa, 0), (1/6)*order_size**2*sigma**2*tau**2*(horizon/tau - 1)*(2*horizon/tau - 1)/horizon, (1/4)*order_size**2*sigma**2*tau**3*(2*horizon/tau - 1)*((2*horizon/tau - 1)**2*_exp_scaled_difference(-kappa, tau, 0)*_sinh_tail(kappa*tau*(2*horizon/tau - 1)) - _exp_scaled_difference(-kappa, 2*horizon, tau)*_sinh_tail(kappa*tau))/(horizon**2*_exprel(-2*horizon*kappa)**2*_exprel(-2*kappa*tau)))*_exp_scaled_difference(-kappa, tau, 0)/(horizon*order_size**2*sigma**2)
+    slope = _variance_slope(kappa_horizon, step_fraction)
+    weight = (1/2)*horizon**2*_asinhc(half_kappa_tilde_tau)/numpy.hypot(1, half_kappa_tilde_tau)
+    kappa_tilde_over_root = kappatilde/numpy.hypot(1, half_kappa_tilde_tau)
+    rate = -1/2*horizon**2*kappa_tilde_over_root*kappatilde*_asinhc(half_kappa_tilde_tau)/eta_tilde
+    return numpy.asarray(horizon*order_size**2*rate*sigma**2*slope)[()]
+
+
+def variance_d_gamma(order_size: ArrayLike, horizon: ArrayLike, tau: ArrayLike, sigma: ArrayLike, eta: ArrayLike, gamma: ArrayLike, epsilon: ArrayLike, risk_aversion: ArrayLike) -> Any:
+    """Sensitivity of the optimal schedule's variance to gamma.
+
+    d variance / d gamma
+
+    Derived by SymPy through eta_tilde and kappa (acsym.derivation.sensitivity); finite at
+    risk_aversion = 0. Requires eta_tilde > 0.
+
+    Parameters
+    ----------
+    order_size : array_like
+        order to sell, X > 0 [shares]
+    horizon : array_like
+        trading horizon T = N * tau > 0 [time units]
+    tau : array_like
+        length of one trading interval, tau > 0 [time units]
+    sigma : array_like
+        price volatility, >= 0 [currency / (share * time unit**0.5)]
+    eta : array_like
+        temporary impact coefficient, >= 0 [currency * time unit / share**2]
+    gamma : array_like
+        permanent impact coefficient, >= 0 [currency / share**2]
+    epsilon : array_like
+        fixed cost per share (half spread), >= 0 [currency / share]
+    risk_aversion : array_like
+        risk aversion lambda >= 0 [1 / currency]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [currency**2 / (currency / share**2)]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    order_size = numpy.asarray(order_size, dtype=numpy.float64)[()]
+    horizon = numpy.asarray(horizon, dtype=numpy.float64)[()]
+    tau = numpy.asarray(tau, dtype=numpy.float64)[()]
+    sigma = numpy.asarray(sigma, dtype=numpy.float64)[()]
+    eta = numpy.asarray(eta, dtype=numpy.float64)[()]
+    gamma = numpy.asarray(gamma, dtype=numpy.float64)[()]
+    epsilon = numpy.asarray(epsilon, dtype=numpy.float64)[()]
+    risk_aversion = numpy.asarray(risk_aversion, dtype=numpy.float64)[()]
+    eta_tilde = _sub_mul(eta, (1/2)*gamma, tau)
+    kappatilde = numpy.sqrt(risk_aversion)*sigma/numpy.sqrt(eta_tilde)
+    half_kappa_tilde_tau = (1/2)*kappatilde*tau
+    kappa = 2*numpy.arcsinh(half_kappa_tilde_tau)/tau
+    kappa_horizon = horizon*kappa
+    step_fraction = tau/horizon
+    shape = numpy.where(numpy.equal(kappa, 0), (1/6)*order_size**2*sigma**2*tau**2*(horizon/tau - 1)*(2*horizon/tau - 1)/horizon, (1/4)*order_size**2*sigma**2*tau**3*(2*horizon/tau - 1)*((2*horizon/tau - 1)**2*_exp_scaled_difference(-kappa, tau, 0)*_sinh_tail(kappa*tau*(2*horizon/tau - 1)) - _exp_scaled_difference(-kappa, 2*horizon, tau)*_sinh_tail(kappa*tau))/(horizon**2*_exprel(-2*horizon*kappa)**2*_exprel(-2*kappa*tau)))*_exp_scaled_difference(-kappa, tau, 0)/(horizon*order_size**2*sigma**2)
+    slope = _variance_slope(kappa_horizon, step_fraction)
+    weight = (1/2)*horizon**2*_asinhc(half_kappa_tilde_tau)/numpy.hypot(1, half_kappa_tilde_tau)
+    kappa_tilde_over_root = kappatilde/numpy.hypot(1, half_kappa_tilde_tau)
+    rate = (1/4)*horizon**2*kappa_tilde_over_root*kappatilde*tau*_asinhc(half_kappa_tilde_tau)/eta_tilde
+    return numpy.asarray(horizon*order_size**2*rate*sigma**2*slope)[()]
+
+
+def variance_d_sigma(order_size: ArrayLike, horizon: ArrayLike, tau: ArrayLike, sigma: ArrayLike, eta: ArrayLike, gamma: ArrayLike, epsilon: ArrayLike, risk_aversion: ArrayLike) -> Any:
+    """Sensitivity of the optimal schedule's variance to sigma.
+
+    d variance / d sigma
+
+    Derived by SymPy through eta_tilde and kappa (acsym.derivation.sensitivity); finite at
+    risk_aversion = 0. Requires eta_tilde > 0.
+
+    Parameters
+    ----------
+    order_size : array_like
+        order to sell, X > 0 [shares]
+    horizon : array_like
+        trading horizon T = N * tau > 0 [time units]
+    tau : array_like
+        length of one trading interval, tau > 0 [time units]
+    sigma : array_like
+        price volatility, >= 0 [currency / (share * time unit**0.5)]
+    eta : array_like
+        temporary impact coefficient, >= 0 [currency * time unit / share**2]
+    gamma : array_like
+        permanent impact coefficient, >= 0 [currency / share**2]
+    epsilon : array_like
+        fixed cost per share (half spread), >= 0 [currency / share]
+    risk_aversion : array_like
+        risk aversion lambda >= 0 [1 / currency]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [currency**2 / (currency / (share * time unit**0.5))]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    order_size = numpy.asarray(order_size, dtype=numpy.float64)[()]
+    horizon = numpy.asarray(horizon, dtype=numpy.float64)[()]
+    tau = numpy.asarray(tau, dtype=numpy.float64)[()]
+    sigma = numpy.asarray(sigma, dtype=numpy.float64)[()]
+    eta = numpy.asarray(eta, dtype=numpy.float64)[()]
+    gamma = numpy.asarray(gamma, dtype=numpy.float64)[()]
+    epsilon = numpy.asarray(epsilon, dtype=numpy.float64)[()]
+    risk_aversion = numpy.asarray(risk_aversion, dtype=numpy.float64)[()]
+    eta_tilde = _sub_mul(eta, (1/2)*gamma, tau)
+    kappatilde = numpy.sqrt(risk_aversion)*sigma/numpy.sqrt(eta_tilde)
+    half_kappa_tilde_tau = (1/2)*kappatilde*tau
+    kappa = 2*numpy.arcsinh(half_kappa_tilde_tau)/tau
+    kappa_horizon = horizon*kappa
+    step_fraction = tau/horizon
+    shape = numpy.where(numpy.equal(kappa, 0), (1/6)*order_size**2*sigma**2*tau**2*(horizon/tau - 1)*(2*horizon/tau - 1)/horizon, (1/4)*order_size**2*sigma**2*tau**3*(2*horizon/tau - 1)*((2*horizon/tau - 1)**2*_exp_scaled_difference(-kappa, tau, 0)*_sinh_tail(kappa*tau*(2*horizon/tau - 1)) - _exp_scaled_difference(-kappa, 2*horizon, tau)*_sinh_tail(kappa*tau))/(horizon**2*_exprel(-2*horizon*kappa)**2*_exprel(-2*kappa*tau)))*_exp_scaled_difference(-kappa, tau, 0)/(horizon*order_size**2*sigma**2)
+    slope = _variance_slope(kappa_horizon, step_fraction)
+    weight = (1/2)*horizon**2*_asinhc(half_kappa_tilde_tau)/numpy.hypot(1, half_kappa_tilde_tau)
+    kappa_tilde_over_root = kappatilde/numpy.hypot(1, half_kappa_tilde_tau)
+    rate = horizon**2*kappa_tilde_over_root*numpy.sqrt(risk_aversion)*_asinhc(half_kappa_tilde_tau)/numpy.sqrt(eta_tilde)
+    return numpy.asarray(horizon*order_size**2*rate*sigma**2*slope + 2*horizon*order_size**2*shape*sigma)[()]
+
+
+def variance_d_risk_aversion(order_size: ArrayLike, horizon: ArrayLike, tau: ArrayLike, sigma: ArrayLike, eta: ArrayLike, gamma: ArrayLike, epsilon: ArrayLike, risk_aversion: ArrayLike) -> Any:
+    """Sensitivity of the optimal schedule's variance to risk_aversion.
+
+    d variance / d risk_aversion
+
+    Derived by SymPy through eta_tilde and kappa (acsym.derivation.sensitivity); finite at
+    risk_aversion = 0. Requires eta_tilde > 0.
+
+    Parameters
+    ----------
+    order_size : array_like
+        order to sell, X > 0 [shares]
+    horizon : array_like
+        trading horizon T = N * tau > 0 [time units]
+    tau : array_like
+        length of one trading interval, tau > 0 [time units]
+    sigma : array_like
+        price volatility, >= 0 [currency / (share * time unit**0.5)]
+    eta : array_like
+        temporary impact coefficient, >= 0 [currency * time unit / share**2]
+    gamma : array_like
+        permanent impact coefficient, >= 0 [currency / share**2]
+    epsilon : array_like
+        fixed cost per share (half spread), >= 0 [currency / share]
+    risk_aversion : array_like
+        risk aversion lambda >= 0 [1 / currency]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [currency**2 / (1 / currency)]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    order_size = numpy.asarray(order_size, dtype=numpy.float64)[()]
+    horizon = numpy.asarray(horizon, dtype=numpy.float64)[()]
+    tau = numpy.asarray(tau, dtype=numpy.float64)[()]
+    sigma = numpy.asarray(sigma, dtype=numpy.float64)[()]
+    eta = numpy.asarray(eta, dtype=numpy.float64)[()]
+    gamma = numpy.asarray(gamma, dtype=numpy.float64)[()]
+    epsilon = numpy.asarray(epsilon, dtype=numpy.float64)[()]
+    risk_aversion = numpy.asarray(risk_aversion, dtype=numpy.float64)[()]
+    eta_tilde = _sub_mul(eta, (1/2)*gamma, tau)
+    kappatilde = numpy.sqrt(risk_aversion)*sigma/numpy.sqrt(eta_tilde)
+    half_kappa_tilde_tau = (1/2)*kappatilde*tau
+    kappa = 2*numpy.arcsinh(half_kappa_tilde_tau)/tau
+    kappa_horizon = horizon*kappa
+    step_fraction = tau/horizon
+    shape = numpy.where(numpy.equal(kappa, 0), (1/6)*order_size**2*sigma**2*tau**2*(horizon/tau - 1)*(2*horizon/tau - 1)/horizon, (1/4)*order_size**2*sigma**2*tau**3*(2*horizon/tau - 1)*((2*horizon/tau - 1)**2*_exp_scaled_difference(-kappa, tau, 0)*_sinh_tail(kappa*tau*(2*horizon/tau - 1)) - _exp_scaled_difference(-kappa, 2*horizon, tau)*_sinh_tail(kappa*tau))/(horizon**2*_exprel(-2*horizon*kappa)**2*_exprel(-2*kappa*tau)))*_exp_scaled_difference(-kappa, tau, 0)/(horizon*order_size**2*sigma**2)
+    slope = _variance_slope(kappa_horizon, step_fraction)
+    weight = (1/2)*horizon**2*_asinhc(half_kappa_tilde_tau)/numpy.hypot(1, half_kappa_tilde_tau)
+    kappa_tilde_over_root = kappatilde/numpy.hypot(1, half_kappa_tilde_tau)
+    rate = sigma**2*weight/eta_tilde
+    return numpy.asarray(horizon*order_size**2*rate*sigma**2*slope)[()]
+
+
+def variance_d_tau(order_size: ArrayLike, horizon: ArrayLike, tau: ArrayLike, sigma: ArrayLike, eta: ArrayLike, gamma: ArrayLike, epsilon: ArrayLike, risk_aversion: ArrayLike) -> Any:
+    """Sensitivity of the optimal schedule's variance to tau.
+
+    d variance / d tau (N = horizon / tau fixed, horizon moves)
+
+    Derived by SymPy through eta_tilde and kappa (acsym.derivation.sensitivity); finite at
+    risk_aversion = 0. Requires eta_tilde > 0.
+
+    Parameters
+    ----------
+    order_size : array_like
+        order to sell, X > 0 [shares]
+    horizon : array_like
+        trading horizon T = N * tau > 0 [time units]
+    tau : array_like
+        length of one trading interval, tau > 0 [time units]
+    sigma : array_like
+        price volatility, >= 0 [currency / (share * time unit**0.5)]
+    eta : array_like
+        temporary impact coefficient, >= 0 [currency * time unit / share**2]
+    gamma : array_like
+        permanent impact coefficient, >= 0 [currency / share**2]
+    epsilon : array_like
+        fixed cost per share (half spread), >= 0 [currency / share]
+    risk_aversion : array_like
+        risk aversion lambda >= 0 [1 / currency]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [currency**2 / (time units)]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    order_size = numpy.asarray(order_size, dtype=numpy.float64)[()]
+    horizon = numpy.asarray(horizon, dtype=numpy.float64)[()]
+    tau = numpy.asarray(tau, dtype=numpy.float64)[()]
+    sigma = numpy.asarray(sigma, dtype=numpy.float64)[()]
+    eta = numpy.asarray(eta, dtype=numpy.float64)[()]
+    gamma = numpy.asarray(gamma, dtype=numpy.float64)[()]
+    epsilon = numpy.asarray(epsilon, dtype=numpy.float64)[()]
+    risk_aversion = numpy.asarray(risk_aversion, dtype=numpy.float64)[()]
+    eta_tilde = _sub_mul(eta, (1/2)*gamma, tau)
+    kappatilde = numpy.sqrt(risk_aversion)*sigma/numpy.sqrt(eta_tilde)
+    half_kappa_tilde_tau = (1/2)*kappatilde*tau
+    kappa = 2*numpy.arcsinh(half_kappa_tilde_tau)/tau
+    kappa_horizon = horizon*kappa
+    step_fraction = tau/horizon
+    shape = numpy.where(numpy.equal(kappa, 0), (1/6)*order_size**2*sigma**2*tau**2*(horizon/tau - 1)*(2*horizon/tau - 1)/horizon, (1/4)*order_size**2*sigma**2*tau**3*(2*horizon/tau - 1)*((2*horizon/tau - 1)**2*_exp_scaled_difference(-kappa, tau, 0)*_sinh_tail(kappa*tau*(2*horizon/tau - 1)) - _exp_scaled_difference(-kappa, 2*horizon, tau)*_sinh_tail(kappa*tau))/(horizon**2*_exprel(-2*horizon*kappa)**2*_exprel(-2*kappa*tau)))*_exp_scaled_difference(-kappa, tau, 0)/(horizon*order_size**2*sigma**2)
+    slope = _variance_slope(kappa_horizon, step_fraction)
+    weight = (1/2)*horizon**2*_asinhc(half_kappa_tilde_tau)/numpy.hypot(1, half_kappa_tilde_tau)
+    kappa_tilde_over_root = kappatilde/numpy.hypot(1, half_kappa_tilde_tau)
+    rate = (1/4)*horizon**2*kappa_tilde_over_root*kappatilde*(4*eta_tilde + gamma*tau)*_asinhc(half_kappa_tilde_tau)/(eta_tilde*tau)
+    return numpy.asarray(horizon*order_size**2*rate*sigma**2*slope + horizon*order_size**2*shape*sigma**2/tau)[()]

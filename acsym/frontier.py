@@ -18,7 +18,7 @@ import numpy as np
 
 from acsym import formulas
 from acsym._typing import FloatArray
-from acsym._validate import describe, real, real_array, warn
+from acsym._validate import describe, memory_problem, real, real_array, warn
 from acsym.model import AlmgrenChrissParams
 from acsym.trajectory import (
     BPS,
@@ -40,12 +40,22 @@ __all__ = [
 
 #: default number of frontier points, both ends included
 DEFAULT_POINTS = 50
+#: working memory per schedule and interval [bytes] (measured: about 7 float64), so points
+#: times N is bounded by the memory budget (:func:`acsym._validate.memory_budget`)
+FRONTIER_BYTES_PER_ELEMENT = 64
 #: the solvers bracket lambda / lambda_scale in [1e-20, (2 N 1e100)**2]: below, the variance
 #: equals TWAP's to double precision; above, it underflows to 0
 _BRACKET_LOW = 2 * math.log(1e-10)
 _BRACKET_HIGH = 2 * math.log(1e100)
 _LOG_LIMIT = math.log(1e200)  # keep lambda and kappa far from overflow
 _BISECTION_STEPS = 120
+#: points of the table that narrows the brackets first, halvings after it before the regula
+#: falsi steps (the bracket, some 2**9 wide in log lambda, is then about 0.1 wide, where the
+#: residual is smooth enough for the secant), and the number of those steps (3-8 are taken;
+#: halving finishes any bracket still open after them)
+_BRACKET_TABLE = 64
+_COARSE_STEPS = 6
+_SECANT_STEPS = 16
 #: targets this many ulp of the range's upper end outside it count as the nearest end
 _ROUNDING_ULPS = 16
 
@@ -118,17 +128,17 @@ class EfficientFrontier:
     @property
     def std(self) -> FloatArray:
         """Standard deviation of the shortfall, sqrt(variance) [currency]."""
-        return np.sqrt(self.variance)
+        return _frozen_array(np.sqrt(self.variance))
 
     @property
     def expected_cost_bps(self) -> FloatArray:
         """Expected cost in basis points of the notional [bps]; NaN if no price."""
-        return self.expected_cost / self.notional * BPS
+        return _frozen_array(self.expected_cost / self.notional * BPS)
 
     @property
     def std_bps(self) -> FloatArray:
         """Standard deviation in basis points of the notional [bps]; NaN if no price."""
-        return self.std / self.notional * BPS
+        return _frozen_array(self.std / self.notional * BPS)
 
     def trajectory(self, index: int) -> ExecutionTrajectory:
         """The schedule of point ``index`` (negative indices count from the end).
@@ -207,16 +217,55 @@ def _bisect(
     """lambda with evaluate(lambda) = target, for a monotone evaluate, by bisection in log lambda.
 
     Every target is solved at once: each step evaluates the generated formula on the whole
-    array of midpoints. ``bracket`` is (log lambda_low, log lambda_high).
+    array of trial points. ``bracket`` is (log lambda_low, log lambda_high). The root stays
+    bracketed throughout: a table of :data:`_BRACKET_TABLE` values and :data:`_COARSE_STEPS`
+    halvings make each bracket small enough for the function to be nearly linear across it;
+    :data:`_SECANT_STEPS` steps of regula falsi with the Illinois modification (an end kept
+    twice has its residual halved, so both ends move) then shrink it superlinearly; halving
+    finishes once every bracket is two adjacent floats.
     """
-    low = np.full(targets.shape, bracket[0])
-    high = np.full(targets.shape, bracket[1])
-    for _ in range(_BISECTION_STEPS):  # (high - low) / 2**120 is far below one ulp of log lambda
+    sign = 1.0 if increasing else -1.0
+    # a table across the bracket (one evaluation) narrows each bracket to one of its cells: the
+    # first six halvings of every target at once
+    cells = _BRACKET_TABLE
+    table = bracket[0] + (bracket[1] - bracket[0]) * (np.arange(cells) + 0.5) / cells
+    table_residual = sign * (np.asarray(evaluate(np.exp(table)), dtype=np.float64) - targets[..., None])
+    count = np.sum(table_residual < 0, axis=-1)  # table points with the root above them
+    below = np.maximum(count - 1, 0)[..., None]
+    above = np.minimum(count, cells - 1)[..., None]
+    low = np.where(count > 0, table[below[..., 0]], bracket[0])
+    high = np.where(count < cells, table[above[..., 0]], bracket[1])
+    # residuals at the ends; NaN at an end of the bracket, never evaluated
+    r_low = np.where(count > 0, np.take_along_axis(table_residual, below, -1)[..., 0], np.nan)
+    r_high = np.where(count < cells, np.take_along_axis(table_residual, above, -1)[..., 0], np.nan)
+    moved = np.zeros(targets.shape)  # -1: the last step moved the low end, +1: the high end
+    for step in range(_BISECTION_STEPS):  # (high - low) / 2**120 is far below one ulp of log lambda
         middle = 0.5 * (low + high)
-        value = np.asarray(evaluate(np.exp(middle)))
-        root_above = value < targets if increasing else value > targets
-        low = np.where(root_above, middle, low)
-        high = np.where(root_above, high, middle)
+        if np.all((middle == low) | (middle == high)):
+            break  # every bracket is two adjacent floats: nothing to halve
+        trial = middle
+        if _COARSE_STEPS <= step < _COARSE_STEPS + _SECANT_STEPS:
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+                secant = (low * r_high - high * r_low) / (r_high - r_low)
+            # a secant rounded onto an end puts the root within an ulp of it: try the next float
+            trial = np.where(
+                (secant > low) & (secant < high),
+                secant,
+                np.where(
+                    secant >= high,
+                    np.nextafter(high, low),
+                    np.where(secant <= low, np.nextafter(low, high), middle),
+                ),
+            )
+        residual = sign * (np.asarray(evaluate(np.exp(trial)), dtype=np.float64) - targets)
+        root_above = residual < 0
+        r_high = np.where(root_above & (moved == -1), 0.5 * r_high, r_high)
+        r_low = np.where(~root_above & (moved == 1), 0.5 * r_low, r_low)
+        # a trial that hits its target exactly is the root: the bracket closes on it
+        hit = root_above | (residual == 0)
+        low, r_low = np.where(hit, trial, low), np.where(hit, residual, r_low)
+        high, r_high = np.where(root_above, high, trial), np.where(root_above, r_high, residual)
+        moved = np.where(root_above, -1.0, 1.0)
     return np.asarray(np.exp(0.5 * (low + high)))
 
 
@@ -252,7 +301,8 @@ def _solve(
             stacklevel=3,
         )
     safe = np.where(inside, targets, 0.5 * (lower + upper))
-    result = _bisect(evaluate, safe, increasing, bracket)
+    ends = (safe == at_zero) | (safe == at_infinity)  # solved exactly below; not bisected to a bracket end
+    result = _bisect(evaluate, np.where(ends, 0.5 * (lower + upper), safe), increasing, bracket)
     result = np.where(safe == at_zero, 0.0, np.where(safe == at_infinity, math.inf, result))
     return np.where(inside, result, np.nan)[()]
 
@@ -427,7 +477,7 @@ def implied_risk_aversion(trajectory: ExecutionTrajectory, params: AlmgrenChriss
     tau, sigma = params.tau, params.sigma
 
     def variance(lam: FloatArray) -> Any:
-        kappa_tau = np.asarray(formulas.kappa(lam, sigma, params.eta_tilde, tau)) * tau
+        kappa_tau = np.asarray(formulas.kappa_tau(lam, sigma, params.eta_tilde, tau))
         return formulas.schedule_variance(
             _optimal_schedule(order, steps, kappa_tau[..., None])[1], tau, sigma
         )
@@ -484,6 +534,8 @@ def _nan_frontier(
     order: float, steps: int | None, params: AlmgrenChrissParams, messages: list[str]
 ) -> EfficientFrontier:
     size = steps if steps is not None else 0
+    with np.errstate(over="ignore"):  # k tau of a tau already warned about may overflow
+        timestamps = np.arange(size + 1.0) * params.tau
     return EfficientFrontier(
         risk_aversion=np.array([0.0, math.inf]),
         kappa=np.full(2, np.nan),
@@ -491,7 +543,7 @@ def _nan_frontier(
         variance=np.full(2, np.nan),
         holdings=np.full((2, size + 1), np.nan),
         trade_sizes=np.full((2, size), np.nan),
-        timestamps=np.arange(size + 1.0) * params.tau,
+        timestamps=timestamps,
         order_size=order,
         duration_periods=size,
         params=params,
@@ -556,11 +608,19 @@ def efficient_frontier(
     lams, dropped = _grid(risk_aversion, points, order, steps, params)
     if dropped:
         messages.append(warn(dropped, stacklevel=2))
+    too_large = memory_problem(
+        f"a frontier of {lams.size} schedules over N = {steps} intervals",
+        FRONTIER_BYTES_PER_ELEMENT * lams.size * (steps + 1.0),
+    )
+    if too_large:
+        messages.append(warn(too_large + "; the frontier is NaN", stacklevel=2))
+        return _nan_frontier(order, steps, params, messages)
 
     finite = lams[:-1]  # the grid always ends with the single inf
     eta_tilde, tau = params.eta_tilde, params.tau
     kappa = np.asarray(formulas.kappa(finite, params.sigma, eta_tilde, tau))
-    index, holdings, trades = _optimal_schedule(order, steps, (kappa * tau)[:, None])
+    kappa_tau = np.asarray(formulas.kappa_tau(finite, params.sigma, eta_tilde, tau))
+    index, holdings, trades = _optimal_schedule(order, steps, kappa_tau[:, None])
     horizon = steps * tau
     cost = formulas.expected_cost(order, horizon, tau, kappa, params.gamma, eta_tilde, params.epsilon)
     variance = formulas.variance(order, horizon, tau, kappa, params.sigma)

@@ -7,11 +7,22 @@ seed's heuristics calibrate per day, so ``tau = 1.0`` is one day).
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from acsym import formulas
-from acsym._validate import describe, nonnegative, positive, real, warn
+from acsym import formulas_scalar
+from acsym._validate import (
+    LARGEST_PARAMETER,
+    CalibrationWarning,
+    describe,
+    nonnegative,
+    positive,
+    real,
+    scale_problem,
+    warn,
+)
 
 if TYPE_CHECKING:
     from acsym.impact import CalibrationResult
@@ -65,13 +76,24 @@ class AlmgrenChrissParams:
             object.__setattr__(self, name, real(name, getattr(self, name)))
         object.__setattr__(self, "warnings", tuple(self.warnings))
 
-    @property
+    @cached_property
     def eta_tilde(self) -> float:
-        """eta - gamma tau / 2 [currency * time / share**2]; the model needs it > 0."""
-        return float(formulas.eta_tilde(self.eta, self.gamma, self.tau))
+        """eta - gamma tau / 2 [currency * time / share**2]; the model needs it > 0.
+
+        Computed once per instance (the dataclass is frozen), by the generated scalar form.
+        """
+        return float(formulas_scalar.eta_tilde(self.eta, self.gamma, self.tau))
 
     def problems(self) -> list[str]:
-        """Messages for every parameter out of the model's domain (empty when usable)."""
+        """Messages for every parameter out of the model's domain (empty when usable).
+
+        The parameters are checked once per instance (the dataclass is frozen): every function
+        that takes them asks again at no cost ("validate once, at the boundary").
+        """
+        return list(self._problems)
+
+    @cached_property
+    def _problems(self) -> tuple[str, ...]:
         rules: list[tuple[str, Any, str]] = [
             ("eta", nonnegative, "must be finite and >= 0"),
             ("gamma", nonnegative, "must be finite and >= 0"),
@@ -79,11 +101,27 @@ class AlmgrenChrissParams:
             ("tau", positive, "must be finite and > 0"),
             ("epsilon", nonnegative, "must be finite and >= 0"),
         ]
-        return [
+        messages = [
             describe(f"params.{name}", getattr(self, name), rule)
             for name, check, rule in rules
             if not check(getattr(self, name))
         ]
+        if messages:
+            return tuple(messages)
+        messages = [
+            describe(f"params.{name}", getattr(self, name), f"must be below {LARGEST_PARAMETER:g}")
+            + ": the generated formulas' compensated products split each factor in two halves, "
+            "which overflow past that; express the inputs in other units"
+            for name, _, _ in rules
+            if getattr(self, name) >= LARGEST_PARAMETER
+        ]
+        # eta_tilde = eta - gamma tau / 2 must be computable before anything else is
+        terms = [
+            [("params.eta", self.eta, 1.0)],
+            [("params.gamma", self.gamma, 1.0), ("params.tau", self.tau, 1.0)],
+        ]
+        problem = None if messages else scale_problem("eta_tilde's terms", terms)
+        return tuple(messages + ([problem] if problem else []))
 
 
 def calibrate_ac_params(
@@ -131,6 +169,16 @@ def calibrate_ac_params(
         :class:`~acsym.InputWarning` is also emitted); a warning is added when
         eta_tilde = eta - gamma tau / 2 <= 0, where the model is not well posed.
 
+    Warns
+    -----
+    InputWarning
+        An input out of range (the parameters are then NaN).
+    CalibrationWarning
+        Inputs in range that look swapped or in another unit: a spread at or above the price,
+        a daily volatility above 1 (100% a day: percent instead of a fraction?), a relative
+        spread above the daily volatility (spread and volatility swapped?). The parameters are
+        computed as asked; the message is also in ``warnings``.
+
     Raises
     ------
     TypeError
@@ -162,6 +210,18 @@ def calibrate_ac_params(
         for name, (check, rule) in rules.items()
         if not check(values[name])
     ]
+    if not messages and not math.isfinite(values["daily_spread"] / values["daily_volume"] / 0.01):
+        messages.append(
+            warn(
+                describe(
+                    "daily_volume",
+                    values["daily_volume"],
+                    "too small for the spread: eta = daily_spread / (0.01 daily_volume) overflows",
+                )
+                + "; parameters are NaN",
+                stacklevel=2,
+            )
+        )
     if messages:
         return AlmgrenChrissParams(
             eta=_NAN,
@@ -176,15 +236,33 @@ def calibrate_ac_params(
         )
 
     messages += notes
+    messages += _implausible(values)
     volume, spread = values["daily_volume"], values["daily_spread"]
-    eta = spread / (TEMPORARY_IMPACT_PARTICIPATION * volume)
-    gamma = spread / (PERMANENT_IMPACT_PARTICIPATION * volume)
+    # divided in turn: a subnormal volume gives inf (caught by params.problems), not 0 / 0
+    eta = spread / TEMPORARY_IMPACT_PARTICIPATION / volume
+    gamma = spread / PERMANENT_IMPACT_PARTICIPATION / volume
     epsilon = spread / 2
     if source_calibration is not None and source_calibration.ok and trading_rate is not None:
         linear = _linearised(source_calibration, trading_rate, values, messages)
         if linear is not None:
             eta, epsilon = linear
-    eta_tilde = float(formulas.eta_tilde(eta, gamma, values["tau"]))
+    sigma = values["daily_volatility"] * values["price"]
+    candidate = AlmgrenChrissParams(eta=eta, gamma=gamma, sigma=sigma, tau=values["tau"], epsilon=epsilon)
+    scale = candidate.problems()  # the heuristics' quotients can leave what a double holds
+    if scale:
+        messages += [warn(f"the market data give {m}; parameters are NaN", stacklevel=2) for m in scale]
+        return AlmgrenChrissParams(
+            eta=_NAN,
+            gamma=_NAN,
+            sigma=_NAN,
+            alpha=values["alpha"],
+            tau=values["tau"],
+            source_calibration=source_calibration,
+            warnings=tuple(messages),
+            epsilon=_NAN,
+            price=values["price"],
+        )
+    eta_tilde = formulas_scalar.eta_tilde(eta, gamma, values["tau"])
     if not eta_tilde > 0:
         messages.append(
             warn(
@@ -197,7 +275,7 @@ def calibrate_ac_params(
     return AlmgrenChrissParams(
         eta=eta,
         gamma=gamma,
-        sigma=values["daily_volatility"] * values["price"],
+        sigma=sigma,
         alpha=values["alpha"],
         tau=values["tau"],
         source_calibration=source_calibration,
@@ -205,6 +283,33 @@ def calibrate_ac_params(
         epsilon=epsilon,
         price=values["price"],
     )
+
+
+def _implausible(values: dict[str, float]) -> list[str]:
+    """Messages for inputs in range that look swapped or in another unit (CalibrationWarning)."""
+    spread, volatility, price = values["daily_spread"], values["daily_volatility"], values["price"]
+    messages = []
+    if spread >= price:
+        messages.append(
+            f"daily_spread = {spread!r} is not below price = {price!r}: a spread wider than the "
+            "price is implausible (arguments swapped? the order is daily_volume, daily_spread, "
+            "daily_volatility, price)"
+        )
+    if volatility > 1.0:
+        messages.append(
+            f"daily_volatility = {volatility!r} is above 1 (100% a day): it must be a fraction "
+            "(0.02 = 2%), was it given in percent?"
+        )
+    elif 0 < volatility < spread / price and spread < price:
+        messages.append(
+            f"the relative spread daily_spread / price = {spread / price!r} exceeds "
+            f"daily_volatility = {volatility!r}: a spread wider than a typical day's move is "
+            "implausible (daily_spread and daily_volatility swapped? the spread is in currency "
+            "per share, the volatility a fraction)"
+        )
+    for message in messages:
+        warnings.warn(message, CalibrationWarning, stacklevel=3)
+    return messages
 
 
 def _alpha_from(result: Any, alpha: float) -> tuple[float, list[str]]:

@@ -38,6 +38,8 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
+    from acsym.clock import TradingSession
+
 __all__ = [
     "layout_problems",
     "plot_comparison",
@@ -166,28 +168,37 @@ def _format_lambda(value: float) -> str:
 
 def strategy_label(trajectory: ExecutionTrajectory) -> str:
     """A legend label: the strategy's name, and lambda [1 / currency] for Almgren-Chriss."""
-    names = {"twap": "TWAP", "vwap": "VWAP", "pov": "POV", "market_order": "market order"}
+    names = {"twap": "TWAP", "vwap": "VWAP", "market_order": "market order"}
     if trajectory.strategy_name in names:
         return names[trajectory.strategy_name]
-    if trajectory.strategy_name != "almgren_chriss":
-        return trajectory.strategy_name
+    if trajectory.strategy_name == "pov":
+        rate = (trajectory.params or {}).get("participation")
+        return "POV" if rate is None else f"POV {100 * rate:.3g}%"
+    if trajectory.strategy_name != "almgren_chriss" or math.isnan(trajectory.risk_aversion):
+        return trajectory.strategy_name.replace("_", " ")  # limited, rounded, the user's own, ...
     lam = trajectory.risk_aversion
     suffix = " (TWAP)" if lam == 0 else ""
     return f"Almgren\u2013Chriss, \u03bb = {_format_lambda(lam)}{suffix}"
 
 
-def _clock(trajectory: ExecutionTrajectory) -> Any:
-    """Clock times of the schedule's grid (datetime64) when it has them, else None."""
-    for name in ("clock_times", "times", "timestamps"):
-        values = getattr(trajectory, name, None)
-        if values is not None and np.asarray(values).dtype.kind == "M":
-            return np.asarray(values)
-    return None
+def _clock(trajectory: ExecutionTrajectory, session: TradingSession | None) -> Any:
+    """Clock times of the schedule's grid (datetime64) from ``session``, else None."""
+    if session is None:
+        return None
+    times = np.asarray(session.timestamps)
+    if len(times) != len(trajectory.timestamps):
+        raise ValueError(
+            f"the session has {len(times) - 1} buckets, "
+            f"the schedule {len(trajectory.timestamps) - 1} intervals"
+        )
+    return times
 
 
-def _time_axis(axes: Axes, trajectory: ExecutionTrajectory, time_unit: str) -> Any:
+def _time_axis(
+    axes: Axes, trajectory: ExecutionTrajectory, time_unit: str, session: TradingSession | None
+) -> Any:
     """The x values of the schedule's grid; labels the axis (clock time when the schedule has it)."""
-    clock = _clock(trajectory)
+    clock = _clock(trajectory, session)
     if clock is None:
         axes.set_xlabel(f"time [{time_unit}]")
         return np.asarray(trajectory.timestamps, dtype=float)
@@ -347,6 +358,7 @@ def plot_holdings(
     *,
     highlight: ExecutionTrajectory | None = None,
     time_unit: str = "days",
+    session: TradingSession | None = None,
     currency: str = "currency",
     ax: Axes | None = None,
     path: Path_ | None = None,
@@ -360,8 +372,10 @@ def plot_holdings(
     highlight : ExecutionTrajectory, optional
         One more schedule, drawn thicker (the one the user chose).
     time_unit : str, default "days"
-        Name of the time unit of ``params.tau`` in the axis label (unused when the schedules
-        carry clock times, which are drawn as HH:MM).
+        Name of the time unit of ``params.tau`` in the axis label.
+    session : TradingSession, optional
+        The trading session the schedules are laid on (:class:`acsym.TradingSession`): time is
+        then drawn as clock time, HH:MM.
     currency : str, default "currency"
         Name of the currency unit (lambda is in 1 / currency).
     ax : matplotlib.axes.Axes, optional
@@ -392,7 +406,7 @@ def plot_holdings(
         chosen = trajectory is highlight
         style = _Style("tab:red", "-", "o", 0) if chosen else _style(trajectory, index)
         twap = style is _STYLES["twap"]
-        times = _time_axis(axes, trajectory, time_unit)
+        times = _time_axis(axes, trajectory, time_unit, session)
         axes.plot(
             times,
             trajectory.holdings,
@@ -407,7 +421,7 @@ def plot_holdings(
     order = _order(everything)
     axes.set_ylabel("holdings [shares]")
     axes.set_ylim(bottom=0.0)
-    if _clock(everything[0]) is None:
+    if session is None:
         axes.set_xlim(left=0.0)
     axes.grid(True, alpha=0.3)
     _thousands(axes.yaxis)
@@ -421,6 +435,7 @@ def plot_trades(
     trajectories: Sequence[ExecutionTrajectory],
     *,
     time_unit: str = "days",
+    session: TradingSession | None = None,
     ax: Axes | None = None,
     path: Path_ | None = None,
 ) -> Figure:
@@ -431,7 +446,9 @@ def plot_trades(
     trajectories : sequence of ExecutionTrajectory
         Schedules to draw.
     time_unit : str, default "days"
-        Name of the time unit in the axis label (clock time when the schedules carry it).
+        Name of the time unit in the axis label.
+    session : TradingSession, optional
+        The trading session the schedules are laid on: bucket edges are labelled by clock time.
     ax : matplotlib.axes.Axes, optional
         Axes to draw on; default a new figure.
     path : str or path-like, optional
@@ -453,11 +470,11 @@ def plot_trades(
     ceiling = 1.25 * max(regular) if regular and max(regular) > 0 else None
     for index, trajectory in enumerate(drawn):
         style = _style(trajectory, index)
-        times = _time_axis(axes, trajectory, time_unit)
+        times = _time_axis(axes, trajectory, time_unit, session)
         trades = np.abs(np.asarray(trajectory.trade_sizes, dtype=float))
         axes.stairs(
             trades,
-            times if _clock(trajectory) is None else np.arange(len(times)),
+            times if session is None else np.arange(len(times)),
             color=style.colour,
             linestyle=style.linestyle,
             linewidth=1.5,
@@ -472,8 +489,8 @@ def plot_trades(
                 fontsize="small",
                 color=style.colour,
             )
-    if _clock(drawn[0]) is not None:  # stairs take numbers: label the bucket edges by clock time
-        clock = _clock(drawn[0])
+    clock = _clock(drawn[0], session)
+    if clock is not None:  # stairs take numbers: label the bucket edges by clock time
         positions = np.linspace(0, len(clock) - 1, min(len(clock), 7)).round().astype(int)
         axes.set_xticks(positions, [str(np.datetime_as_string(clock[i], unit="m"))[-5:] for i in positions])
     axes.set_ylabel("trade per interval [shares]")
@@ -665,6 +682,7 @@ def plot_comparison(
     *,
     frontier: EfficientFrontier | None = None,
     time_unit: str = "days",
+    session: TradingSession | None = None,
     currency: str = "currency",
     figure: Figure | None = None,
     path: Path_ | None = None,
@@ -682,6 +700,8 @@ def plot_comparison(
         Adds a panel with the frontier and the strategies marked on it.
     time_unit : str, default "days"
         Name of the time unit.
+    session : TradingSession, optional
+        The trading session the schedules are laid on: time is drawn as clock time.
     currency : str, default "currency"
         Name of the currency unit.
     figure : matplotlib.figure.Figure, optional
@@ -703,8 +723,8 @@ def plot_comparison(
         _matplotlib()
         figure.clear()
     grid = figure.subplots(2, 2, squeeze=False)
-    plot_holdings(drawn, time_unit=time_unit, currency=currency, ax=grid[0, 0])
-    plot_trades(drawn, time_unit=time_unit, ax=grid[0, 1])
+    plot_holdings(drawn, time_unit=time_unit, session=session, currency=currency, ax=grid[0, 0])
+    plot_trades(drawn, time_unit=time_unit, session=session, ax=grid[0, 1])
     notional = frontier.notional if frontier is not None else math.nan
     if results is not None:
         # the trajectories' styles, so a strategy looks the same in every panel

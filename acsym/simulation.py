@@ -33,9 +33,9 @@ import numpy as np
 
 from acsym import formulas
 from acsym._typing import FloatArray
-from acsym._validate import describe, positive, real, warn
+from acsym._validate import describe, frozen_array, memory_problem, positive, real, warn
 from acsym.model import AlmgrenChrissParams
-from acsym.trajectory import BPS, ExecutionTrajectory
+from acsym.trajectory import BPS, ExecutionTrajectory, _scale_problems
 
 __all__ = ["SimulationResult", "simulate_execution"]
 
@@ -43,8 +43,14 @@ __all__ = ["SimulationResult", "simulate_execution"]
 QUANTILE_LEVELS = (0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99)
 #: confidence levels of value at risk and expected shortfall reported by default [probability]
 CONFIDENCE_LEVELS = (0.95, 0.99)
-#: default number of paths held in memory at once
+#: the CLI's default --chunk-size [paths]; ``chunk_memory`` caps any chunk size
 DEFAULT_CHUNK_SIZE = 16_384
+#: default memory for the shocks of one chunk of paths [bytes]: chunks hold
+#: chunk_memory / (8 (N - 1)) paths (at least one random-number block), whatever N is
+CHUNK_MEMORY = 64 * 2**20
+#: memory per simulated path outside the chunks [bytes]: the shortfalls, their deviations and
+#: the quantiles' sorted copies, so n_paths is bounded by the memory budget / SAMPLE_BYTES
+SAMPLE_BYTES = 32
 
 # One random-number block holds at most this many paths, and at most _BLOCK_VALUES shocks
 # (8 MiB of float64) so that a block stays in cache between drawing and summing it.
@@ -63,9 +69,7 @@ Seed = int | Sequence[int] | np.random.SeedSequence | np.random.Generator | None
 
 
 def _read_only(values: Any) -> FloatArray:
-    array = np.array(values, dtype=np.float64)
-    array.setflags(write=False)
-    return array
+    return frozen_array(values)
 
 
 def _levels_mapping(levels: Sequence[float], values: Sequence[float]) -> Mapping[float, float]:
@@ -246,11 +250,15 @@ def _count(name: str, value: Any, minimum: int, messages: list[str]) -> int | No
     """An integer count >= minimum; TypeError for a non-number, None plus a message if out of range."""
     if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be an integer, got {type(value).__name__} {value!r}")
-    number = float(value)
-    if not (math.isfinite(number) and number >= minimum and number == int(number)):
+    if isinstance(value, numbers.Integral):  # exact, however large
+        count: int | None = int(value)
+    else:
+        number = float(value)
+        count = int(number) if math.isfinite(number) and number == int(number) else None
+    if count is None or count < minimum:
         messages.append(f"{name} = {value!r} is out of range (must be an integer >= {minimum})")
         return None
-    return int(number)
+    return count
 
 
 def _levels(name: str, values: Any, messages: list[str]) -> tuple[float, ...]:
@@ -410,13 +418,15 @@ def _simulate(
     params: AlmgrenChrissParams,
     n_paths: int,
     seed_sequence: np.random.SeedSequence,
-    chunk_size: int,
+    chunk_size: int | None,
+    chunk_memory: int,
     progress: Callable[[int], object] | None,
 ) -> FloatArray:
     weights = _shock_weights(trades, params)
     deterministic = _deterministic_shortfall(trades, params)
     block = _block_paths(weights.size)
-    chunk = max(block, chunk_size // block * block)
+    fits = chunk_memory // (8 * max(weights.size, 1))
+    chunk = max(block, min(fits, chunk_size or fits) // block * block)
     buffer = np.empty((min(chunk, n_paths), weights.size))
     shortfalls = np.empty(n_paths)
     entropy, spawn_key = seed_sequence.entropy, tuple(seed_sequence.spawn_key)
@@ -490,11 +500,13 @@ def simulate_execution(
     n_paths: int,
     *,
     seed: Seed = None,
-    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    chunk_size: int | None = None,
+    chunk_memory: int = CHUNK_MEMORY,
     return_samples: bool = False,
     quantile_levels: Sequence[float] = QUANTILE_LEVELS,
     confidence_levels: Sequence[float] = CONFIDENCE_LEVELS,
     progress: Callable[[int], object] | None = None,
+    client: Any = None,
 ) -> SimulationResult:
     """Simulate the implementation shortfall of a schedule under the discrete A-C dynamics.
 
@@ -513,9 +525,17 @@ def simulate_execution(
         Source of the shocks; None draws fresh entropy (recorded in ``seed_entropy``, which can
         be passed back). One seed gives bit-identical results whatever ``chunk_size``; a
         Generator gives up 63 bits of entropy from its state.
-    chunk_size : int, default 16384
-        Paths held in memory at once (rounded down to the random-number block, at most 1024
-        paths, and at least one block): memory is about 8 * chunk_size * N bytes.
+    chunk_size : int, optional
+        At most this many paths held in memory at once; default: as many as ``chunk_memory``
+        allows. Rounded down to the random-number block (at most 1024 paths), at least one
+        block.
+    chunk_memory : int, default 64 MiB
+        Bytes for the shocks of one chunk: a chunk holds at most chunk_memory / (8 (N - 1))
+        paths, so memory stays bounded whatever N and ``chunk_size`` are (at N = 1e5 and the
+        default, 80 paths a chunk; a random-number block, up to 8 MiB, is the minimum). Neither
+        changes the numbers. ``n_paths`` itself is bounded by the memory budget (32 bytes a
+        path; :func:`acsym._validate.memory_budget`, 4 GiB unless the environment variable
+        ``ACSYM_MEMORY_BUDGET`` says otherwise).
     return_samples : bool, default False
         Keep every path's shortfall in ``samples`` (8 bytes a path).
     quantile_levels : sequence of float, default (0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99)
@@ -524,6 +544,11 @@ def simulate_execution(
         Levels of value at risk and expected shortfall, each in (0, 1).
     progress : callable, optional
         Called with the number of paths just finished after each chunk (for a progress bar).
+    client : distributed.Client, optional
+        Compute the paths in chunks of ``chunk_size`` on this Dask cluster (:mod:`acsym.scale`);
+        the samples are bit-identical to the single-process run with the same seed. The
+        statistics are computed here, so the samples must fit in this process's memory.
+        ``progress`` is not called.
 
     Returns
     -------
@@ -566,19 +591,27 @@ def simulate_execution(
         raise TypeError(f"progress must be callable, got {type(progress).__name__}")
     messages: list[str] = []
     paths = _count("n_paths", n_paths, 2, messages)
-    chunk = _count("chunk_size", chunk_size, 1, messages)
+    chunk = None if chunk_size is None else _count("chunk_size", chunk_size, 1, messages)
+    chunk_bytes = _count("chunk_memory", chunk_memory, 1, messages)
+    if paths is not None:
+        too_large = memory_problem(f"n_paths = {paths}", SAMPLE_BYTES * float(paths))
+        if too_large:
+            messages.append(too_large)
+            paths = None
     quantile_levels = _levels("quantile_levels", quantile_levels, messages)
     confidence_levels = _levels("confidence_levels", confidence_levels, messages)
     seed_sequence = _seed_sequence(seed, messages)
     messages += params.problems()
     messages += _schedule_problems(trajectory, params)
+    if not messages:  # the products the closed forms and the dynamics form must be representable
+        messages += _scale_problems(float(trajectory.holdings[0]), int(trajectory.trade_sizes.size), params)
     if messages:
         for message in messages:
             warn(message + "; the simulation result is NaN", stacklevel=2)
         return _nan_result(
             trajectory, params, paths, quantile_levels, confidence_levels, return_samples, messages
         )
-    assert paths is not None and chunk is not None and seed_sequence is not None
+    assert paths is not None and chunk_bytes is not None and seed_sequence is not None
 
     trades = np.asarray(trajectory.trade_sizes, dtype=np.float64)
     holdings = np.asarray(trajectory.holdings, dtype=np.float64)
@@ -596,8 +629,15 @@ def simulate_execution(
             )
         )
 
-    samples = _simulate(trades, params, paths, seed_sequence, chunk, progress)
-    samples.setflags(write=False)
+    if client is None:
+        samples = _simulate(trades, params, paths, seed_sequence, chunk, chunk_bytes, progress)
+    else:
+        from acsym.scale import simulate_paths
+
+        # the same chunk rule as one process (bit-identical samples): a cap, sized by memory
+        fits = chunk_bytes // (8 * max(trades.size, 1))
+        samples = simulate_paths(trades, params, paths, seed_sequence, min(fits, chunk or fits), client)
+    samples = _read_only(samples)
     # moments of the deviations from the first path: exact 0 when every path agrees (sigma = 0,
     # a market order), and no cancellation when the spread is small against the mean
     deviations = samples - samples[0]

@@ -16,24 +16,39 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from acsym import formulas
+from acsym import formulas, formulas_scalar
 from acsym._typing import FloatArray
-from acsym._validate import describe, nonnegative, positive, real, real_array, warn
+from acsym._validate import (
+    Factor,
+    describe,
+    frozen_array,
+    memory_problem,
+    nonnegative,
+    positive,
+    real,
+    real_array,
+    scale_problem,
+    warn,
+)
 from acsym.model import AlmgrenChrissParams
 
 BPS = 1e4
 #: :func:`acsym.formulas.holdings_direct` is used for 0 < kappa T <= DIRECT_RANGE, where it is
 #: within 1e-14 of :func:`acsym.formulas.holdings` (acsym.derivation.batch.DIRECT_RANGE)
 DIRECT_RANGE = 20.0
+#: :func:`acsym.formulas.holdings_urgent` and ``trade_sizes_urgent`` (one exp and one expm1 per
+#: element) are used for DIRECT_RANGE < kappa T <= URGENT_RANGE (acsym.derivation.fast.URGENT_RANGE)
+URGENT_RANGE = 400.0
 _TINY = float(np.finfo(np.float64).tiny)
 #: elements per chunk of a batch (2 MB of float64 per temporary)
 _CHUNK = 2**18
+#: working memory of one schedule per interval [bytes]: holdings, trades, times and the
+#: formulas' temporaries (measured with tracemalloc: about 13 float64 per interval); N is
+#: bounded by :func:`acsym._validate.memory_budget` / BYTES_PER_PERIOD
+BYTES_PER_PERIOD = 128
 
-
-def _frozen_array(values: Any) -> FloatArray:
-    array = np.array(values, dtype=np.float64)  # a private copy
-    array.setflags(write=False)
-    return array
+#: a read-only private copy that cannot be made writable again (shared by every result type)
+_frozen_array = frozen_array
 
 
 @dataclass(frozen=True)
@@ -79,22 +94,76 @@ class ExecutionTrajectory:
         if self.params is not None:
             object.__setattr__(self, "params", MappingProxyType(dict(self.params)))
 
+    @classmethod
+    def _of_fresh_arrays(
+        cls,
+        timestamps: FloatArray,
+        holdings: FloatArray,
+        trade_sizes: FloatArray,
+        strategy_name: str,
+        total_cost_estimate: float,
+        risk_aversion: float,
+        params: dict[str, Any],
+    ) -> ExecutionTrajectory:
+        """Package just-computed float64 arrays without ``__post_init__``'s checks: each becomes a
+        view of an immutable copy (:func:`~acsym._validate.frozen_array`), which no
+        ``setflags(write=True)`` can make writable."""
+        timestamps, holdings, trade_sizes = (frozen_array(a) for a in (timestamps, holdings, trade_sizes))
+        trajectory = object.__new__(cls)
+        # the fields in one go, as __init__ would set them (a frozen dataclass has a __dict__)
+        trajectory.__dict__.update(
+            timestamps=timestamps,
+            holdings=holdings,
+            trade_sizes=trade_sizes,
+            strategy_name=strategy_name,
+            total_cost_estimate=float(total_cost_estimate),
+            risk_aversion=float(risk_aversion),
+            params=MappingProxyType(params),
+        )
+        return trajectory
+
     @property
     def warnings(self) -> tuple[str, ...]:
         """Warnings recorded while generating the schedule."""
         return tuple(self.params.get("warnings", ())) if self.params else ()
 
+    def to_frame(self, params: AlmgrenChrissParams | None = None, session: Any = None) -> Any:
+        """The schedule as a pandas DataFrame (needs ``acsym[pandas]``).
+
+        See :func:`acsym.clock.trajectory_frame`: time (clock times with a
+        :class:`~acsym.clock.TradingSession`, else days), holdings, trades, % of order and,
+        with ``params``, the cumulative expected cost [currency].
+        """
+        from acsym.clock import trajectory_frame
+
+        return trajectory_frame(self, params, session)
+
 
 def _periods(duration_periods: Any) -> tuple[int | None, str | None]:
     """The number of intervals, or None with the reason it is out of range."""
+    if type(duration_periods) is int and 1 <= duration_periods <= 4096:  # the common case, quickly
+        return duration_periods, None  # (4096 intervals take 0.5 MB: within any budget)
     if isinstance(duration_periods, bool | np.bool_) or not isinstance(duration_periods, numbers.Real):
         raise TypeError(
             f"duration_periods must be an integer, got {type(duration_periods).__name__} {duration_periods!r}"
         )
-    value = float(duration_periods)
-    if not (math.isfinite(value) and value >= 1 and value == int(value)):
-        return None, describe("duration_periods", value, "must be an integer >= 1")
-    return int(value), None
+    if isinstance(duration_periods, numbers.Integral):  # exact, however large
+        exact = int(duration_periods)
+        steps: int | None = exact if exact >= 1 else None
+        digits = str(abs(exact))
+        shown: Any = float(exact) if abs(exact) <= 2**53 else exact  # exact where a float is not
+        if len(digits) > 30:
+            shown = f"an integer of {len(digits)} digits"
+    else:
+        value = float(duration_periods)
+        whole = math.isfinite(value) and value >= 1 and value == int(value)
+        steps, shown = (int(value) if whole else None), value
+    if steps is None:
+        return None, describe("duration_periods", shown, "must be an integer >= 1")
+    problem = memory_problem(
+        f"duration_periods = {shown}: a schedule of N intervals", BYTES_PER_PERIOD * (min(steps, 2**62) + 1.0)
+    )
+    return (None, problem) if problem else (steps, None)
 
 
 def _check_params(params: Any) -> None:
@@ -102,14 +171,86 @@ def _check_params(params: Any) -> None:
         raise TypeError(f"params must be AlmgrenChrissParams, got {type(params).__name__}")
 
 
-def _check_order(order: float, duration_periods: Any, params: Any) -> tuple[int | None, list[str]]:
-    """Checks every strategy shares: TypeError for wrong types, else (N or None, messages)."""
+def _check_order(
+    order: float, duration_periods: Any, params: Any, risk_aversion: float = 0.0
+) -> tuple[int | None, list[str]]:
+    """Checks every strategy shares: TypeError for wrong types, else (N or None, messages).
+
+    Once the order, N and params are each in range, :func:`_scale_problems` checks that the
+    quantities the formulas form from them are representable.
+    """
     _check_params(params)
     steps, problem = _periods(duration_periods)
     messages = [problem] if problem else []
     if not positive(order):
         messages.append(describe("order_size", order, "must be finite and > 0"))
+    if not messages and not params.problems() and steps is not None:
+        messages += _scale_problems(order, steps, params, risk_aversion)
     return steps, messages
+
+
+def _scale_problems(
+    order: float, steps: int, params: AlmgrenChrissParams, risk_aversion: float = 0.0
+) -> list[str]:
+    """Messages for the products the generated formulas form that a double cannot hold.
+
+    The formulas work in the caller's units, so X**2, sigma**2 X**2 tau**3, eta_tilde X**2 / T,
+    the notional X * price and the like must be normal numbers: each is checked in logarithms
+    (:func:`acsym._validate.scale_problem`), and a problem is reported before any overflow or
+    underflow can turn into inf, NaN or a silent 0.
+    """
+    x = ("order_size", order)
+    n = ("duration_periods", float(steps))
+    tau = ("params.tau", params.tau)
+    sigma = ("params.sigma", params.sigma)
+    eta_tilde = ("params.eta_tilde", params.eta_tilde)
+    gamma = ("params.gamma", params.gamma)
+    epsilon = ("params.epsilon", params.epsilon)
+    bps = ("1e4", BPS, 1.0)
+    groups: list[tuple[str, list[list[Factor]]]] = [
+        ("the order's square", [[(*x, 2)]]),
+        ("the horizon's power", [[(*tau, 3)]]),
+        ("the horizon's power", [[(*tau, 2), (*n, 2)]]),
+        ("the variance's scale", [[(*x, 2), (*sigma, 2)]]),
+        ("the variance's scale", [[(*x, 2), (*sigma, 2), (*tau, 3)]]),
+        ("the variance's scale", [[(*x, 2), (*sigma, 2), (*tau, 2), (*n, 2)]]),
+        ("the risk scale", [[(*sigma, 2), (*tau, 2), (*n, 2)]]),
+        (
+            "the expected cost's scale",
+            [
+                [(*x, 2), (*eta_tilde, 1)],
+                [(*x, 2), ("params.eta", params.eta, 1)],
+                [(*x, 2), (*gamma, 1)],
+                [(*x, 1), (*epsilon, 1)],
+            ],
+        ),
+        ("the expected cost's scale", [[(*x, 2), (*eta_tilde, 1), (*tau, -1), (*n, -1)]]),
+    ]
+    if positive(params.price):  # without a price the bps figures are NaN with their own warning
+        price = ("params.price", params.price)
+        groups += [
+            ("the notional", [[(*x, 1), (*price, 1)]]),
+            (
+                "the cost in bps",
+                [
+                    [(*x, 1), (*eta_tilde, 1), (*tau, -1), (*n, -1), (*price, -1), bps],
+                    [(*x, 1), (*gamma, 1), (*price, -1), bps],
+                    [(*epsilon, 1), (*price, -1), bps],
+                ],
+            ),
+        ]
+    if (
+        risk_aversion > 0
+        and params.sigma > 0
+        and params.eta_tilde > 0
+        and math.log(risk_aversion) + 2 * math.log(params.sigma) > math.log(params.eta_tilde)
+    ):
+        # only kappa's overflow matters: a kappa that underflows is TWAP to double precision
+        kappa_scale = [("risk_aversion", risk_aversion, 0.5), (*sigma, 1), (*tau, 1), (*eta_tilde, -0.5)]
+        groups.append(("kappa's scale", [kappa_scale]))
+    # the first problem says what to change; the others follow from the same scale
+    problems = (scale_problem(what, factors) for what, factors in groups)
+    return [problem for problem in problems if problem][:1]
 
 
 def _nan_trajectory(
@@ -121,7 +262,8 @@ def _nan_trajectory(
     **details: Any,
 ) -> ExecutionTrajectory:
     size = steps if steps is not None else 1
-    times = np.arange(size + 1.0) * params.tau if steps is not None else np.full(1, np.nan)
+    with np.errstate(over="ignore"):  # k tau of a tau already warned about may overflow
+        times = np.arange(size + 1.0) * params.tau if steps is not None else np.full(1, np.nan)
     keys = {"kappa": math.nan} if strategy_name == "almgren_chriss" else {}
     return ExecutionTrajectory(
         timestamps=times,
@@ -175,6 +317,68 @@ def _optimal_schedule(order: Any, steps: int, kappa_tau: Any) -> tuple[FloatArra
     return index, holdings, trades
 
 
+def _form(kappa_horizon: float, kappa_tau: float) -> str:
+    """Which generated form of the schedule to use for one order: "direct" (one sinh or cosh
+    per element) for 0 < kappa T <= DIRECT_RANGE, "urgent" (exp and expm1) up to URGENT_RANGE,
+    "stable" elsewhere (kappa = 0 gives TWAP exactly; past URGENT_RANGE the split decays keep
+    every digit)."""
+    if kappa_tau >= _TINY and kappa_horizon <= DIRECT_RANGE:
+        return "direct"
+    if DIRECT_RANGE < kappa_horizon <= URGENT_RANGE:
+        return "urgent"
+    return "stable"
+
+
+_SCHEDULE_FORMS = {
+    "direct": (formulas.holdings_direct, formulas.trade_sizes_direct),
+    "urgent": (formulas.holdings_urgent, formulas.trade_sizes_urgent),
+    "stable": (formulas.holdings, formulas.trade_sizes),
+}
+
+
+def _one_schedule(order: float, steps: int, kappa_tau: float) -> tuple[FloatArray, Any, Any]:
+    """:func:`_optimal_schedule` for one order (scalar ``kappa_tau``), in the cheapest form
+    accurate at its kappa T (:func:`_form`); the stable form, as before, at kappa = 0."""
+    index = np.arange(steps + 1, dtype=np.float64)
+    horizon = float(steps)
+    holdings_form, trades_form = _SCHEDULE_FORMS[_form(kappa_tau * horizon, kappa_tau)]
+    holdings = holdings_form(order, index, horizon, kappa_tau)
+    # x_0 = X is the boundary condition (proof "boundaries"), exact in the stable form only
+    holdings[0] = order
+    trades = trades_form(order, index[1:], horizon, kappa_tau, 1.0)
+    return index, holdings, trades
+
+
+#: below this kappa T the schedule takes kappa * tau as rounded (a few ulp off); above it, the
+#: correctly rounded generated kappa_tau. x_j multiplies the relative error of kappa tau by
+#: j kappa tau <= kappa T, so up to 64 a 4-ulp error stays under 6e-14, inside the 1e-13 bound.
+ROUNDED_KAPPA_TAU_BELOW = 64.0
+
+
+def _kappa_tau(kappa: float, lam: float, steps: int, params: AlmgrenChrissParams) -> float:
+    """kappa tau for one order: the scalar product where its rounding cannot reach the 1e-13
+    bound, the numpy module's correctly rounded form (~60 us) where it could."""
+    kappa_tau = kappa * params.tau
+    if kappa_tau * steps <= ROUNDED_KAPPA_TAU_BELOW:
+        return kappa_tau
+    return float(formulas.kappa_tau(lam, params.sigma, params.eta_tilde, params.tau))
+
+
+def _scalar_moments(
+    order: float, horizon: float, kappa: float, params: AlmgrenChrissParams
+) -> tuple[float, float] | None:
+    """Expected cost and variance by the scalar twins; None where ``math`` raises on an
+    intermediate out of float range (X**2 past 1e308, horizon**2 below the subnormals), where
+    the numpy forms return inf or NaN instead."""
+    try:
+        cost = formulas_scalar.expected_cost(
+            order, horizon, params.tau, kappa, params.gamma, params.eta_tilde, params.epsilon
+        )
+        return cost, formulas_scalar.variance(order, horizon, params.tau, kappa, params.sigma)
+    except ArithmeticError:
+        return None
+
+
 def generate_ac_trajectory(
     order_size: float,
     duration_periods: int,
@@ -216,7 +420,7 @@ def generate_ac_trajectory(
     """
     order = real("order_size", order_size)
     lam = real("risk_aversion", risk_aversion)
-    steps, messages = _check_order(order, duration_periods, params)
+    steps, messages = _check_order(order, duration_periods, params, lam if nonnegative(lam) else 0.0)
     if not nonnegative(lam):
         messages.append(describe("risk_aversion", lam, "must be finite and >= 0"))
     messages += params.problems()
@@ -228,7 +432,8 @@ def generate_ac_trajectory(
 
     eta_tilde = params.eta_tilde
     if eta_tilde > 0:
-        kappa = float(formulas.kappa(lam, params.sigma, eta_tilde, params.tau))
+        kappa = formulas_scalar.kappa(lam, params.sigma, eta_tilde, params.tau)
+        kappa_tau = _kappa_tau(kappa, lam, steps, params)
     else:
         messages.append(
             warn(
@@ -237,18 +442,25 @@ def generate_ac_trajectory(
                 stacklevel=2,
             )
         )
-        kappa = 0.0
-    index, holdings, trades = _optimal_schedule(order, steps, kappa * params.tau)
+        kappa = kappa_tau = 0.0
     horizon = steps * params.tau
-    cost = float(
-        formulas.expected_cost(order, horizon, params.tau, kappa, params.gamma, eta_tilde, params.epsilon)
-    )
-    variance = float(formulas.variance(order, horizon, params.tau, kappa, params.sigma))
+    moments = _scalar_moments(order, horizon, kappa, params) if math.isfinite(kappa) else None
+    if moments is not None:
+        # one order: the scalar twins of the closed forms (a microsecond each, not dozens of
+        # numpy passes on 0-d arrays) and the cheapest accurate array form of the schedule
+        cost, variance = moments
+        index, holdings, trades = _one_schedule(order, steps, kappa_tau)
+    else:  # extreme values (an overflowing product): the numpy forms, which give inf, not raise
+        index, holdings, trades = _optimal_schedule(order, steps, kappa_tau)
+        cost = float(
+            formulas.expected_cost(order, horizon, params.tau, kappa, params.gamma, eta_tilde, params.epsilon)
+        )
+        variance = float(formulas.variance(order, horizon, params.tau, kappa, params.sigma))
     bps = cost_in_bps(cost, order, params, messages)
-    return ExecutionTrajectory(
+    return ExecutionTrajectory._of_fresh_arrays(
         timestamps=index * params.tau,
-        holdings=holdings,
-        trade_sizes=trades,
+        holdings=np.asarray(holdings, dtype=np.float64),
+        trade_sizes=np.asarray(trades, dtype=np.float64),
         strategy_name="almgren_chriss",
         total_cost_estimate=bps,
         risk_aversion=lam,
@@ -293,11 +505,21 @@ def generate_ac_holdings(
     ------
     TypeError
         If an argument has the wrong type.
+
+    Notes
+    -----
+    Dask arrays (either argument) give a lazy Dask array computed chunk by chunk with this
+    function, on the default scheduler or a ``distributed`` cluster (:mod:`acsym.scale`).
     """
+    if hasattr(order_size, "__dask_graph__") or hasattr(risk_aversion, "__dask_graph__"):
+        from acsym.scale import dask_holdings
+
+        return dask_holdings(order_size, duration_periods, params, risk_aversion)
     orders = real_array("order_size", order_size)
     lams = real_array("risk_aversion", risk_aversion)
     _check_params(params)
     steps, problem = _periods(duration_periods)
+    distinct = lams  # kappa tau is computed once per risk aversion given, then broadcast
     orders, lams = np.broadcast_arrays(orders, lams)
     messages = params.problems()
     if problem or messages:
@@ -321,8 +543,10 @@ def generate_ac_holdings(
     valid = ~(bad_order | bad_lam)
     eta_tilde = params.eta_tilde
     if eta_tilde > 0:
-        safe_lam = np.where(valid, lams, 0.0)
-        kappa_tau = formulas.kappa(safe_lam, params.sigma, eta_tilde, params.tau) * params.tau
+        safe_lam = np.where(np.isfinite(distinct) & (distinct >= 0), distinct, 0.0)
+        kappa_tau = np.broadcast_to(
+            formulas.kappa_tau(safe_lam, params.sigma, eta_tilde, params.tau), orders.shape
+        )
     else:
         warn(
             f"eta_tilde = {eta_tilde!r} <= 0: the model is not well posed; falling back to TWAP", stacklevel=2
@@ -386,12 +610,13 @@ def _profile_fractions(volume_profile: Any, steps: int) -> tuple[FloatArray | No
     weights = real_array("volume_profile", volume_profile)
     if weights.ndim != 1 or weights.size == 0:
         return None, f"volume_profile has shape {weights.shape} (it must be a non-empty 1-D array)"
-    if not (np.all(np.isfinite(weights)) and np.all(weights >= 0) and weights.sum() > 0):
+    if not (np.all(np.isfinite(weights)) and np.all(weights >= 0) and weights.max() > 0):
         return None, (
             f"volume_profile = {weights[:8].tolist()!r}{' ...' if weights.size > 8 else ''} is out of range "
             "(every value must be finite and >= 0, with a positive sum)"
         )
-    running = np.concatenate(([0.0], np.cumsum(weights)))
+    # scaled by the largest weight first, so the running sum cannot overflow (1e308 each is fine)
+    running = np.concatenate(([0.0], np.cumsum(weights / weights.max())))
     running /= running[-1]  # exactly 0 at the open and 1 at the close
     # the profile's M buckets and the schedule's N intervals both split the same session
     return np.interp(np.linspace(0.0, 1.0, steps + 1), np.linspace(0.0, 1.0, weights.size + 1), running), None
@@ -575,34 +800,48 @@ def _optimal_holdings(orders: FloatArray, steps: int, kappa_tau: FloatArray) -> 
     cheaper form where it is accurate.
 
     :func:`acsym.formulas.holdings_direct` (one sinh per element) for 0 < kappa T <= DIRECT_RANGE,
-    :func:`acsym.formulas.holdings` (stable everywhere; TWAP exactly at kappa = 0) elsewhere. The
-    time axis is laid out first while computing, so the per-element work runs along the long
-    order axis, and it is filled in chunks of about :data:`_CHUNK` elements, whose temporaries
-    stay in cache and in the process's heap (freed 8 MB temporaries are returned to the system
-    by glibc and page-faulted back on the next call, which cost more than the formula). The
-    result is a view with time last.
+    :func:`acsym.formulas.holdings_urgent` (one exp and one expm1) for DIRECT_RANGE < kappa T <=
+    URGENT_RANGE, :func:`acsym.formulas.holdings` (stable everywhere; TWAP exactly at kappa = 0)
+    elsewhere. The time axis is laid out first while computing, so the per-element work runs
+    along the long order axis, and it is filled in chunks of about :data:`_CHUNK` elements, whose
+    temporaries stay in cache and in the process's heap (freed 8 MB temporaries are returned to
+    the system by glibc and page-faulted back on the next call, which cost more than the
+    formula). The result is a view with time last.
     """
     horizon = float(steps)
     index = np.arange(steps + 1, dtype=np.float64)
+    kappa_horizon = kappa_tau * horizon
     # kappa tau >= tiny keeps kappa tau * (N - j) out of the subnormals, where it loses digits
-    direct = (kappa_tau >= _TINY) & (kappa_tau * horizon <= DIRECT_RANGE)
+    positive = kappa_tau >= _TINY
+    # the form depends on each order's own kappa T only, never on the rest of the batch, so a
+    # batch computed in pieces (chunks, Dask blocks) gives the same numbers bit for bit
+    direct = positive & (kappa_horizon <= DIRECT_RANGE)
+    urgent = positive & (kappa_horizon <= URGENT_RANGE) & ~direct
+    parts = [
+        (mask, function)
+        for mask, function in (
+            (direct, formulas.holdings_direct),
+            (urgent, formulas.holdings_urgent),
+            (~(direct | urgent), formulas.holdings),
+        )
+        if mask.any()
+    ]
     by_time = np.empty(index.shape + orders.shape)
     rows = max(1, _CHUNK // max(orders.size, 1))
-    if direct.all() or not direct.any():
-        function = formulas.holdings_direct if direct.all() else formulas.holdings
+    if len(parts) == 1:
+        ((_, function),) = parts
         for start in range(0, steps + 1, rows):
             time = index[start : start + rows]
             by_time[start : start + rows] = function(
                 orders, time.reshape(time.shape + (1,) * orders.ndim), horizon, kappa_tau
             )
     else:
-        parts = [(direct, formulas.holdings_direct), (~direct, formulas.holdings)]
         for mask, function in parts:
             part_orders, part_kappa = orders[mask], kappa_tau[mask]
             for start in range(0, steps + 1, rows):
                 block = by_time[start : start + rows]
                 block[:, mask] = function(part_orders, index[start : start + rows, None], horizon, part_kappa)
     # x_0 = X is the boundary condition (proof "boundaries"); the stable form returns it exactly,
-    # the direct one within an ulp (sinh(kappa T) * (X / sinh(kappa T))), so it is set here
+    # the others within an ulp (sinh(kappa T) * (X / sinh(kappa T))), so it is set here
     by_time[0] = orders
     return by_time if orders.ndim == 0 else np.moveaxis(by_time, 0, -1)

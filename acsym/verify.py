@@ -56,6 +56,11 @@ BOUND = 1e-13
 #: the numpy quadratic-program solve is a float solve of a system whose condition number grows
 #: like N**2 (at lambda = 0): a fast check of the oracle, held to BOUND + N**2 * NUMPY_QP_ULP
 NUMPY_QP_ULP = float(np.finfo(np.float64).eps)
+#: half an ulp, relative: a correctly rounded value is within 2**-53 of the exact one; kappa_tau
+#: is held to it (with 2% for the rare results within 0.01 ulp of a midpoint)
+HALF_ULP = 2.0**-53
+#: bounds tighter than BOUND, by function
+BOUNDS = {"kappa_tau": 1.02 * HALF_ULP}
 #: the smallest normal float64: below it errors are absolute, in these units
 TINY = float(np.finfo(np.float64).tiny)
 #: seed of the random part of the domain (a local Generator, never a global seed)
@@ -454,6 +459,19 @@ HARD_CASES: tuple[HardCase, ...] = (
     HardCase("kappa", (0.0, 0.3, 1e-6, 1.0), 0.0, 0.0, "lambda = 0: kappa exactly 0"),
     HardCase("kappa", (1e-40, 0.02, 1e-6, 1.0), None, BOUND, "arccosh(1 + y) returns 0 for y < 1e-16"),
     HardCase("kappa", (1e30, 50.0, 1e-9, 86400.0), None, BOUND, "kappa tau ~ 100: sells at once"),
+    HardCase("kappa_tau", (0.0, 0.3, 1e-6, 1.0), 0.0, 0.0, "lambda = 0: kappa tau exactly 0"),
+    HardCase("kappa_tau", (1e-40, 0.02, 1e-6, 1.0), None, BOUNDS["kappa_tau"], "kappa tau ~ 4e-16"),
+    HardCase("kappa_tau", (4.0, 1.0, 1.0, 0.5211952634), None, BOUNDS["kappa_tau"], "asinh ~ 0.5: y = 1"),
+    HardCase("kappa_tau", (1.0, 1.0, 1.0, 2.3504023873), None, BOUNDS["kappa_tau"], "kappa tau ~ 2"),
+    HardCase("kappa_tau", (1e30, 50.0, 1e-9, 86400.0), None, BOUNDS["kappa_tau"], "kappa tau ~ 100"),
+    HardCase("kappa_tau", (1e300, 1e4, 1e-20, 1e6), None, BOUNDS["kappa_tau"], "kappa tau ~ 1300"),
+    HardCase(
+        "kappa_tau",
+        (0.011894299612806265, 237.25559885614717, 1.2226153128541696e-09, 0.0005094035357954957),
+        None,
+        BOUNDS["kappa_tau"],
+        "kappa tau = 11.86: kappa(...) * tau is an ulp off",
+    ),
     HardCase("holdings", (1e9, 0.0, 1.0, 1e5), 1e9, 0.0, "x_0 = X exactly, even at kappa T = 1e5"),
     HardCase("holdings", (1e9, 1.0, 1.0, 1e5), 0.0, 0.0, "x_N = 0 exactly"),
     HardCase("holdings", (1e9, 1.0, 2.0, 1e5), None, BOUND, "N = 2, kappa tau = 1e5: underflows to 0"),
@@ -481,6 +499,19 @@ HARD_CASES: tuple[HardCase, ...] = (
         "a trade of 1e-158 shares: its square underflows",
     ),
     HardCase("eta_tilde", (1e-6, 2e-6 * (1 - 1e-12) / 0.7, 0.7), None, BOUND, "eta_tilde ~ 1e-12 eta"),
+)
+
+
+#: points the element-wise check from lambda (:func:`compute_lambda_rows`) adds to every run:
+#: (order_size, step j, steps N, risk_aversion, sigma, eta_tilde, tau)
+LAMBDA_HARD_CASES: tuple[HardCase, ...] = (
+    HardCase(
+        "holdings_from_lambda",
+        (1e9, 21206.0, 23400.0, 5.308078366270851e-15, 196627.84447595535, 2.764621755167958e-06, 1 / 252),
+        None,
+        BOUND,
+        "x_j from lambda at kappa t = 700: kappa(...) * tau put it 1.6e-13 off",
+    ),
 )
 
 
@@ -628,6 +659,7 @@ def compute_points(scenarios: Domain, *, per_schedule: int, seed: int = SEED) ->
     points = {
         "eta_tilde": (s.eta, s.gamma, s.tau),
         "kappa": (s.risk_aversion, s.sigma, eta_tilde, s.tau),
+        "kappa_tau": (s.risk_aversion, s.sigma, eta_tilde, s.tau),
         "kappa_continuous": (s.risk_aversion, s.sigma, s.eta),
         "holdings": (s.order_size[at], time, horizon[at], kappa[at]),
         "trade_sizes": (s.order_size[tr], time[trade], horizon[tr], kappa[tr], s.tau[tr]),
@@ -640,11 +672,24 @@ def compute_points(scenarios: Domain, *, per_schedule: int, seed: int = SEED) ->
     kappa_horizon = kappa[at] * horizon[at]
     direct = (kappa_horizon > 0) & (kappa_horizon <= DIRECT_RANGE) & (kappa[at] * s.tau[at] >= TINY)
     points["holdings_direct"] = tuple(c[direct] for c in points["holdings"])
+    # the fused forms (acsym.derivation.fast): the direct trades where the direct holdings are
+    # used; the urgent forms over 0 < kappa T <= URGENT_RANGE (the runtime uses them past
+    # DIRECT_RANGE, and for whole batches they cover below it)
+    from acsym.trajectory import URGENT_RANGE
+
+    trade_kappa_horizon = kappa[tr] * horizon[tr]
+    positive_tau = kappa[tr] * s.tau[tr] >= TINY
+    trade_direct = (trade_kappa_horizon > 0) & (trade_kappa_horizon <= DIRECT_RANGE) & positive_tau
+    points["trade_sizes_direct"] = tuple(c[trade_direct] for c in points["trade_sizes"])
+    urgent = (kappa_horizon > 0) & (kappa_horizon <= URGENT_RANGE) & (kappa[at] * s.tau[at] >= TINY)
+    points["holdings_urgent"] = tuple(c[urgent] for c in points["holdings"])
+    trade_urgent = (trade_kappa_horizon > 0) & (trade_kappa_horizon <= URGENT_RANGE) & positive_tau
+    points["trade_sizes_urgent"] = tuple(c[trade_urgent] for c in points["trade_sizes"])
     finite = np.isfinite(s.risk_aversion)
     out = {}
     for name, columns in points.items():
         arrays = tuple(np.asarray(c, dtype=np.float64) for c in columns)
-        if name in ("kappa", "kappa_continuous"):
+        if name in ("kappa", "kappa_tau", "kappa_continuous"):
             arrays = tuple(c[finite] for c in arrays)
         out[name] = Points(name, arrays)
     for case in HARD_CASES:
@@ -659,7 +704,7 @@ def compute_points(scenarios: Domain, *, per_schedule: int, seed: int = SEED) ->
 
 
 def _tolerances(points: Points) -> list[float]:
-    rtol = [BOUND] * len(points.columns[0])
+    rtol = [BOUNDS.get(points.function, BOUND)] * len(points.columns[0])
     hard = [c for c in HARD_CASES if c.function == points.function]
     for k, case in enumerate(hard):
         rtol[len(rtol) - len(hard) + k] = max(case.rtol, 0.0)
@@ -680,10 +725,37 @@ def _exact_values(function: Callable[..., Any], points: Points) -> list[Any]:
     return out
 
 
+#: forms checked on a subset of another function's points, with the same textbook reference
+#: (the sinh ratio, the difference of holdings) there: their exact values are looked up, not
+#: recomputed
+SAME_REFERENCE = {
+    "holdings_direct": "holdings",
+    "holdings_urgent": "holdings",
+    "trade_sizes_direct": "trade_sizes",
+    "trade_sizes_urgent": "trade_sizes",
+}
+
+
 def compute_references(points: dict[str, Points]) -> dict[str, list[Any]]:
     """The exact value (an mpmath number) at every point: the hard cases' stated value where
     they state one, the converged textbook form otherwise."""
-    return {name: _exact_values(mp_reference(name), p) for name, p in points.items()}
+    exact = {
+        name: _exact_values(mp_reference(name), p) for name, p in points.items() if name not in SAME_REFERENCE
+    }
+    hard = {(c.function, c.arguments) for c in HARD_CASES}
+    for name, parent in SAME_REFERENCE.items():
+        if name not in points:
+            continue
+        known = {
+            row: value
+            for row, value in zip(points[parent].rows(), exact[parent], strict=True)
+            if (parent, row) not in hard
+        }
+        values = [known.get(row) for row in points[name].rows()]
+        if any(v is None for v in values):  # a point of its own (a hard case): compute them all
+            values = _exact_values(mp_reference(name), points[name])
+        exact[name] = values
+    return exact
 
 
 def compute_generated_rows(points: dict[str, Points], exact: dict[str, list[Any]]) -> list[Row]:
@@ -700,10 +772,30 @@ def compute_generated_rows(points: dict[str, Points], exact: dict[str, list[Any]
             p.rows(),
             values.tolist(),
             exact[name],
-            BOUND,
+            BOUNDS.get(name, BOUND),
             _tolerances(p),
         )
         rows.append(replace(row, warnings=tuple(sorted(flags))))
+    return rows
+
+
+def compute_scalar_rows(points: dict[str, Points], exact: dict[str, list[Any]]) -> list[Row]:
+    """Every function of the scalar module (:mod:`acsym.formulas_scalar`) against the same
+    references, point by point, at the points of its numpy twin."""
+    from acsym import formulas_scalar
+
+    rows = []
+    for name in formulas_scalar.__all__:
+        if name not in points:
+            continue  # a model family's function, checked by its own rows (acsym/verification/)
+        p = points[name]
+        function = getattr(formulas_scalar, name)
+        values = [function(*point) for point in p.rows()]
+        rows.append(
+            compute_row(
+                name, "scalar", "mpmath", p.names, p.rows(), values, exact[name], BOUND, _tolerances(p)
+            )
+        )
     return rows
 
 
@@ -841,6 +933,76 @@ def compute_naive_rows(
                 None,
             )
         )
+    return rows
+
+
+def mp_holdings_from_lambda(
+    order_size: Any, step: Any, steps: Any, risk_aversion: Any, sigma: Any, eta_tilde: Any, tau: Any
+) -> Any:
+    """x_j = X sinh(a (N - j)) / sinh(a N) with a = kappa tau = 2 asinh((tau / 2) sigma
+    sqrt(lambda / eta_tilde)) exact (mpmath numbers in, an mpmath number out); TWAP at a = 0."""
+    import mpmath
+
+    a = 2 * mpmath.asinh(tau / 2 * sigma * mpmath.sqrt(risk_aversion / eta_tilde))
+    if a == 0:
+        return order_size * (steps - step) / steps
+    return order_size * mpmath.sinh(a * (steps - step)) / mpmath.sinh(a * steps)
+
+
+def compute_lambda_rows(
+    scenarios: Domain, *, per_schedule: int, budget: int | None = None, seed: int = SEED
+) -> list[Row]:
+    """The holdings element-wise from lambda, the way the runtime computes them.
+
+    Each x_j of :func:`acsym.formulas.holdings` in units of tau (time j, horizon N) at the
+    generated :func:`acsym.formulas.kappa_tau`, against the sinh ratio at the exact kappa tau of
+    the same float inputs. x_j depends on j kappa tau, so this sees kappa tau's rounding
+    multiplied by up to 745; the old path, ``kappa(...) * tau``, is measured alongside (no
+    bound) to show what that costs. ``budget``: at most that many scenarios, drawn at random.
+    """
+    rng = np.random.default_rng(seed + 7)
+    chosen = np.flatnonzero(np.isfinite(scenarios.risk_aversion))
+    if budget is not None and chosen.size > budget:
+        chosen = np.sort(rng.choice(chosen, budget, replace=False))
+    s = scenarios.take(chosen)
+    eta_tilde = s.eta_tilde
+    kappa_tau = np.asarray(formulas.kappa_tau(s.risk_aversion, s.sigma, eta_tilde, s.tau), dtype=np.float64)
+    picks = [
+        (i, j)
+        for i in range(s.size)
+        for j in _steps_to_check(int(s.steps[i]), float(kappa_tau[i]), rng, per_schedule)
+    ]
+    at = np.array([i for i, _ in picks], dtype=np.int64)
+    step = np.array([j for _, j in picks], dtype=np.float64)
+    steps = s.steps[at].astype(np.float64)
+    columns: tuple[FloatArray, ...] = (
+        s.order_size[at],
+        step,
+        steps,
+        s.risk_aversion[at],
+        s.sigma[at],
+        eta_tilde[at],
+        s.tau[at],
+    )
+    names = ("order_size", "step", "steps", "risk_aversion", "sigma", "eta_tilde", "tau")
+    for case in LAMBDA_HARD_CASES:
+        if case.function == "holdings_from_lambda":
+            columns = tuple(np.append(c, v) for c, v in zip(columns, case.arguments, strict=True))
+    points = list(zip(*(c.tolist() for c in columns), strict=True))
+    exact = [mp_converged(mp_holdings_from_lambda, p) for p in points]
+    generated = np.asarray(formulas.kappa_tau(*columns[3:]), dtype=np.float64)
+    old = np.asarray(formulas.kappa(*columns[3:]) * columns[6], dtype=np.float64)
+    rows = []
+    for form, a, bound in (
+        ("generated, element-wise from lambda (via kappa_tau)", generated, BOUND),
+        ("generated, element-wise from lambda (via kappa * tau)", old, None),
+    ):
+        with floating_point_flags() as flags:
+            values = np.asarray(formulas.holdings(columns[0], columns[1], columns[2], a), dtype=np.float64)
+        row = compute_row(
+            "holdings", form, "mpmath from lambda", names, points, values.tolist(), exact, bound
+        )
+        rows.append(replace(row, warnings=tuple(sorted(flags))))
     return rows
 
 
@@ -1056,6 +1218,11 @@ class Settings:
         return 6_000 if self.quick else 1_200_000
 
     @property
+    def lambda_budget(self) -> int | None:
+        """Scenarios whose holdings are checked element-wise from lambda (all when quick)."""
+        return None if self.quick else 2_000
+
+    @property
     def schedule_budget(self) -> int:
         """Total length of the schedules given to the schedule functions."""
         return 3_000 if self.quick else 300_000
@@ -1080,11 +1247,15 @@ class Report:
 
 def compute_report(settings: Settings) -> Report:
     """Run the sweep; return its report (prints nothing)."""
+    from acsym.verification import array_api as array_api_verification
+    from acsym.verification import sensitivity as sensitivity_verification
+
     start = time.perf_counter()
     scenarios = domain(quick=settings.quick, seed=settings.seed)
     points = compute_points(scenarios, per_schedule=settings.per_schedule, seed=settings.seed)
     exact = compute_references(points)
     rows = compute_generated_rows(points, exact)
+    rows += compute_scalar_rows(points, exact)
     rows += compute_schedule_rows(
         compute_schedule_points(
             scenarios, qp_subset(scenarios, budget=settings.schedule_budget, seed=settings.seed + 5)
@@ -1092,6 +1263,11 @@ def compute_report(settings: Settings) -> Report:
     )
     rows += compute_qp_rows(scenarios, qp_subset(scenarios, budget=settings.qp_budget, seed=settings.seed))
     rows += compute_naive_rows(points, scenarios, exact)
+    rows += compute_lambda_rows(
+        scenarios, per_schedule=settings.per_schedule, budget=settings.lambda_budget, seed=settings.seed
+    )
+    rows += sensitivity_verification.rows(settings)
+    rows += array_api_verification.rows(settings)
     command = "python -m acsym verify" + (" --quick" if settings.quick else "")
     return Report(command, scenarios.size, time.perf_counter() - start, tuple(rows))
 

@@ -8,7 +8,7 @@ import pytest
 
 from acsym import AlmgrenChrissParams, formulas, generate_ac_holdings
 from acsym import trajectory as trajectory_module
-from acsym.derivation import batch
+from acsym.derivation import batch, fast
 from acsym.verify import DIGITS, mp_reference
 
 RNG_SEED = 20261125
@@ -73,10 +73,15 @@ def test_batch_holdings_equal_the_stable_form(params, risk_aversion):
     orders = np.array([[1e3], [2.5e5], [1e6]])  # broadcast to (3, len(risk_aversion))
     steps = 100
     batch_holdings = generate_ac_holdings(orders, steps, params, risk_aversion)
-    kappa_tau = formulas.kappa(risk_aversion, params.sigma, params.eta_tilde, params.tau) * params.tau
+    kappa_tau = formulas.kappa_tau(risk_aversion, params.sigma, params.eta_tilde, params.tau)
     expected = formulas.holdings(orders[..., None], np.arange(steps + 1.0), float(steps), kappa_tau[:, None])
     assert batch_holdings.shape == (3, risk_aversion.size, steps + 1)
-    np.testing.assert_allclose(batch_holdings, expected, rtol=1e-14, atol=0)
+    # 1e-14 in the direct range; past it the urgent form (acsym.derivation.fast) rounds kappa t
+    # uncompensated, kappa t eps / 2 relative (the stable form compensates it)
+    kappa_horizon = kappa_tau[:, None] * steps
+    eps = np.finfo(np.float64).eps
+    rtol = np.where(kappa_horizon <= batch.DIRECT_RANGE, 1e-14, 1e-14 + kappa_horizon * eps)
+    assert np.all(np.abs(batch_holdings - expected) <= rtol * np.abs(expected))
     twap = risk_aversion == 0
     np.testing.assert_array_equal(batch_holdings[:, twap], expected[:, twap])  # TWAP exactly
 
@@ -91,18 +96,26 @@ def test_batch_holdings_of_a_scalar_order(params):
 def test_chunked_batch_equals_one_piece(params, monkeypatch, chunk):
     monkeypatch.setattr(trajectory_module, "_CHUNK", chunk)
     orders = np.array([[1e3], [2.5e5]])
-    lams = np.array([0.0, 1e-10, 1e-7, 1e-2])
+    lams = np.array([0.0, 1e-10, 1e-7, 1e-2, 1e20])
     steps = 9
     holdings = generate_ac_holdings(orders, steps, params, lams)
-    kappa_tau = formulas.kappa(lams, params.sigma, params.eta_tilde, params.tau) * params.tau
+    kappa_tau = formulas.kappa_tau(lams, params.sigma, params.eta_tilde, params.tau)
     direct = (kappa_tau > 0) & (kappa_tau * steps <= batch.DIRECT_RANGE)
+    urgent = (kappa_tau * steps > batch.DIRECT_RANGE) & (kappa_tau * steps <= fast.URGENT_RANGE)
+    assert direct.any() and urgent.any() and not (direct | urgent).all()
     time = np.arange(steps + 1.0)
     expected = np.where(
         direct[:, None],
         formulas.holdings_direct(
             orders[..., None], time, float(steps), np.where(direct, kappa_tau, 1.0)[:, None]
         ),
-        formulas.holdings(orders[..., None], time, float(steps), kappa_tau[:, None]),
+        np.where(
+            urgent[:, None],
+            formulas.holdings_urgent(
+                orders[..., None], time, float(steps), np.where(urgent, kappa_tau, 1.0)[:, None]
+            ),
+            formulas.holdings(orders[..., None], time, float(steps), kappa_tau[:, None]),
+        ),
     )
     expected[..., 0] = orders
     np.testing.assert_array_equal(holdings, expected)

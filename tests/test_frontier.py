@@ -345,9 +345,9 @@ def test_cli_frontier_table_json_and_plot(tmp_path, capsys):
     assert len(result["frontier"]["risk_aversion"]) == 6
     assert result["frontier"]["risk_aversion"][0] == 0.0
     assert result["frontier"]["risk_aversion"][-1] is None  # inf is not JSON
-    names = [row["strategy"] for row in result["strategies"]]
+    names = [row["strategy"] for row in result["rows"]]
     assert names == ["twap", "vwap", "market_order", "almgren_chriss"]
-    assert result["strategies"][1]["excess_cost_over_frontier"] > 0
+    assert result["rows"][1]["excess_cost_over_frontier"] > 0
     _assert_png(path)
 
 

@@ -156,3 +156,26 @@ def test_styles_keep_overlapping_schedules_apart() -> None:
     figure = plots.plot_holdings(strategies)
     looks = {(line.get_color(), str(line.get_linestyle())) for line in figure.axes[0].get_lines()}
     assert len(looks) == len(strategies)
+
+
+@pytest.mark.parametrize("bucket, periods", [("5min", 78), ("1min", 390)])
+def test_clock_time_when_the_schedule_is_laid_on_a_session(bucket: str, periods: int) -> None:
+    session = acsym.TradingSession.from_clock("09:30", "16:00", bucket, date="2026-11-25")
+    params = session.calibrate(5e6, 0.01, 0.02, 100.0)
+    strategies = [
+        acsym.generate_twap_trajectory(500_000, periods, params),
+        acsym.generate_vwap_trajectory(500_000, periods, params),
+        acsym.pov_schedule(500_000, 0.15, 5e6, periods, params),
+        acsym.generate_ac_trajectory(500_000, periods, params, 1e-6),
+    ]
+    for figure in (
+        plots.plot_holdings(strategies, session=session),
+        plots.plot_trades(strategies, session=session),
+        plots.plot_comparison(strategies, session=session),
+    ):
+        assert plots.layout_problems(figure) == []
+        figure.canvas.draw()
+        labels = [t.get_text() for t in figure.axes[0].get_xticklabels() if t.get_text()]
+        assert labels and all(":" in label for label in labels), labels  # HH:MM
+    with pytest.raises(ValueError, match="buckets"):
+        plots.plot_holdings(strategies, session=acsym.TradingSession.from_clock("09:30", "10:00", "5min"))

@@ -287,7 +287,7 @@ def test_n_paths_out_of_range(n_paths: Any) -> None:
         ({"seed": 1.5}, "seed must be"),
         ({"trajectory": np.zeros(3)}, "trajectory must be an ExecutionTrajectory"),
         ({"params": {"eta": 1.0}}, "params must be AlmgrenChrissParams"),
-        ({"chunk_size": None}, "chunk_size must be an integer"),
+        ({"chunk_size": "big"}, "chunk_size must be an integer"),
         ({"return_samples": 1}, "return_samples must be a bool"),
         ({"progress": 3}, "progress must be callable"),
     ],

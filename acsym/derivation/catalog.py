@@ -12,7 +12,7 @@ from functools import cache
 
 import sympy as sp
 
-from acsym.derivation import batch, discrete, stable
+from acsym.derivation import batch, discrete, fast, stable
 from acsym.derivation.symbols import ARGUMENTS, X, eta_tilde
 
 #: the names intermediate results are printed under (see :attr:`Formula.steps`)
@@ -51,6 +51,8 @@ class Formula:
 @cache
 def formulas() -> tuple[Formula, ...]:
     """Every function of ``acsym/formulas.py``, in the order they are written."""
+    from acsym.derivation import sensitivity  # it builds on the entries above
+
     return (
         Formula(
             name="eta_tilde",
@@ -179,4 +181,7 @@ def formulas() -> tuple[Formula, ...]:
             "broadcast. Each holding is scaled by sigma sqrt(tau) before it is squared, so a tiny "
             "holding keeps its digits wherever its share of the variance is a normal number.",
         ),
+        *stable.kappa_tau_formulas(),
+        *fast.formulas(),
+        *sensitivity.formulas(),
     )

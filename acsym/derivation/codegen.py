@@ -15,6 +15,7 @@ from pathlib import Path
 import sympy as sp
 from sympy.printing.numpy import NumPyPrinter
 
+from acsym.derivation import sensitivity
 from acsym.derivation.catalog import Formula, formulas
 from acsym.derivation.special import numpy_helpers
 from acsym.derivation.symbols import ARGUMENTS, N, n, x
@@ -67,13 +68,21 @@ class FormulaPrinter(NumPyPrinter):
     def _print_sinh_tail(self, expr: sp.Expr) -> str:
         return f"_sinh_tail({self._print(expr.args[0])})"
 
+    def _print_Max(self, expr: sp.Max) -> str:
+        a, b = (self._print(arg) for arg in expr.args)
+        return f"{self._module}.maximum({a}, {b})"
+
+    def _print_Min(self, expr: sp.Min) -> str:
+        a, b = (self._print(arg) for arg in expr.args)
+        return f"{self._module}.minimum({a}, {b})"
+
     def _print_Piecewise(self, expr: sp.Piecewise) -> str:
         *branches, (otherwise, condition) = expr.args
         if condition != sp.true:
             raise ValueError("a generated Piecewise needs a final True branch")
         result = self._print(otherwise)
         for value, cond in reversed(branches):
-            result = f"numpy.where({self._print(cond)}, {self._print(value)}, {result})"
+            result = f"{self._module}.where({self._print(cond)}, {self._print(value)}, {result})"
         return result
 
     def _print_Sum(self, expr: sp.Sum) -> str:
@@ -87,7 +96,7 @@ class FormulaPrinter(NumPyPrinter):
             name = ARGUMENTS_BY_SYMBOL[element.base]
             start = lower - _ARRAY_FIRST_INDEX[element.base]
             replacements[element] = sp.Symbol(f"{name}[..., {start}:]" if start else name)
-        return f"numpy.sum({self._print(expr.function.xreplace(replacements))}, axis=-1)"
+        return f"{self._module}.sum({self._print(expr.function.xreplace(replacements))}, axis=-1)"
 
 
 ARGUMENTS_BY_SYMBOL = {argument.symbol: argument.name for argument in ARGUMENTS.values()}
@@ -103,15 +112,28 @@ def _runtime_names(expr: sp.Expr) -> sp.Expr:
     return expr.xreplace(mapping)
 
 
-def _docstring(formula: Formula) -> str:
+#: what every generated function assumes (its docstring says so): they stay free of checks
+ASSUMPTIONS = (
+    "Assumes every argument lies in the domain stated under Parameters: nothing is checked here, "
+    "so that the function costs no more than its arithmetic. Outside the domain the result is "
+    "not NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The "
+    "friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its "
+    "inputs and never passes such a value on."
+)
+
+
+def _docstring(
+    formula: Formula, argument_type: str = "array_like", returns: str = "numpy.ndarray or numpy.float64"
+) -> str:
     lines = [formula.summary, "", formula.formula, ""]
     if formula.notes:
         lines += [*textwrap.wrap(formula.notes, 92), ""]
     lines += ["Parameters", "----------"]
     for name in formula.arguments:
         argument = ARGUMENTS[name]
-        lines += [f"{name} : array_like", f"    {argument.description} [{argument.unit}]"]
-    lines += ["", "Returns", "-------", "numpy.ndarray or numpy.float64", f"    [{formula.returns}]"]
+        lines += [f"{name} : {argument_type}", f"    {argument.description} [{argument.unit}]"]
+    lines += ["", "Returns", "-------", returns, f"    [{formula.returns}]"]
+    lines += ["", "Notes", "-----", *textwrap.wrap(ASSUMPTIONS, 92)]
     body = "\n".join(f"    {line}" if line else "" for line in lines)
     return f'    """{body.lstrip()}\n    """'
 
@@ -122,9 +144,11 @@ def render_function(formula: Formula) -> str:
     signature = ", ".join(f"{name}: ArrayLike" for name in formula.arguments)
     lines = [f"def {formula.name}({signature}) -> Any:", _docstring(formula)]
     for name in formula.arguments:
-        lines.append(f"    {name} = numpy.asarray({name}, dtype=numpy.float64)")
+        # [()] makes a 0-d argument a numpy scalar, whose arithmetic costs a quarter of a 0-d
+        # array's (one order's per-order factors); an array is unchanged (a view)
+        lines.append(f"    {name} = numpy.asarray({name}, dtype=numpy.float64)[()]")
     for symbol, value in formula.steps:
-        lines.append(f"    {symbol} = {printer.doprint(_runtime_names(value))}")
+        lines.append(f"    {_runtime_names(symbol)} = {printer.doprint(_runtime_names(value))}")
     lines.append(f"    return numpy.asarray({printer.doprint(_runtime_names(formula.expr))})[()]")
     return "\n".join(lines) + "\n"
 
@@ -133,7 +157,7 @@ def render() -> str:
     """The whole generated module."""
     catalog = formulas()
     names = ", ".join(f'"{f.name}"' for f in catalog)
-    parts = [HEADER, f"__all__ = [{names}]\n\n", numpy_helpers()]
+    parts = [HEADER, f"__all__ = [{names}]\n\n", numpy_helpers(), sensitivity.helper_source("numpy")]
     parts += ["\n\n" + render_function(formula) for formula in catalog]
     return "".join(parts)
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from acsym.derivation import batch, continuous, discrete, stable
+from acsym.derivation import batch, continuous, desk, discrete, fast, sensitivity, stable
 from acsym.derivation.special import exp_scaled_difference, exprel, sinh_tail
 from acsym.derivation.symbols import N, T, X, eta, eta_tilde, gamma, j, kappa, kappa_tilde, tau, x
 
@@ -173,6 +173,12 @@ PROOFS: tuple[Proof, ...] = (
         ),
     ),
     Proof(
+        "kappa_tau",
+        "the printed kappa tau, 2 asinh_root(tau / 2, sigma, lambda, eta_tilde), is tau times "
+        "(2/tau) asinh(kappa_tilde tau / 2) with kappa_tilde = sqrt(lambda sigma^2 / eta_tilde)",
+        lambda: sp.simplify(stable.kappa_tau_runtime().rewrite(sp.exp) - tau * stable.kappa_runtime()),
+    ),
+    Proof(
         "optimal_schedule",
         "x_j = X sinh(kappa (T - j tau)) / sinh(kappa T) satisfies the first-order conditions",
         _optimal_satisfies_first_order_condition,
@@ -211,6 +217,32 @@ PROOFS: tuple[Proof, ...] = (
         "direct_holdings_stable",
         "the batch form equals X times the exprel form of the holdings (kappa != 0)",
         lambda: _zero(batch.holdings_direct_inlined() - X * _generic(stable.holdings_fraction_stable())),
+    ),
+    Proof(
+        "direct_trades",
+        "the batch form cosh(kappa (T - t + tau/2)) * (2 X sinh(kappa tau / 2) / sinh(kappa T)) "
+        "equals x(t - tau) - x(t)",
+        lambda: _zero(
+            fast.inlined(fast.trade_direct(), fast.trade_direct_scale())
+            - X * stable.trade_fraction_textbook()
+        ),
+    ),
+    Proof(
+        "urgent_holdings",
+        "exp(-kappa t) (-expm1(-2 kappa (T - t))) * (X / -expm1(-2 kappa T)) equals X times the sinh ratio",
+        lambda: _zero(
+            fast.inlined(fast.holdings_urgent(), fast.holdings_urgent_scale()).rewrite(sp.exp)
+            - X * stable.holdings_fraction_textbook()
+        ),
+    ),
+    Proof(
+        "urgent_trades",
+        "exp(-kappa (t - tau)) (1 + exp(-kappa (tau + 2 (T - t)))) * X expm1(-kappa tau) / "
+        "expm1(-2 kappa T) equals x(t - tau) - x(t)",
+        lambda: _zero(
+            fast.inlined(fast.trade_urgent(), fast.trade_urgent_scale()).rewrite(sp.exp)
+            - X * stable.trade_fraction_textbook()
+        ),
     ),
     Proof(
         "stable_trades",
@@ -351,4 +383,18 @@ PROOFS: tuple[Proof, ...] = (
         "lambda -> oo (kappa -> oo): x_1 / X -> 0 for N >= 2, so the first interval sells everything",
         _limit_lambda_infinite,
     ),
+    Proof(
+        "desk_limits_quadratic",
+        "E + lambda Var = (X^2 eta_tilde / tau)(u'Qu - 2w'u) + constants for u = n / X, "
+        "Q_ij = delta_ij + a (N + 1 - max(i, j)), w_j = a (N + 1 - j), a = lambda sigma^2 tau^2 / "
+        "eta_tilde (the QP of acsym.limits), for N = 1..6",
+        lambda: sp.Add(*[desk.limits_quadratic_residual(s) for s in range(1, 7)]),
+    ),
+    Proof(
+        "desk_cumulative_cost",
+        "the expected cost of trades n_1..n_k, trade by trade, is the schedule formula of the prefix "
+        "(acsym.clock's cumulative expected cost), for k = 1..6",
+        lambda: sp.Add(*[desk.cumulative_cost_residual(s) for s in range(1, 7)]),
+    ),
+    *(Proof(*claim) for claim in sensitivity.proofs()),
 )

@@ -12,23 +12,36 @@ form has a ``prove_*`` function in :mod:`acsym.derivation.proofs`.
 from __future__ import annotations
 
 from functools import cache
+from typing import TYPE_CHECKING
 
 import sympy as sp
 
 from acsym.derivation import discrete
-from acsym.derivation.special import exp_scaled_difference, exprel, scaled_square, sinh_tail, sub_mul
+from acsym.derivation.special import (
+    asinh_root,
+    exp_scaled_difference,
+    exprel,
+    scaled_square,
+    sinh_tail,
+    sub_mul,
+)
 from acsym.derivation.symbols import (
     N,
     T,
     X,
     eta,
+    eta_tilde,
     gamma,
     kappa,
     kappa_tilde,
+    lam,
     sigma,
     t,
     tau,
 )
+
+if TYPE_CHECKING:
+    from acsym.derivation.catalog import Formula
 
 a = discrete.kappa_tau
 
@@ -262,6 +275,45 @@ def kappa_textbook_runtime() -> sp.Expr:
     return discrete.kappa_textbook().subs(kappa_tilde, kappa_tilde_value())
 
 
+@cache
+def kappa_tau_runtime() -> sp.Expr:
+    """kappa tau = 2 asinh((tau / 2) sigma sqrt(lambda / eta_tilde)), to within half an ulp.
+
+    The holdings depend on kappa t_j = j kappa tau, so kappa tau's own rounding is multiplied
+    by up to kappa t ~ 745 in x_j; computed through :class:`~acsym.derivation.special.asinh_root`
+    it is correctly rounded (the proof ``kappa_tau`` shows it is tau times :func:`kappa_runtime`).
+    """
+    return 2 * asinh_root(tau / 2, sigma, lam, eta_tilde)
+
+
+@cache
+def kappa_tau_textbook_runtime() -> sp.Expr:
+    """tau times the paper's arccosh form of kappa."""
+    return tau * kappa_textbook_runtime()
+
+
+def kappa_tau_formulas() -> tuple[Formula, ...]:
+    """The catalog entry of kappa tau (appended to :func:`acsym.derivation.catalog.formulas`)."""
+    from acsym.derivation.catalog import Formula
+
+    return (
+        Formula(
+            name="kappa_tau",
+            arguments=("risk_aversion", "sigma", "eta_tilde", "tau"),
+            expr=kappa_tau_runtime(),
+            reference=kappa_tau_textbook_runtime(),
+            summary="kappa * tau, the decay per interval, correctly rounded.",
+            formula="kappa_tau = 2 * asinh(tau * sqrt(risk_aversion * sigma**2 / eta_tilde) / 2)",
+            returns="dimensionless",
+            notes="What the schedules use: x_j depends on j kappa tau, so a rounding of kappa tau "
+            "is multiplied by j kappa tau (up to 745 where x_j is a normal number); kappa(...) * "
+            "tau rounds up to 3 ulp, this is within half an ulp (the argument's roundings kept in "
+            "head-and-tail form, numpy's asinh refined by one Newton step). Exactly 0 at "
+            "risk_aversion = 0. Requires eta_tilde > 0 and finite arguments.",
+        ),
+    )
+
+
 __all__ = [
     "at_kappa_zero",
     "eta_tilde_stable",
@@ -272,6 +324,7 @@ __all__ = [
     "holdings_half_decay",
     "kappa_runtime",
     "kappa_stable",
+    "kappa_tau_runtime",
     "kappa_textbook_runtime",
     "kappa_tilde_value",
     "schedule_variance_stable",
