@@ -7,6 +7,7 @@ when the site is built (`sphinx-build -W`, in .ci/run).
 
 from __future__ import annotations
 
+import pkgutil
 import re
 from pathlib import Path
 
@@ -39,3 +40,23 @@ def test_api_reference_lists_every_public_name() -> None:
     missing = sorted(set(acsym.__all__) - listed - {"formulas"})
     assert missing == [], f"add to docs/api.rst: {missing}"
     assert "formulas" in listed
+
+
+#: modules for developers (the derivation, its verification, the command line's plumbing)
+#: rather than for users: their reference is docs/derivation.md and docs/accuracy.md
+INTERNAL = ("derivation", "verification", "cli", "verify", "__main__")
+
+
+def test_api_reference_lists_every_public_module() -> None:
+    text = (ROOT / "docs" / "api.rst").read_text()
+    listed = set(re.findall(r"^   ([\w.]+)$", text, flags=re.MULTILINE))
+    modules = {
+        info.name.removeprefix("acsym.")
+        for info in pkgutil.walk_packages(acsym.__path__, prefix="acsym.")
+        if not any(part.startswith("_") for part in info.name.split("."))
+    }
+    public = {
+        name for name in modules if name.split(".")[0] not in INTERNAL and name not in {"testing", "models"}
+    }
+    missing = sorted(public - listed)
+    assert missing == [], f"add to the Modules section of docs/api.rst: {missing}"
