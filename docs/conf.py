@@ -63,7 +63,9 @@ html_static_path: list[str] = []
 warnings.filterwarnings("ignore", message="Matplotlib is currently using agg")
 
 
-def _skip_top_level_names(app: object, what: str, name: str, obj: object, skip: bool, options: object) -> bool | None:
+def _skip_top_level_names(
+    app: object, what: str, name: str, obj: object, skip: bool, options: object
+) -> bool | None:
     """A module's page leaves out the names ``import acsym`` re-exports: each is documented
     once, at the top level (docs/api.rst), so no object is described twice."""
     if what == "module" and name in acsym.__all__ and getattr(acsym, name) is obj:
