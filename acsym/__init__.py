@@ -37,6 +37,30 @@ if TYPE_CHECKING:
     )
     from acsym.limits import optimal_schedule_with_limits, round_to_lots
     from acsym.model import AlmgrenChrissParams, calibrate_ac_params
+    from acsym.models.basket import (
+        BasketFrontier,
+        BasketSimulation,
+        BasketTrajectory,
+        basket_efficient_frontier,
+        generate_basket_trajectory,
+        simulate_basket_execution,
+    )
+    from acsym.models.drift import generate_drift_trajectory
+    from acsym.models.powerlaw import (
+        generate_powerlaw_holdings,
+        generate_powerlaw_trajectory,
+        powerlaw_continuous_holdings,
+        powerlaw_frontier,
+        powerlaw_params_from_fit,
+    )
+    from acsym.models.soft_deadline import generate_soft_deadline_trajectory
+    from acsym.models.transient import (
+        TransientSchedule,
+        generate_transient_trades,
+        transient_continuous_schedule,
+        transient_expected_cost,
+        transient_kernel_matrix,
+    )
     from acsym.sensitivity import CostSensitivities, cost_sensitivities, holdings_sensitivities
     from acsym.simulation import SimulationResult, simulate_execution
     from acsym.trajectory import (
@@ -74,6 +98,24 @@ _LOCATIONS = {
     "CostSensitivities": "acsym.sensitivity",
     "cost_sensitivities": "acsym.sensitivity",
     "holdings_sensitivities": "acsym.sensitivity",
+    "BasketFrontier": "acsym.models.basket",
+    "BasketSimulation": "acsym.models.basket",
+    "BasketTrajectory": "acsym.models.basket",
+    "basket_efficient_frontier": "acsym.models.basket",
+    "simulate_basket_execution": "acsym.models.basket",
+    "generate_basket_trajectory": "acsym.models.basket",
+    "generate_drift_trajectory": "acsym.models.drift",
+    "generate_soft_deadline_trajectory": "acsym.models.soft_deadline",
+    "generate_powerlaw_holdings": "acsym.models.powerlaw",
+    "generate_powerlaw_trajectory": "acsym.models.powerlaw",
+    "powerlaw_continuous_holdings": "acsym.models.powerlaw",
+    "powerlaw_frontier": "acsym.models.powerlaw",
+    "powerlaw_params_from_fit": "acsym.models.powerlaw",
+    "TransientSchedule": "acsym.models.transient",
+    "generate_transient_trades": "acsym.models.transient",
+    "transient_continuous_schedule": "acsym.models.transient",
+    "transient_expected_cost": "acsym.models.transient",
+    "transient_kernel_matrix": "acsym.models.transient",
     "SimulationResult": "acsym.simulation",
     "simulate_execution": "acsym.simulation",
     "ExecutionTrajectory": "acsym.trajectory",
@@ -87,6 +129,9 @@ _LOCATIONS = {
 
 __all__ = [
     "AlmgrenChrissParams",
+    "BasketFrontier",
+    "BasketSimulation",
+    "BasketTrajectory",
     "CalibrationResult",
     "CalibrationWarning",
     "CostSensitivities",
@@ -96,6 +141,8 @@ __all__ = [
     "ScheduleEvaluation",
     "SimulationResult",
     "TradingSession",
+    "TransientSchedule",
+    "basket_efficient_frontier",
     "calibrate_ac_params",
     "calibrate_impact",
     "cost_sensitivities",
@@ -104,7 +151,13 @@ __all__ = [
     "formulas",
     "generate_ac_holdings",
     "generate_ac_trajectory",
+    "generate_basket_trajectory",
+    "generate_drift_trajectory",
     "generate_market_order_trajectory",
+    "generate_powerlaw_holdings",
+    "generate_powerlaw_trajectory",
+    "generate_soft_deadline_trajectory",
+    "generate_transient_trades",
     "generate_twap_trajectory",
     "generate_vwap_trajectory",
     "holdings_sensitivities",
@@ -113,14 +166,21 @@ __all__ = [
     "optimal_schedule",
     "optimal_schedule_with_limits",
     "pov_schedule",
+    "powerlaw_continuous_holdings",
+    "powerlaw_frontier",
+    "powerlaw_params_from_fit",
     "risk_aversion_for_cost",
     "risk_aversion_for_target",
     "risk_aversion_for_variance",
     "round_to_lots",
+    "simulate_basket_execution",
     "simulate_execution",
+    "transient_continuous_schedule",
+    "transient_expected_cost",
+    "transient_kernel_matrix",
     "u_shaped_volume_profile",
 ]
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 
 def __getattr__(name: str) -> Any:

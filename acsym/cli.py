@@ -268,8 +268,8 @@ PLOT = Check(_plot_path, "a path", "a writable image path", lambda v: True)
 #: flags accepted for the seed contract that no model uses yet: rejected, with the reason.
 #: A model that uses one removes its entry here (and passes the value on).
 UNUSED_FLAGS: dict[str, str] = {
-    "alpha": "changes nothing: no model uses the impact exponent yet (the Almgren-Chriss "
-    "impact is linear; `acsym calibrate` fits an exponent to fills)",
+    "alpha": "changes nothing here: the Almgren-Chriss impact is linear; `acsym powerlaw` "
+    "takes the exponent fitted to fills (Almgren 2003)",
 }
 
 
@@ -1211,6 +1211,8 @@ def build_parser() -> argparse.ArgumentParser:
     frontier.set_defaults(run=_frontier)
     _add_conform_command(commands)
     _add_desk_commands(commands)
+    _add_family_commands(commands)
+    _add_powerlaw_command(commands)
     return parser
 
 
@@ -1563,3 +1565,196 @@ def _add_desk_commands(commands: Any) -> None:
     _add_market_arguments(evaluate)
     _add_session_arguments(evaluate)
     evaluate.set_defaults(run=_evaluate)
+
+
+# --- the model family beyond the base model (issue 15): drift, soft deadline, baskets ----------
+
+
+def _add_family_commands(commands: Any) -> None:
+    """Subcommands ``drift``, ``soft-deadline`` and ``basket``."""
+    drift = commands.add_parser(
+        "drift",
+        help="the optimal schedule with an expected price drift (default: the seed example)",
+        description="Almgren-Chriss with a directional view: the price is expected to move by "
+        "--drift currency/share per day. With --drift 0: the schedule of `acsym trajectory`.",
+    )
+    _add_market_arguments(drift)
+    drift.add_argument(
+        "--drift", type=float, default=0.0, help="expected drift mu [currency/(share*day)] (default 0)"
+    )
+    drift.set_defaults(run=_drift)
+    soft = commands.add_parser(
+        "soft-deadline",
+        help="liquidation where shares left at the horizon pay a penalty (Cartea-Jaimungal-Penalva)",
+        description="Shares left at the horizon are sold at once at S_T - alpha q: the schedule "
+        "leaves some for that block sale. Continuous time, CJP's k = eta, b = gamma, phi = lambda sigma^2.",
+    )
+    _add_market_arguments(soft)
+    soft.add_argument(
+        "--terminal-penalty",
+        type=float,
+        required=True,
+        help="alpha [currency/share^2], >= gamma / 2",
+    )
+    soft.set_defaults(run=_soft_deadline)
+    basket = commands.add_parser(
+        "basket",
+        help="the optimal schedule for a basket of assets sold together",
+        description="COVARIANCE.csv: the m x m covariance of price changes per day "
+        "[currency^2/(share^2*day)] (an optional header row is skipped). ORDERS.csv: a header "
+        "row and one row per asset with columns order_size, temporary_impact and optionally "
+        "permanent_impact (per-asset impact; cross-impact through the Python API).",
+    )
+    basket.add_argument("covariance", metavar="COVARIANCE.csv")
+    basket.add_argument("orders", metavar="ORDERS.csv")
+    basket.add_argument("--periods", type=int, default=10, help="number of intervals N (default %(default)s)")
+    basket.add_argument("--risk-aversion", type=float, default=1e-6, help="lambda (default %(default)s)")
+    basket.add_argument("--tau", type=float, default=1.0, help="interval length [days] (default %(default)s)")
+    basket.add_argument("--json", action="store_true", help="print a machine-readable result")
+    basket.set_defaults(run=_basket)
+
+
+def _print_family_schedule(
+    args: argparse.Namespace, out: Outcome, trajectory: Any, extra: dict[str, Any]
+) -> None:
+    notional = args.order_size * args.price or math.nan
+    details = dict(trajectory.params or {})
+    row = _strategy_row(trajectory, notional, **extra, kappa=details.get("kappa", math.nan))
+    out.rows.append(row)
+    out.record.update(
+        timestamps=trajectory.timestamps, holdings=trajectory.holdings, trade_sizes=trajectory.trade_sizes
+    )
+    out.say(f"{trajectory.strategy_name}: " + ", ".join(f"{k} = {v:g}" for k, v in extra.items()))
+    out.say(f"{'period':>6} {'time':>8} {'holdings':>14} {'trade':>12}")
+    out.say(f"{0:>6} {0.0:>8.3f} {trajectory.holdings[0]:>14,.2f}")
+    for k in range(1, len(trajectory.holdings)):
+        out.say(
+            f"{k:>6} {trajectory.timestamps[k]:>8.3f} {trajectory.holdings[k]:>14,.2f} "
+            f"{trajectory.trade_sizes[k - 1]:>12,.2f}"
+        )
+    out.say(f"\nexpected cost  {row['expected_cost']:,.4f} currency, std deviation {row['std']:,.4f}")
+
+
+def _drift(args: argparse.Namespace, out: Outcome) -> None:
+    from acsym.models.drift import generate_drift_trajectory
+
+    params = _calibrated(args, out)
+    out.record.update(params=_params_record(params))
+    trajectory = generate_drift_trajectory(
+        args.order_size, args.periods, params, args.risk_aversion, args.drift
+    )
+    _print_family_schedule(args, out, trajectory, {"drift": args.drift, "risk_aversion": args.risk_aversion})
+
+
+def _soft_deadline(args: argparse.Namespace, out: Outcome) -> None:
+    from acsym.models.soft_deadline import generate_soft_deadline_trajectory
+
+    params = _calibrated(args, out)
+    out.record.update(params=_params_record(params))
+    trajectory = generate_soft_deadline_trajectory(
+        args.order_size, args.periods, params, args.terminal_penalty, args.risk_aversion
+    )
+    extra = {
+        "terminal_penalty": args.terminal_penalty,
+        "risk_aversion": args.risk_aversion,
+        "unsold": float((trajectory.params or {})["unsold"]),
+    }
+    _print_family_schedule(args, out, trajectory, extra)
+
+
+def _read_matrix(path: str) -> Any:
+    import numpy as np
+
+    with open(path) as handle:
+        rows = [line.strip() for line in handle if line.strip()]
+    try:
+        float(rows[0].split(",")[0])
+    except ValueError:
+        rows = rows[1:]  # a header row
+    return np.array([[float(v) for v in row.split(",")] for row in rows])
+
+
+def _basket(args: argparse.Namespace, out: Outcome) -> None:
+    import numpy as np
+
+    from acsym.models.basket import generate_basket_trajectory
+
+    try:
+        covariance = _read_matrix(args.covariance)
+        with open(args.orders) as handle:
+            header = [name.strip() for name in handle.readline().split(",")]
+            table = np.array(
+                [[float(v) for v in line.split(",")] for line in handle if line.strip()], ndmin=2
+            )
+        columns = {name: table[:, i] for i, name in enumerate(header)}
+        orders, impact = columns["order_size"], columns["temporary_impact"]
+        permanent = columns.get("permanent_impact")
+        result = generate_basket_trajectory(
+            orders, args.periods, covariance, impact, permanent, args.risk_aversion, args.tau
+        )
+    except (OSError, ValueError, KeyError, IndexError, UnicodeDecodeError) as exc:
+        raise UsageError(f"could not read the basket ({type(exc).__name__}: {exc})") from exc
+    std = math.sqrt(result.variance) if result.variance >= 0 else math.nan
+    values = {"method": result.method, "expected_cost": result.expected_cost, "std": std}
+    out.rows.append(result_row("basket", values, result.warnings, required=("expected_cost", "std")))
+    out.record.update(
+        kappas=result.kappas,
+        timestamps=result.timestamps,
+        holdings=result.holdings,
+        trade_sizes=result.trade_sizes,
+    )
+    out.say(f"basket of {orders.size} assets, {args.periods} periods, method: {result.method}")
+    out.say(f"{'period':>6} " + " ".join(f"{'asset ' + str(i + 1):>14}" for i in range(orders.size)))
+    for k, holdings in enumerate(result.holdings):
+        out.say(f"{k:>6} " + " ".join(f"{v:>14,.2f}" for v in holdings))
+    out.say(f"\nexpected cost  {result.expected_cost:,.4f} currency, std deviation {std:,.4f}")
+
+
+# --- `acsym powerlaw` (issue 16): a schedule with the fitted impact exponent ------------------
+
+
+def _add_powerlaw_command(commands: Any) -> None:
+    powerlaw = commands.add_parser(
+        "powerlaw",
+        help="fit impact to fills, then the optimal schedule with the fitted exponent",
+        description="Fit slippage_bps = epsilon + coefficient * daily_volatility * x^alpha to "
+        "FILLS.csv (default: the shipped example), turn the fit into power-law temporary impact "
+        "h(v) = epsilon + eta v^alpha at the given market data, and print the optimal schedule "
+        "(Almgren 2003) next to the linear Almgren-Chriss schedule. --alpha is ignored: the "
+        "exponent is the fitted one.",
+    )
+    powerlaw.add_argument("fills", nargs="?", default=None, metavar="FILLS.csv", help="fills file")
+    _add_market_arguments(powerlaw)
+    powerlaw.set_defaults(run=_powerlaw)
+
+
+def _powerlaw(args: argparse.Namespace, out: Outcome) -> None:
+    from acsym import impact
+    from acsym.models.powerlaw import generate_powerlaw_trajectory, powerlaw_params_from_fit
+    from acsym.trajectory import generate_ac_trajectory
+
+    source = args.fills if args.fills is not None else impact.example_fills_path()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", impact.CalibrationWarning)  # `acsym calibrate` shows them
+        fit = impact.calibrate_impact(source)
+    if not fit.ok:
+        raise UsageError(f"no impact fit could be made from {source}: {'; '.join(fit.warnings)}")
+    params = powerlaw_params_from_fit(
+        fit, args.daily_volume, args.daily_spread, args.daily_volatility, args.price, tau=args.tau
+    )
+    ours = generate_powerlaw_trajectory(args.order_size, args.periods, params, args.risk_aversion)
+    linear = generate_ac_trajectory(args.order_size, args.periods, _calibrated(args, out), args.risk_aversion)
+    notional = args.order_size * args.price or math.nan
+    out.rows.append(_strategy_row(ours, notional, alpha=params.alpha))
+    out.rows.append(_strategy_row(linear, notional))
+    out.record.update(
+        fit={"alpha": params.alpha, "eta": params.eta, "epsilon": params.epsilon, "gamma": params.gamma},
+        holdings=ours.holdings,
+        linear_holdings=linear.holdings,
+    )
+    out.say(f"fitted alpha = {params.alpha:.4g}, eta = {params.eta:.6g} currency/share*(day/share)^alpha")
+    out.say(f"{'period':>6} {'power law':>14} {'linear A-C':>14}")
+    for k, (a, b) in enumerate(zip(ours.holdings, linear.holdings, strict=True)):
+        out.say(f"{k:>6} {a:>14,.2f} {b:>14,.2f}")
+    for name, row in (("power law", out.rows[0]), ("linear A-C", out.rows[1])):
+        out.say(f"{name}: expected cost {row['expected_cost']:,.4f} currency, std {row['std']:,.4f}")

@@ -19,7 +19,7 @@ from typing import Any
 import numpy
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["eta_tilde", "kappa", "kappa_continuous", "holdings", "holdings_direct", "trade_sizes", "expected_cost", "variance", "schedule_expected_cost", "schedule_variance", "kappa_tau", "trade_sizes_direct", "holdings_urgent", "trade_sizes_urgent", "holdings_d_eta", "holdings_d_gamma", "holdings_d_sigma", "holdings_d_risk_aversion", "holdings_d_tau", "expected_cost_d_eta", "expected_cost_d_gamma", "expected_cost_d_sigma", "expected_cost_d_epsilon", "expected_cost_d_risk_aversion", "expected_cost_d_tau", "variance_d_eta", "variance_d_gamma", "variance_d_sigma", "variance_d_risk_aversion", "variance_d_tau"]
+__all__ = ["eta_tilde", "kappa", "kappa_continuous", "holdings", "holdings_direct", "trade_sizes", "expected_cost", "variance", "schedule_expected_cost", "schedule_variance", "kappa_tau", "trade_sizes_direct", "holdings_urgent", "trade_sizes_urgent", "holdings_d_eta", "holdings_d_gamma", "holdings_d_sigma", "holdings_d_risk_aversion", "holdings_d_tau", "expected_cost_d_eta", "expected_cost_d_gamma", "expected_cost_d_sigma", "expected_cost_d_epsilon", "expected_cost_d_risk_aversion", "expected_cost_d_tau", "variance_d_eta", "variance_d_gamma", "variance_d_sigma", "variance_d_risk_aversion", "variance_d_tau", "holdings_with_drift", "trade_sizes_with_drift", "schedule_expected_cost_with_drift", "holdings_soft_deadline", "expected_cost_soft_deadline", "variance_soft_deadline", "basket_diagonal_block", "powerlaw_gradient", "powerlaw_hessian_diagonal", "powerlaw_hessian_offdiagonal", "powerlaw_schedule_expected_cost", "powerlaw_rate", "powerlaw_horizon", "powerlaw_horizon_at_zero", "transient_kernel", "transient_block", "transient_interior_trade", "transient_optimal_cost", "transient_continuous_block", "transient_continuous_rate", "transient_continuous_cost"]
 
 def _exprel(z: ArrayLike) -> NDArray[numpy.float64]:
     """(exp(z) - 1) / z, and 1 at z = 0; expm1 keeps every digit near 0."""
@@ -209,6 +209,13 @@ def _variance_slope(kappa_horizon: NDArray[numpy.float64], step_fraction: NDArra
 def _holdings_slope(kappa_horizon: NDArray[numpy.float64], time_fraction: NDArray[numpy.float64]) -> Any:
     """H_z / z of the holdings' shape H(z, s) (acsym.derivation.sensitivity): series, then the direct form."""
     return numpy.where(numpy.less(kappa_horizon, 1/2), -1/11975040*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(time_fraction**2 - 2*time_fraction - 4)*(3*time_fraction**6 - 18*time_fraction**5 + 8*time_fraction**4 + 88*time_fraction**3 + 48*time_fraction**2 - 320*time_fraction - 320)*numpy.minimum(1/2, kappa_horizon)**8 - 1/90*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(3*time_fraction**2 - 6*time_fraction - 4)*numpy.minimum(1/2, kappa_horizon)**2 - 1/2520*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(3*time_fraction**4 - 12*time_fraction**3 + 24*time_fraction + 16)*numpy.minimum(1/2, kappa_horizon)**4 - 1/226800*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(5*time_fraction**6 - 30*time_fraction**5 + 20*time_fraction**4 + 120*time_fraction**3 - 16*time_fraction**2 - 288*time_fraction - 192)*numpy.minimum(1/2, kappa_horizon)**6 - 1/54486432000*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(105*time_fraction**10 - 1050*time_fraction**9 + 2100*time_fraction**8 + 8400*time_fraction**7 - 19040*time_fraction**6 - 73920*time_fraction**5 + 90880*time_fraction**4 + 420480*time_fraction**3 - 73472*time_fraction**2 - 1061376*time_fraction - 707584)*numpy.minimum(1/2, kappa_horizon)**10 - 1/280215936000*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(3*time_fraction**12 - 36*time_fraction**11 + 96*time_fraction**10 + 360*time_fraction**9 - 1296*time_fraction**8 - 4608*time_fraction**7 + 11648*time_fraction**6 + 44160*time_fraction**5 - 55552*time_fraction**4 - 254976*time_fraction**3 + 45056*time_fraction**2 + 645120*time_fraction + 430080)*numpy.minimum(1/2, kappa_horizon)**12 - 1/333456963840000*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(15*time_fraction**14 - 210*time_fraction**13 + 700*time_fraction**12 + 2520*time_fraction**11 - 12880*time_fraction**10 - 43680*time_fraction**9 + 177600*time_fraction**8 + 620160*time_fraction**7 - 1606400*time_fraction**6 - 6059520*time_fraction**5 + 7664640*time_fraction**4 + 35112960*time_fraction**3 - 6221824*time_fraction**2 - 88891392*time_fraction - 59260928)*numpy.minimum(1/2, kappa_horizon)**14 - 1/709596419051520000*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(105*time_fraction**16 - 1680*time_fraction**15 + 6720*time_fraction**14 + 23520*time_fraction**13 - 159936*time_fraction**12 - 526848*time_fraction**11 + 3080448*time_fraction**10 + 10295040*time_fraction**9 - 42997248*time_fraction**8 - 149581824*time_fraction**7 + 389709824*time_fraction**6 + 1468293120*time_fraction**5 - 1859731456*time_fraction**4 - 8515780608*time_fraction**3 + 1509982208*time_fraction**2 + 21561507840*time_fraction + 14374338560)*numpy.minimum(1/2, kappa_horizon)**16 - 1/421500272916602880000*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(165*time_fraction**18 - 2970*time_fraction**17 + 13860*time_fraction**16 + 47520*time_fraction**15 - 411840*time_fraction**14 - 1330560*time_fraction**13 + 10475520*time_fraction**12 + 34087680*time_fraction**11 - 205201920*time_fraction**10 - 683781120*time_fraction**9 + 2873825280*time_fraction**8 + 9989038080*time_fraction**7 - 26061455360*time_fraction**6 - 98162442240*time_fraction**5 + 124373401600*time_fraction**4 + 569445089280*time_fraction**3 - 100988813312*time_fraction**2 - 1441856618496*time_fraction - 961237745664)*numpy.minimum(1/2, kappa_horizon)**18 - 1/17626375049239756800000*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(15*time_fraction**20 - 300*time_fraction**19 + 1600*time_fraction**18 + 5400*time_fraction**17 - 57840*time_fraction**16 - 184320*time_fraction**15 + 1870080*time_fraction**14 + 5978880*time_fraction**13 - 48563712*time_fraction**12 - 157648896*time_fraction**11 + 955457536*time_fraction**10 + 3181670400*time_fraction**9 - 13392470016*time_fraction**8 - 46540750848*time_fraction**7 + 121467404288*time_fraction**6 + 457483714560*time_fraction**5 - 579687350272*time_fraction**4 - 2654029479936*time_fraction**3 + 470701572096*time_fraction**2 + 6720163676160*time_fraction + 4480109117440)*numpy.minimum(1/2, kappa_horizon)**20 - 1/176440014242889965568000000*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(273*time_fraction**22 - 6006*time_fraction**21 + 36036*time_fraction**20 + 120120*time_fraction**19 - 1553552*time_fraction**18 - 4900896*time_fraction**17 + 62078016*time_fraction**16 + 196035840*time_fraction**15 - 2055685632*time_fraction**14 - 6559128576*time_fraction**13 + 53660379136*time_fraction**12 + 174099394560*time_fraction**11 - 1056882204672*time_fraction**10 - 3518845403136*time_fraction**9 + 14817296449536*time_fraction**8 + 51489580154880*time_fraction**7 - 134395078049792*time_fraction**6 - 506164394459136*time_fraction**5 + 641384953675776*time_fraction**4 + 2936483649945600*time_fraction**3 - 520801364213760*time_fraction**2 - 7435371392532480*time_fraction - 4956914261688320)*numpy.minimum(1/2, kappa_horizon)**22 - 1/2931618698189556350976000000*time_fraction*(time_fraction - 2)*(time_fraction - 1)*(7*time_fraction**24 - 168*time_fraction**23 + 1120*time_fraction**22 + 3696*time_fraction**21 - 56672*time_fraction**20 - 177408*time_fraction**19 + 2738560*time_fraction**18 + 8570496*time_fraction**17 - 112378112*time_fraction**16 - 354275328*time_fraction**15 + 3743088640*time_fraction**14 + 11937816576*time_fraction**13 - 97832124416*time_fraction**12 - 317372006400*time_fraction**11 + 1927402258432*time_fraction**10 + 6416950788096*time_fraction**9 - 27023279980544*time_fraction**8 - 93903741517824*time_fraction**7 + 245107330646016*time_fraction**6 + 923129474973696*time_fraction**5 - 1169747267813376*time_fraction**4 - 5355500753387520*time_fraction**3 + 949829744197632*time_fraction**2 + 13560490739367936*time_fraction + 9040327159578624)*numpy.minimum(1/2, kappa_horizon)**24 - 1/3*time_fraction*(time_fraction - 2)*(time_fraction - 1), (-time_fraction*numpy.exp(-time_fraction*numpy.maximum(1/2, kappa_horizon))*numpy.expm1(-2*(1 - time_fraction)*numpy.maximum(1/2, kappa_horizon))/numpy.expm1(-2*numpy.maximum(1/2, kappa_horizon)) + (2*time_fraction - 2)*numpy.exp(-time_fraction*numpy.maximum(1/2, kappa_horizon))*numpy.exp(-2*(1 - time_fraction)*numpy.maximum(1/2, kappa_horizon))/numpy.expm1(-2*numpy.maximum(1/2, kappa_horizon)) + 2*numpy.exp(-time_fraction*numpy.maximum(1/2, kappa_horizon))*numpy.exp(-2*numpy.maximum(1/2, kappa_horizon))*numpy.expm1(-2*(1 - time_fraction)*numpy.maximum(1/2, kappa_horizon))/numpy.expm1(-2*numpy.maximum(1/2, kappa_horizon))**2)/numpy.maximum(1/2, kappa_horizon))
+
+
+def _hyp2f1(a: ArrayLike, b: ArrayLike, c: ArrayLike, z: ArrayLike) -> NDArray[numpy.float64]:
+    """Gauss's 2F1(a, b; c; z) from scipy.special (the optional extra acsym[calibration])."""
+    from scipy.special import hyp2f1
+
+    return numpy.asarray(hyp2f1(a, b, c, z), dtype=numpy.float64)
 
 
 def eta_tilde(eta: ArrayLike, gamma: ArrayLike, tau: ArrayLike) -> Any:
@@ -1785,3 +1792,929 @@ def variance_d_tau(order_size: ArrayLike, horizon: ArrayLike, tau: ArrayLike, si
     kappa_tilde_over_root = kappatilde/numpy.hypot(1, half_kappa_tilde_tau)
     rate = (1/4)*horizon**2*kappa_tilde_over_root*kappatilde*(4*eta_tilde + gamma*tau)*_asinhc(half_kappa_tilde_tau)/(eta_tilde*tau)
     return numpy.asarray(horizon*order_size**2*rate*sigma**2*slope + horizon*order_size**2*shape*sigma**2/tau)[()]
+
+
+def holdings_with_drift(order_size: ArrayLike, time: ArrayLike, horizon: ArrayLike, kappa: ArrayLike, tau: ArrayLike, drift: ArrayLike, eta_tilde: ArrayLike) -> Any:
+    """Shares still held at a time on the optimal schedule with an expected price drift.
+
+    holdings = order_size * sinh(kappa (T - t)) / sinh(kappa T) + x_bar * (1 - (sinh(kappa (T - t)) + sinh(kappa t)) / sinh(kappa T)), x_bar = mu / (2 lambda sigma**2) = (drift / (2 eta_tilde)) tau**2 / (4 sinh(kappa tau / 2)**2)
+
+    holdings() plus a correction towards x_bar, evaluated as (drift / (2 eta_tilde)) t (T - t)
+    exprel(-kappa t) exprel(-kappa (T - t)) exp(-kappa tau) / (exprel(-kappa tau)**2 (1 +
+    exp(-kappa T))): no overflow, and no 0/0 as risk_aversion -> 0, where the correction tends
+    to the parabola drift t (T - t) / (4 eta_tilde) (kappa = 0 gives it exactly). drift = 0
+    gives holdings() bit for bit. The holdings may leave [0, order_size]: the model has no such
+    constraint.
+
+    Parameters
+    ----------
+    order_size : array_like
+        order to sell, X > 0 [shares]
+    time : array_like
+        time since the start, 0 <= time <= horizon [time units]
+    horizon : array_like
+        trading horizon T = N * tau > 0 [time units]
+    kappa : array_like
+        decay rate of the optimal schedule, >= 0 [1 / time unit]
+    tau : array_like
+        length of one trading interval, tau > 0 [time units]
+    drift : array_like
+        expected price drift mu (> 0: rising) [currency / (share * time unit)]
+    eta_tilde : array_like
+        eta - gamma * tau / 2, > 0 where the model is well posed [currency * time unit / share**2]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [shares]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    order_size = numpy.asarray(order_size, dtype=numpy.float64)[()]
+    time = numpy.asarray(time, dtype=numpy.float64)[()]
+    horizon = numpy.asarray(horizon, dtype=numpy.float64)[()]
+    kappa = numpy.asarray(kappa, dtype=numpy.float64)[()]
+    tau = numpy.asarray(tau, dtype=numpy.float64)[()]
+    drift = numpy.asarray(drift, dtype=numpy.float64)[()]
+    eta_tilde = numpy.asarray(eta_tilde, dtype=numpy.float64)[()]
+    fraction = numpy.where(numpy.equal(kappa, 0), (horizon - time)/horizon, (horizon - time)*_exp_scaled_difference(-1/2*kappa, time, 0)*_exprel(-2*kappa*(horizon - time))/(horizon*_exprel(-2*horizon*kappa)))
+    scaled = fraction*order_size
+    shift = (1/2)*drift*time*(horizon - time)*_exprel(-kappa*time)*_exprel(-kappa*(horizon - time))/(eta_tilde*(1 + numpy.exp(-horizon*kappa))*_exprel(-kappa*tau)**2)
+    return numpy.asarray(scaled*_exp_scaled_difference(-1/2*kappa, time, 0) + shift*_exp_scaled_difference(-kappa, tau, 0))[()]
+
+
+def trade_sizes_with_drift(order_size: ArrayLike, time: ArrayLike, horizon: ArrayLike, kappa: ArrayLike, tau: ArrayLike, drift: ArrayLike, eta_tilde: ArrayLike) -> Any:
+    """Shares sold in the interval (time - tau, time] on the optimal schedule with drift.
+
+    trade = holdings_with_drift(time - tau) - holdings_with_drift(time)
+
+    trade_sizes() plus the correction's trade, evaluated as one product, -(drift / (2
+    eta_tilde)) tau s exp(-kappa (T - |s| + tau) / 2) exprel(-kappa |s|) / ((1 + exp(-kappa T))
+    exprel(-kappa tau)), s = T - 2t + tau. Negative values are buys. drift = 0 gives
+    trade_sizes() bit for bit.
+
+    Parameters
+    ----------
+    order_size : array_like
+        order to sell, X > 0 [shares]
+    time : array_like
+        time since the start, 0 <= time <= horizon [time units]
+    horizon : array_like
+        trading horizon T = N * tau > 0 [time units]
+    kappa : array_like
+        decay rate of the optimal schedule, >= 0 [1 / time unit]
+    tau : array_like
+        length of one trading interval, tau > 0 [time units]
+    drift : array_like
+        expected price drift mu (> 0: rising) [currency / (share * time unit)]
+    eta_tilde : array_like
+        eta - gamma * tau / 2, > 0 where the model is well posed [currency * time unit / share**2]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [shares]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    order_size = numpy.asarray(order_size, dtype=numpy.float64)[()]
+    time = numpy.asarray(time, dtype=numpy.float64)[()]
+    horizon = numpy.asarray(horizon, dtype=numpy.float64)[()]
+    kappa = numpy.asarray(kappa, dtype=numpy.float64)[()]
+    tau = numpy.asarray(tau, dtype=numpy.float64)[()]
+    drift = numpy.asarray(drift, dtype=numpy.float64)[()]
+    eta_tilde = numpy.asarray(eta_tilde, dtype=numpy.float64)[()]
+    fraction = numpy.where(numpy.equal(kappa, 0), tau/horizon, (1/2)*tau*(1 + numpy.exp(-kappa*tau)*_exp_scaled_difference(-2*kappa, horizon, time))*_exp_scaled_difference(-1/2*kappa, time, tau)*_exprel(-kappa*tau)/(horizon*_exprel(-2*horizon*kappa)))
+    scaled = fraction*order_size
+    shift = -1/2*drift*tau*(horizon + tau - 2*time)*_exprel(-kappa*abs(horizon + tau - 2*time))/(eta_tilde*(1 + numpy.exp(-horizon*kappa))*_exprel(-kappa*tau))
+    return numpy.asarray(scaled*_exp_scaled_difference(-1/2*kappa, time, tau) + shift*numpy.where(numpy.greater_equal(horizon + tau - 2*time, 0), _exp_scaled_difference(-kappa, time, 0), _exp_scaled_difference(-kappa, horizon, time)*_exp_scaled_difference(-kappa, tau, 0)))[()]
+
+
+def schedule_expected_cost_with_drift(trade_sizes: ArrayLike, holdings: ArrayLike, tau: ArrayLike, gamma: ArrayLike, eta_tilde: ArrayLike, epsilon: ArrayLike, drift: ArrayLike) -> Any:
+    """Expected implementation shortfall of any schedule when the price drifts.
+
+    E = gamma X**2 / 2 + epsilon sum|n_k| + (eta_tilde / tau) sum n_k**2 - drift tau sum_{k=1..N} x_k, X = sum n_k
+
+    trade_sizes holds n_1..n_N and holdings x_0..x_N along their last axes (x_0 does not count).
+    The variance is schedule_variance(): the drift is not random.
+
+    Parameters
+    ----------
+    trade_sizes : array_like
+        trades n_1..n_N along the last axis [shares]
+    holdings : array_like
+        holdings x_0..x_N along the last axis [shares]
+    tau : array_like
+        length of one trading interval, tau > 0 [time units]
+    gamma : array_like
+        permanent impact coefficient, >= 0 [currency / share**2]
+    eta_tilde : array_like
+        eta - gamma * tau / 2, > 0 where the model is well posed [currency * time unit / share**2]
+    epsilon : array_like
+        fixed cost per share (half spread), >= 0 [currency / share]
+    drift : array_like
+        expected price drift mu (> 0: rising) [currency / (share * time unit)]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [currency]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    trade_sizes = numpy.asarray(trade_sizes, dtype=numpy.float64)[()]
+    holdings = numpy.asarray(holdings, dtype=numpy.float64)[()]
+    tau = numpy.asarray(tau, dtype=numpy.float64)[()]
+    gamma = numpy.asarray(gamma, dtype=numpy.float64)[()]
+    eta_tilde = numpy.asarray(eta_tilde, dtype=numpy.float64)[()]
+    epsilon = numpy.asarray(epsilon, dtype=numpy.float64)[()]
+    drift = numpy.asarray(drift, dtype=numpy.float64)[()]
+    return numpy.asarray(-drift*tau*numpy.sum(holdings[..., 1:], axis=-1) + epsilon*numpy.sum(abs(trade_sizes), axis=-1) + eta_tilde*numpy.sum(trade_sizes**2, axis=-1)/tau + (1/2)*gamma*numpy.sum(trade_sizes, axis=-1)**2)[()]
+
+
+def holdings_soft_deadline(order_size: ArrayLike, time: ArrayLike, horizon: ArrayLike, kappa: ArrayLike, eta: ArrayLike, gamma: ArrayLike, terminal_penalty: ArrayLike) -> Any:
+    """Shares still held at a time when shares left at the horizon pay a terminal penalty.
+
+    holdings = X (zeta e^(kappa (T - t)) - e^(-kappa (T - t))) / (zeta e^(kappa T) - e^(-kappa T)), zeta = (c + eta kappa) / (c - eta kappa), c = terminal_penalty - gamma / 2
+
+    Cartea, Jaimungal & Penalva (2015), ch. 6, with k = eta, b = gamma, phi = lambda sigma**2
+    and g = kappa = kappa_continuous(risk_aversion, sigma, eta). Evaluated as X e^(-kappa t) (c
+    s exprel(-2 kappa s) + eta (1 + e^(-2 kappa s)) / 2) / (c T exprel(-2 kappa T) + eta (1 +
+    e^(-2 kappa T)) / 2), s = T - t: no overflow, kappa = 0 gives X (c s + eta) / (c T + eta).
+    holdings(horizon) > 0 is sold as a block at the horizon. Requires c >= 0 (terminal_penalty
+    >= gamma / 2); terminal_penalty -> inf is holdings() with the continuous kappa.
+
+    Parameters
+    ----------
+    order_size : array_like
+        order to sell, X > 0 [shares]
+    time : array_like
+        time since the start, 0 <= time <= horizon [time units]
+    horizon : array_like
+        trading horizon T = N * tau > 0 [time units]
+    kappa : array_like
+        decay rate of the optimal schedule, >= 0 [1 / time unit]
+    eta : array_like
+        temporary impact coefficient, >= 0 [currency * time unit / share**2]
+    gamma : array_like
+        permanent impact coefficient, >= 0 [currency / share**2]
+    terminal_penalty : array_like
+        cost per share per share left at the horizon (shares q cost terminal_penalty * q**2) [currency / share**2]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [shares]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    order_size = numpy.asarray(order_size, dtype=numpy.float64)[()]
+    time = numpy.asarray(time, dtype=numpy.float64)[()]
+    horizon = numpy.asarray(horizon, dtype=numpy.float64)[()]
+    kappa = numpy.asarray(kappa, dtype=numpy.float64)[()]
+    eta = numpy.asarray(eta, dtype=numpy.float64)[()]
+    gamma = numpy.asarray(gamma, dtype=numpy.float64)[()]
+    terminal_penalty = numpy.asarray(terminal_penalty, dtype=numpy.float64)[()]
+    fraction = ((1/2)*eta*(1 + numpy.exp(-2*kappa*(horizon - time))) + (-1/2*gamma + terminal_penalty)*(horizon - time)*_exprel(-2*kappa*(horizon - time)))*_exp_scaled_difference(-1/2*kappa, time, 0)/((1/2)*eta*(1 + numpy.exp(-2*horizon*kappa)) + horizon*(-1/2*gamma + terminal_penalty)*_exprel(-2*horizon*kappa))
+    scaled = fraction*order_size
+    return numpy.asarray(scaled*_exp_scaled_difference(-1/2*kappa, time, 0))[()]
+
+
+def expected_cost_soft_deadline(order_size: ArrayLike, horizon: ArrayLike, kappa: ArrayLike, eta: ArrayLike, gamma: ArrayLike, epsilon: ArrayLike, terminal_penalty: ArrayLike) -> Any:
+    """Expected implementation shortfall of the soft-deadline schedule, block sale included.
+
+    E = gamma X**2 / 2 + epsilon X + eta integral_0^T nu**2 dt + (terminal_penalty - gamma / 2) Q_T**2
+
+    The integral of the CJP schedule in closed form, evaluated with exprel and sinh_tail as a
+    sum of positive terms (c >= 0); kappa = 0 gives the linear schedule's cost. (kappa T)**3
+    sinh_tail(2 kappa T) is multiplied one factor at a time, so nothing overflows.
+
+    Parameters
+    ----------
+    order_size : array_like
+        order to sell, X > 0 [shares]
+    horizon : array_like
+        trading horizon T = N * tau > 0 [time units]
+    kappa : array_like
+        decay rate of the optimal schedule, >= 0 [1 / time unit]
+    eta : array_like
+        temporary impact coefficient, >= 0 [currency * time unit / share**2]
+    gamma : array_like
+        permanent impact coefficient, >= 0 [currency / share**2]
+    epsilon : array_like
+        fixed cost per share (half spread), >= 0 [currency / share]
+    terminal_penalty : array_like
+        cost per share per share left at the horizon (shares q cost terminal_penalty * q**2) [currency / share**2]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [currency]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    order_size = numpy.asarray(order_size, dtype=numpy.float64)[()]
+    horizon = numpy.asarray(horizon, dtype=numpy.float64)[()]
+    kappa = numpy.asarray(kappa, dtype=numpy.float64)[()]
+    eta = numpy.asarray(eta, dtype=numpy.float64)[()]
+    gamma = numpy.asarray(gamma, dtype=numpy.float64)[()]
+    epsilon = numpy.asarray(epsilon, dtype=numpy.float64)[()]
+    terminal_penalty = numpy.asarray(terminal_penalty, dtype=numpy.float64)[()]
+    small = numpy.where(numpy.less(horizon*kappa, 1), 2*horizon*kappa, 0)
+    large = numpy.where(numpy.less(horizon*kappa, 1), 2, 2*horizon*kappa)
+    rate_half = horizon*kappa*_exprel(-2*horizon*kappa)
+    tail = numpy.where(numpy.less(horizon*kappa, 1), small**3*_sinh_tail(small), -large*numpy.exp(-large) + 1/2 - 1/2*numpy.exp(-2*large))
+    return numpy.asarray(epsilon*order_size + eta**2*order_size**2*(-1/2*gamma + terminal_penalty)*_exp_scaled_difference(-2*kappa, horizon, 0)/((1/2)*eta*(1 + numpy.exp(-2*horizon*kappa)) + horizon*(-1/2*gamma + terminal_penalty)*_exprel(-2*horizon*kappa))**2 + eta*order_size**2*((1/4)*eta**2*kappa*tail + eta*rate_half**2*(-1/2*gamma + terminal_penalty) + (1/2)*horizon*(-1/2*gamma + terminal_penalty)**2*(_exprel(-4*horizon*kappa) + numpy.exp(-2*horizon*kappa)))/((1/2)*eta*(1 + numpy.exp(-2*horizon*kappa)) + horizon*(-1/2*gamma + terminal_penalty)*_exprel(-2*horizon*kappa))**2 + (1/2)*gamma*order_size**2)[()]
+
+
+def variance_soft_deadline(order_size: ArrayLike, horizon: ArrayLike, kappa: ArrayLike, sigma: ArrayLike, eta: ArrayLike, gamma: ArrayLike, terminal_penalty: ArrayLike) -> Any:
+    """Variance of the implementation shortfall of the soft-deadline schedule.
+
+    Var = sigma**2 integral_0^T Q**2 dt
+
+    Continuous time: the block sold at the horizon carries no risk after it. Evaluated with
+    exprel and sinh_tail as a sum of positive terms (c >= 0).
+
+    Parameters
+    ----------
+    order_size : array_like
+        order to sell, X > 0 [shares]
+    horizon : array_like
+        trading horizon T = N * tau > 0 [time units]
+    kappa : array_like
+        decay rate of the optimal schedule, >= 0 [1 / time unit]
+    sigma : array_like
+        price volatility, >= 0 [currency / (share * time unit**0.5)]
+    eta : array_like
+        temporary impact coefficient, >= 0 [currency * time unit / share**2]
+    gamma : array_like
+        permanent impact coefficient, >= 0 [currency / share**2]
+    terminal_penalty : array_like
+        cost per share per share left at the horizon (shares q cost terminal_penalty * q**2) [currency / share**2]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [currency**2]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    order_size = numpy.asarray(order_size, dtype=numpy.float64)[()]
+    horizon = numpy.asarray(horizon, dtype=numpy.float64)[()]
+    kappa = numpy.asarray(kappa, dtype=numpy.float64)[()]
+    sigma = numpy.asarray(sigma, dtype=numpy.float64)[()]
+    eta = numpy.asarray(eta, dtype=numpy.float64)[()]
+    gamma = numpy.asarray(gamma, dtype=numpy.float64)[()]
+    terminal_penalty = numpy.asarray(terminal_penalty, dtype=numpy.float64)[()]
+    small = numpy.where(numpy.less(horizon*kappa, 1), 2*horizon*kappa, 0)
+    large = numpy.where(numpy.less(horizon*kappa, 1), 2, 2*horizon*kappa)
+    ratio = horizon/large
+    cube_tail = numpy.where(numpy.less(horizon*kappa, 1), horizon**3*_sinh_tail(small), ratio**3*(-large*numpy.exp(-large) + 1/2 - 1/2*numpy.exp(-2*large)))
+    return numpy.asarray(order_size**2*sigma**2*(2*cube_tail*(-1/2*gamma + terminal_penalty)**2 + (1/2)*eta**2*horizon*(_exprel(-4*horizon*kappa) + numpy.exp(-2*horizon*kappa)) + eta*horizon**2*(-1/2*gamma + terminal_penalty)*_exprel(-2*horizon*kappa)**2)/((1/2)*eta*(1 + numpy.exp(-2*horizon*kappa)) + horizon*(-1/2*gamma + terminal_penalty)*_exprel(-2*horizon*kappa))**2)[()]
+
+
+def basket_diagonal_block(eta_tilde: ArrayLike, covariance: ArrayLike, risk_aversion: ArrayLike, tau: ArrayLike) -> Any:
+    """Diagonal block of the basket's block-tridiagonal first-order conditions, elementwise.
+
+    D = 2 eta_tilde + risk_aversion tau**2 covariance
+
+    Elementwise: applied to the matrices H_tilde = eta_tilde(H, Gamma, tau) and C it gives D = 2
+    H_tilde + lambda tau**2 C; the off-diagonal blocks are -H_tilde.
+
+    Parameters
+    ----------
+    eta_tilde : array_like
+        eta - gamma * tau / 2, > 0 where the model is well posed [currency * time unit / share**2]
+    covariance : array_like
+        covariance of the price changes per unit time (an element, or the whole matrix) [currency**2 / (share**2 * time unit)]
+    risk_aversion : array_like
+        risk aversion lambda >= 0 [1 / currency]
+    tau : array_like
+        length of one trading interval, tau > 0 [time units]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [currency * time unit / share**2]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    eta_tilde = numpy.asarray(eta_tilde, dtype=numpy.float64)[()]
+    covariance = numpy.asarray(covariance, dtype=numpy.float64)[()]
+    risk_aversion = numpy.asarray(risk_aversion, dtype=numpy.float64)[()]
+    tau = numpy.asarray(tau, dtype=numpy.float64)[()]
+    return numpy.asarray(covariance*risk_aversion*tau**2 + 2*eta_tilde)[()]
+
+
+def powerlaw_gradient(trade: ArrayLike, next_trade: ArrayLike, holding: ArrayLike, tau: ArrayLike, eta: ArrayLike, gamma: ArrayLike, alpha: ArrayLike, sigma: ArrayLike, risk_aversion: ArrayLike) -> Any:
+    """Gradient of E + risk_aversion Var in one interior holding x_j, power-law impact.
+
+    f'(n_{j+1}) - f'(n_j) + 2 risk_aversion sigma**2 tau x_j, f(n) = eta n**(alpha + 1) / tau**alpha - gamma n**2 / 2
+
+    With trade = n_j, next_trade = n_{j+1} (both > 0, a sell schedule) and holding = x_j. At
+    alpha = 1 it is the base model's first-order condition.
+
+    Parameters
+    ----------
+    trade : array_like
+        a trade n_j = x_{j-1} - x_j > 0 [shares]
+    next_trade : array_like
+        the next trade n_{j+1} = x_j - x_{j+1} > 0 [shares]
+    holding : array_like
+        the holding x_j between the two trades [shares]
+    tau : array_like
+        length of one trading interval, tau > 0 [time units]
+    eta : array_like
+        temporary impact coefficient, >= 0 [currency * time unit / share**2]
+    gamma : array_like
+        permanent impact coefficient, >= 0 [currency / share**2]
+    alpha : array_like
+        impact exponent, h(v) = eta |v|**alpha, > 0 [dimensionless]
+    sigma : array_like
+        price volatility, >= 0 [currency / (share * time unit**0.5)]
+    risk_aversion : array_like
+        risk aversion lambda >= 0 [1 / currency]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [currency / share]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    trade = numpy.asarray(trade, dtype=numpy.float64)[()]
+    next_trade = numpy.asarray(next_trade, dtype=numpy.float64)[()]
+    holding = numpy.asarray(holding, dtype=numpy.float64)[()]
+    tau = numpy.asarray(tau, dtype=numpy.float64)[()]
+    eta = numpy.asarray(eta, dtype=numpy.float64)[()]
+    gamma = numpy.asarray(gamma, dtype=numpy.float64)[()]
+    alpha = numpy.asarray(alpha, dtype=numpy.float64)[()]
+    sigma = numpy.asarray(sigma, dtype=numpy.float64)[()]
+    risk_aversion = numpy.asarray(risk_aversion, dtype=numpy.float64)[()]
+    return numpy.asarray(eta*(next_trade/tau)**alpha*(alpha + 1) - eta*(trade/tau)**alpha*(alpha + 1) - gamma*next_trade + gamma*trade + 2*holding*risk_aversion*sigma**2*tau)[()]
+
+
+def powerlaw_hessian_diagonal(trade: ArrayLike, next_trade: ArrayLike, tau: ArrayLike, eta: ArrayLike, gamma: ArrayLike, alpha: ArrayLike, sigma: ArrayLike, risk_aversion: ArrayLike) -> Any:
+    """Diagonal entry d2/dx_j2 of the Hessian of E + risk_aversion Var, power-law impact.
+
+    f''(n_j) + f''(n_{j+1}) + 2 risk_aversion sigma**2 tau
+
+    Parameters
+    ----------
+    trade : array_like
+        a trade n_j = x_{j-1} - x_j > 0 [shares]
+    next_trade : array_like
+        the next trade n_{j+1} = x_j - x_{j+1} > 0 [shares]
+    tau : array_like
+        length of one trading interval, tau > 0 [time units]
+    eta : array_like
+        temporary impact coefficient, >= 0 [currency * time unit / share**2]
+    gamma : array_like
+        permanent impact coefficient, >= 0 [currency / share**2]
+    alpha : array_like
+        impact exponent, h(v) = eta |v|**alpha, > 0 [dimensionless]
+    sigma : array_like
+        price volatility, >= 0 [currency / (share * time unit**0.5)]
+    risk_aversion : array_like
+        risk aversion lambda >= 0 [1 / currency]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [currency / share**2]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    trade = numpy.asarray(trade, dtype=numpy.float64)[()]
+    next_trade = numpy.asarray(next_trade, dtype=numpy.float64)[()]
+    tau = numpy.asarray(tau, dtype=numpy.float64)[()]
+    eta = numpy.asarray(eta, dtype=numpy.float64)[()]
+    gamma = numpy.asarray(gamma, dtype=numpy.float64)[()]
+    alpha = numpy.asarray(alpha, dtype=numpy.float64)[()]
+    sigma = numpy.asarray(sigma, dtype=numpy.float64)[()]
+    risk_aversion = numpy.asarray(risk_aversion, dtype=numpy.float64)[()]
+    return numpy.asarray(alpha*eta*next_trade**(alpha - 1)*tau**(-alpha)*(alpha + 1) + alpha*eta*tau**(-alpha)*trade**(alpha - 1)*(alpha + 1) - 2*gamma + 2*risk_aversion*sigma**2*tau)[()]
+
+
+def powerlaw_hessian_offdiagonal(next_trade: ArrayLike, tau: ArrayLike, eta: ArrayLike, gamma: ArrayLike, alpha: ArrayLike) -> Any:
+    """Off-diagonal entry d2/dx_j dx_{j+1} of the (tridiagonal) Hessian, power-law impact.
+
+    -f''(n_{j+1})
+
+    Parameters
+    ----------
+    next_trade : array_like
+        the next trade n_{j+1} = x_j - x_{j+1} > 0 [shares]
+    tau : array_like
+        length of one trading interval, tau > 0 [time units]
+    eta : array_like
+        temporary impact coefficient, >= 0 [currency * time unit / share**2]
+    gamma : array_like
+        permanent impact coefficient, >= 0 [currency / share**2]
+    alpha : array_like
+        impact exponent, h(v) = eta |v|**alpha, > 0 [dimensionless]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [currency / share**2]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    next_trade = numpy.asarray(next_trade, dtype=numpy.float64)[()]
+    tau = numpy.asarray(tau, dtype=numpy.float64)[()]
+    eta = numpy.asarray(eta, dtype=numpy.float64)[()]
+    gamma = numpy.asarray(gamma, dtype=numpy.float64)[()]
+    alpha = numpy.asarray(alpha, dtype=numpy.float64)[()]
+    return numpy.asarray(-alpha*eta*next_trade**(alpha - 1)*tau**(-alpha)*(alpha + 1) + gamma)[()]
+
+
+def powerlaw_schedule_expected_cost(trade_sizes: ArrayLike, tau: ArrayLike, gamma: ArrayLike, eta: ArrayLike, epsilon: ArrayLike, alpha: ArrayLike) -> Any:
+    """Expected implementation shortfall of a sell schedule under power-law impact.
+
+    E = gamma X**2 / 2 + epsilon X + (eta / tau**alpha) sum n_k**(alpha + 1) - (gamma / 2) sum n_k**2, X = sum n_k
+
+    trade_sizes holds n_1..n_N (each >= 0) along its last axis; leading axes broadcast. At alpha
+    = 1 it is schedule_expected_cost.
+
+    Parameters
+    ----------
+    trade_sizes : array_like
+        trades n_1..n_N along the last axis [shares]
+    tau : array_like
+        length of one trading interval, tau > 0 [time units]
+    gamma : array_like
+        permanent impact coefficient, >= 0 [currency / share**2]
+    eta : array_like
+        temporary impact coefficient, >= 0 [currency * time unit / share**2]
+    epsilon : array_like
+        fixed cost per share (half spread), >= 0 [currency / share]
+    alpha : array_like
+        impact exponent, h(v) = eta |v|**alpha, > 0 [dimensionless]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [currency]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    trade_sizes = numpy.asarray(trade_sizes, dtype=numpy.float64)[()]
+    tau = numpy.asarray(tau, dtype=numpy.float64)[()]
+    gamma = numpy.asarray(gamma, dtype=numpy.float64)[()]
+    eta = numpy.asarray(eta, dtype=numpy.float64)[()]
+    epsilon = numpy.asarray(epsilon, dtype=numpy.float64)[()]
+    alpha = numpy.asarray(alpha, dtype=numpy.float64)[()]
+    return numpy.asarray(epsilon*numpy.sum(abs(trade_sizes), axis=-1) + eta*tau**(-alpha)*numpy.sum(abs(trade_sizes)**(alpha + 1), axis=-1) + (1/2)*gamma*numpy.sum(trade_sizes, axis=-1)**2 - 1/2*gamma*numpy.sum(trade_sizes**2, axis=-1))[()]
+
+
+def powerlaw_rate(holding: ArrayLike, first_integral: ArrayLike, risk_aversion: ArrayLike, sigma: ArrayLike, eta: ArrayLike, alpha: ArrayLike) -> Any:
+    """Trading rate of the optimal continuous-time schedule at a holding.
+
+    v = ((C + risk_aversion sigma**2 x**2) / (alpha eta))**(1 / (alpha + 1))
+
+    Parameters
+    ----------
+    holding : array_like
+        the holding x_j between the two trades [shares]
+    first_integral : array_like
+        C = alpha eta v**(alpha + 1) - risk_aversion sigma**2 x**2, constant on the optimum [currency / time unit]
+    risk_aversion : array_like
+        risk aversion lambda >= 0 [1 / currency]
+    sigma : array_like
+        price volatility, >= 0 [currency / (share * time unit**0.5)]
+    eta : array_like
+        temporary impact coefficient, >= 0 [currency * time unit / share**2]
+    alpha : array_like
+        impact exponent, h(v) = eta |v|**alpha, > 0 [dimensionless]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [shares / time unit]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    holding = numpy.asarray(holding, dtype=numpy.float64)[()]
+    first_integral = numpy.asarray(first_integral, dtype=numpy.float64)[()]
+    risk_aversion = numpy.asarray(risk_aversion, dtype=numpy.float64)[()]
+    sigma = numpy.asarray(sigma, dtype=numpy.float64)[()]
+    eta = numpy.asarray(eta, dtype=numpy.float64)[()]
+    alpha = numpy.asarray(alpha, dtype=numpy.float64)[()]
+    return numpy.asarray(((first_integral + holding**2*risk_aversion*sigma**2)/(alpha*eta))**((alpha + 1)**(-1.0)))[()]
+
+
+def powerlaw_horizon(order_size: ArrayLike, first_integral: ArrayLike, risk_aversion: ArrayLike, sigma: ArrayLike, eta: ArrayLike, alpha: ArrayLike) -> Any:
+    """Time the optimal continuous-time schedule takes to sell order_size, given C.
+
+    T = X (alpha eta / C)**p 2F1(p, 1/2; 3/2; -w), p = 1 / (alpha + 1), w = risk_aversion sigma**2 X**2 / C
+
+    Evaluated in Pfaff's form X (alpha eta / C)**p (1 + w)**-0.5 2F1(3/2 - p, 1/2; 3/2; w / (1 +
+    w)), whose argument is in [0, 1): within 1e-13, or 4 eps w where w is large (the rounding of
+    w / (1 + w) is amplified 1 + w times). Needs scipy (acsym[calibration]). Decreasing in C;
+    with order_size = x it is the time left when x shares are held.
+
+    Parameters
+    ----------
+    order_size : array_like
+        order to sell, X > 0 [shares]
+    first_integral : array_like
+        C = alpha eta v**(alpha + 1) - risk_aversion sigma**2 x**2, constant on the optimum [currency / time unit]
+    risk_aversion : array_like
+        risk aversion lambda >= 0 [1 / currency]
+    sigma : array_like
+        price volatility, >= 0 [currency / (share * time unit**0.5)]
+    eta : array_like
+        temporary impact coefficient, >= 0 [currency * time unit / share**2]
+    alpha : array_like
+        impact exponent, h(v) = eta |v|**alpha, > 0 [dimensionless]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [time units]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    order_size = numpy.asarray(order_size, dtype=numpy.float64)[()]
+    first_integral = numpy.asarray(first_integral, dtype=numpy.float64)[()]
+    risk_aversion = numpy.asarray(risk_aversion, dtype=numpy.float64)[()]
+    sigma = numpy.asarray(sigma, dtype=numpy.float64)[()]
+    eta = numpy.asarray(eta, dtype=numpy.float64)[()]
+    alpha = numpy.asarray(alpha, dtype=numpy.float64)[()]
+    return numpy.asarray(order_size*(alpha*eta/first_integral)**((alpha + 1)**(-1.0))*_hyp2f1(3/2 - 1/(alpha + 1), 1/2, 3/2, order_size**2*risk_aversion*sigma**2/(first_integral*(1 + order_size**2*risk_aversion*sigma**2/first_integral)))/numpy.sqrt(1 + order_size**2*risk_aversion*sigma**2/first_integral))[()]
+
+
+def powerlaw_horizon_at_zero(order_size: ArrayLike, risk_aversion: ArrayLike, sigma: ArrayLike, eta: ArrayLike, alpha: ArrayLike) -> Any:
+    """Time the optimal continuous-time schedule takes at C = 0 (alpha > 1 only).
+
+    T(0) = (alpha eta / (risk_aversion sigma**2))**p X**(1 - 2p) / (1 - 2p), p = 1 / (alpha + 1)
+
+    For alpha > 1 and risk_aversion > 0 a horizon at least this long is not used in full: the
+    schedule sells everything by T(0). For alpha <= 1 T(C) -> inf as C -> 0.
+
+    Parameters
+    ----------
+    order_size : array_like
+        order to sell, X > 0 [shares]
+    risk_aversion : array_like
+        risk aversion lambda >= 0 [1 / currency]
+    sigma : array_like
+        price volatility, >= 0 [currency / (share * time unit**0.5)]
+    eta : array_like
+        temporary impact coefficient, >= 0 [currency * time unit / share**2]
+    alpha : array_like
+        impact exponent, h(v) = eta |v|**alpha, > 0 [dimensionless]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [time units]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    order_size = numpy.asarray(order_size, dtype=numpy.float64)[()]
+    risk_aversion = numpy.asarray(risk_aversion, dtype=numpy.float64)[()]
+    sigma = numpy.asarray(sigma, dtype=numpy.float64)[()]
+    eta = numpy.asarray(eta, dtype=numpy.float64)[()]
+    alpha = numpy.asarray(alpha, dtype=numpy.float64)[()]
+    return numpy.asarray(order_size**(1 - 2/(alpha + 1))*(alpha*eta/(risk_aversion*sigma**2))**((alpha + 1)**(-1.0))*(alpha + 1)/(alpha - 1))[()]
+
+
+def transient_kernel(time: ArrayLike, other_time: ArrayLike, impact: ArrayLike, resilience: ArrayLike) -> Any:
+    """Entry K(t, s) = impact exp(-resilience |t - s|) of the exponential kernel matrix.
+
+    K(t, s) = impact * exp(-resilience * |t - s|)
+
+    E = n' K n / 2 for trades n at times t_i; broadcast t[:, None] against s[None, :] for the
+    matrix.
+
+    Parameters
+    ----------
+    time : array_like
+        time since the start, 0 <= time <= horizon [time units]
+    other_time : array_like
+        a second time (kernel matrix column) [time units]
+    impact : array_like
+        price move per share traded, 1 / depth [currency / share**2]
+    resilience : array_like
+        decay rate rho of the transient impact, > 0 [1 / time unit]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [currency / share**2]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    time = numpy.asarray(time, dtype=numpy.float64)[()]
+    other_time = numpy.asarray(other_time, dtype=numpy.float64)[()]
+    impact = numpy.asarray(impact, dtype=numpy.float64)[()]
+    resilience = numpy.asarray(resilience, dtype=numpy.float64)[()]
+    return numpy.asarray(impact*numpy.exp(-resilience*abs(other_time - time)))[()]
+
+
+def transient_block(order_size: ArrayLike, steps: ArrayLike, resilience: ArrayLike, tau: ArrayLike) -> Any:
+    """Block traded at the start and at the end of the optimal discrete schedule.
+
+    n_0 = n_N = X / (2 + (N - 1) (1 - exp(-resilience tau)))
+
+    N + 1 trade times t_i = i tau, i = 0..N; 1 - exp(-resilience tau) is printed as
+    -expm1(-resilience tau).
+
+    Parameters
+    ----------
+    order_size : array_like
+        order to sell, X > 0 [shares]
+    steps : array_like
+        number of intervals N >= 1 (N + 1 trade times) [intervals]
+    resilience : array_like
+        decay rate rho of the transient impact, > 0 [1 / time unit]
+    tau : array_like
+        length of one trading interval, tau > 0 [time units]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [shares]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    order_size = numpy.asarray(order_size, dtype=numpy.float64)[()]
+    steps = numpy.asarray(steps, dtype=numpy.float64)[()]
+    resilience = numpy.asarray(resilience, dtype=numpy.float64)[()]
+    tau = numpy.asarray(tau, dtype=numpy.float64)[()]
+    return numpy.asarray(order_size/(-steps*numpy.expm1(-resilience*tau) + numpy.expm1(-resilience*tau) + 2))[()]
+
+
+def transient_interior_trade(order_size: ArrayLike, steps: ArrayLike, resilience: ArrayLike, tau: ArrayLike) -> Any:
+    """Each trade strictly between the two blocks of the optimal discrete schedule.
+
+    n_k = X (1 - exp(-resilience tau)) / (2 + (N - 1) (1 - exp(-resilience tau)))
+
+    Parameters
+    ----------
+    order_size : array_like
+        order to sell, X > 0 [shares]
+    steps : array_like
+        number of intervals N >= 1 (N + 1 trade times) [intervals]
+    resilience : array_like
+        decay rate rho of the transient impact, > 0 [1 / time unit]
+    tau : array_like
+        length of one trading interval, tau > 0 [time units]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [shares]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    order_size = numpy.asarray(order_size, dtype=numpy.float64)[()]
+    steps = numpy.asarray(steps, dtype=numpy.float64)[()]
+    resilience = numpy.asarray(resilience, dtype=numpy.float64)[()]
+    tau = numpy.asarray(tau, dtype=numpy.float64)[()]
+    return numpy.asarray(-order_size*numpy.expm1(-resilience*tau)/(-steps*numpy.expm1(-resilience*tau) + numpy.expm1(-resilience*tau) + 2))[()]
+
+
+def transient_optimal_cost(order_size: ArrayLike, steps: ArrayLike, impact: ArrayLike, resilience: ArrayLike, tau: ArrayLike) -> Any:
+    """Expected cost of the optimal discrete schedule under the exponential kernel.
+
+    E = impact X**2 (1 + a) / (2 (2 + (N - 1)(1 - a))), a = exp(-resilience tau)
+
+    Parameters
+    ----------
+    order_size : array_like
+        order to sell, X > 0 [shares]
+    steps : array_like
+        number of intervals N >= 1 (N + 1 trade times) [intervals]
+    impact : array_like
+        price move per share traded, 1 / depth [currency / share**2]
+    resilience : array_like
+        decay rate rho of the transient impact, > 0 [1 / time unit]
+    tau : array_like
+        length of one trading interval, tau > 0 [time units]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [currency]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    order_size = numpy.asarray(order_size, dtype=numpy.float64)[()]
+    steps = numpy.asarray(steps, dtype=numpy.float64)[()]
+    impact = numpy.asarray(impact, dtype=numpy.float64)[()]
+    resilience = numpy.asarray(resilience, dtype=numpy.float64)[()]
+    tau = numpy.asarray(tau, dtype=numpy.float64)[()]
+    return numpy.asarray(-1/2*impact*order_size**2*(-numpy.expm1(-resilience*tau) - 2)/(-steps*numpy.expm1(-resilience*tau) + numpy.expm1(-resilience*tau) + 2))[()]
+
+
+def transient_continuous_block(order_size: ArrayLike, horizon: ArrayLike, resilience: ArrayLike) -> Any:
+    """Obizhaeva-Wang: the block traded at the start and at the end.
+
+    X / (2 + resilience T)
+
+    Parameters
+    ----------
+    order_size : array_like
+        order to sell, X > 0 [shares]
+    horizon : array_like
+        trading horizon T = N * tau > 0 [time units]
+    resilience : array_like
+        decay rate rho of the transient impact, > 0 [1 / time unit]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [shares]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    order_size = numpy.asarray(order_size, dtype=numpy.float64)[()]
+    horizon = numpy.asarray(horizon, dtype=numpy.float64)[()]
+    resilience = numpy.asarray(resilience, dtype=numpy.float64)[()]
+    return numpy.asarray(order_size/(horizon*resilience + 2))[()]
+
+
+def transient_continuous_rate(order_size: ArrayLike, horizon: ArrayLike, resilience: ArrayLike) -> Any:
+    """Obizhaeva-Wang: the constant trading rate between the blocks.
+
+    resilience X / (2 + resilience T)
+
+    Parameters
+    ----------
+    order_size : array_like
+        order to sell, X > 0 [shares]
+    horizon : array_like
+        trading horizon T = N * tau > 0 [time units]
+    resilience : array_like
+        decay rate rho of the transient impact, > 0 [1 / time unit]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [shares / time unit]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    order_size = numpy.asarray(order_size, dtype=numpy.float64)[()]
+    horizon = numpy.asarray(horizon, dtype=numpy.float64)[()]
+    resilience = numpy.asarray(resilience, dtype=numpy.float64)[()]
+    return numpy.asarray(order_size*resilience/(horizon*resilience + 2))[()]
+
+
+def transient_continuous_cost(order_size: ArrayLike, horizon: ArrayLike, impact: ArrayLike, resilience: ArrayLike) -> Any:
+    """Obizhaeva-Wang: the expected cost of the optimal continuous schedule.
+
+    impact X**2 / (2 + resilience T)
+
+    Parameters
+    ----------
+    order_size : array_like
+        order to sell, X > 0 [shares]
+    horizon : array_like
+        trading horizon T = N * tau > 0 [time units]
+    impact : array_like
+        price move per share traded, 1 / depth [currency / share**2]
+    resilience : array_like
+        decay rate rho of the transient impact, > 0 [1 / time unit]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [currency]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    order_size = numpy.asarray(order_size, dtype=numpy.float64)[()]
+    horizon = numpy.asarray(horizon, dtype=numpy.float64)[()]
+    impact = numpy.asarray(impact, dtype=numpy.float64)[()]
+    resilience = numpy.asarray(resilience, dtype=numpy.float64)[()]
+    return numpy.asarray(impact*order_size**2/(horizon*resilience + 2))[()]

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["eta_tilde", "kappa", "kappa_continuous", "holdings", "holdings_direct", "trade_sizes", "expected_cost", "variance", "trade_sizes_direct", "holdings_urgent", "trade_sizes_urgent"]
+__all__ = ["eta_tilde", "kappa", "kappa_continuous", "holdings", "holdings_direct", "trade_sizes", "expected_cost", "variance", "trade_sizes_direct", "holdings_urgent", "trade_sizes_urgent", "holdings_with_drift", "trade_sizes_with_drift", "holdings_soft_deadline", "expected_cost_soft_deadline", "variance_soft_deadline", "basket_diagonal_block", "powerlaw_gradient", "powerlaw_hessian_diagonal", "powerlaw_hessian_offdiagonal", "powerlaw_rate", "powerlaw_horizon_at_zero", "transient_kernel", "transient_block", "transient_interior_trade", "transient_optimal_cost", "transient_continuous_block", "transient_continuous_rate", "transient_continuous_cost"]
 
 def _exprel(z: float) -> float:
     """(exp(z) - 1) / z, and 1 at z = 0; expm1 keeps every digit near 0."""
@@ -392,3 +392,546 @@ def trade_sizes_urgent(order_size: float, time: float, horizon: float, kappa: fl
     scale = order_size*math.expm1(-kappa*tau)/math.expm1(-2*horizon*kappa)
     remaining = horizon - time
     return scale*(1 + math.exp(-kappa*(2*remaining + tau)))*math.exp(-kappa*(-tau + time))
+
+
+def holdings_with_drift(order_size: float, time: float, horizon: float, kappa: float, tau: float, drift: float, eta_tilde: float) -> float:
+    """Shares still held at a time on the optimal schedule with an expected price drift.
+
+    holdings = order_size * sinh(kappa (T - t)) / sinh(kappa T) + x_bar * (1 - (sinh(kappa (T - t)) + sinh(kappa t)) / sinh(kappa T)), x_bar = mu / (2 lambda sigma**2) = (drift / (2 eta_tilde)) tau**2 / (4 sinh(kappa tau / 2)**2)
+
+    holdings() plus a correction towards x_bar, evaluated as (drift / (2 eta_tilde)) t (T - t)
+    exprel(-kappa t) exprel(-kappa (T - t)) exp(-kappa tau) / (exprel(-kappa tau)**2 (1 +
+    exp(-kappa T))): no overflow, and no 0/0 as risk_aversion -> 0, where the correction tends
+    to the parabola drift t (T - t) / (4 eta_tilde) (kappa = 0 gives it exactly). drift = 0
+    gives holdings() bit for bit. The holdings may leave [0, order_size]: the model has no such
+    constraint.
+
+    Parameters
+    ----------
+    order_size : float
+        order to sell, X > 0 [shares]
+    time : float
+        time since the start, 0 <= time <= horizon [time units]
+    horizon : float
+        trading horizon T = N * tau > 0 [time units]
+    kappa : float
+        decay rate of the optimal schedule, >= 0 [1 / time unit]
+    tau : float
+        length of one trading interval, tau > 0 [time units]
+    drift : float
+        expected price drift mu (> 0: rising) [currency / (share * time unit)]
+    eta_tilde : float
+        eta - gamma * tau / 2, > 0 where the model is well posed [currency * time unit / share**2]
+
+    Returns
+    -------
+    float
+        [shares]
+    """
+    fraction = (((horizon - time)/horizon) if (kappa == 0) else ((horizon - time)*_exp_scaled_difference(-1/2*kappa, time, 0)*_exprel(-2*kappa*(horizon - time))/(horizon*_exprel(-2*horizon*kappa))))
+    scaled = fraction*order_size
+    shift = (1/2)*drift*time*(horizon - time)*_exprel(-kappa*time)*_exprel(-kappa*(horizon - time))/(eta_tilde*(1 + math.exp(-horizon*kappa))*_exprel(-kappa*tau)**2)
+    return scaled*_exp_scaled_difference(-1/2*kappa, time, 0) + shift*_exp_scaled_difference(-kappa, tau, 0)
+
+
+def trade_sizes_with_drift(order_size: float, time: float, horizon: float, kappa: float, tau: float, drift: float, eta_tilde: float) -> float:
+    """Shares sold in the interval (time - tau, time] on the optimal schedule with drift.
+
+    trade = holdings_with_drift(time - tau) - holdings_with_drift(time)
+
+    trade_sizes() plus the correction's trade, evaluated as one product, -(drift / (2
+    eta_tilde)) tau s exp(-kappa (T - |s| + tau) / 2) exprel(-kappa |s|) / ((1 + exp(-kappa T))
+    exprel(-kappa tau)), s = T - 2t + tau. Negative values are buys. drift = 0 gives
+    trade_sizes() bit for bit.
+
+    Parameters
+    ----------
+    order_size : float
+        order to sell, X > 0 [shares]
+    time : float
+        time since the start, 0 <= time <= horizon [time units]
+    horizon : float
+        trading horizon T = N * tau > 0 [time units]
+    kappa : float
+        decay rate of the optimal schedule, >= 0 [1 / time unit]
+    tau : float
+        length of one trading interval, tau > 0 [time units]
+    drift : float
+        expected price drift mu (> 0: rising) [currency / (share * time unit)]
+    eta_tilde : float
+        eta - gamma * tau / 2, > 0 where the model is well posed [currency * time unit / share**2]
+
+    Returns
+    -------
+    float
+        [shares]
+    """
+    fraction = ((tau/horizon) if (kappa == 0) else ((1/2)*tau*(1 + math.exp(-kappa*tau)*_exp_scaled_difference(-2*kappa, horizon, time))*_exp_scaled_difference(-1/2*kappa, time, tau)*_exprel(-kappa*tau)/(horizon*_exprel(-2*horizon*kappa))))
+    scaled = fraction*order_size
+    shift = -1/2*drift*tau*(horizon + tau - 2*time)*_exprel(-kappa*abs(horizon + tau - 2*time))/(eta_tilde*(1 + math.exp(-horizon*kappa))*_exprel(-kappa*tau))
+    return scaled*_exp_scaled_difference(-1/2*kappa, time, tau) + shift*((_exp_scaled_difference(-kappa, time, 0)) if (horizon + tau - 2*time >= 0) else (_exp_scaled_difference(-kappa, horizon, time)*_exp_scaled_difference(-kappa, tau, 0)))
+
+
+def holdings_soft_deadline(order_size: float, time: float, horizon: float, kappa: float, eta: float, gamma: float, terminal_penalty: float) -> float:
+    """Shares still held at a time when shares left at the horizon pay a terminal penalty.
+
+    holdings = X (zeta e^(kappa (T - t)) - e^(-kappa (T - t))) / (zeta e^(kappa T) - e^(-kappa T)), zeta = (c + eta kappa) / (c - eta kappa), c = terminal_penalty - gamma / 2
+
+    Cartea, Jaimungal & Penalva (2015), ch. 6, with k = eta, b = gamma, phi = lambda sigma**2
+    and g = kappa = kappa_continuous(risk_aversion, sigma, eta). Evaluated as X e^(-kappa t) (c
+    s exprel(-2 kappa s) + eta (1 + e^(-2 kappa s)) / 2) / (c T exprel(-2 kappa T) + eta (1 +
+    e^(-2 kappa T)) / 2), s = T - t: no overflow, kappa = 0 gives X (c s + eta) / (c T + eta).
+    holdings(horizon) > 0 is sold as a block at the horizon. Requires c >= 0 (terminal_penalty
+    >= gamma / 2); terminal_penalty -> inf is holdings() with the continuous kappa.
+
+    Parameters
+    ----------
+    order_size : float
+        order to sell, X > 0 [shares]
+    time : float
+        time since the start, 0 <= time <= horizon [time units]
+    horizon : float
+        trading horizon T = N * tau > 0 [time units]
+    kappa : float
+        decay rate of the optimal schedule, >= 0 [1 / time unit]
+    eta : float
+        temporary impact coefficient, >= 0 [currency * time unit / share**2]
+    gamma : float
+        permanent impact coefficient, >= 0 [currency / share**2]
+    terminal_penalty : float
+        cost per share per share left at the horizon (shares q cost terminal_penalty * q**2) [currency / share**2]
+
+    Returns
+    -------
+    float
+        [shares]
+    """
+    fraction = ((1/2)*eta*(1 + math.exp(-2*kappa*(horizon - time))) + (-1/2*gamma + terminal_penalty)*(horizon - time)*_exprel(-2*kappa*(horizon - time)))*_exp_scaled_difference(-1/2*kappa, time, 0)/((1/2)*eta*(1 + math.exp(-2*horizon*kappa)) + horizon*(-1/2*gamma + terminal_penalty)*_exprel(-2*horizon*kappa))
+    scaled = fraction*order_size
+    return scaled*_exp_scaled_difference(-1/2*kappa, time, 0)
+
+
+def expected_cost_soft_deadline(order_size: float, horizon: float, kappa: float, eta: float, gamma: float, epsilon: float, terminal_penalty: float) -> float:
+    """Expected implementation shortfall of the soft-deadline schedule, block sale included.
+
+    E = gamma X**2 / 2 + epsilon X + eta integral_0^T nu**2 dt + (terminal_penalty - gamma / 2) Q_T**2
+
+    The integral of the CJP schedule in closed form, evaluated with exprel and sinh_tail as a
+    sum of positive terms (c >= 0); kappa = 0 gives the linear schedule's cost. (kappa T)**3
+    sinh_tail(2 kappa T) is multiplied one factor at a time, so nothing overflows.
+
+    Parameters
+    ----------
+    order_size : float
+        order to sell, X > 0 [shares]
+    horizon : float
+        trading horizon T = N * tau > 0 [time units]
+    kappa : float
+        decay rate of the optimal schedule, >= 0 [1 / time unit]
+    eta : float
+        temporary impact coefficient, >= 0 [currency * time unit / share**2]
+    gamma : float
+        permanent impact coefficient, >= 0 [currency / share**2]
+    epsilon : float
+        fixed cost per share (half spread), >= 0 [currency / share]
+    terminal_penalty : float
+        cost per share per share left at the horizon (shares q cost terminal_penalty * q**2) [currency / share**2]
+
+    Returns
+    -------
+    float
+        [currency]
+    """
+    small = ((2*horizon*kappa) if (horizon*kappa < 1) else (0))
+    large = ((2) if (horizon*kappa < 1) else (2*horizon*kappa))
+    rate_half = horizon*kappa*_exprel(-2*horizon*kappa)
+    tail = ((small**3*_sinh_tail(small)) if (horizon*kappa < 1) else (-large*math.exp(-large) + 1/2 - 1/2*math.exp(-2*large)))
+    return epsilon*order_size + eta**2*order_size**2*(-1/2*gamma + terminal_penalty)*_exp_scaled_difference(-2*kappa, horizon, 0)/((1/2)*eta*(1 + math.exp(-2*horizon*kappa)) + horizon*(-1/2*gamma + terminal_penalty)*_exprel(-2*horizon*kappa))**2 + eta*order_size**2*((1/4)*eta**2*kappa*tail + eta*rate_half**2*(-1/2*gamma + terminal_penalty) + (1/2)*horizon*(-1/2*gamma + terminal_penalty)**2*(_exprel(-4*horizon*kappa) + math.exp(-2*horizon*kappa)))/((1/2)*eta*(1 + math.exp(-2*horizon*kappa)) + horizon*(-1/2*gamma + terminal_penalty)*_exprel(-2*horizon*kappa))**2 + (1/2)*gamma*order_size**2
+
+
+def variance_soft_deadline(order_size: float, horizon: float, kappa: float, sigma: float, eta: float, gamma: float, terminal_penalty: float) -> float:
+    """Variance of the implementation shortfall of the soft-deadline schedule.
+
+    Var = sigma**2 integral_0^T Q**2 dt
+
+    Continuous time: the block sold at the horizon carries no risk after it. Evaluated with
+    exprel and sinh_tail as a sum of positive terms (c >= 0).
+
+    Parameters
+    ----------
+    order_size : float
+        order to sell, X > 0 [shares]
+    horizon : float
+        trading horizon T = N * tau > 0 [time units]
+    kappa : float
+        decay rate of the optimal schedule, >= 0 [1 / time unit]
+    sigma : float
+        price volatility, >= 0 [currency / (share * time unit**0.5)]
+    eta : float
+        temporary impact coefficient, >= 0 [currency * time unit / share**2]
+    gamma : float
+        permanent impact coefficient, >= 0 [currency / share**2]
+    terminal_penalty : float
+        cost per share per share left at the horizon (shares q cost terminal_penalty * q**2) [currency / share**2]
+
+    Returns
+    -------
+    float
+        [currency**2]
+    """
+    small = ((2*horizon*kappa) if (horizon*kappa < 1) else (0))
+    large = ((2) if (horizon*kappa < 1) else (2*horizon*kappa))
+    ratio = horizon/large
+    cube_tail = ((horizon**3*_sinh_tail(small)) if (horizon*kappa < 1) else (ratio**3*(-large*math.exp(-large) + 1/2 - 1/2*math.exp(-2*large))))
+    return order_size**2*sigma**2*(2*cube_tail*(-1/2*gamma + terminal_penalty)**2 + (1/2)*eta**2*horizon*(_exprel(-4*horizon*kappa) + math.exp(-2*horizon*kappa)) + eta*horizon**2*(-1/2*gamma + terminal_penalty)*_exprel(-2*horizon*kappa)**2)/((1/2)*eta*(1 + math.exp(-2*horizon*kappa)) + horizon*(-1/2*gamma + terminal_penalty)*_exprel(-2*horizon*kappa))**2
+
+
+def basket_diagonal_block(eta_tilde: float, covariance: float, risk_aversion: float, tau: float) -> float:
+    """Diagonal block of the basket's block-tridiagonal first-order conditions, elementwise.
+
+    D = 2 eta_tilde + risk_aversion tau**2 covariance
+
+    Elementwise: applied to the matrices H_tilde = eta_tilde(H, Gamma, tau) and C it gives D = 2
+    H_tilde + lambda tau**2 C; the off-diagonal blocks are -H_tilde.
+
+    Parameters
+    ----------
+    eta_tilde : float
+        eta - gamma * tau / 2, > 0 where the model is well posed [currency * time unit / share**2]
+    covariance : float
+        covariance of the price changes per unit time (an element, or the whole matrix) [currency**2 / (share**2 * time unit)]
+    risk_aversion : float
+        risk aversion lambda >= 0 [1 / currency]
+    tau : float
+        length of one trading interval, tau > 0 [time units]
+
+    Returns
+    -------
+    float
+        [currency * time unit / share**2]
+    """
+    return covariance*risk_aversion*tau**2 + 2*eta_tilde
+
+
+def powerlaw_gradient(trade: float, next_trade: float, holding: float, tau: float, eta: float, gamma: float, alpha: float, sigma: float, risk_aversion: float) -> float:
+    """Gradient of E + risk_aversion Var in one interior holding x_j, power-law impact.
+
+    f'(n_{j+1}) - f'(n_j) + 2 risk_aversion sigma**2 tau x_j, f(n) = eta n**(alpha + 1) / tau**alpha - gamma n**2 / 2
+
+    With trade = n_j, next_trade = n_{j+1} (both > 0, a sell schedule) and holding = x_j. At
+    alpha = 1 it is the base model's first-order condition.
+
+    Parameters
+    ----------
+    trade : float
+        a trade n_j = x_{j-1} - x_j > 0 [shares]
+    next_trade : float
+        the next trade n_{j+1} = x_j - x_{j+1} > 0 [shares]
+    holding : float
+        the holding x_j between the two trades [shares]
+    tau : float
+        length of one trading interval, tau > 0 [time units]
+    eta : float
+        temporary impact coefficient, >= 0 [currency * time unit / share**2]
+    gamma : float
+        permanent impact coefficient, >= 0 [currency / share**2]
+    alpha : float
+        impact exponent, h(v) = eta |v|**alpha, > 0 [dimensionless]
+    sigma : float
+        price volatility, >= 0 [currency / (share * time unit**0.5)]
+    risk_aversion : float
+        risk aversion lambda >= 0 [1 / currency]
+
+    Returns
+    -------
+    float
+        [currency / share]
+    """
+    return eta*(next_trade/tau)**alpha*(alpha + 1) - eta*(trade/tau)**alpha*(alpha + 1) - gamma*next_trade + gamma*trade + 2*holding*risk_aversion*sigma**2*tau
+
+
+def powerlaw_hessian_diagonal(trade: float, next_trade: float, tau: float, eta: float, gamma: float, alpha: float, sigma: float, risk_aversion: float) -> float:
+    """Diagonal entry d2/dx_j2 of the Hessian of E + risk_aversion Var, power-law impact.
+
+    f''(n_j) + f''(n_{j+1}) + 2 risk_aversion sigma**2 tau
+
+    Parameters
+    ----------
+    trade : float
+        a trade n_j = x_{j-1} - x_j > 0 [shares]
+    next_trade : float
+        the next trade n_{j+1} = x_j - x_{j+1} > 0 [shares]
+    tau : float
+        length of one trading interval, tau > 0 [time units]
+    eta : float
+        temporary impact coefficient, >= 0 [currency * time unit / share**2]
+    gamma : float
+        permanent impact coefficient, >= 0 [currency / share**2]
+    alpha : float
+        impact exponent, h(v) = eta |v|**alpha, > 0 [dimensionless]
+    sigma : float
+        price volatility, >= 0 [currency / (share * time unit**0.5)]
+    risk_aversion : float
+        risk aversion lambda >= 0 [1 / currency]
+
+    Returns
+    -------
+    float
+        [currency / share**2]
+    """
+    return alpha*eta*next_trade**(alpha - 1)*tau**(-alpha)*(alpha + 1) + alpha*eta*tau**(-alpha)*trade**(alpha - 1)*(alpha + 1) - 2*gamma + 2*risk_aversion*sigma**2*tau
+
+
+def powerlaw_hessian_offdiagonal(next_trade: float, tau: float, eta: float, gamma: float, alpha: float) -> float:
+    """Off-diagonal entry d2/dx_j dx_{j+1} of the (tridiagonal) Hessian, power-law impact.
+
+    -f''(n_{j+1})
+
+    Parameters
+    ----------
+    next_trade : float
+        the next trade n_{j+1} = x_j - x_{j+1} > 0 [shares]
+    tau : float
+        length of one trading interval, tau > 0 [time units]
+    eta : float
+        temporary impact coefficient, >= 0 [currency * time unit / share**2]
+    gamma : float
+        permanent impact coefficient, >= 0 [currency / share**2]
+    alpha : float
+        impact exponent, h(v) = eta |v|**alpha, > 0 [dimensionless]
+
+    Returns
+    -------
+    float
+        [currency / share**2]
+    """
+    return -alpha*eta*next_trade**(alpha - 1)*tau**(-alpha)*(alpha + 1) + gamma
+
+
+def powerlaw_rate(holding: float, first_integral: float, risk_aversion: float, sigma: float, eta: float, alpha: float) -> float:
+    """Trading rate of the optimal continuous-time schedule at a holding.
+
+    v = ((C + risk_aversion sigma**2 x**2) / (alpha eta))**(1 / (alpha + 1))
+
+    Parameters
+    ----------
+    holding : float
+        the holding x_j between the two trades [shares]
+    first_integral : float
+        C = alpha eta v**(alpha + 1) - risk_aversion sigma**2 x**2, constant on the optimum [currency / time unit]
+    risk_aversion : float
+        risk aversion lambda >= 0 [1 / currency]
+    sigma : float
+        price volatility, >= 0 [currency / (share * time unit**0.5)]
+    eta : float
+        temporary impact coefficient, >= 0 [currency * time unit / share**2]
+    alpha : float
+        impact exponent, h(v) = eta |v|**alpha, > 0 [dimensionless]
+
+    Returns
+    -------
+    float
+        [shares / time unit]
+    """
+    return ((first_integral + holding**2*risk_aversion*sigma**2)/(alpha*eta))**(1/(alpha + 1))
+
+
+def powerlaw_horizon_at_zero(order_size: float, risk_aversion: float, sigma: float, eta: float, alpha: float) -> float:
+    """Time the optimal continuous-time schedule takes at C = 0 (alpha > 1 only).
+
+    T(0) = (alpha eta / (risk_aversion sigma**2))**p X**(1 - 2p) / (1 - 2p), p = 1 / (alpha + 1)
+
+    For alpha > 1 and risk_aversion > 0 a horizon at least this long is not used in full: the
+    schedule sells everything by T(0). For alpha <= 1 T(C) -> inf as C -> 0.
+
+    Parameters
+    ----------
+    order_size : float
+        order to sell, X > 0 [shares]
+    risk_aversion : float
+        risk aversion lambda >= 0 [1 / currency]
+    sigma : float
+        price volatility, >= 0 [currency / (share * time unit**0.5)]
+    eta : float
+        temporary impact coefficient, >= 0 [currency * time unit / share**2]
+    alpha : float
+        impact exponent, h(v) = eta |v|**alpha, > 0 [dimensionless]
+
+    Returns
+    -------
+    float
+        [time units]
+    """
+    return order_size**(1 - 2/(alpha + 1))*(alpha*eta/(risk_aversion*sigma**2))**(1/(alpha + 1))*(alpha + 1)/(alpha - 1)
+
+
+def transient_kernel(time: float, other_time: float, impact: float, resilience: float) -> float:
+    """Entry K(t, s) = impact exp(-resilience |t - s|) of the exponential kernel matrix.
+
+    K(t, s) = impact * exp(-resilience * |t - s|)
+
+    E = n' K n / 2 for trades n at times t_i; broadcast t[:, None] against s[None, :] for the
+    matrix.
+
+    Parameters
+    ----------
+    time : float
+        time since the start, 0 <= time <= horizon [time units]
+    other_time : float
+        a second time (kernel matrix column) [time units]
+    impact : float
+        price move per share traded, 1 / depth [currency / share**2]
+    resilience : float
+        decay rate rho of the transient impact, > 0 [1 / time unit]
+
+    Returns
+    -------
+    float
+        [currency / share**2]
+    """
+    return impact*math.exp(-resilience*abs(other_time - time))
+
+
+def transient_block(order_size: float, steps: float, resilience: float, tau: float) -> float:
+    """Block traded at the start and at the end of the optimal discrete schedule.
+
+    n_0 = n_N = X / (2 + (N - 1) (1 - exp(-resilience tau)))
+
+    N + 1 trade times t_i = i tau, i = 0..N; 1 - exp(-resilience tau) is printed as
+    -expm1(-resilience tau).
+
+    Parameters
+    ----------
+    order_size : float
+        order to sell, X > 0 [shares]
+    steps : float
+        number of intervals N >= 1 (N + 1 trade times) [intervals]
+    resilience : float
+        decay rate rho of the transient impact, > 0 [1 / time unit]
+    tau : float
+        length of one trading interval, tau > 0 [time units]
+
+    Returns
+    -------
+    float
+        [shares]
+    """
+    return order_size/(-steps*math.expm1(-resilience*tau) + math.expm1(-resilience*tau) + 2)
+
+
+def transient_interior_trade(order_size: float, steps: float, resilience: float, tau: float) -> float:
+    """Each trade strictly between the two blocks of the optimal discrete schedule.
+
+    n_k = X (1 - exp(-resilience tau)) / (2 + (N - 1) (1 - exp(-resilience tau)))
+
+    Parameters
+    ----------
+    order_size : float
+        order to sell, X > 0 [shares]
+    steps : float
+        number of intervals N >= 1 (N + 1 trade times) [intervals]
+    resilience : float
+        decay rate rho of the transient impact, > 0 [1 / time unit]
+    tau : float
+        length of one trading interval, tau > 0 [time units]
+
+    Returns
+    -------
+    float
+        [shares]
+    """
+    return -order_size*math.expm1(-resilience*tau)/(-steps*math.expm1(-resilience*tau) + math.expm1(-resilience*tau) + 2)
+
+
+def transient_optimal_cost(order_size: float, steps: float, impact: float, resilience: float, tau: float) -> float:
+    """Expected cost of the optimal discrete schedule under the exponential kernel.
+
+    E = impact X**2 (1 + a) / (2 (2 + (N - 1)(1 - a))), a = exp(-resilience tau)
+
+    Parameters
+    ----------
+    order_size : float
+        order to sell, X > 0 [shares]
+    steps : float
+        number of intervals N >= 1 (N + 1 trade times) [intervals]
+    impact : float
+        price move per share traded, 1 / depth [currency / share**2]
+    resilience : float
+        decay rate rho of the transient impact, > 0 [1 / time unit]
+    tau : float
+        length of one trading interval, tau > 0 [time units]
+
+    Returns
+    -------
+    float
+        [currency]
+    """
+    return -1/2*impact*order_size**2*(-math.expm1(-resilience*tau) - 2)/(-steps*math.expm1(-resilience*tau) + math.expm1(-resilience*tau) + 2)
+
+
+def transient_continuous_block(order_size: float, horizon: float, resilience: float) -> float:
+    """Obizhaeva-Wang: the block traded at the start and at the end.
+
+    X / (2 + resilience T)
+
+    Parameters
+    ----------
+    order_size : float
+        order to sell, X > 0 [shares]
+    horizon : float
+        trading horizon T = N * tau > 0 [time units]
+    resilience : float
+        decay rate rho of the transient impact, > 0 [1 / time unit]
+
+    Returns
+    -------
+    float
+        [shares]
+    """
+    return order_size/(horizon*resilience + 2)
+
+
+def transient_continuous_rate(order_size: float, horizon: float, resilience: float) -> float:
+    """Obizhaeva-Wang: the constant trading rate between the blocks.
+
+    resilience X / (2 + resilience T)
+
+    Parameters
+    ----------
+    order_size : float
+        order to sell, X > 0 [shares]
+    horizon : float
+        trading horizon T = N * tau > 0 [time units]
+    resilience : float
+        decay rate rho of the transient impact, > 0 [1 / time unit]
+
+    Returns
+    -------
+    float
+        [shares / time unit]
+    """
+    return order_size*resilience/(horizon*resilience + 2)
+
+
+def transient_continuous_cost(order_size: float, horizon: float, impact: float, resilience: float) -> float:
+    """Obizhaeva-Wang: the expected cost of the optimal continuous schedule.
+
+    impact X**2 / (2 + resilience T)
+
+    Parameters
+    ----------
+    order_size : float
+        order to sell, X > 0 [shares]
+    horizon : float
+        trading horizon T = N * tau > 0 [time units]
+    impact : float
+        price move per share traded, 1 / depth [currency / share**2]
+    resilience : float
+        decay rate rho of the transient impact, > 0 [1 / time unit]
+
+    Returns
+    -------
+    float
+        [currency]
+    """
+    return impact*order_size**2/(horizon*resilience + 2)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["eta_tilde", "kappa", "kappa_continuous", "holdings", "holdings_direct", "trade_sizes", "expected_cost", "variance", "schedule_expected_cost", "schedule_variance", "trade_sizes_direct", "holdings_urgent", "trade_sizes_urgent", "holdings_d_eta", "holdings_d_gamma", "holdings_d_sigma", "holdings_d_risk_aversion", "holdings_d_tau", "expected_cost_d_eta", "expected_cost_d_gamma", "expected_cost_d_sigma", "expected_cost_d_epsilon", "expected_cost_d_risk_aversion", "expected_cost_d_tau", "variance_d_eta", "variance_d_gamma", "variance_d_sigma", "variance_d_risk_aversion", "variance_d_tau"]
+__all__ = ["eta_tilde", "kappa", "kappa_continuous", "holdings", "holdings_direct", "trade_sizes", "expected_cost", "variance", "schedule_expected_cost", "schedule_variance", "trade_sizes_direct", "holdings_urgent", "trade_sizes_urgent", "holdings_d_eta", "holdings_d_gamma", "holdings_d_sigma", "holdings_d_risk_aversion", "holdings_d_tau", "expected_cost_d_eta", "expected_cost_d_gamma", "expected_cost_d_sigma", "expected_cost_d_epsilon", "expected_cost_d_risk_aversion", "expected_cost_d_tau", "variance_d_eta", "variance_d_gamma", "variance_d_sigma", "variance_d_risk_aversion", "variance_d_tau", "holdings_with_drift", "trade_sizes_with_drift", "schedule_expected_cost_with_drift", "holdings_soft_deadline", "expected_cost_soft_deadline", "variance_soft_deadline", "basket_diagonal_block", "powerlaw_gradient", "powerlaw_hessian_diagonal", "powerlaw_hessian_offdiagonal", "powerlaw_schedule_expected_cost", "powerlaw_rate", "powerlaw_horizon_at_zero", "transient_kernel", "transient_block", "transient_interior_trade", "transient_optimal_cost", "transient_continuous_block", "transient_continuous_rate", "transient_continuous_cost"]
 
 def _namespace(*arrays: Any) -> Any:
     """The array API namespace of the arguments (numpy's when all are Python scalars)."""
@@ -1696,3 +1696,902 @@ def variance_d_tau(order_size: Any, horizon: Any, tau: Any, sigma: Any, eta: Any
     kappa_tilde_over_root = kappatilde/xp.hypot(1, half_kappa_tilde_tau)
     rate = (1/4)*horizon**2*kappa_tilde_over_root*kappatilde*(4*eta_tilde + gamma*tau)*_asinhc(xp, half_kappa_tilde_tau)/(eta_tilde*tau)
     return horizon*order_size**2*rate*sigma**2*slope + horizon*order_size**2*shape*sigma**2/tau
+
+
+def holdings_with_drift(order_size: Any, time: Any, horizon: Any, kappa: Any, tau: Any, drift: Any, eta_tilde: Any) -> Any:
+    """Shares still held at a time on the optimal schedule with an expected price drift.
+
+    holdings = order_size * sinh(kappa (T - t)) / sinh(kappa T) + x_bar * (1 - (sinh(kappa (T - t)) + sinh(kappa t)) / sinh(kappa T)), x_bar = mu / (2 lambda sigma**2) = (drift / (2 eta_tilde)) tau**2 / (4 sinh(kappa tau / 2)**2)
+
+    holdings() plus a correction towards x_bar, evaluated as (drift / (2 eta_tilde)) t (T - t)
+    exprel(-kappa t) exprel(-kappa (T - t)) exp(-kappa tau) / (exprel(-kappa tau)**2 (1 +
+    exp(-kappa T))): no overflow, and no 0/0 as risk_aversion -> 0, where the correction tends
+    to the parabola drift t (T - t) / (4 eta_tilde) (kappa = 0 gives it exactly). drift = 0
+    gives holdings() bit for bit. The holdings may leave [0, order_size]: the model has no such
+    constraint.
+
+    Parameters
+    ----------
+    order_size : array or float
+        order to sell, X > 0 [shares]
+    time : array or float
+        time since the start, 0 <= time <= horizon [time units]
+    horizon : array or float
+        trading horizon T = N * tau > 0 [time units]
+    kappa : array or float
+        decay rate of the optimal schedule, >= 0 [1 / time unit]
+    tau : array or float
+        length of one trading interval, tau > 0 [time units]
+    drift : array or float
+        expected price drift mu (> 0: rising) [currency / (share * time unit)]
+    eta_tilde : array or float
+        eta - gamma * tau / 2, > 0 where the model is well posed [currency * time unit / share**2]
+
+    Returns
+    -------
+    array (of the arguments' library), float64
+        [shares]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    xp = _namespace(order_size, time, horizon, kappa, tau, drift, eta_tilde)
+    order_size = xp.asarray(order_size, dtype=xp.float64)
+    time = xp.asarray(time, dtype=xp.float64)
+    horizon = xp.asarray(horizon, dtype=xp.float64)
+    kappa = xp.asarray(kappa, dtype=xp.float64)
+    tau = xp.asarray(tau, dtype=xp.float64)
+    drift = xp.asarray(drift, dtype=xp.float64)
+    eta_tilde = xp.asarray(eta_tilde, dtype=xp.float64)
+    fraction = xp.where((kappa == 0), (horizon - time)/horizon, (horizon - time)*_exp_scaled_difference(xp, -1/2*kappa, time, 0)*_exprel(xp, -2*kappa*(horizon - time))/(horizon*_exprel(xp, -2*horizon*kappa)))
+    scaled = fraction*order_size
+    shift = (1/2)*drift*time*(horizon - time)*_exprel(xp, -kappa*time)*_exprel(xp, -kappa*(horizon - time))/(eta_tilde*(1 + xp.exp(-horizon*kappa))*_exprel(xp, -kappa*tau)**2)
+    return scaled*_exp_scaled_difference(xp, -1/2*kappa, time, 0) + shift*_exp_scaled_difference(xp, -kappa, tau, 0)
+
+
+def trade_sizes_with_drift(order_size: Any, time: Any, horizon: Any, kappa: Any, tau: Any, drift: Any, eta_tilde: Any) -> Any:
+    """Shares sold in the interval (time - tau, time] on the optimal schedule with drift.
+
+    trade = holdings_with_drift(time - tau) - holdings_with_drift(time)
+
+    trade_sizes() plus the correction's trade, evaluated as one product, -(drift / (2
+    eta_tilde)) tau s exp(-kappa (T - |s| + tau) / 2) exprel(-kappa |s|) / ((1 + exp(-kappa T))
+    exprel(-kappa tau)), s = T - 2t + tau. Negative values are buys. drift = 0 gives
+    trade_sizes() bit for bit.
+
+    Parameters
+    ----------
+    order_size : array or float
+        order to sell, X > 0 [shares]
+    time : array or float
+        time since the start, 0 <= time <= horizon [time units]
+    horizon : array or float
+        trading horizon T = N * tau > 0 [time units]
+    kappa : array or float
+        decay rate of the optimal schedule, >= 0 [1 / time unit]
+    tau : array or float
+        length of one trading interval, tau > 0 [time units]
+    drift : array or float
+        expected price drift mu (> 0: rising) [currency / (share * time unit)]
+    eta_tilde : array or float
+        eta - gamma * tau / 2, > 0 where the model is well posed [currency * time unit / share**2]
+
+    Returns
+    -------
+    array (of the arguments' library), float64
+        [shares]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    xp = _namespace(order_size, time, horizon, kappa, tau, drift, eta_tilde)
+    order_size = xp.asarray(order_size, dtype=xp.float64)
+    time = xp.asarray(time, dtype=xp.float64)
+    horizon = xp.asarray(horizon, dtype=xp.float64)
+    kappa = xp.asarray(kappa, dtype=xp.float64)
+    tau = xp.asarray(tau, dtype=xp.float64)
+    drift = xp.asarray(drift, dtype=xp.float64)
+    eta_tilde = xp.asarray(eta_tilde, dtype=xp.float64)
+    fraction = xp.where((kappa == 0), tau/horizon, (1/2)*tau*(1 + xp.exp(-kappa*tau)*_exp_scaled_difference(xp, -2*kappa, horizon, time))*_exp_scaled_difference(xp, -1/2*kappa, time, tau)*_exprel(xp, -kappa*tau)/(horizon*_exprel(xp, -2*horizon*kappa)))
+    scaled = fraction*order_size
+    shift = -1/2*drift*tau*(horizon + tau - 2*time)*_exprel(xp, -kappa*xp.abs(horizon + tau - 2*time))/(eta_tilde*(1 + xp.exp(-horizon*kappa))*_exprel(xp, -kappa*tau))
+    return scaled*_exp_scaled_difference(xp, -1/2*kappa, time, tau) + shift*xp.where((horizon + tau - 2*time >= 0), _exp_scaled_difference(xp, -kappa, time, 0), _exp_scaled_difference(xp, -kappa, horizon, time)*_exp_scaled_difference(xp, -kappa, tau, 0))
+
+
+def schedule_expected_cost_with_drift(trade_sizes: Any, holdings: Any, tau: Any, gamma: Any, eta_tilde: Any, epsilon: Any, drift: Any) -> Any:
+    """Expected implementation shortfall of any schedule when the price drifts.
+
+    E = gamma X**2 / 2 + epsilon sum|n_k| + (eta_tilde / tau) sum n_k**2 - drift tau sum_{k=1..N} x_k, X = sum n_k
+
+    trade_sizes holds n_1..n_N and holdings x_0..x_N along their last axes (x_0 does not count).
+    The variance is schedule_variance(): the drift is not random.
+
+    Parameters
+    ----------
+    trade_sizes : array or float
+        trades n_1..n_N along the last axis [shares]
+    holdings : array or float
+        holdings x_0..x_N along the last axis [shares]
+    tau : array or float
+        length of one trading interval, tau > 0 [time units]
+    gamma : array or float
+        permanent impact coefficient, >= 0 [currency / share**2]
+    eta_tilde : array or float
+        eta - gamma * tau / 2, > 0 where the model is well posed [currency * time unit / share**2]
+    epsilon : array or float
+        fixed cost per share (half spread), >= 0 [currency / share]
+    drift : array or float
+        expected price drift mu (> 0: rising) [currency / (share * time unit)]
+
+    Returns
+    -------
+    array (of the arguments' library), float64
+        [currency]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    xp = _namespace(trade_sizes, holdings, tau, gamma, eta_tilde, epsilon, drift)
+    trade_sizes = xp.asarray(trade_sizes, dtype=xp.float64)
+    holdings = xp.asarray(holdings, dtype=xp.float64)
+    tau = xp.asarray(tau, dtype=xp.float64)
+    gamma = xp.asarray(gamma, dtype=xp.float64)
+    eta_tilde = xp.asarray(eta_tilde, dtype=xp.float64)
+    epsilon = xp.asarray(epsilon, dtype=xp.float64)
+    drift = xp.asarray(drift, dtype=xp.float64)
+    return -drift*tau*xp.sum(holdings[..., 1:], axis=-1) + epsilon*xp.sum(xp.abs(trade_sizes), axis=-1) + eta_tilde*xp.sum(trade_sizes**2, axis=-1)/tau + (1/2)*gamma*xp.sum(trade_sizes, axis=-1)**2
+
+
+def holdings_soft_deadline(order_size: Any, time: Any, horizon: Any, kappa: Any, eta: Any, gamma: Any, terminal_penalty: Any) -> Any:
+    """Shares still held at a time when shares left at the horizon pay a terminal penalty.
+
+    holdings = X (zeta e^(kappa (T - t)) - e^(-kappa (T - t))) / (zeta e^(kappa T) - e^(-kappa T)), zeta = (c + eta kappa) / (c - eta kappa), c = terminal_penalty - gamma / 2
+
+    Cartea, Jaimungal & Penalva (2015), ch. 6, with k = eta, b = gamma, phi = lambda sigma**2
+    and g = kappa = kappa_continuous(risk_aversion, sigma, eta). Evaluated as X e^(-kappa t) (c
+    s exprel(-2 kappa s) + eta (1 + e^(-2 kappa s)) / 2) / (c T exprel(-2 kappa T) + eta (1 +
+    e^(-2 kappa T)) / 2), s = T - t: no overflow, kappa = 0 gives X (c s + eta) / (c T + eta).
+    holdings(horizon) > 0 is sold as a block at the horizon. Requires c >= 0 (terminal_penalty
+    >= gamma / 2); terminal_penalty -> inf is holdings() with the continuous kappa.
+
+    Parameters
+    ----------
+    order_size : array or float
+        order to sell, X > 0 [shares]
+    time : array or float
+        time since the start, 0 <= time <= horizon [time units]
+    horizon : array or float
+        trading horizon T = N * tau > 0 [time units]
+    kappa : array or float
+        decay rate of the optimal schedule, >= 0 [1 / time unit]
+    eta : array or float
+        temporary impact coefficient, >= 0 [currency * time unit / share**2]
+    gamma : array or float
+        permanent impact coefficient, >= 0 [currency / share**2]
+    terminal_penalty : array or float
+        cost per share per share left at the horizon (shares q cost terminal_penalty * q**2) [currency / share**2]
+
+    Returns
+    -------
+    array (of the arguments' library), float64
+        [shares]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    xp = _namespace(order_size, time, horizon, kappa, eta, gamma, terminal_penalty)
+    order_size = xp.asarray(order_size, dtype=xp.float64)
+    time = xp.asarray(time, dtype=xp.float64)
+    horizon = xp.asarray(horizon, dtype=xp.float64)
+    kappa = xp.asarray(kappa, dtype=xp.float64)
+    eta = xp.asarray(eta, dtype=xp.float64)
+    gamma = xp.asarray(gamma, dtype=xp.float64)
+    terminal_penalty = xp.asarray(terminal_penalty, dtype=xp.float64)
+    fraction = ((1/2)*eta*(1 + xp.exp(-2*kappa*(horizon - time))) + (-1/2*gamma + terminal_penalty)*(horizon - time)*_exprel(xp, -2*kappa*(horizon - time)))*_exp_scaled_difference(xp, -1/2*kappa, time, 0)/((1/2)*eta*(1 + xp.exp(-2*horizon*kappa)) + horizon*(-1/2*gamma + terminal_penalty)*_exprel(xp, -2*horizon*kappa))
+    scaled = fraction*order_size
+    return scaled*_exp_scaled_difference(xp, -1/2*kappa, time, 0)
+
+
+def expected_cost_soft_deadline(order_size: Any, horizon: Any, kappa: Any, eta: Any, gamma: Any, epsilon: Any, terminal_penalty: Any) -> Any:
+    """Expected implementation shortfall of the soft-deadline schedule, block sale included.
+
+    E = gamma X**2 / 2 + epsilon X + eta integral_0^T nu**2 dt + (terminal_penalty - gamma / 2) Q_T**2
+
+    The integral of the CJP schedule in closed form, evaluated with exprel and sinh_tail as a
+    sum of positive terms (c >= 0); kappa = 0 gives the linear schedule's cost. (kappa T)**3
+    sinh_tail(2 kappa T) is multiplied one factor at a time, so nothing overflows.
+
+    Parameters
+    ----------
+    order_size : array or float
+        order to sell, X > 0 [shares]
+    horizon : array or float
+        trading horizon T = N * tau > 0 [time units]
+    kappa : array or float
+        decay rate of the optimal schedule, >= 0 [1 / time unit]
+    eta : array or float
+        temporary impact coefficient, >= 0 [currency * time unit / share**2]
+    gamma : array or float
+        permanent impact coefficient, >= 0 [currency / share**2]
+    epsilon : array or float
+        fixed cost per share (half spread), >= 0 [currency / share]
+    terminal_penalty : array or float
+        cost per share per share left at the horizon (shares q cost terminal_penalty * q**2) [currency / share**2]
+
+    Returns
+    -------
+    array (of the arguments' library), float64
+        [currency]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    xp = _namespace(order_size, horizon, kappa, eta, gamma, epsilon, terminal_penalty)
+    order_size = xp.asarray(order_size, dtype=xp.float64)
+    horizon = xp.asarray(horizon, dtype=xp.float64)
+    kappa = xp.asarray(kappa, dtype=xp.float64)
+    eta = xp.asarray(eta, dtype=xp.float64)
+    gamma = xp.asarray(gamma, dtype=xp.float64)
+    epsilon = xp.asarray(epsilon, dtype=xp.float64)
+    terminal_penalty = xp.asarray(terminal_penalty, dtype=xp.float64)
+    small = xp.where((horizon*kappa < 1), 2*horizon*kappa, 0)
+    large = xp.where((horizon*kappa < 1), 2, 2*horizon*kappa)
+    rate_half = horizon*kappa*_exprel(xp, -2*horizon*kappa)
+    tail = xp.where((horizon*kappa < 1), small**3*_sinh_tail(xp, small), -large*xp.exp(-large) + 1/2 - 1/2*xp.exp(-2*large))
+    return epsilon*order_size + eta**2*order_size**2*(-1/2*gamma + terminal_penalty)*_exp_scaled_difference(xp, -2*kappa, horizon, 0)/((1/2)*eta*(1 + xp.exp(-2*horizon*kappa)) + horizon*(-1/2*gamma + terminal_penalty)*_exprel(xp, -2*horizon*kappa))**2 + eta*order_size**2*((1/4)*eta**2*kappa*tail + eta*rate_half**2*(-1/2*gamma + terminal_penalty) + (1/2)*horizon*(-1/2*gamma + terminal_penalty)**2*(_exprel(xp, -4*horizon*kappa) + xp.exp(-2*horizon*kappa)))/((1/2)*eta*(1 + xp.exp(-2*horizon*kappa)) + horizon*(-1/2*gamma + terminal_penalty)*_exprel(xp, -2*horizon*kappa))**2 + (1/2)*gamma*order_size**2
+
+
+def variance_soft_deadline(order_size: Any, horizon: Any, kappa: Any, sigma: Any, eta: Any, gamma: Any, terminal_penalty: Any) -> Any:
+    """Variance of the implementation shortfall of the soft-deadline schedule.
+
+    Var = sigma**2 integral_0^T Q**2 dt
+
+    Continuous time: the block sold at the horizon carries no risk after it. Evaluated with
+    exprel and sinh_tail as a sum of positive terms (c >= 0).
+
+    Parameters
+    ----------
+    order_size : array or float
+        order to sell, X > 0 [shares]
+    horizon : array or float
+        trading horizon T = N * tau > 0 [time units]
+    kappa : array or float
+        decay rate of the optimal schedule, >= 0 [1 / time unit]
+    sigma : array or float
+        price volatility, >= 0 [currency / (share * time unit**0.5)]
+    eta : array or float
+        temporary impact coefficient, >= 0 [currency * time unit / share**2]
+    gamma : array or float
+        permanent impact coefficient, >= 0 [currency / share**2]
+    terminal_penalty : array or float
+        cost per share per share left at the horizon (shares q cost terminal_penalty * q**2) [currency / share**2]
+
+    Returns
+    -------
+    array (of the arguments' library), float64
+        [currency**2]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    xp = _namespace(order_size, horizon, kappa, sigma, eta, gamma, terminal_penalty)
+    order_size = xp.asarray(order_size, dtype=xp.float64)
+    horizon = xp.asarray(horizon, dtype=xp.float64)
+    kappa = xp.asarray(kappa, dtype=xp.float64)
+    sigma = xp.asarray(sigma, dtype=xp.float64)
+    eta = xp.asarray(eta, dtype=xp.float64)
+    gamma = xp.asarray(gamma, dtype=xp.float64)
+    terminal_penalty = xp.asarray(terminal_penalty, dtype=xp.float64)
+    small = xp.where((horizon*kappa < 1), 2*horizon*kappa, 0)
+    large = xp.where((horizon*kappa < 1), 2, 2*horizon*kappa)
+    ratio = horizon/large
+    cube_tail = xp.where((horizon*kappa < 1), horizon**3*_sinh_tail(xp, small), ratio**3*(-large*xp.exp(-large) + 1/2 - 1/2*xp.exp(-2*large)))
+    return order_size**2*sigma**2*(2*cube_tail*(-1/2*gamma + terminal_penalty)**2 + (1/2)*eta**2*horizon*(_exprel(xp, -4*horizon*kappa) + xp.exp(-2*horizon*kappa)) + eta*horizon**2*(-1/2*gamma + terminal_penalty)*_exprel(xp, -2*horizon*kappa)**2)/((1/2)*eta*(1 + xp.exp(-2*horizon*kappa)) + horizon*(-1/2*gamma + terminal_penalty)*_exprel(xp, -2*horizon*kappa))**2
+
+
+def basket_diagonal_block(eta_tilde: Any, covariance: Any, risk_aversion: Any, tau: Any) -> Any:
+    """Diagonal block of the basket's block-tridiagonal first-order conditions, elementwise.
+
+    D = 2 eta_tilde + risk_aversion tau**2 covariance
+
+    Elementwise: applied to the matrices H_tilde = eta_tilde(H, Gamma, tau) and C it gives D = 2
+    H_tilde + lambda tau**2 C; the off-diagonal blocks are -H_tilde.
+
+    Parameters
+    ----------
+    eta_tilde : array or float
+        eta - gamma * tau / 2, > 0 where the model is well posed [currency * time unit / share**2]
+    covariance : array or float
+        covariance of the price changes per unit time (an element, or the whole matrix) [currency**2 / (share**2 * time unit)]
+    risk_aversion : array or float
+        risk aversion lambda >= 0 [1 / currency]
+    tau : array or float
+        length of one trading interval, tau > 0 [time units]
+
+    Returns
+    -------
+    array (of the arguments' library), float64
+        [currency * time unit / share**2]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    xp = _namespace(eta_tilde, covariance, risk_aversion, tau)
+    eta_tilde = xp.asarray(eta_tilde, dtype=xp.float64)
+    covariance = xp.asarray(covariance, dtype=xp.float64)
+    risk_aversion = xp.asarray(risk_aversion, dtype=xp.float64)
+    tau = xp.asarray(tau, dtype=xp.float64)
+    return covariance*risk_aversion*tau**2 + 2*eta_tilde
+
+
+def powerlaw_gradient(trade: Any, next_trade: Any, holding: Any, tau: Any, eta: Any, gamma: Any, alpha: Any, sigma: Any, risk_aversion: Any) -> Any:
+    """Gradient of E + risk_aversion Var in one interior holding x_j, power-law impact.
+
+    f'(n_{j+1}) - f'(n_j) + 2 risk_aversion sigma**2 tau x_j, f(n) = eta n**(alpha + 1) / tau**alpha - gamma n**2 / 2
+
+    With trade = n_j, next_trade = n_{j+1} (both > 0, a sell schedule) and holding = x_j. At
+    alpha = 1 it is the base model's first-order condition.
+
+    Parameters
+    ----------
+    trade : array or float
+        a trade n_j = x_{j-1} - x_j > 0 [shares]
+    next_trade : array or float
+        the next trade n_{j+1} = x_j - x_{j+1} > 0 [shares]
+    holding : array or float
+        the holding x_j between the two trades [shares]
+    tau : array or float
+        length of one trading interval, tau > 0 [time units]
+    eta : array or float
+        temporary impact coefficient, >= 0 [currency * time unit / share**2]
+    gamma : array or float
+        permanent impact coefficient, >= 0 [currency / share**2]
+    alpha : array or float
+        impact exponent, h(v) = eta |v|**alpha, > 0 [dimensionless]
+    sigma : array or float
+        price volatility, >= 0 [currency / (share * time unit**0.5)]
+    risk_aversion : array or float
+        risk aversion lambda >= 0 [1 / currency]
+
+    Returns
+    -------
+    array (of the arguments' library), float64
+        [currency / share]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    xp = _namespace(trade, next_trade, holding, tau, eta, gamma, alpha, sigma, risk_aversion)
+    trade = xp.asarray(trade, dtype=xp.float64)
+    next_trade = xp.asarray(next_trade, dtype=xp.float64)
+    holding = xp.asarray(holding, dtype=xp.float64)
+    tau = xp.asarray(tau, dtype=xp.float64)
+    eta = xp.asarray(eta, dtype=xp.float64)
+    gamma = xp.asarray(gamma, dtype=xp.float64)
+    alpha = xp.asarray(alpha, dtype=xp.float64)
+    sigma = xp.asarray(sigma, dtype=xp.float64)
+    risk_aversion = xp.asarray(risk_aversion, dtype=xp.float64)
+    return eta*(next_trade/tau)**alpha*(alpha + 1) - eta*(trade/tau)**alpha*(alpha + 1) - gamma*next_trade + gamma*trade + 2*holding*risk_aversion*sigma**2*tau
+
+
+def powerlaw_hessian_diagonal(trade: Any, next_trade: Any, tau: Any, eta: Any, gamma: Any, alpha: Any, sigma: Any, risk_aversion: Any) -> Any:
+    """Diagonal entry d2/dx_j2 of the Hessian of E + risk_aversion Var, power-law impact.
+
+    f''(n_j) + f''(n_{j+1}) + 2 risk_aversion sigma**2 tau
+
+    Parameters
+    ----------
+    trade : array or float
+        a trade n_j = x_{j-1} - x_j > 0 [shares]
+    next_trade : array or float
+        the next trade n_{j+1} = x_j - x_{j+1} > 0 [shares]
+    tau : array or float
+        length of one trading interval, tau > 0 [time units]
+    eta : array or float
+        temporary impact coefficient, >= 0 [currency * time unit / share**2]
+    gamma : array or float
+        permanent impact coefficient, >= 0 [currency / share**2]
+    alpha : array or float
+        impact exponent, h(v) = eta |v|**alpha, > 0 [dimensionless]
+    sigma : array or float
+        price volatility, >= 0 [currency / (share * time unit**0.5)]
+    risk_aversion : array or float
+        risk aversion lambda >= 0 [1 / currency]
+
+    Returns
+    -------
+    array (of the arguments' library), float64
+        [currency / share**2]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    xp = _namespace(trade, next_trade, tau, eta, gamma, alpha, sigma, risk_aversion)
+    trade = xp.asarray(trade, dtype=xp.float64)
+    next_trade = xp.asarray(next_trade, dtype=xp.float64)
+    tau = xp.asarray(tau, dtype=xp.float64)
+    eta = xp.asarray(eta, dtype=xp.float64)
+    gamma = xp.asarray(gamma, dtype=xp.float64)
+    alpha = xp.asarray(alpha, dtype=xp.float64)
+    sigma = xp.asarray(sigma, dtype=xp.float64)
+    risk_aversion = xp.asarray(risk_aversion, dtype=xp.float64)
+    return alpha*eta*next_trade**(alpha - 1)*tau**(-alpha)*(alpha + 1) + alpha*eta*tau**(-alpha)*trade**(alpha - 1)*(alpha + 1) - 2*gamma + 2*risk_aversion*sigma**2*tau
+
+
+def powerlaw_hessian_offdiagonal(next_trade: Any, tau: Any, eta: Any, gamma: Any, alpha: Any) -> Any:
+    """Off-diagonal entry d2/dx_j dx_{j+1} of the (tridiagonal) Hessian, power-law impact.
+
+    -f''(n_{j+1})
+
+    Parameters
+    ----------
+    next_trade : array or float
+        the next trade n_{j+1} = x_j - x_{j+1} > 0 [shares]
+    tau : array or float
+        length of one trading interval, tau > 0 [time units]
+    eta : array or float
+        temporary impact coefficient, >= 0 [currency * time unit / share**2]
+    gamma : array or float
+        permanent impact coefficient, >= 0 [currency / share**2]
+    alpha : array or float
+        impact exponent, h(v) = eta |v|**alpha, > 0 [dimensionless]
+
+    Returns
+    -------
+    array (of the arguments' library), float64
+        [currency / share**2]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    xp = _namespace(next_trade, tau, eta, gamma, alpha)
+    next_trade = xp.asarray(next_trade, dtype=xp.float64)
+    tau = xp.asarray(tau, dtype=xp.float64)
+    eta = xp.asarray(eta, dtype=xp.float64)
+    gamma = xp.asarray(gamma, dtype=xp.float64)
+    alpha = xp.asarray(alpha, dtype=xp.float64)
+    return -alpha*eta*next_trade**(alpha - 1)*tau**(-alpha)*(alpha + 1) + gamma
+
+
+def powerlaw_schedule_expected_cost(trade_sizes: Any, tau: Any, gamma: Any, eta: Any, epsilon: Any, alpha: Any) -> Any:
+    """Expected implementation shortfall of a sell schedule under power-law impact.
+
+    E = gamma X**2 / 2 + epsilon X + (eta / tau**alpha) sum n_k**(alpha + 1) - (gamma / 2) sum n_k**2, X = sum n_k
+
+    trade_sizes holds n_1..n_N (each >= 0) along its last axis; leading axes broadcast. At alpha
+    = 1 it is schedule_expected_cost.
+
+    Parameters
+    ----------
+    trade_sizes : array or float
+        trades n_1..n_N along the last axis [shares]
+    tau : array or float
+        length of one trading interval, tau > 0 [time units]
+    gamma : array or float
+        permanent impact coefficient, >= 0 [currency / share**2]
+    eta : array or float
+        temporary impact coefficient, >= 0 [currency * time unit / share**2]
+    epsilon : array or float
+        fixed cost per share (half spread), >= 0 [currency / share]
+    alpha : array or float
+        impact exponent, h(v) = eta |v|**alpha, > 0 [dimensionless]
+
+    Returns
+    -------
+    array (of the arguments' library), float64
+        [currency]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    xp = _namespace(trade_sizes, tau, gamma, eta, epsilon, alpha)
+    trade_sizes = xp.asarray(trade_sizes, dtype=xp.float64)
+    tau = xp.asarray(tau, dtype=xp.float64)
+    gamma = xp.asarray(gamma, dtype=xp.float64)
+    eta = xp.asarray(eta, dtype=xp.float64)
+    epsilon = xp.asarray(epsilon, dtype=xp.float64)
+    alpha = xp.asarray(alpha, dtype=xp.float64)
+    return epsilon*xp.sum(xp.abs(trade_sizes), axis=-1) + eta*tau**(-alpha)*xp.sum(xp.abs(trade_sizes)**(alpha + 1), axis=-1) + (1/2)*gamma*xp.sum(trade_sizes, axis=-1)**2 - 1/2*gamma*xp.sum(trade_sizes**2, axis=-1)
+
+
+def powerlaw_rate(holding: Any, first_integral: Any, risk_aversion: Any, sigma: Any, eta: Any, alpha: Any) -> Any:
+    """Trading rate of the optimal continuous-time schedule at a holding.
+
+    v = ((C + risk_aversion sigma**2 x**2) / (alpha eta))**(1 / (alpha + 1))
+
+    Parameters
+    ----------
+    holding : array or float
+        the holding x_j between the two trades [shares]
+    first_integral : array or float
+        C = alpha eta v**(alpha + 1) - risk_aversion sigma**2 x**2, constant on the optimum [currency / time unit]
+    risk_aversion : array or float
+        risk aversion lambda >= 0 [1 / currency]
+    sigma : array or float
+        price volatility, >= 0 [currency / (share * time unit**0.5)]
+    eta : array or float
+        temporary impact coefficient, >= 0 [currency * time unit / share**2]
+    alpha : array or float
+        impact exponent, h(v) = eta |v|**alpha, > 0 [dimensionless]
+
+    Returns
+    -------
+    array (of the arguments' library), float64
+        [shares / time unit]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    xp = _namespace(holding, first_integral, risk_aversion, sigma, eta, alpha)
+    holding = xp.asarray(holding, dtype=xp.float64)
+    first_integral = xp.asarray(first_integral, dtype=xp.float64)
+    risk_aversion = xp.asarray(risk_aversion, dtype=xp.float64)
+    sigma = xp.asarray(sigma, dtype=xp.float64)
+    eta = xp.asarray(eta, dtype=xp.float64)
+    alpha = xp.asarray(alpha, dtype=xp.float64)
+    return ((first_integral + holding**2*risk_aversion*sigma**2)/(alpha*eta))**((alpha + 1)**(-1.0))
+
+
+def powerlaw_horizon_at_zero(order_size: Any, risk_aversion: Any, sigma: Any, eta: Any, alpha: Any) -> Any:
+    """Time the optimal continuous-time schedule takes at C = 0 (alpha > 1 only).
+
+    T(0) = (alpha eta / (risk_aversion sigma**2))**p X**(1 - 2p) / (1 - 2p), p = 1 / (alpha + 1)
+
+    For alpha > 1 and risk_aversion > 0 a horizon at least this long is not used in full: the
+    schedule sells everything by T(0). For alpha <= 1 T(C) -> inf as C -> 0.
+
+    Parameters
+    ----------
+    order_size : array or float
+        order to sell, X > 0 [shares]
+    risk_aversion : array or float
+        risk aversion lambda >= 0 [1 / currency]
+    sigma : array or float
+        price volatility, >= 0 [currency / (share * time unit**0.5)]
+    eta : array or float
+        temporary impact coefficient, >= 0 [currency * time unit / share**2]
+    alpha : array or float
+        impact exponent, h(v) = eta |v|**alpha, > 0 [dimensionless]
+
+    Returns
+    -------
+    array (of the arguments' library), float64
+        [time units]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    xp = _namespace(order_size, risk_aversion, sigma, eta, alpha)
+    order_size = xp.asarray(order_size, dtype=xp.float64)
+    risk_aversion = xp.asarray(risk_aversion, dtype=xp.float64)
+    sigma = xp.asarray(sigma, dtype=xp.float64)
+    eta = xp.asarray(eta, dtype=xp.float64)
+    alpha = xp.asarray(alpha, dtype=xp.float64)
+    return order_size**(1 - 2/(alpha + 1))*(alpha*eta/(risk_aversion*sigma**2))**((alpha + 1)**(-1.0))*(alpha + 1)/(alpha - 1)
+
+
+def transient_kernel(time: Any, other_time: Any, impact: Any, resilience: Any) -> Any:
+    """Entry K(t, s) = impact exp(-resilience |t - s|) of the exponential kernel matrix.
+
+    K(t, s) = impact * exp(-resilience * |t - s|)
+
+    E = n' K n / 2 for trades n at times t_i; broadcast t[:, None] against s[None, :] for the
+    matrix.
+
+    Parameters
+    ----------
+    time : array or float
+        time since the start, 0 <= time <= horizon [time units]
+    other_time : array or float
+        a second time (kernel matrix column) [time units]
+    impact : array or float
+        price move per share traded, 1 / depth [currency / share**2]
+    resilience : array or float
+        decay rate rho of the transient impact, > 0 [1 / time unit]
+
+    Returns
+    -------
+    array (of the arguments' library), float64
+        [currency / share**2]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    xp = _namespace(time, other_time, impact, resilience)
+    time = xp.asarray(time, dtype=xp.float64)
+    other_time = xp.asarray(other_time, dtype=xp.float64)
+    impact = xp.asarray(impact, dtype=xp.float64)
+    resilience = xp.asarray(resilience, dtype=xp.float64)
+    return impact*xp.exp(-resilience*xp.abs(other_time - time))
+
+
+def transient_block(order_size: Any, steps: Any, resilience: Any, tau: Any) -> Any:
+    """Block traded at the start and at the end of the optimal discrete schedule.
+
+    n_0 = n_N = X / (2 + (N - 1) (1 - exp(-resilience tau)))
+
+    N + 1 trade times t_i = i tau, i = 0..N; 1 - exp(-resilience tau) is printed as
+    -expm1(-resilience tau).
+
+    Parameters
+    ----------
+    order_size : array or float
+        order to sell, X > 0 [shares]
+    steps : array or float
+        number of intervals N >= 1 (N + 1 trade times) [intervals]
+    resilience : array or float
+        decay rate rho of the transient impact, > 0 [1 / time unit]
+    tau : array or float
+        length of one trading interval, tau > 0 [time units]
+
+    Returns
+    -------
+    array (of the arguments' library), float64
+        [shares]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    xp = _namespace(order_size, steps, resilience, tau)
+    order_size = xp.asarray(order_size, dtype=xp.float64)
+    steps = xp.asarray(steps, dtype=xp.float64)
+    resilience = xp.asarray(resilience, dtype=xp.float64)
+    tau = xp.asarray(tau, dtype=xp.float64)
+    return order_size/(-steps*xp.expm1(-resilience*tau) + xp.expm1(-resilience*tau) + 2)
+
+
+def transient_interior_trade(order_size: Any, steps: Any, resilience: Any, tau: Any) -> Any:
+    """Each trade strictly between the two blocks of the optimal discrete schedule.
+
+    n_k = X (1 - exp(-resilience tau)) / (2 + (N - 1) (1 - exp(-resilience tau)))
+
+    Parameters
+    ----------
+    order_size : array or float
+        order to sell, X > 0 [shares]
+    steps : array or float
+        number of intervals N >= 1 (N + 1 trade times) [intervals]
+    resilience : array or float
+        decay rate rho of the transient impact, > 0 [1 / time unit]
+    tau : array or float
+        length of one trading interval, tau > 0 [time units]
+
+    Returns
+    -------
+    array (of the arguments' library), float64
+        [shares]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    xp = _namespace(order_size, steps, resilience, tau)
+    order_size = xp.asarray(order_size, dtype=xp.float64)
+    steps = xp.asarray(steps, dtype=xp.float64)
+    resilience = xp.asarray(resilience, dtype=xp.float64)
+    tau = xp.asarray(tau, dtype=xp.float64)
+    return -order_size*xp.expm1(-resilience*tau)/(-steps*xp.expm1(-resilience*tau) + xp.expm1(-resilience*tau) + 2)
+
+
+def transient_optimal_cost(order_size: Any, steps: Any, impact: Any, resilience: Any, tau: Any) -> Any:
+    """Expected cost of the optimal discrete schedule under the exponential kernel.
+
+    E = impact X**2 (1 + a) / (2 (2 + (N - 1)(1 - a))), a = exp(-resilience tau)
+
+    Parameters
+    ----------
+    order_size : array or float
+        order to sell, X > 0 [shares]
+    steps : array or float
+        number of intervals N >= 1 (N + 1 trade times) [intervals]
+    impact : array or float
+        price move per share traded, 1 / depth [currency / share**2]
+    resilience : array or float
+        decay rate rho of the transient impact, > 0 [1 / time unit]
+    tau : array or float
+        length of one trading interval, tau > 0 [time units]
+
+    Returns
+    -------
+    array (of the arguments' library), float64
+        [currency]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    xp = _namespace(order_size, steps, impact, resilience, tau)
+    order_size = xp.asarray(order_size, dtype=xp.float64)
+    steps = xp.asarray(steps, dtype=xp.float64)
+    impact = xp.asarray(impact, dtype=xp.float64)
+    resilience = xp.asarray(resilience, dtype=xp.float64)
+    tau = xp.asarray(tau, dtype=xp.float64)
+    return -1/2*impact*order_size**2*(-xp.expm1(-resilience*tau) - 2)/(-steps*xp.expm1(-resilience*tau) + xp.expm1(-resilience*tau) + 2)
+
+
+def transient_continuous_block(order_size: Any, horizon: Any, resilience: Any) -> Any:
+    """Obizhaeva-Wang: the block traded at the start and at the end.
+
+    X / (2 + resilience T)
+
+    Parameters
+    ----------
+    order_size : array or float
+        order to sell, X > 0 [shares]
+    horizon : array or float
+        trading horizon T = N * tau > 0 [time units]
+    resilience : array or float
+        decay rate rho of the transient impact, > 0 [1 / time unit]
+
+    Returns
+    -------
+    array (of the arguments' library), float64
+        [shares]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    xp = _namespace(order_size, horizon, resilience)
+    order_size = xp.asarray(order_size, dtype=xp.float64)
+    horizon = xp.asarray(horizon, dtype=xp.float64)
+    resilience = xp.asarray(resilience, dtype=xp.float64)
+    return order_size/(horizon*resilience + 2)
+
+
+def transient_continuous_rate(order_size: Any, horizon: Any, resilience: Any) -> Any:
+    """Obizhaeva-Wang: the constant trading rate between the blocks.
+
+    resilience X / (2 + resilience T)
+
+    Parameters
+    ----------
+    order_size : array or float
+        order to sell, X > 0 [shares]
+    horizon : array or float
+        trading horizon T = N * tau > 0 [time units]
+    resilience : array or float
+        decay rate rho of the transient impact, > 0 [1 / time unit]
+
+    Returns
+    -------
+    array (of the arguments' library), float64
+        [shares / time unit]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    xp = _namespace(order_size, horizon, resilience)
+    order_size = xp.asarray(order_size, dtype=xp.float64)
+    horizon = xp.asarray(horizon, dtype=xp.float64)
+    resilience = xp.asarray(resilience, dtype=xp.float64)
+    return order_size*resilience/(horizon*resilience + 2)
+
+
+def transient_continuous_cost(order_size: Any, horizon: Any, impact: Any, resilience: Any) -> Any:
+    """Obizhaeva-Wang: the expected cost of the optimal continuous schedule.
+
+    impact X**2 / (2 + resilience T)
+
+    Parameters
+    ----------
+    order_size : array or float
+        order to sell, X > 0 [shares]
+    horizon : array or float
+        trading horizon T = N * tau > 0 [time units]
+    impact : array or float
+        price move per share traded, 1 / depth [currency / share**2]
+    resilience : array or float
+        decay rate rho of the transient impact, > 0 [1 / time unit]
+
+    Returns
+    -------
+    array (of the arguments' library), float64
+        [currency]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    xp = _namespace(order_size, horizon, impact, resilience)
+    order_size = xp.asarray(order_size, dtype=xp.float64)
+    horizon = xp.asarray(horizon, dtype=xp.float64)
+    impact = xp.asarray(impact, dtype=xp.float64)
+    resilience = xp.asarray(resilience, dtype=xp.float64)
+    return impact*order_size**2/(horizon*resilience + 2)

@@ -610,13 +610,13 @@ def _profile_fractions(volume_profile: Any, steps: int) -> tuple[FloatArray | No
     weights = real_array("volume_profile", volume_profile)
     if weights.ndim != 1 or weights.size == 0:
         return None, f"volume_profile has shape {weights.shape} (it must be a non-empty 1-D array)"
-    if not (np.all(np.isfinite(weights)) and np.all(weights >= 0) and weights.max() > 0):
+    if not (np.all(np.isfinite(weights)) and np.all(weights >= 0) and np.max(weights) > 0):
         return None, (
             f"volume_profile = {weights[:8].tolist()!r}{' ...' if weights.size > 8 else ''} is out of range "
             "(every value must be finite and >= 0, with a positive sum)"
         )
     # scaled by the largest weight first, so the running sum cannot overflow (1e308 each is fine)
-    running = np.concatenate(([0.0], np.cumsum(weights / weights.max())))
+    running: FloatArray = np.concatenate((np.zeros(1), np.cumsum(weights / np.max(weights))))
     running /= running[-1]  # exactly 0 at the open and 1 at the close
     # the profile's M buckets and the schedule's N intervals both split the same session
     return np.interp(np.linspace(0.0, 1.0, steps + 1), np.linspace(0.0, 1.0, weights.size + 1), running), None

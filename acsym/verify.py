@@ -1248,7 +1248,11 @@ class Report:
 def compute_report(settings: Settings) -> Report:
     """Run the sweep; return its report (prints nothing)."""
     from acsym.verification import array_api as array_api_verification
+    from acsym.verification import basket as basket_verification
+    from acsym.verification import drift as drift_verification
+    from acsym.verification import powerlaw, transient
     from acsym.verification import sensitivity as sensitivity_verification
+    from acsym.verification import soft_deadline as soft_deadline_verification
 
     start = time.perf_counter()
     scenarios = domain(quick=settings.quick, seed=settings.seed)
@@ -1268,6 +1272,11 @@ def compute_report(settings: Settings) -> Report:
     )
     rows += sensitivity_verification.rows(settings)
     rows += array_api_verification.rows(settings)
+    rows += drift_verification.rows(settings)
+    rows += soft_deadline_verification.rows(settings)
+    rows += basket_verification.rows(settings)
+    rows += powerlaw.rows(settings)
+    rows += transient.rows(settings)
     command = "python -m acsym verify" + (" --quick" if settings.quick else "")
     return Report(command, scenarios.size, time.perf_counter() - start, tuple(rows))
 

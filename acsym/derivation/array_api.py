@@ -151,7 +151,11 @@ def render_function(formula: Formula) -> str:
 def render() -> str:
     """The whole generated module: every formula of the catalog but those that need a
     numpy-only special function (:data:`~acsym.derivation.special.NUMPY_ONLY`)."""
-    catalog = [formula for formula in formulas() if not formula.inlined().has(*NUMPY_ONLY)]
+    catalog = [
+        formula
+        for formula in formulas()
+        if not formula.inlined().has(*NUMPY_ONLY) and codegen.printable(formula, ArrayApiPrinter)
+    ]
     names = ", ".join(f'"{f.name}"' for f in catalog)
     parts = [
         HEADER,

@@ -12,7 +12,7 @@ from functools import cache
 
 import sympy as sp
 
-from acsym.derivation import batch, discrete, fast, stable
+from acsym.derivation import basket, batch, discrete, drift, fast, powerlaw, soft_deadline, stable, transient
 from acsym.derivation.symbols import ARGUMENTS, X, eta_tilde
 
 #: the names intermediate results are printed under (see :attr:`Formula.steps`)
@@ -184,4 +184,9 @@ def formulas() -> tuple[Formula, ...]:
         *stable.kappa_tau_formulas(),
         *fast.formulas(),
         *sensitivity.formulas(),
+        *drift.formulas(),
+        *soft_deadline.formulas(),
+        *basket.formulas(),
+        *powerlaw.formulas(),
+        *transient.formulas(),
     )

@@ -15,7 +15,7 @@ from pathlib import Path
 import sympy as sp
 from sympy.printing.numpy import NumPyPrinter
 
-from acsym.derivation import sensitivity
+from acsym.derivation import powerlaw, sensitivity
 from acsym.derivation.catalog import Formula, formulas
 from acsym.derivation.special import numpy_helpers
 from acsym.derivation.symbols import ARGUMENTS, N, n, x
@@ -122,6 +122,20 @@ ASSUMPTIONS = (
 )
 
 
+def printable(formula: Formula, printer: type) -> bool:
+    """Whether ``printer`` prints every part of ``formula`` (each of acsym's special functions
+    needs a print method of its own on each target). The numpy module prints them all; the
+    scalar and array-API targets leave out what they cannot print."""
+    from sympy.printing.codeprinter import PrintMethodNotImplementedError
+
+    try:
+        for expr in (formula.expr, *(value for _, value in formula.steps)):
+            printer().doprint(_runtime_names(expr))
+    except PrintMethodNotImplementedError:
+        return False
+    return True
+
+
 def _docstring(
     formula: Formula, argument_type: str = "array_like", returns: str = "numpy.ndarray or numpy.float64"
 ) -> str:
@@ -157,7 +171,13 @@ def render() -> str:
     """The whole generated module."""
     catalog = formulas()
     names = ", ".join(f'"{f.name}"' for f in catalog)
-    parts = [HEADER, f"__all__ = [{names}]\n\n", numpy_helpers(), sensitivity.helper_source("numpy")]
+    parts = [
+        HEADER,
+        f"__all__ = [{names}]\n\n",
+        numpy_helpers(),
+        sensitivity.helper_source("numpy"),
+        powerlaw.NUMPY_HELPERS,
+    ]
     parts += ["\n\n" + render_function(formula) for formula in catalog]
     return "".join(parts)
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import sympy as sp
 
-from acsym.derivation import continuous, discrete, stable
+from acsym.derivation import basket, continuous, discrete, drift, powerlaw, soft_deadline, stable, transient
 from acsym.derivation.codegen import COMMAND
 from acsym.derivation.proofs import PROOFS
 
@@ -103,6 +103,11 @@ def sections() -> tuple[Section, ...]:
                 ("\\mathrm{Var}", stable.variance_stable()),
             ),
         ),
+        *drift.sections(),
+        *soft_deadline.sections(),
+        *basket.sections(),
+        *powerlaw.sections(),
+        *transient.sections(),
     )
 
 

@@ -12,7 +12,20 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from acsym.derivation import batch, continuous, desk, discrete, fast, sensitivity, stable
+from acsym.derivation import (
+    basket,
+    batch,
+    continuous,
+    desk,
+    discrete,
+    drift,
+    fast,
+    powerlaw,
+    sensitivity,
+    soft_deadline,
+    stable,
+    transient,
+)
 from acsym.derivation.special import exp_scaled_difference, exprel, sinh_tail
 from acsym.derivation.symbols import N, T, X, eta, eta_tilde, gamma, j, kappa, kappa_tilde, tau, x
 
@@ -397,4 +410,9 @@ PROOFS: tuple[Proof, ...] = (
         lambda: sp.Add(*[desk.cumulative_cost_residual(s) for s in range(1, 7)]),
     ),
     *(Proof(*claim) for claim in sensitivity.proofs()),
+    *powerlaw.proofs(),
+    *transient.proofs(),
 )
+PROOFS += drift.proofs()
+PROOFS += soft_deadline.proofs()
+PROOFS += basket.proofs()

@@ -24,7 +24,7 @@ from sympy.core.function import AppliedUndef
 from sympy.printing.pycode import PythonCodePrinter
 
 from acsym.derivation.catalog import Formula, formulas
-from acsym.derivation.codegen import COMMAND, _runtime_names
+from acsym.derivation.codegen import COMMAND, _runtime_names, printable
 from acsym.derivation.special import NUMPY_ONLY, SINH_TAIL_SERIES_BELOW, sinh_tail_series_coefficients
 from acsym.derivation.symbols import ARGUMENTS
 
@@ -136,15 +136,10 @@ def is_scalar(formula: Formula) -> bool:
     special functions it uses has a scalar helper here (the numpy-only ones,
     :data:`~acsym.derivation.special.NUMPY_ONLY`, and the sensitivities' helpers have none yet:
     the runtime takes those from the numpy module)."""
-    printed = [formula.expr, *(value for _, value in formula.steps)]
-    for expr in printed:
-        if expr.has(sp.Sum, sp.Indexed, *NUMPY_ONLY) or expr.atoms(AppliedUndef):
-            return False
-        for function in expr.atoms(sp.Function):
-            kind = type(function)
-            if kind.__module__.startswith("acsym.") and not hasattr(ScalarPrinter, f"_print_{kind.__name__}"):
-                return False
-    return True
+    expr = formula.inlined()
+    if expr.has(sp.Sum, sp.Indexed, *NUMPY_ONLY) or expr.atoms(AppliedUndef):
+        return False
+    return printable(formula, ScalarPrinter)
 
 
 def _docstring(formula: Formula) -> str:

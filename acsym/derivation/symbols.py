@@ -37,6 +37,15 @@ x = sp.IndexedBase("x", real=True)
 n = sp.IndexedBase("n", real=True)
 xi = sp.IndexedBase("xi", real=True)  # standard normal price shocks
 
+# Drift (Almgren & Chriss 2000, the section on drift)
+mu = sp.Symbol("mu", real=True)  # expected price drift, currency / (share * time)
+
+# Soft deadline (Cartea, Jaimungal & Penalva 2015, ch. 6)
+alpha_T = sp.Symbol("alpha_T", positive=True)  # terminal penalty per share left at T, currency / share^2
+
+# Baskets (Almgren & Chriss 2000, the appendix on multiple securities)
+covariance = sp.Symbol("C", real=True)  # an element of the price covariance, currency^2 / (share^2 time)
+
 
 @dataclass(frozen=True)
 class Argument:
@@ -69,5 +78,61 @@ ARGUMENTS: dict[str, Argument] = {
         Argument(kappa, "kappa", "1 / time unit", "decay rate of the optimal schedule, >= 0"),
         Argument(n, "trade_sizes", "shares", "trades n_1..n_N along the last axis"),
         Argument(x, "holdings", "shares", "holdings x_0..x_N along the last axis"),
+        Argument(mu, "drift", "currency / (share * time unit)", "expected price drift mu (> 0: rising)"),
+        Argument(
+            alpha_T,
+            "terminal_penalty",
+            "currency / share**2",
+            "cost per share per share left at the horizon (shares q cost terminal_penalty * q**2)",
+        ),
+        Argument(
+            covariance,
+            "covariance",
+            "currency**2 / (share**2 * time unit)",
+            "covariance of the price changes per unit time (an element, or the whole matrix)",
+        ),
     )
 }
+
+# Power-law temporary impact h(v) = epsilon sgn(v) + eta |v|^alpha (Almgren 2003): see powerlaw.py
+alpha = sp.Symbol("alpha", positive=True)  # impact exponent (1: linear, 0.5: square root)
+first_integral = sp.Symbol("C", nonnegative=True)  # alpha eta v^(alpha+1) - lambda sigma^2 x^2
+trade = sp.Symbol("n_j", positive=True)  # one trade n_j = x_{j-1} - x_j of a sell schedule
+next_trade = sp.Symbol("n_j+1", positive=True)  # the next trade n_{j+1} = x_j - x_{j+1}
+holding = sp.Symbol("x_j", real=True)  # one holding x_j
+
+ARGUMENTS.update(
+    {
+        a.name: a
+        for a in (
+            Argument(alpha, "alpha", "dimensionless", "impact exponent, h(v) = eta |v|**alpha, > 0"),
+            Argument(
+                first_integral,
+                "first_integral",
+                "currency / time unit",
+                "C = alpha eta v**(alpha + 1) - risk_aversion sigma**2 x**2, constant on the optimum",
+            ),
+            Argument(trade, "trade", "shares", "a trade n_j = x_{j-1} - x_j > 0"),
+            Argument(next_trade, "next_trade", "shares", "the next trade n_{j+1} = x_j - x_{j+1} > 0"),
+            Argument(holding, "holding", "shares", "the holding x_j between the two trades"),
+        )
+    }
+)
+
+# Transient impact with resilience (Obizhaeva & Wang 2013): see transient.py
+impact = sp.Symbol("iota", positive=True)  # price impact per share traded (1 / book depth)
+rho = sp.Symbol("rho", positive=True)  # resilience: the impact decays like exp(-rho t)
+other_time = sp.Symbol("s", nonnegative=True)  # a second time, for the kernel matrix
+intervals = sp.Symbol("M", positive=True, integer=True)  # N as a runtime argument (N itself is a Sum's bound)
+
+ARGUMENTS.update(
+    {
+        a.name: a
+        for a in (
+            Argument(impact, "impact", "currency / share**2", "price move per share traded, 1 / depth"),
+            Argument(rho, "resilience", "1 / time unit", "decay rate rho of the transient impact, > 0"),
+            Argument(other_time, "other_time", "time units", "a second time (kernel matrix column)"),
+            Argument(intervals, "steps", "intervals", "number of intervals N >= 1 (N + 1 trade times)"),
+        )
+    }
+)

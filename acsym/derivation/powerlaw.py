@@ -1,0 +1,582 @@
+"""Power-law temporary impact (Almgren 2003): h(v) = epsilon sgn(v) + eta |v|^alpha.
+
+Discrete time: selling X shares in N intervals of length tau, trade k pays n_k h(n_k / tau) and
+the permanent impact gamma n_i of every earlier trade, so (the telescoping of
+:func:`acsym.derivation.discrete.telescoping_identity`) the expected cost of a sell schedule
+(every n_k > 0) is
+
+    E = gamma X^2 / 2 + epsilon X + sum_k f(n_k),  f(n) = eta n^(1+alpha) / tau^alpha - gamma n^2 / 2
+
+and Var = sigma^2 tau sum x_k^2 as before. E + lambda Var is a sum of terms each coupling two
+neighbouring holdings, so its gradient in the free holdings x_1..x_{N-1} has entries in
+(n_j, n_{j+1}, x_j) and its Hessian is tridiagonal; both are derived here and printed, and the
+runtime minimises by Newton's method. At alpha = 1, f(n) = (eta_tilde / tau) n^2: the base model.
+
+Continuous time: the Lagrangian eta v^(alpha+1) + lambda sigma^2 x^2 (v = -x') has no explicit
+t, so its Beltrami first integral alpha eta v^(alpha+1) - lambda sigma^2 x^2 = C is constant,
+and the time to sell X shares at that rate, T(C) = int_0^X dx / v(x), is a Gauss
+hypergeometric function (SymPy computes the integral).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import sympy as sp
+
+from acsym.derivation.symbols import (
+    N,
+    X,
+    alpha,
+    epsilon,
+    eta,
+    first_integral,
+    gamma,
+    holding,
+    k,
+    lam,
+    n,
+    next_trade,
+    sigma,
+    tau,
+    trade,
+    x,
+)
+
+#: the trading rate v = -x'(t) > 0 and a holding x > 0 of the continuous schedule
+rate = sp.Symbol("v", positive=True)
+level = sp.Symbol("x", positive=True)
+#: the exponent 1 / (alpha + 1) of the rate as a function of the holding
+p = 1 / (alpha + 1)
+
+
+class hyp2f1(sp.Function):
+    r"""Gauss's hypergeometric function :math:`{}_2F_1(a, b; c; z)`, printed as a call to
+    ``scipy.special.hyp2f1`` (imported when first called, so the generated module stays numpy
+    only at import). ``rewrite(sp.hyper)`` gives SymPy's ``hyper``, which mpmath evaluates."""
+
+    nargs = 4
+
+    def _eval_rewrite_as_hyper(self, a: Any, b: Any, c: Any, z: Any, **kwargs: object) -> sp.Expr:
+        return sp.hyper((a, b), (c,), z)
+
+    def _numpycode(self, printer: Any) -> str:
+        return "_hyp2f1({})".format(", ".join(printer._print(arg) for arg in self.args))
+
+    def _latex(self, printer: Any) -> str:
+        a, b, c, z = (printer._print(arg) for arg in self.args)
+        return rf"{{}}_2F_1\left({a}, {b}; {c}; {z}\right)"
+
+
+NUMPY_HELPERS = '''
+
+def _hyp2f1(a: ArrayLike, b: ArrayLike, c: ArrayLike, z: ArrayLike) -> NDArray[numpy.float64]:
+    """Gauss's 2F1(a, b; c; z) from scipy.special (the optional extra acsym[calibration])."""
+    from scipy.special import hyp2f1
+
+    return numpy.asarray(hyp2f1(a, b, c, z), dtype=numpy.float64)
+'''
+
+
+# --- discrete time ---------------------------------------------------------------------------
+
+
+@cache
+def trade_cost() -> sp.Expr:
+    """f(n) = n h(n / tau) - gamma n^2 / 2 - epsilon n for a sale n > 0: temporary impact plus
+    the trade's share -gamma n^2 / 2 of the telescoped permanent impact."""
+    impact = epsilon + eta * (trade / tau) ** alpha
+    return sp.expand(trade * impact - gamma * trade**2 / 2 - epsilon * trade)
+
+
+@cache
+def expected_cost_of_schedule() -> sp.Expr:
+    """E = gamma X^2 / 2 + epsilon sum |n_k| + (eta / tau^alpha) sum |n_k|^(alpha+1)
+    - (gamma / 2) sum n_k^2, X = sum n_k: any schedule, the impact h odd (a purchase pays the
+    same as a sale); on sell schedules each term is :func:`trade_cost` plus epsilon n_k."""
+    total = sp.Sum(n[k], (k, 1, N))
+    size = sp.Abs(n[k])
+    return (
+        gamma * total**2 / 2
+        + epsilon * sp.Sum(size, (k, 1, N))
+        + eta / tau**alpha * sp.Sum(size ** (alpha + 1), (k, 1, N))
+        - gamma / 2 * sp.Sum(n[k] ** 2, (k, 1, N))
+    )
+
+
+@cache
+def objective_window() -> sp.Expr:
+    """The terms of E + lambda Var that contain the interior holding x_j."""
+    before = trade_cost().subs(trade, x[k - 1] - x[k])
+    after = trade_cost().subs(trade, x[k] - x[k + 1])
+    return before + after + lam * sigma**2 * tau * x[k] ** 2
+
+
+def _in_trades(expr: sp.Expr) -> sp.Expr:
+    """Write an expression of x_{j-1}, x_j, x_{j+1} in the trades n_j, n_{j+1} and x_j."""
+    replaced = expr.subs({x[k - 1] - x[k]: trade, x[k] - x[k + 1]: next_trade})
+    replaced = replaced.subs({x[k - 1]: trade + x[k], x[k + 1]: x[k] - next_trade})
+    return sp.simplify(replaced.subs(x[k], holding))
+
+
+@cache
+def marginal_cost() -> sp.Expr:
+    """f'(n) = (alpha + 1) eta (n / tau)^alpha - gamma n."""
+    written = (alpha + 1) * eta * (trade / tau) ** alpha - gamma * trade
+    return _structured(sp.diff(trade_cost(), trade), written)
+
+
+@cache
+def curvature() -> sp.Expr:
+    """f''(n) = alpha (alpha + 1) eta n^(alpha - 1) / tau^alpha - gamma: the cost's curvature in a trade."""
+    written = alpha * (alpha + 1) * eta * trade ** (alpha - 1) / tau**alpha - gamma
+    return _structured(sp.diff(trade_cost(), trade, 2), written)
+
+
+def _structured(derived: sp.Expr, structured: sp.Expr) -> sp.Expr:
+    """``structured`` (a sum of f', f'' terms, free of 0/0 where trades underflow), checked equal
+    to the ``derived`` derivative (the proofs check it again)."""
+    if (
+        sp.simplify(sp.expand(sp.powsimp(sp.expand_power_base(derived - structured)))) != 0
+    ):  # pragma: no cover
+        raise AssertionError(f"{structured} is not {derived}")
+    return structured
+
+
+@cache
+def gradient_derived() -> sp.Expr:
+    """d(E + lambda Var)/dx_j from the window, written in n_j, n_{j+1} and x_j."""
+    return _in_trades(sp.diff(objective_window(), x[k]))
+
+
+@cache
+def gradient() -> sp.Expr:
+    """d(E + lambda Var)/dx_j = f'(n_{j+1}) - f'(n_j) + 2 lambda sigma^2 tau x_j."""
+    structured = (
+        marginal_cost().subs(trade, next_trade) - marginal_cost() + 2 * lam * sigma**2 * tau * holding
+    )
+    return _structured(gradient_derived(), structured)
+
+
+@cache
+def hessian_diagonal_derived() -> sp.Expr:
+    return _in_trades(sp.diff(objective_window(), x[k], 2))
+
+
+@cache
+def hessian_diagonal() -> sp.Expr:
+    """d^2(E + lambda Var)/dx_j^2 = f''(n_j) + f''(n_{j+1}) + 2 lambda sigma^2 tau."""
+    structured = curvature() + curvature().subs(trade, next_trade) + 2 * lam * sigma**2 * tau
+    return _structured(hessian_diagonal_derived(), structured)
+
+
+@cache
+def hessian_offdiagonal_derived() -> sp.Expr:
+    return _in_trades(sp.diff(objective_window(), x[k], x[k + 1]))
+
+
+@cache
+def hessian_offdiagonal() -> sp.Expr:
+    """d^2(E + lambda Var)/dx_j dx_{j+1} = -f''(n_{j+1}); every other pair is 0 (tridiagonal)."""
+    return _structured(hessian_offdiagonal_derived(), -curvature().subs(trade, next_trade))
+
+
+@cache
+def hessian(steps: int) -> sp.Matrix:
+    """The full Hessian of E + lambda Var in x_1..x_{steps-1}, for the proofs."""
+    holdings = [X] + [x[i] for i in range(1, steps)] + [sp.S.Zero]
+    cost = sp.Add(*[trade_cost().subs(trade, holdings[i - 1] - holdings[i]) for i in range(1, steps + 1)])
+    variance = sigma**2 * tau * sp.Add(*[h**2 for h in holdings[1:]])
+    return sp.hessian(cost + lam * variance, holdings[1:-1])
+
+
+@cache
+def well_posedness() -> sp.Rel:
+    """f''(n) > 0 for every trade 0 < n <= X makes E + lambda Var strictly convex on sell
+    schedules. f'' is monotone in n, so the binding trade is n = X when alpha < 1 (selling
+    everything at once) and n -> 0 when alpha > 1 (where f'' -> -gamma: so gamma = 0 there);
+    at alpha = 1 it is 2 eta_tilde / tau > 0."""
+    return sp.Gt(curvature().subs(trade, X), 0)
+
+
+# --- continuous time -------------------------------------------------------------------------
+
+
+@cache
+def lagrangian() -> sp.Expr:
+    """L = eta v^(alpha+1) + lambda sigma^2 x^2: temporary impact cost rate plus risk rate."""
+    return eta * rate ** (alpha + 1) + lam * sigma**2 * level**2
+
+
+@cache
+def first_integral_equation() -> sp.Eq:
+    """Beltrami: x' dL/dx' - L is constant for an L without explicit t (x' = -v), i.e.
+    alpha eta v^(alpha+1) - lambda sigma^2 x^2 = C."""
+    velocity = sp.Symbol("xdot", negative=True)
+    lagrangian_in_velocity = lagrangian().subs(rate, -velocity)
+    beltrami = velocity * sp.diff(lagrangian_in_velocity, velocity) - lagrangian_in_velocity
+    return sp.Eq(sp.simplify(beltrami.subs(velocity, -rate)), first_integral)
+
+
+@cache
+def rate_of_holding() -> sp.Expr:
+    """v(x) = ((C + lambda sigma^2 x^2) / (alpha eta))^(1 / (alpha + 1)), from the first integral."""
+    (solution,) = sp.solve(first_integral_equation(), rate)
+    return solution
+
+
+@cache
+def horizon_integral() -> sp.Expr:
+    """T(C) = int_0^X dx / v(x) = X (alpha eta / C)^p 2F1(1/2, p; 3/2; -lambda sigma^2 X^2 / C),
+    as SymPy integrates it: 1 / v = (alpha eta / C)^p (1 + a x^2)^(-p) with a = lambda sigma^2 / C,
+    and x = s / sqrt(a) turns the integral into int_0^(sqrt(a) X) (1 + s^2)^(-p) ds / sqrt(a)."""
+    s = sp.Symbol("s", positive=True)
+    scale = lam * sigma**2 / first_integral
+    antiderivative = sp.integrate((1 + s**2) ** (-p), s)  # vanishes at s = 0
+    factor = (alpha * eta / first_integral) ** p / sp.sqrt(scale)
+    result = factor * antiderivative.subs(s, sp.sqrt(scale) * X)
+    # SymPy writes the argument -a X^2 as a X^2 exp_polar(i pi); on the negative real axis 2F1
+    # is analytic (its cut is [1, oo)), so the polar factor is just -1
+    return result.subs(sp.exp_polar(sp.I * sp.pi), -1)
+
+
+@cache
+def horizon_textbook() -> sp.Expr:
+    """T(C) = X (alpha eta / C)^p 2F1(p, 1/2; 3/2; -lambda sigma^2 X^2 / C), p = 1/(alpha+1)."""
+    return X * (alpha * eta / first_integral) ** p * hyp2f1(p, sp.S.Half, sp.Rational(3, 2), -_ratio())
+
+
+def _ratio() -> sp.Expr:
+    """w = lambda sigma^2 X^2 / C, the risk term's share of the first integral at the start."""
+    return lam * sigma**2 * X**2 / first_integral
+
+
+@cache
+def horizon_stable() -> sp.Expr:
+    """T(C) with Pfaff's transformation 2F1(a, b; c; z) = (1 - z)^(-b) 2F1(c - a, b; c; z / (z - 1)):
+
+    T = X (alpha eta / C)^p (1 + w)^(-1/2) 2F1(3/2 - p, 1/2; 3/2; w / (1 + w)),
+
+    whose argument lies in [0, 1). The direct form's argument -w runs to -inf, where
+    scipy.special.hyp2f1 loses every digit at alpha = 1 (p = 1/2, a logarithmic case); the
+    Pfaff form keeps 1e-13, or 4 eps w for large w (its rounded argument is amplified 1 + w
+    times). C = 0 (only for alpha > 1) is the limit
+    T(0) = (alpha eta / (lambda sigma^2))^p X^(1 - 2p) / (1 - 2p).
+    """
+    w = _ratio()
+    return (
+        X
+        * (alpha * eta / first_integral) ** p
+        / sp.sqrt(1 + w)
+        * hyp2f1(sp.Rational(3, 2) - p, sp.S.Half, sp.Rational(3, 2), w / (1 + w))
+    )
+
+
+@cache
+def horizon_at_zero_first_integral() -> sp.Expr:
+    """T(0) = int_0^X (alpha eta / (lambda sigma^2 x^2))^p dx, finite for alpha > 1 only (then
+    2p < 1): a convex enough impact sells everything before a long horizon ends, and on longer
+    horizons C = 0 and trading stops at T(0). SymPy's antiderivative, which vanishes at x = 0."""
+    s = sp.Symbol("s", positive=True)
+    antiderivative = sp.integrate((alpha * eta / (lam * sigma**2 * s**2)) ** p, s)
+    if isinstance(antiderivative, sp.Piecewise):  # the branch alpha != 1 (alpha = 1 is a log)
+        antiderivative = antiderivative.args[0][0]
+    return sp.simplify(antiderivative.subs(s, X))
+
+
+def formulas() -> tuple[Any, ...]:
+    """The catalog entries of the power-law model (appended to :func:`catalog.formulas`)."""
+    from acsym.derivation.catalog import Formula
+
+    return (
+        Formula(
+            name="powerlaw_gradient",
+            arguments=(
+                "trade",
+                "next_trade",
+                "holding",
+                "tau",
+                "eta",
+                "gamma",
+                "alpha",
+                "sigma",
+                "risk_aversion",
+            ),
+            expr=gradient(),
+            reference=gradient(),
+            summary="Gradient of E + risk_aversion Var in one interior holding x_j, power-law impact.",
+            formula="f'(n_{j+1}) - f'(n_j) + 2 risk_aversion sigma**2 tau x_j, "
+            "f(n) = eta n**(alpha + 1) / tau**alpha - gamma n**2 / 2",
+            returns="currency / share",
+            notes="With trade = n_j, next_trade = n_{j+1} (both > 0, a sell schedule) and holding "
+            "= x_j. At alpha = 1 it is the base model's first-order condition.",
+        ),
+        Formula(
+            name="powerlaw_hessian_diagonal",
+            arguments=("trade", "next_trade", "tau", "eta", "gamma", "alpha", "sigma", "risk_aversion"),
+            expr=hessian_diagonal(),
+            reference=hessian_diagonal(),
+            summary="Diagonal entry d2/dx_j2 of the Hessian of E + risk_aversion Var, power-law impact.",
+            formula="f''(n_j) + f''(n_{j+1}) + 2 risk_aversion sigma**2 tau",
+            returns="currency / share**2",
+        ),
+        Formula(
+            name="powerlaw_hessian_offdiagonal",
+            arguments=("next_trade", "tau", "eta", "gamma", "alpha"),
+            expr=hessian_offdiagonal(),
+            reference=hessian_offdiagonal(),
+            summary="Off-diagonal entry d2/dx_j dx_{j+1} of the (tridiagonal) Hessian, power-law impact.",
+            formula="-f''(n_{j+1})",
+            returns="currency / share**2",
+        ),
+        Formula(
+            name="powerlaw_schedule_expected_cost",
+            arguments=("trade_sizes", "tau", "gamma", "eta", "epsilon", "alpha"),
+            expr=expected_cost_of_schedule(),
+            reference=expected_cost_of_schedule(),
+            summary="Expected implementation shortfall of a sell schedule under power-law impact.",
+            formula="E = gamma X**2 / 2 + epsilon X + (eta / tau**alpha) sum n_k**(alpha + 1) "
+            "- (gamma / 2) sum n_k**2, X = sum n_k",
+            returns="currency",
+            notes="trade_sizes holds n_1..n_N (each >= 0) along its last axis; leading axes "
+            "broadcast. At alpha = 1 it is schedule_expected_cost.",
+        ),
+        Formula(
+            name="powerlaw_rate",
+            arguments=("holding", "first_integral", "risk_aversion", "sigma", "eta", "alpha"),
+            expr=rate_of_holding().subs(level, holding),
+            reference=rate_of_holding().subs(level, holding),
+            summary="Trading rate of the optimal continuous-time schedule at a holding.",
+            formula="v = ((C + risk_aversion sigma**2 x**2) / (alpha eta))**(1 / (alpha + 1))",
+            returns="shares / time unit",
+        ),
+        Formula(
+            name="powerlaw_horizon",
+            arguments=("order_size", "first_integral", "risk_aversion", "sigma", "eta", "alpha"),
+            expr=horizon_stable(),
+            reference=horizon_textbook(),
+            summary="Time the optimal continuous-time schedule takes to sell order_size, given C.",
+            formula="T = X (alpha eta / C)**p 2F1(p, 1/2; 3/2; -w), p = 1 / (alpha + 1), "
+            "w = risk_aversion sigma**2 X**2 / C",
+            returns="time units",
+            notes="Evaluated in Pfaff's form X (alpha eta / C)**p (1 + w)**-0.5 "
+            "2F1(3/2 - p, 1/2; 3/2; w / (1 + w)), whose argument is in [0, 1): within 1e-13, or "
+            "4 eps w where w is large (the rounding of w / (1 + w) is amplified 1 + w times). "
+            "Needs scipy (acsym[calibration]). Decreasing in C; with order_size = x "
+            "it is the time left when x shares are held.",
+        ),
+        Formula(
+            name="powerlaw_horizon_at_zero",
+            arguments=("order_size", "risk_aversion", "sigma", "eta", "alpha"),
+            expr=horizon_at_zero_first_integral(),
+            reference=horizon_at_zero_first_integral(),
+            summary="Time the optimal continuous-time schedule takes at C = 0 (alpha > 1 only).",
+            formula="T(0) = (alpha eta / (risk_aversion sigma**2))**p X**(1 - 2p) / (1 - 2p), "
+            "p = 1 / (alpha + 1)",
+            returns="time units",
+            notes="For alpha > 1 and risk_aversion > 0 a horizon at least this long is not used "
+            "in full: the schedule sells everything by T(0). For alpha <= 1 T(C) -> inf as C -> 0.",
+        ),
+    )
+
+
+def proofs() -> tuple[Any, ...]:
+    """The power-law model's proofs (appended to :data:`acsym.derivation.proofs.PROOFS`)."""
+    from acsym.derivation import discrete
+    from acsym.derivation.proofs import Proof
+    from acsym.derivation.symbols import eta_tilde, j
+
+    positive_trades = [sp.Symbol(f"m{i}", positive=True) for i in range(1, 4)]
+    z = sp.Symbol("z")
+    order = 4
+
+    def schedule_cost() -> sp.Expr:
+        written = expected_cost_of_schedule().subs(N, 3).doit()
+        written = written.subs({n[i]: positive_trades[i - 1] for i in range(1, 4)})
+        total = sp.Add(*positive_trades)
+        by_trade = gamma * total**2 / 2 + epsilon * total
+        by_trade += sp.Add(*[trade_cost().subs(trade, m) for m in positive_trades])
+        return sp.simplify(written - by_trade)
+
+    def tridiagonal() -> sp.Expr:
+        steps = 5
+        matrix = hessian(steps)
+        # holdings of a sell schedule with positive trades m_1..m_5
+        sizes = [sp.Symbol(f"m{i}", positive=True) for i in range(1, steps + 1)]
+        holdings = [sp.Add(*sizes[i:]) for i in range(steps)] + [sp.S.Zero]
+        at_schedule = {X: holdings[0], **{x[i]: holdings[i] for i in range(1, steps)}}
+        residual = sp.S.Zero
+        for r in range(steps - 1):
+            for c in range(steps - 1):
+                i = r + 1  # matrix row r is holding x_i; trade n_i = m_i
+                if c == r:
+                    expected = hessian_diagonal().subs({trade: sizes[i - 1], next_trade: sizes[i]})
+                elif c == r + 1:
+                    expected = hessian_offdiagonal().subs(next_trade, sizes[i])
+                elif c == r - 1:
+                    expected = hessian_offdiagonal().subs(next_trade, sizes[i - 1])
+                else:
+                    expected = sp.S.Zero
+                entry = sp.expand(matrix[r, c].subs(at_schedule))
+                residual += sp.Abs(sp.simplify(sp.expand(sp.powsimp(entry - expected))))
+        return sp.simplify(residual)
+
+    def linear_gradient() -> sp.Expr:
+        window = eta_tilde / tau * ((x[j - 1] - x[j]) ** 2 + (x[j] - x[j + 1]) ** 2)
+        linear = sp.diff(window + lam * sigma**2 * tau * x[j] ** 2, x[j]).subs(
+            eta_tilde, discrete.eta_tilde_definition()
+        )
+        linear = linear.subs({x[j - 1]: trade + holding, x[j + 1]: holding - next_trade, x[j]: holding})
+        return sp.simplify(gradient().subs(alpha, 1) - linear)
+
+    def first_integral_conserved() -> sp.Expr:
+        from sympy.calculus.euler import euler_equations
+
+        t = sp.Symbol("t")
+        path = sp.Function("x")(t)
+        velocity = -sp.diff(path, t)
+        lagrangian_of_path = lagrangian().subs({rate: velocity, level: path})
+        (equation,) = euler_equations(lagrangian_of_path, path, t)
+        # solve the Euler-Lagrange equation for x'' and check d/dt (first integral) = 0 on it
+        acceleration = sp.solve(equation, sp.diff(path, t, 2))[0]
+        conserved = first_integral_equation().lhs.subs({rate: velocity, level: path})
+        derivative = sp.diff(conserved, t).subs(sp.diff(path, t, 2), acceleration)
+        speed = sp.Symbol("u", positive=True)  # -x' > 0 on a sell schedule
+        return sp.simplify(derivative.subs(sp.diff(path, t), -speed))
+
+    def pfaff() -> sp.Expr:
+        direct = sp.hyper((p, sp.S.Half), (sp.Rational(3, 2),), z)
+        pfaff_form = (1 - z) ** -sp.S.Half * sp.hyper(
+            (sp.Rational(3, 2) - p, sp.S.Half), (sp.Rational(3, 2),), z / (z - 1)
+        )
+        return sp.simplify(sp.series(direct - pfaff_form, z, 0, order).removeO())
+
+    def stable_is_pfaff() -> sp.Expr:
+        w = _ratio()
+        textbook = horizon_textbook().rewrite(sp.hyper)
+        pfaff_form = (
+            X
+            * (alpha * eta / first_integral) ** p
+            * (1 - z) ** -sp.S.Half
+            * sp.hyper((sp.Rational(3, 2) - p, sp.S.Half), (sp.Rational(3, 2),), z / (z - 1))
+        )
+        stable_form = horizon_stable().rewrite(sp.hyper)
+        return sp.simplify(
+            (
+                textbook
+                - X * (alpha * eta / first_integral) ** p * sp.hyper((p, sp.S.Half), (sp.Rational(3, 2),), -w)
+            )
+            + (pfaff_form.subs(z, -w) - stable_form)
+        )
+
+    return (
+        Proof(
+            "powerlaw_linear_limit",
+            "alpha = 1: the power-law trade cost f(n) = eta n^(alpha+1) / tau^alpha - gamma n^2 / 2 "
+            "is the base model's (eta_tilde / tau) n^2",
+            lambda: sp.simplify(
+                trade_cost().subs(alpha, 1) - discrete.eta_tilde_definition() / tau * trade**2
+            ),
+        ),
+        Proof(
+            "powerlaw_schedule_cost",
+            "the printed expected cost of a schedule is gamma X^2/2 + epsilon X + sum f(n_k) on sell "
+            "schedules (N = 3)",
+            schedule_cost,
+        ),
+        Proof(
+            "powerlaw_tridiagonal_hessian",
+            "the Hessian of E + lambda Var (N = 5) is tridiagonal with the printed diagonal and "
+            "off-diagonal entries",
+            tridiagonal,
+        ),
+        Proof(
+            "powerlaw_printed_derivatives",
+            "the printed gradient and Hessian entries (sums of f' and f'') are the derivatives of "
+            "the window of E + lambda Var",
+            lambda: sp.simplify(
+                sp.expand(sp.expand_power_base(gradient_derived() - gradient()))
+                + sp.expand(sp.expand_power_base(hessian_diagonal_derived() - hessian_diagonal()))
+                + sp.expand(sp.expand_power_base(hessian_offdiagonal_derived() - hessian_offdiagonal()))
+            ),
+        ),
+        Proof(
+            "powerlaw_gradient_linear",
+            "alpha = 1: the printed gradient is the base model's first-order condition",
+            linear_gradient,
+        ),
+        Proof(
+            "powerlaw_first_integral",
+            "alpha eta v^(alpha+1) - lambda sigma^2 x^2 is constant along every solution of the "
+            "Euler-Lagrange equation",
+            first_integral_conserved,
+        ),
+        Proof(
+            "powerlaw_horizon",
+            "SymPy's integral int_0^X dx / v(x) is the printed reference X (alpha eta / C)^p "
+            "2F1(p, 1/2; 3/2; -lambda sigma^2 X^2 / C)",
+            lambda: sp.simplify(horizon_integral() - horizon_textbook().rewrite(sp.hyper)),
+        ),
+        Proof(
+            "powerlaw_pfaff",
+            f"Pfaff's transformation 2F1(p, 1/2; 3/2; z) = (1 - z)^(-1/2) 2F1(3/2 - p, 1/2; 3/2; "
+            f"z / (z - 1)), as power series in z to order {order} for symbolic p",
+            pfaff,
+        ),
+        Proof(
+            "powerlaw_horizon_stable",
+            "the printed horizon is the textbook one with Pfaff's transformation at z = -w",
+            stable_is_pfaff,
+        ),
+        Proof(
+            "powerlaw_horizon_at_zero",
+            "d T(0) / dX = 1 / v(X) at C = 0 (and T(0) -> 0 as X -> 0 for alpha > 1)",
+            lambda: sp.simplify(
+                sp.expand_power_base(
+                    sp.diff(horizon_at_zero_first_integral(), X)
+                    - 1 / rate_of_holding().subs({level: X, first_integral: 0}),
+                    force=True,
+                )
+            ),
+        ),
+    )
+
+
+def sections() -> tuple[Any, ...]:
+    """The power-law model's part of docs/derivation.md (appended to :func:`document.sections`)."""
+    from acsym.derivation.document import Section
+
+    return (
+        Section(
+            "Power-law impact (Almgren 2003): discrete time",
+            "With h(v) = epsilon sgn(v) + eta |v|^alpha, trade n > 0 costs, net of epsilon n and "
+            "with its share of the telescoped permanent impact, f(n); the expected cost of any "
+            "schedule; the gradient of E + lambda Var in an interior holding x_j and the non-zero "
+            "entries of its tridiagonal Hessian (n_j = x_{j-1} - x_j); and the condition that makes "
+            "it strictly convex on sell schedules (f'' is monotone, so it binds at n = X for "
+            "alpha <= 1; for alpha > 1 it needs gamma = 0):",
+            (
+                ("f(n_j)", trade_cost()),
+                ("E", expected_cost_of_schedule()),
+                ("\\partial_{x_j}", gradient()),
+                ("\\partial^2_{x_j x_j}", hessian_diagonal()),
+                ("\\partial^2_{x_j x_{j+1}}", hessian_offdiagonal()),
+                ("", well_posedness()),
+            ),
+        ),
+        Section(
+            "Power-law impact: continuous time",
+            "The Lagrangian has no explicit t, so its Beltrami first integral is constant; solved "
+            "for the rate, integrated for the time T(C) to sell X (SymPy's integral, then Pfaff's "
+            "form that the runtime evaluates), and at C = 0 (finite for alpha > 1 only):",
+            (
+                ("L", lagrangian()),
+                ("", first_integral_equation()),
+                ("v(x)", rate_of_holding()),
+                ("T(C)", horizon_integral()),
+                ("T(C)", horizon_stable()),
+                ("T(0)", horizon_at_zero_first_integral()),
+            ),
+        ),
+    )

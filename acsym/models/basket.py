@@ -1,0 +1,397 @@
+"""Optimal execution of a basket (Almgren & Chriss 2000, the appendix on multiple securities).
+
+Derived in :mod:`acsym.derivation.basket`. With diagonal (per-asset) impact the schedule is a sum
+of modes, each the single-asset sinh schedule (:func:`acsym.formulas.holdings`) with its own
+kappa (:func:`acsym.formulas.kappa` with sigma^2 / eta_tilde replaced by the mode's eigenvalue
+mu_i of H_tilde^(-1/2) C H_tilde^(-1/2)). With cross-impact the block-tridiagonal first-order
+conditions (diagonal blocks :func:`acsym.formulas.basket_diagonal_block`, off-diagonal blocks
+-H_tilde) are solved by a block Thomas algorithm in O(N m^3).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from acsym import formulas
+from acsym._typing import FloatArray
+from acsym._validate import describe, nonnegative, positive, real, real_array, warn
+from acsym.trajectory import _frozen_array, _periods
+
+
+@dataclass(frozen=True)
+class BasketTrajectory:
+    """An execution schedule for m assets.
+
+    Attributes
+    ----------
+    timestamps : numpy.ndarray
+        t_k = k tau, k = 0..N [time units].
+    holdings : numpy.ndarray
+        Shares of each asset still held, shape (N + 1, m), from the orders down to 0 [shares].
+    trade_sizes : numpy.ndarray
+        Shares of each asset sold in each interval, shape (N, m) [shares].
+    expected_cost : float
+        X^T Gamma X / 2 + (1/tau) sum_k n_k^T H_tilde n_k [currency].
+    variance : float
+        tau sum_k x_k^T C x_k [currency**2].
+    risk_aversion : float
+        lambda [1 / currency].
+    kappas : numpy.ndarray
+        Decay rate of each mode [1 / time] (diagonal impact); empty for cross-impact.
+    method : str
+        'modes' (diagonal impact, closed form) or 'block' (the block-tridiagonal solve).
+    warnings : tuple of str
+        Messages for out-of-range inputs.
+    """
+
+    timestamps: NDArray[np.floating[Any]]
+    holdings: NDArray[np.floating[Any]]
+    trade_sizes: NDArray[np.floating[Any]]
+    expected_cost: float
+    variance: float
+    risk_aversion: float
+    kappas: NDArray[np.floating[Any]]
+    method: str
+    warnings: tuple[str, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        for name in ("timestamps", "holdings", "trade_sizes", "kappas"):
+            object.__setattr__(self, name, _frozen_array(getattr(self, name)))
+        object.__setattr__(self, "warnings", tuple(self.warnings))
+
+
+def _matrix(name: str, value: Any, size: int | None) -> FloatArray:
+    """A 1-D value as a diagonal matrix, a 2-D one as is (TypeError for non-numbers)."""
+    array = real_array(name, value)
+    if array.ndim == 1:
+        array = np.diag(array)
+    if array.ndim != 2 or array.shape[0] != array.shape[1] or (size is not None and array.shape[0] != size):
+        raise ValueError(
+            f"{name} must be a square matrix (or its diagonal) of size {size}, got shape {array.shape}"
+        )
+    return array
+
+
+def _symmetric_problem(name: str, matrix: FloatArray, definite: bool | None) -> str | None:
+    """The reason ``matrix`` is not symmetric (``definite`` None), symmetric positive
+    semi-definite (False) or symmetric positive definite (True), or None."""
+    if not np.all(np.isfinite(matrix)):
+        return describe(name, float(matrix[~np.isfinite(matrix)][0]), "every element must be finite")
+    scale = float(np.max(np.abs(matrix))) if matrix.size else 0.0
+    asymmetry = float(np.max(np.abs(matrix - matrix.T))) if matrix.size else 0.0
+    if asymmetry > 1e-12 * scale:
+        return f"{name} is not symmetric (largest |A - A^T| = {asymmetry:.3g}, largest |A| = {scale:.3g})"
+    if definite is None:
+        return None
+    smallest = float(np.min(np.linalg.eigvalsh((matrix + matrix.T) / 2))) if matrix.size else 0.0
+    if (definite and not smallest > 1e-14 * scale) or smallest < -1e-12 * scale:
+        kind = "positive definite" if definite else "positive semi-definite"
+        return f"{name} is not {kind} (smallest eigenvalue {smallest:.3g}, largest |A| = {scale:.3g})"
+    return None
+
+
+def generate_basket_trajectory(
+    order_sizes: Any,
+    duration_periods: int,
+    covariance: Any,
+    temporary_impact: Any,
+    permanent_impact: Any = None,
+    risk_aversion: float = 1e-6,
+    tau: float = 1.0,
+) -> BasketTrajectory:
+    """The optimal schedule for selling a basket of m assets together.
+
+    Parameters
+    ----------
+    order_sizes : array_like
+        Shares of each asset to sell, shape (m,) [shares] (negative to buy).
+    duration_periods : int
+        Number of intervals N >= 1, each ``tau`` long.
+    covariance : array_like
+        Covariance C of the price changes per unit time, shape (m, m), symmetric and positive
+        semi-definite [currency**2 / (share**2 * time unit)]; for one asset sigma**2.
+    temporary_impact : array_like
+        H: shape (m,) for per-asset impact (a diagonal matrix) or (m, m) with cross-impact
+        [currency * time unit / share**2].
+    permanent_impact : array_like, optional
+        Gamma: shape (m,) or (m, m), symmetric [currency / share**2]; default 0.
+    risk_aversion : float, default 1e-6
+        lambda >= 0 [1 / currency].
+    tau : float, default 1.0
+        Interval length > 0 [time units].
+
+    Returns
+    -------
+    BasketTrajectory
+        With diagonal H_tilde = H - Gamma tau / 2 the closed form through the modes (method
+        'modes'), otherwise the block-tridiagonal solve ('block'). Out-of-range values (a
+        covariance that is not symmetric positive semi-definite, H_tilde not positive definite,
+        non-finite orders, lambda < 0, ...) give NaN arrays and an :class:`~acsym.InputWarning`
+        saying which and why.
+
+    Raises
+    ------
+    TypeError
+        If an argument is not numeric.
+    ValueError
+        If the shapes do not match (m orders, m x m matrices).
+    """
+    orders = real_array("order_sizes", order_sizes)
+    if orders.ndim != 1 or orders.size == 0:
+        raise ValueError(f"order_sizes must be a non-empty 1-D array, got shape {orders.shape}")
+    size = orders.size
+    cov = _matrix("covariance", covariance, size)
+    impact = _matrix("temporary_impact", temporary_impact, size)
+    permanent = (
+        np.zeros((size, size))
+        if permanent_impact is None
+        else _matrix("permanent_impact", permanent_impact, size)
+    )
+    lam = real("risk_aversion", risk_aversion)
+    step = real("tau", tau)
+    steps, problem = _periods(duration_periods)
+    messages = [problem] if problem else []
+    if not np.all(np.isfinite(orders)):
+        messages.append(f"order_sizes = {orders.tolist()!r} is out of range (every value must be finite)")
+    if not nonnegative(lam):
+        messages.append(describe("risk_aversion", lam, "must be finite and >= 0"))
+    if not positive(step):
+        messages.append(describe("tau", step, "must be finite and > 0"))
+    for name, matrix, definite in (("covariance", cov, False), ("permanent_impact", permanent, None)):
+        reason = _symmetric_problem(name, matrix, definite)
+        messages += [reason] if reason else []
+    h_tilde = (
+        np.asarray(formulas.eta_tilde(impact, permanent, step), dtype=np.float64) if not messages else impact
+    )
+    if not messages:
+        reason = _symmetric_problem(
+            "H_tilde = temporary_impact - permanent_impact * tau / 2", h_tilde, definite=True
+        )
+        messages += [reason] if reason else []
+    if messages:
+        for message in messages:
+            warn(message + "; the basket schedule is NaN", stacklevel=2)
+        n = steps or 1
+        return BasketTrajectory(
+            timestamps=np.arange(n + 1.0) * (step if positive(step) else math.nan),
+            holdings=np.full((n + 1, size), np.nan),
+            trade_sizes=np.full((n, size), np.nan),
+            expected_cost=math.nan,
+            variance=math.nan,
+            risk_aversion=lam,
+            kappas=np.full(size, np.nan),
+            method="none",
+            warnings=tuple(messages),
+        )
+    assert steps is not None
+    h_tilde = (h_tilde + h_tilde.T) / 2
+    if np.count_nonzero(h_tilde - np.diag(np.diag(h_tilde))) == 0:
+        holdings, trades, kappas = _modes(orders, steps, cov, np.diag(h_tilde), lam, step)
+        method = "modes"
+    else:
+        holdings = _block_solve(orders, steps, cov, h_tilde, lam, step)
+        trades = holdings[:-1] - holdings[1:]
+        kappas, method = np.empty(0), "block"
+    expected = float(
+        orders @ permanent @ orders / 2 + np.einsum("ki,ij,kj->", trades, h_tilde, trades) / step
+    )
+    variance = float(step * np.einsum("ki,ij,kj->", holdings[1:], cov, holdings[1:]))
+    return BasketTrajectory(
+        timestamps=np.arange(steps + 1.0) * step,
+        holdings=holdings,
+        trade_sizes=trades,
+        expected_cost=expected,
+        variance=variance,
+        risk_aversion=lam,
+        kappas=kappas,
+        method=method,
+    )
+
+
+def _modes(
+    orders: FloatArray, steps: int, cov: FloatArray, h_diagonal: FloatArray, lam: float, tau: float
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Diagonal H_tilde: y = V^T H_tilde^(1/2) x, each mode a sinh schedule (proof ``basket_modes``)."""
+    scale = np.sqrt(h_diagonal)
+    mu, vectors = np.linalg.eigh(cov / np.outer(scale, scale))
+    mu = np.maximum(mu, 0.0)  # a positive semi-definite covariance: rounding can leave -1e-17
+    kappas = np.asarray(formulas.kappa(lam, np.sqrt(mu), 1.0, tau), dtype=np.float64)
+    start = vectors.T @ (scale * orders)
+    index = np.arange(steps + 1.0)
+    modes_x = formulas.holdings(start, index[:, None], float(steps), kappas * tau)
+    modes_n = formulas.trade_sizes(start, index[1:, None], float(steps), kappas * tau, 1.0)
+    holdings = (modes_x @ vectors.T) / scale
+    trades = (modes_n @ vectors.T) / scale
+    holdings[0], holdings[-1] = orders, 0.0  # the boundary conditions, exactly
+    return holdings, trades, kappas
+
+
+def _block_solve(
+    orders: FloatArray, steps: int, cov: FloatArray, h_tilde: FloatArray, lam: float, tau: float
+) -> FloatArray:
+    """The block-tridiagonal first-order conditions D x_j - H_tilde (x_{j-1} + x_{j+1}) = 0,
+    x_0 = X, x_N = 0, by block forward elimination and back substitution: O(N m^3)."""
+    diagonal = np.asarray(formulas.basket_diagonal_block(h_tilde, cov, lam, tau), dtype=np.float64)
+    size = orders.size
+    holdings = np.zeros((steps + 1, size))
+    holdings[0] = orders
+    if steps == 1:
+        return holdings
+    factors: list[FloatArray] = []  # C'_j = P_j^-1 H_tilde
+    forward: list[FloatArray] = []  # d'_j
+    previous_factor: Any = np.zeros((size, size))
+    previous: Any = np.zeros(size)
+    for j in range(1, steps):
+        pivot = diagonal - h_tilde @ previous_factor
+        rhs = h_tilde @ (orders if j == 1 else previous)  # r_1 = H_tilde X moves x_0 to the right
+        solved = np.linalg.solve(pivot, np.column_stack([h_tilde, rhs]))
+        previous_factor, previous = solved[:, :size], solved[:, size]
+        factors.append(previous_factor)
+        forward.append(previous)
+    following = np.zeros(size)
+    for j in range(steps - 1, 0, -1):
+        following = forward[j - 1] + factors[j - 1] @ following
+        holdings[j] = following
+    return holdings
+
+
+@dataclass(frozen=True)
+class BasketFrontier:
+    """Expected cost and variance of the optimal basket schedule over a grid of risk aversions.
+
+    Attributes
+    ----------
+    risk_aversions : numpy.ndarray
+        lambda [1 / currency], ascending.
+    expected_costs : numpy.ndarray
+        E of each optimal schedule [currency] (rises with lambda).
+    variances : numpy.ndarray
+        Var of each optimal schedule [currency**2] (falls with lambda).
+    """
+
+    risk_aversions: NDArray[np.floating[Any]]
+    expected_costs: NDArray[np.floating[Any]]
+    variances: NDArray[np.floating[Any]]
+
+    def __post_init__(self) -> None:
+        for name in ("risk_aversions", "expected_costs", "variances"):
+            object.__setattr__(self, name, _frozen_array(getattr(self, name)))
+
+
+def basket_efficient_frontier(
+    order_sizes: Any,
+    duration_periods: int,
+    covariance: Any,
+    temporary_impact: Any,
+    permanent_impact: Any = None,
+    risk_aversions: Any = None,
+    tau: float = 1.0,
+) -> BasketFrontier:
+    """The basket's efficient frontier: :func:`generate_basket_trajectory` at each lambda.
+
+    Parameters are those of :func:`generate_basket_trajectory`; ``risk_aversions`` defaults to
+    0 and 40 values log-spaced from 1e-10 to 1e-2 [1 / currency]. On the frontier dE/dVar =
+    -lambda (each point minimises E + lambda Var). Invalid inputs give NaN points with an
+    :class:`~acsym.InputWarning`.
+    """
+    grid = (
+        np.concatenate([[0.0], np.logspace(-10, -2, 40)])
+        if risk_aversions is None
+        else real_array("risk_aversions", risk_aversions)
+    )
+    grid = np.sort(np.ravel(grid))
+    costs, variances = [], []
+    for lam in grid.tolist():
+        schedule = generate_basket_trajectory(
+            order_sizes, duration_periods, covariance, temporary_impact, permanent_impact, lam, tau
+        )
+        costs.append(schedule.expected_cost)
+        variances.append(schedule.variance)
+    return BasketFrontier(grid, np.array(costs), np.array(variances))
+
+
+@dataclass(frozen=True)
+class BasketSimulation:
+    """Monte Carlo of a basket schedule under correlated price shocks.
+
+    Attributes
+    ----------
+    samples : numpy.ndarray
+        Implementation shortfall of each path [currency].
+    mean, mean_stderr : float
+        Sample mean and its standard error [currency].
+    variance : float
+        Sample variance [currency**2].
+    """
+
+    samples: NDArray[np.floating[Any]]
+    mean: float
+    mean_stderr: float
+    variance: float
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "samples", _frozen_array(self.samples))
+
+
+def simulate_basket_execution(
+    trajectory: BasketTrajectory,
+    covariance: Any,
+    temporary_impact: Any,
+    permanent_impact: Any = None,
+    paths: int = 10_000,
+    seed: int | None = None,
+) -> BasketSimulation:
+    """Run the basket's price dynamics path by path for a given schedule.
+
+    Per interval k: trade n_k executes at S_{k-1} - H n_k / tau, then the prices move by
+    tau^(1/2) L xi_k - Gamma n_k with L L^T = C (Cholesky; an eigen-factor for a singular C)
+    and xi_k independent standard normal vectors. The shortfall of a path is X^T S_0 minus the
+    proceeds; its mean and variance converge to ``trajectory.expected_cost`` and
+    ``trajectory.variance``. Uses a local ``numpy.random.Generator`` (``seed``).
+
+    Raises
+    ------
+    TypeError
+        If ``trajectory`` is not a :class:`BasketTrajectory`.
+    """
+    if not isinstance(trajectory, BasketTrajectory):
+        raise TypeError(f"trajectory must be a BasketTrajectory, got {type(trajectory).__name__}")
+    size = trajectory.holdings.shape[1]
+    cov = _matrix("covariance", covariance, size)
+    impact = _matrix("temporary_impact", temporary_impact, size)
+    permanent = (
+        np.zeros((size, size))
+        if permanent_impact is None
+        else _matrix("permanent_impact", permanent_impact, size)
+    )
+    values, vectors = np.linalg.eigh((cov + cov.T) / 2)
+    factor = vectors * np.sqrt(np.maximum(values, 0.0))  # factor @ factor.T = C
+    tau = (
+        float(trajectory.timestamps[1] - trajectory.timestamps[0]) if trajectory.timestamps.size > 1 else 1.0
+    )
+    rng = np.random.default_rng(seed)
+    price = np.zeros((paths, size))  # S_k - S_0
+    proceeds = np.zeros(paths)
+    for trade in trajectory.trade_sizes:
+        proceeds += (price - impact @ trade / tau) @ trade
+        price += math.sqrt(tau) * rng.standard_normal((paths, size)) @ factor.T - permanent @ trade
+    samples = -proceeds  # X^T S_0 - proceeds, with the order sold in full
+    mean = float(samples.mean())
+    return BasketSimulation(
+        samples, mean, float(samples.std(ddof=1) / math.sqrt(paths)), float(samples.var(ddof=1))
+    )
+
+
+__all__ = [
+    "BasketFrontier",
+    "BasketSimulation",
+    "BasketTrajectory",
+    "basket_efficient_frontier",
+    "generate_basket_trajectory",
+    "simulate_basket_execution",
+]

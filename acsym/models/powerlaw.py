@@ -1,0 +1,563 @@
+"""Power-law temporary impact (Almgren 2003): h(v) = epsilon sgn(v) + eta |v|**alpha.
+
+``params.eta`` is the coefficient of ``|v|**params.alpha`` [currency / share * (time unit /
+share)**alpha]; at ``alpha = 1`` it is the base model's eta and every schedule here is the
+sinh schedule of :func:`acsym.generate_ac_trajectory`. :func:`powerlaw_params_from_fit` builds
+such params from :func:`acsym.calibrate_impact`.
+
+The discrete schedule minimises E + lambda Var, strictly convex on sell schedules where the
+generated curvature f''(n) > 0 (see :func:`acsym.derivation.powerlaw.well_posedness`), by
+Newton's method on the interior holdings: the gradient and the tridiagonal Hessian are the
+generated :func:`acsym.formulas.powerlaw_gradient`, ``powerlaw_hessian_diagonal`` and
+``powerlaw_hessian_offdiagonal``; each step is one tridiagonal solve per order, and every
+order of a batch iterates together. The continuous schedule
+(:func:`powerlaw_continuous_holdings`) solves T(C) = horizon for the first integral C with the
+generated :func:`acsym.formulas.powerlaw_horizon` (scipy.special.hyp2f1: extra
+``acsym[calibration]``).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from acsym import formulas
+from acsym._typing import FloatArray
+from acsym._validate import describe, nonnegative, positive, real, real_array, warn
+from acsym.model import AlmgrenChrissParams, calibrate_ac_params
+
+if TYPE_CHECKING:
+    from acsym.impact import CalibrationResult
+    from acsym.trajectory import ExecutionTrajectory
+
+__all__ = [
+    "generate_powerlaw_holdings",
+    "generate_powerlaw_trajectory",
+    "powerlaw_continuous_holdings",
+    "powerlaw_first_integral",
+    "powerlaw_frontier",
+    "powerlaw_params_from_fit",
+]
+
+#: Newton stops when no holding moves by more than this times the order size
+NEWTON_RTOL = 4 * float(np.finfo(np.float64).eps)
+#: or, once the steps are below this (times the order size), when they stop shrinking: the
+#: rounding floor of the gradient, which is large where f'' -> 0 (alpha > 1, tiny trades)
+NEWTON_NOISE_RTOL = 1e-12
+#: and gives up after this many steps (1 at alpha = 1; 4 to 15 on the tests' domain)
+NEWTON_MAX_STEPS = 100
+#: a step never shrinks a trade below this fraction of its value (trades stay > 0)
+_KEEP = 0.05
+#: the share of TWAP in the starting schedule
+_TWAP_SHARE = 1e-6
+
+
+def _well_posed(orders: FloatArray, params: AlmgrenChrissParams) -> str | None:
+    """None when E + lambda Var is strictly convex on sell schedules of every order, else why."""
+    if params.alpha <= 1:
+        # f'' is smallest at the largest trade, selling everything at once
+        curvature = -np.asarray(
+            formulas.powerlaw_hessian_offdiagonal(orders, params.tau, params.eta, params.gamma, params.alpha)
+        )
+        if params.eta > 0 and np.all(curvature > 0):
+            return None
+        worst = int(np.argmin(curvature))
+        return (
+            f"the cost's curvature f''(n) = {float(curvature.flat[worst])!r} <= 0 at n = order_size = "
+            f"{float(orders.flat[worst])!r}: with alpha = {params.alpha!r} the permanent impact gamma = "
+            f"{params.gamma!r} outweighs the temporary impact (for alpha = 1 this is eta_tilde <= 0)"
+        )
+    if params.gamma == 0 and params.eta > 0:
+        return None
+    return (
+        f"alpha = {params.alpha!r} > 1 with gamma = {params.gamma!r} > 0: the cost's curvature "
+        "f''(n) -> -gamma as a trade n -> 0, so E + lambda Var is not convex"
+    )
+
+
+def _initial(orders: FloatArray, steps: int, params: AlmgrenChrissParams, lams: FloatArray) -> FloatArray:
+    """The linear model's sinh schedule with eta_tilde = tau f''(X / N) / 2, the curvature at the
+    even rate: a close start, one Newton step from the optimum at alpha = 1."""
+    curvature = -formulas.powerlaw_hessian_offdiagonal(
+        orders / steps, params.tau, params.eta, params.gamma, params.alpha
+    )
+    eta_tilde = np.maximum(curvature, 1e-300) * params.tau / 2
+    kappa_tau = formulas.kappa(lams, params.sigma, eta_tilde, params.tau) * params.tau
+    from acsym.trajectory import _optimal_holdings  # the batch path of generate_ac_holdings
+
+    holdings = np.ascontiguousarray(_optimal_holdings(orders, steps, np.asarray(kappa_tau, dtype=np.float64)))
+    # where the sinh tail underflows to zero trades, a little TWAP in the mix keeps every trade
+    # > 0 (the curvature n**(alpha - 1) is infinite at n = 0 for alpha < 1, and a step may not
+    # shrink a trade of 0); elsewhere the start is the sinh schedule itself
+    zero = np.min(holdings[..., :-1] - holdings[..., 1:], axis=-1, keepdims=True) <= 0
+    start = holdings
+    if zero.any():
+        share = np.where(zero, _TWAP_SHARE, 0.0)
+        index = np.arange(steps + 1, dtype=np.float64)
+        twap = formulas.holdings(orders[..., None], index, float(steps), 0.0)
+        start = np.asarray((1 - share) * holdings + share * twap, dtype=np.float64)
+    start[..., 0], start[..., -1] = orders, 0.0  # the boundary conditions, exactly
+    return start
+
+
+def _objective(holdings: FloatArray, params: AlmgrenChrissParams, lams: FloatArray) -> FloatArray:
+    trades = holdings[..., :-1] - holdings[..., 1:]
+    cost = formulas.powerlaw_schedule_expected_cost(
+        trades, params.tau, params.gamma, params.eta, params.epsilon, params.alpha
+    )
+    return np.asarray(cost + lams * formulas.schedule_variance(holdings, params.tau, params.sigma))
+
+
+def _solve_tridiagonal(diagonal: FloatArray, upper: FloatArray, rhs: FloatArray) -> FloatArray:
+    """Solve symmetric tridiagonal systems along the last axis (Thomas' algorithm, no pivoting:
+    the Hessian is positive definite). The sweeps run over a time-major copy, so each step
+    works on one contiguous row of every order."""
+    d, u, r = diagonal.T.copy(), upper.T.copy(), rhs.T.copy()
+    size = d.shape[0]
+    for i in range(1, size):
+        ratio = u[i - 1] / d[i - 1]
+        d[i] -= ratio * u[i - 1]
+        r[i] -= ratio * r[i - 1]
+    r[size - 1] /= d[size - 1]
+    for i in range(size - 2, -1, -1):
+        r[i] = (r[i] - u[i] * r[i + 1]) / d[i]
+    return r.T
+
+
+def _newton(
+    holdings: FloatArray, params: AlmgrenChrissParams, lams: FloatArray
+) -> tuple[FloatArray, NDArray_bool, int]:
+    """Minimise E + lambda Var from ``holdings`` (shape (B, N + 1), x_0 and x_N fixed), all B
+    orders together. Returns the holdings, which orders converged, and the steps taken."""
+    x = holdings.copy()
+    orders = x[:, 0]
+    active = np.ones(x.shape[0], dtype=bool)
+    if x.shape[-1] <= 2:  # one trade: nothing to choose
+        return x, active, 0
+    p = (params.tau, params.eta, params.gamma, params.alpha)
+    converged = np.zeros_like(active)
+    steps = 0
+    objective = _objective(x, params, lams)
+    previous = np.full(x.shape[0], np.inf)  # the last step's size, in units of the order
+    for steps in range(1, NEWTON_MAX_STEPS + 1):  # noqa: B007
+        xa, lam = x[active], lams[active]
+        trades = xa[:, :-1] - xa[:, 1:]
+        before, after = trades[:, :-1], trades[:, 1:]
+        lam_col = lam[:, None]
+        gradient = formulas.powerlaw_gradient(before, after, xa[:, 1:-1], *p, params.sigma, lam_col)
+        diagonal = formulas.powerlaw_hessian_diagonal(before, after, *p, params.sigma, lam_col)
+        upper = formulas.powerlaw_hessian_offdiagonal(after[:, :-1], *p)
+        step = np.zeros_like(xa)
+        step[:, 1:-1] = -_solve_tridiagonal(diagonal, upper, gradient)
+        # keep every trade > 0: a step may shrink a trade to _KEEP of its value at most
+        trade_step = step[:, :-1] - step[:, 1:]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            limit = np.where(trade_step < 0, -(1 - _KEEP) * trades / trade_step, np.inf)
+        length = np.minimum(1.0, limit.min(axis=1))
+        size = np.max(np.abs(step), axis=1) / orders[active]
+        stalled = (size <= NEWTON_NOISE_RTOL) & (size >= 0.5 * previous[active])
+        small = (size <= NEWTON_RTOL) | stalled
+        previous[active] = size
+        # backtracking on E + lambda Var (Armijo); a step within rounding is taken as it is
+        current = objective[active]
+        slope = np.sum(gradient * step[:, 1:-1], axis=1)
+        for _ in range(40):
+            trial = np.asarray(_objective(xa + length[:, None] * step, params, lam))
+            scale = np.abs(current) + np.abs(slope)
+            ok = small | (trial <= current + 1e-4 * length * slope + 8 * np.finfo(float).eps * scale)
+            if ok.all():
+                break
+            length = np.where(ok, length, length / 2)
+        else:
+            trial = np.asarray(_objective(xa + length[:, None] * step, params, lam))
+        xa = xa + length[:, None] * step
+        xa[:, 0], xa[:, -1] = orders[active], 0.0
+        x[active] = xa
+        objective[active] = trial
+        index = np.flatnonzero(active)
+        converged[index[small]] = True
+        active[index[small]] = False
+        if not active.any():
+            break
+    return x, converged, steps
+
+
+NDArray_bool = Any  # numpy boolean array (kept loose for the annotations above)
+
+
+def generate_powerlaw_holdings(
+    order_size: Any,
+    duration_periods: int,
+    params: AlmgrenChrissParams,
+    risk_aversion: Any = 1e-6,
+) -> FloatArray:
+    """Optimal holdings under power-law impact for many orders in one vectorised call.
+
+    Parameters
+    ----------
+    order_size : array_like
+        Shares to sell, > 0 [shares].
+    duration_periods : int
+        Number of trading intervals N >= 1, each ``params.tau`` long.
+    params : AlmgrenChrissParams
+        ``eta`` is the coefficient of ``|v|**alpha`` [currency / share * (time / share)**alpha],
+        ``alpha`` the impact exponent (> 0).
+    risk_aversion : array_like, default 1e-6
+        lambda >= 0 [1 / currency], broadcast against ``order_size``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Holdings x_0 = X, ..., x_N = 0 of shape ``broadcast(order_size, risk_aversion).shape +
+        (N + 1,)`` [shares]: the minimiser of
+        E + lambda Var = gamma X**2 / 2 + epsilon X + sum_k (eta n_k**(alpha + 1) / tau**alpha
+        - gamma n_k**2 / 2) + lambda sigma**2 tau sum_k x_k**2. NaN (with an
+        :class:`~acsym.InputWarning`) where an input is out of range or Newton's method did not
+        converge; where the objective is not convex on sell schedules (see the module) the
+        schedule falls back to TWAP with a warning.
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type.
+    """
+    from acsym.trajectory import _check_params, _periods
+
+    orders = real_array("order_size", order_size)
+    lams = real_array("risk_aversion", risk_aversion)
+    _check_params(params)
+    steps, problem = _periods(duration_periods)
+    orders, lams = np.broadcast_arrays(orders, lams)
+    messages = [*([problem] if problem else []), *_params_problems(params)]
+    if messages:
+        for message in messages:
+            warn(message + "; the holdings are NaN", stacklevel=2)
+        return np.full((*orders.shape, (steps or 0) + 1), np.nan)
+    assert steps is not None
+    bad = ~(np.isfinite(orders) & (orders > 0)) | ~(np.isfinite(lams) & (lams >= 0))
+    for name, values, rule in (
+        ("order_size", orders, "must be finite and > 0"),
+        ("risk_aversion", lams, "must be finite and >= 0"),
+    ):
+        wrong = ~(np.isfinite(values) & ((values > 0) if name == "order_size" else (values >= 0)))
+        if wrong.any():
+            shown = np.unique(values[wrong])[:5].tolist()
+            warn(
+                f"{int(wrong.sum())} value(s) of {name} out of range ({rule}), e.g. {shown}; "
+                "their holdings are NaN",
+                stacklevel=2,
+            )
+    flat_orders = np.where(bad, 1.0, orders).reshape(-1)
+    flat_lams = np.where(bad, 0.0, lams).reshape(-1)
+    result = _solve(flat_orders, steps, params, flat_lams, stacklevel=3)
+    result[bad.reshape(-1)] = np.nan
+    return result.reshape((*orders.shape, steps + 1))
+
+
+def _params_problems(params: AlmgrenChrissParams) -> list[str]:
+    problems = params.problems()
+    if not positive(params.alpha):
+        problems.append(describe("params.alpha", params.alpha, "must be finite and > 0"))
+    return problems
+
+
+def _solve(
+    orders: FloatArray, steps: int, params: AlmgrenChrissParams, lams: FloatArray, stacklevel: int
+) -> FloatArray:
+    """Holdings (B, N + 1) for valid orders and risk aversions."""
+    reason = _well_posed(orders, params)
+    if reason is not None:
+        warn(f"{reason}; falling back to TWAP", stacklevel=stacklevel)
+        index = np.arange(steps + 1, dtype=np.float64)
+        return np.asarray(formulas.holdings(orders[:, None], index, float(steps), 0.0), dtype=np.float64)
+    start = _initial(orders, steps, params, lams)
+    holdings, converged, _ = _newton(start, params, lams)
+    if not converged.all():
+        warn(
+            f"Newton's method did not converge for {int((~converged).sum())} order(s) in "
+            f"{NEWTON_MAX_STEPS} steps; their holdings are NaN",
+            stacklevel=stacklevel,
+        )
+        holdings[~converged] = np.nan
+    return holdings
+
+
+def generate_powerlaw_trajectory(
+    order_size: float,
+    duration_periods: int,
+    params: AlmgrenChrissParams,
+    risk_aversion: float = 1e-6,
+) -> ExecutionTrajectory:
+    """The optimal schedule under power-law temporary impact h(v) = epsilon + eta v**alpha.
+
+    Parameters
+    ----------
+    order_size : float
+        Shares to sell, > 0 [shares].
+    duration_periods : int
+        Number of trading intervals N >= 1, each ``params.tau`` long.
+    params : AlmgrenChrissParams
+        ``eta`` is the coefficient of ``v**alpha`` and ``alpha`` the exponent (see
+        :func:`powerlaw_params_from_fit`).
+    risk_aversion : float, default 1e-6
+        lambda >= 0 [1 / currency].
+
+    Returns
+    -------
+    ExecutionTrajectory
+        ``strategy_name`` 'power_law'; ``params`` holds ``alpha``, ``expected_cost``
+        [currency] (:func:`acsym.formulas.powerlaw_schedule_expected_cost`) and ``variance``
+        [currency**2] (:func:`acsym.formulas.schedule_variance`). At alpha = 1 it is
+        :func:`acsym.generate_ac_trajectory`'s schedule. Out-of-range values give NaN arrays
+        and an :class:`~acsym.InputWarning`.
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type.
+    """
+    from acsym.trajectory import ExecutionTrajectory, _check_order, _nan_trajectory, cost_in_bps
+
+    order = real("order_size", order_size)
+    lam = real("risk_aversion", risk_aversion)
+    steps, messages = _check_order(order, duration_periods, params)
+    if not nonnegative(lam):
+        messages.append(describe("risk_aversion", lam, "must be finite and >= 0"))
+    messages += _params_problems(params)
+    if messages:
+        for message in messages:
+            warn(message + "; the trajectory is NaN", stacklevel=2)
+        return _nan_trajectory(steps, params, lam, messages, "power_law", alpha=params.alpha)
+    assert steps is not None
+    holdings = _solve(np.array([order]), steps, params, np.array([lam]), stacklevel=3)[0]
+    trades = holdings[:-1] - holdings[1:]
+    cost = float(
+        formulas.powerlaw_schedule_expected_cost(
+            trades, params.tau, params.gamma, params.eta, params.epsilon, params.alpha
+        )
+    )
+    variance = float(formulas.schedule_variance(holdings, params.tau, params.sigma))
+    return ExecutionTrajectory(
+        timestamps=np.arange(steps + 1, dtype=np.float64) * params.tau,
+        holdings=holdings,
+        trade_sizes=trades,
+        strategy_name="power_law",
+        total_cost_estimate=cost_in_bps(cost, order, params, messages),
+        risk_aversion=lam,
+        params={
+            "alpha": params.alpha,
+            "eta_tilde": params.eta_tilde,
+            "expected_cost": cost,
+            "variance": variance,
+            "warnings": tuple(messages),
+        },
+    )
+
+
+def powerlaw_frontier(
+    order_size: float, duration_periods: int, params: AlmgrenChrissParams, risk_aversion: Any
+) -> tuple[FloatArray, FloatArray]:
+    """Expected cost and variance of the optimal power-law schedules for many risk aversions.
+
+    Parameters
+    ----------
+    order_size : float
+        Shares to sell, > 0 [shares].
+    duration_periods : int
+        Number of intervals N >= 1.
+    params : AlmgrenChrissParams
+        As for :func:`generate_powerlaw_trajectory`.
+    risk_aversion : array_like
+        lambda values >= 0 [1 / currency]; all schedules are solved in one batch.
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        E [currency] (:func:`acsym.formulas.powerlaw_schedule_expected_cost`) and Var
+        [currency**2] (:func:`acsym.formulas.schedule_variance`) per lambda: the efficient
+        frontier of the power-law model, to set next to :func:`acsym.efficient_frontier`.
+    """
+    holdings = generate_powerlaw_holdings(order_size, duration_periods, params, risk_aversion)
+    trades = holdings[..., :-1] - holdings[..., 1:]
+    cost = formulas.powerlaw_schedule_expected_cost(
+        trades, params.tau, params.gamma, params.eta, params.epsilon, params.alpha
+    )
+    variance = formulas.schedule_variance(holdings, params.tau, params.sigma)
+    return np.asarray(cost, dtype=np.float64), np.asarray(variance, dtype=np.float64)
+
+
+# --- continuous time -------------------------------------------------------------------------
+
+
+def _horizon(order: Any, constant: Any, lam: Any, params: AlmgrenChrissParams) -> FloatArray:
+    return np.asarray(
+        formulas.powerlaw_horizon(order, constant, lam, params.sigma, params.eta, params.alpha),
+        dtype=np.float64,
+    )
+
+
+def powerlaw_first_integral(
+    order_size: float, horizon: float, params: AlmgrenChrissParams, risk_aversion: float
+) -> float:
+    """The first integral C = alpha eta v**(alpha+1) - lambda sigma**2 x**2 of the optimal
+    continuous schedule selling ``order_size`` over ``horizon``: the root of T(C) = horizon.
+
+    0 when alpha > 1 and the horizon is at least T(0) (the schedule then ends at T(0)). Needs
+    scipy. Inputs are assumed valid (see :func:`powerlaw_continuous_holdings`).
+    """
+    lam, alpha = risk_aversion, params.alpha
+    # lambda = 0: constant rate X / T, so C = alpha eta (X / T)**(alpha + 1) exactly
+    upper = alpha * params.eta * (order_size / horizon) ** (alpha + 1)
+    if lam == 0 or params.sigma == 0:
+        return upper
+    if alpha > 1:
+        unhurried = float(formulas.powerlaw_horizon_at_zero(order_size, lam, params.sigma, params.eta, alpha))
+        if horizon >= unhurried:
+            return 0.0
+    # T(C) decreases from T(0) (inf for alpha <= 1) to T(upper) <= horizon: bisect log C
+    lower = upper
+    while _horizon(order_size, lower, lam, params) < horizon:
+        lower /= 16.0
+    low, high = math.log(lower), math.log(upper)
+    for _ in range(200):
+        middle = 0.5 * (low + high)
+        if middle in (low, high):
+            break
+        if _horizon(order_size, math.exp(middle), lam, params) > horizon:
+            low = middle
+        else:
+            high = middle
+    return math.exp(0.5 * (low + high))
+
+
+def powerlaw_continuous_holdings(
+    order_size: float, horizon: float, time: Any, params: AlmgrenChrissParams, risk_aversion: float = 1e-6
+) -> FloatArray:
+    """Holdings of the optimal continuous-time schedule under power-law impact (Almgren 2003).
+
+    Parameters
+    ----------
+    order_size : float
+        Shares to sell, > 0 [shares].
+    horizon : float
+        T > 0 [time units].
+    time : array_like
+        Times 0 <= t <= T [time units].
+    params : AlmgrenChrissParams
+        ``eta`` (coefficient of v**alpha), ``alpha``, ``sigma``.
+    risk_aversion : float, default 1e-6
+        lambda >= 0 [1 / currency].
+
+    Returns
+    -------
+    numpy.ndarray
+        x(t) [shares]: with C from T(C) = horizon (:func:`powerlaw_first_integral`), the
+        holding whose time to liquidation T(C; x) is horizon - t (both by
+        :func:`acsym.formulas.powerlaw_horizon`). Needs scipy (acsym[calibration]); accurate
+        while risk_aversion sigma**2 X**2 / C <= 1e12.
+    """
+    order = real("order_size", order_size)
+    total = real("horizon", horizon)
+    lam = real("risk_aversion", risk_aversion)
+    times = real_array("time", time)
+    problems = [
+        describe(name, value, rule)
+        for name, value, ok, rule in (
+            ("order_size", order, positive(order), "must be finite and > 0"),
+            ("horizon", total, positive(total), "must be finite and > 0"),
+            ("risk_aversion", lam, nonnegative(lam), "must be finite and >= 0"),
+        )
+        if not ok
+    ] + _params_problems(params)
+    if problems:
+        for message in problems:
+            warn(message + "; the holdings are NaN", stacklevel=2)
+        return np.full(times.shape, np.nan)
+    constant = powerlaw_first_integral(order, total, params, lam)
+    if constant == 0.0:  # alpha > 1: trading ends at T(0) <= horizon
+        total = float(formulas.powerlaw_horizon_at_zero(order, lam, params.sigma, params.eta, params.alpha))
+    left = np.clip(total - times, 0.0, None)
+    low = np.zeros(times.shape)
+    high = np.full(times.shape, order)
+    # T(C; x) increases in x from 0: bisect for the holding whose time to sell is `left`
+    for _ in range(80):
+        middle = 0.5 * (low + high)
+        if constant == 0.0:
+            needed = formulas.powerlaw_horizon_at_zero(middle, lam, params.sigma, params.eta, params.alpha)
+        else:
+            needed = _horizon(middle, constant, lam, params)
+        longer = needed > left
+        high = np.where(longer, middle, high)
+        low = np.where(longer, low, middle)
+    holdings = 0.5 * (low + high)
+    holdings = np.where(left <= 0, 0.0, np.where(times <= 0, order, holdings))
+    return np.asarray(holdings, dtype=np.float64)
+
+
+# --- from a calibration ----------------------------------------------------------------------
+
+
+def powerlaw_params_from_fit(
+    result: CalibrationResult,
+    daily_volume: float,
+    daily_spread: float,
+    daily_volatility: float,
+    price: float,
+    *,
+    tau: float = 1.0,
+    time_unit: float = 1.0,
+) -> AlmgrenChrissParams:
+    """Power-law params from an impact fit: the fitted curve itself, not a secant of it.
+
+    The fit is slippage_bps = epsilon + c sigma p**alpha with p = v / (V time_unit) the
+    participation (:func:`acsym.calibrate_impact`); in currency per share at rate v it is
+    h(v) = P epsilon / 1e4 + eta v**alpha with
+
+    .. math:: \\eta = \\frac{P}{10^4} \\, c \\, \\sigma \\, (V \\, \\text{time\\_unit})^{-\\alpha}.
+
+    Parameters
+    ----------
+    result : CalibrationResult
+        A fit from :func:`acsym.calibrate_impact`.
+    daily_volume, daily_spread, daily_volatility, price : float
+        As for :func:`acsym.calibrate_ac_params` (gamma and sigma come from there).
+    tau : float, default 1.0
+        Time between trades [time units].
+    time_unit : float, default 1.0
+        Length of the time unit in days.
+
+    Returns
+    -------
+    AlmgrenChrissParams
+        With ``alpha`` and ``epsilon`` from the fit, ``eta`` as above and
+        ``source_calibration=result``; NaN fields with an :class:`~acsym.InputWarning` when the
+        fit failed or an input is out of range.
+    """
+    base = calibrate_ac_params(
+        daily_volume, daily_spread, daily_volatility, price, tau=tau, source_calibration=result
+    )
+    unit = real("time_unit", time_unit)
+    if not (result.ok and positive(unit) and math.isfinite(base.eta)):
+        message = warn(
+            "the fit failed or an input is out of range: the power-law eta and epsilon are NaN", stacklevel=2
+        )
+        eta = epsilon = math.nan
+        warnings = (*base.warnings, message)
+    else:
+        scale = base.price / 1e4
+        eta = scale * result.coefficient * daily_volatility * (daily_volume * unit) ** (-result.alpha)
+        epsilon = scale * result.epsilon
+        warnings = base.warnings
+    return AlmgrenChrissParams(
+        eta=eta,
+        gamma=base.gamma,
+        sigma=base.sigma,
+        alpha=base.alpha,
+        tau=base.tau,
+        source_calibration=result,
+        warnings=warnings,
+        epsilon=epsilon,
+        price=base.price,
+    )

@@ -1,0 +1,133 @@
+"""Liquidation with a soft deadline (Cartea, Jaimungal & Penalva 2015, ch. 6).
+
+Shares left at the horizon are sold at once at S_T - terminal_penalty * Q_T. The model is in
+continuous time, in acsym's parameters: CJP's temporary impact k is ``params.eta``, its permanent
+impact b is ``params.gamma`` and its running inventory penalty phi is ``risk_aversion *
+params.sigma**2``; g = sqrt(phi / k) is :func:`acsym.formulas.kappa_continuous`. Every number
+comes from the generated :mod:`acsym.formulas` (``holdings_soft_deadline``,
+``expected_cost_soft_deadline``, ``variance_soft_deadline``), derived in
+:mod:`acsym.derivation.soft_deadline`.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from acsym import formulas
+from acsym._validate import describe, nonnegative, positive, real, warn
+from acsym.model import AlmgrenChrissParams
+from acsym.trajectory import ExecutionTrajectory, _check_order, _nan_trajectory, cost_in_bps
+
+STRATEGY_NAME = "soft_deadline"
+
+
+def generate_soft_deadline_trajectory(
+    order_size: float,
+    duration_periods: int,
+    params: AlmgrenChrissParams,
+    terminal_penalty: float,
+    risk_aversion: float = 1e-6,
+) -> ExecutionTrajectory:
+    """The optimal schedule when shares left at the horizon are sold at a penalty.
+
+    Parameters
+    ----------
+    order_size : float
+        Shares to sell, > 0 [shares].
+    duration_periods : int
+        Number of intervals N >= 1, each ``params.tau`` long; the schedule is sampled at
+        t_k = k tau.
+    params : AlmgrenChrissParams
+        Model parameters; needs eta > 0 (CJP's k).
+    terminal_penalty : float
+        alpha: selling q shares at the horizon costs alpha q**2 on top of the price
+        [currency / share**2]; finite and >= gamma / 2 (the block sale then costs at least
+        the permanent impact it gives back). Larger values approach the hard deadline.
+    risk_aversion : float, default 1e-6
+        lambda >= 0 [1 / currency]; CJP's phi = lambda sigma**2.
+
+    Returns
+    -------
+    ExecutionTrajectory
+        Holdings Q(t_k) from order_size down to ``params["unsold"]`` = Q(T) > 0, the shares
+        left for the block sale at the horizon, and the trades Q(t_{k-1}) - Q(t_k) (which sum
+        to order_size - unsold). ``params`` holds kappa (= g = sqrt(phi / k)) [1 / time],
+        terminal_penalty, unsold [shares], expected_cost [currency] (gamma X**2 / 2 + epsilon
+        X + eta integral nu**2 dt + (alpha - gamma / 2) Q(T)**2, the block included) and
+        variance [currency**2] (sigma**2 integral Q**2 dt), both in continuous time.
+
+    Notes
+    -----
+    Q(t) = X (zeta e^(g (T - t)) - e^(-g (T - t))) / (zeta e^(g T) - e^(-g T)) with
+    zeta = (alpha - gamma/2 + eta g) / (alpha - gamma/2 - eta g): Cartea, Jaimungal & Penalva
+    (2015), section 6.5. As terminal_penalty -> inf it tends to X sinh(g (T - t)) / sinh(g T)
+    (proof ``soft_deadline_hard_limit``), the continuous-time hard deadline; for the discrete
+    hard deadline use :func:`acsym.generate_ac_trajectory`. At risk_aversion = 0 the schedule
+    is linear, X (c (T - t) + eta) / (c T + eta) with c = alpha - gamma/2, and leaves
+    X eta / (c T + eta) unsold. Out-of-range values give NaN arrays and an
+    :class:`~acsym.InputWarning` naming the argument.
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type.
+    """
+    order = real("order_size", order_size)
+    alpha = real("terminal_penalty", terminal_penalty)
+    lam = real("risk_aversion", risk_aversion)
+    steps, messages = _check_order(order, duration_periods, params)
+    if not nonnegative(lam):
+        messages.append(describe("risk_aversion", lam, "must be finite and >= 0"))
+    messages += params.problems()
+    if not messages and not positive(params.eta):
+        messages.append(describe("params.eta", params.eta, "must be > 0 in continuous time"))
+    if not (math.isfinite(alpha) and (messages or alpha >= params.gamma / 2)):
+        rule = "must be finite and >= gamma / 2; for a hard deadline use generate_ac_trajectory"
+        messages.append(describe("terminal_penalty", alpha, rule))
+    if messages:
+        for message in messages:
+            warn(message + "; the trajectory is NaN", stacklevel=2)
+        details = {"kappa": math.nan, "terminal_penalty": alpha, "unsold": math.nan}
+        return _nan_trajectory(steps, params, lam, messages, STRATEGY_NAME, **details)
+    assert steps is not None
+
+    kappa = float(formulas.kappa_continuous(lam, params.sigma, params.eta))
+    horizon = steps * params.tau
+    times = np.arange(steps + 1, dtype=np.float64) * params.tau
+    holdings = np.asarray(
+        formulas.holdings_soft_deadline(order, times, horizon, kappa, params.eta, params.gamma, alpha),
+        dtype=np.float64,
+    )
+    holdings[0] = order  # Q(0) = X: the generated form returns it within an ulp
+    trades = holdings[:-1] - holdings[1:]
+    cost = float(
+        formulas.expected_cost_soft_deadline(
+            order, horizon, kappa, params.eta, params.gamma, params.epsilon, alpha
+        )
+    )
+    variance = float(
+        formulas.variance_soft_deadline(order, horizon, kappa, params.sigma, params.eta, params.gamma, alpha)
+    )
+    bps = cost_in_bps(cost, order, params, messages)
+    return ExecutionTrajectory(
+        timestamps=times,
+        holdings=holdings,
+        trade_sizes=trades,
+        strategy_name=STRATEGY_NAME,
+        total_cost_estimate=bps,
+        risk_aversion=lam,
+        params={
+            "kappa": kappa,
+            "eta_tilde": params.eta_tilde,
+            "terminal_penalty": alpha,
+            "unsold": float(holdings[-1]),
+            "expected_cost": cost,
+            "variance": variance,
+            "warnings": tuple(messages),
+        },
+    )
+
+
+__all__ = ["STRATEGY_NAME", "generate_soft_deadline_trajectory"]

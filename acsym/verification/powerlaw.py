@@ -1,0 +1,239 @@
+"""Verification of the power-law impact model (Almgren 2003).
+
+Two oracles:
+
+1. every generated ``powerlaw_*`` function against its textbook form in mpmath (the horizon's
+   reference is the direct 2F1 of SymPy's integral, evaluated by mpmath.hyp2f1; the printed form
+   is Pfaff's transformation, evaluated by scipy.special.hyp2f1; its bound is BOUND or
+   4 eps w, w = lambda sigma^2 X^2 / C, whichever is larger: the rounding of its argument
+   w / (1 + w) is amplified 1 + w times near 1). The gradient is a difference
+   of nearly equal marginal costs near the optimum, so each point's bound is BOUND times its
+   condition number, sum |terms| / |gradient|, computed in mpmath;
+2. the Newton schedule against the minimiser of E + lambda Var written directly in mpmath (the
+   model's definition, not the derivation's gradient), found by mpmath.findroot on its
+   numerical gradient at 40 digits: errors in units of the order size.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from acsym import formulas
+from acsym.verify import BOUND, Row, Settings, compute_row, mp_converged, mp_reference
+
+#: the Newton schedule is held to this, in units of the order size
+SCHEDULE_BOUND = 1e-12
+#: the horizon's bound in units of EPS * w, w = lambda sigma^2 X^2 / C: the Pfaff argument
+#: w / (1 + w) is rounded, and T is sensitive to it like 1 / (1 - u) = 1 + w near u = 1
+HORIZON_ULPS = 4.0
+#: up to this w the horizon is within BOUND
+LARGE_RATIO = 100.0
+EPS = float(np.finfo(np.float64).eps)
+
+
+def _ratio(point: tuple[float, ...]) -> float:
+    order, constant, lam, sigma = point[:4]
+    return float(lam * sigma**2 * order**2 / constant)
+
+
+def _log_uniform(rng: np.random.Generator, low: float, high: float, size: int) -> Any:
+    return np.exp(rng.uniform(np.log(low), np.log(high), size))
+
+
+def compute_points(size: int, seed: int) -> dict[str, tuple[Any, ...]]:
+    """Arguments of every generated power-law function, as parallel arrays."""
+    rng = np.random.default_rng(seed + 16)
+    tau = _log_uniform(rng, 1e-3, 1e2, size)
+    alpha = np.concatenate([[1.0, 0.5, 2.0], rng.uniform(0.2, 2.5, size - 3)])
+    order = _log_uniform(rng, 1.0, 1e9, size)
+    trade = order * _log_uniform(rng, 1e-4, 1.0, size)
+    next_trade = trade * _log_uniform(rng, 0.2, 5.0, size)
+    holding = order * rng.uniform(0.0, 1.0, size)
+    eta = _log_uniform(rng, 1e-9, 1e-2, size)
+    # gamma below the curvature at the trades, so the Hessian entries are the convex ones
+    curvature = alpha * (alpha + 1) * eta * np.minimum(trade, next_trade) ** (alpha - 1) / tau**alpha
+    gamma = curvature * rng.uniform(0.0, 0.9, size)
+    sigma = _log_uniform(rng, 1e-3, 1e2, size)
+    lam = np.concatenate([[0.0], _log_uniform(rng, 1e-10, 1e-2, size - 1)])
+    epsilon = _log_uniform(rng, 1e-4, 1.0, size)
+    # C from w = lambda sigma^2 X^2 / C in [1e-6, 1e10]
+    w = _log_uniform(rng, 1e-6, 1e10, size)
+    positive_lam = np.where(lam > 0, lam, 1e-6)
+    constant = positive_lam * sigma**2 * order**2 / w
+    steps = rng.integers(1, 12, size)
+    schedules = [order[i] * rng.dirichlet(np.ones(steps[i])) for i in range(size)]
+    return {
+        "powerlaw_gradient": (trade, next_trade, holding, tau, eta, gamma, alpha, sigma, lam),
+        "powerlaw_hessian_diagonal": (trade, next_trade, tau, eta, gamma, alpha, sigma, lam),
+        "powerlaw_hessian_offdiagonal": (next_trade, tau, eta, gamma, alpha),
+        "powerlaw_schedule_expected_cost": (schedules, tau, gamma, eta, epsilon, alpha),
+        "powerlaw_rate": (holding, constant, positive_lam, sigma, eta, alpha),
+        "powerlaw_horizon": (order, constant, positive_lam, sigma, eta, alpha),
+        "powerlaw_horizon_at_zero": (
+            order[alpha > 1],
+            positive_lam[alpha > 1],
+            sigma[alpha > 1],
+            eta[alpha > 1],
+            alpha[alpha > 1],
+        ),
+    }
+
+
+def mp_schedule_expected_cost(trades: Any, tau: Any, gamma: Any, eta: Any, epsilon: Any, alpha: Any) -> Any:
+    """The expected cost of a schedule from the model's definition, in mpmath: trade k pays
+    |n_k| (epsilon + eta |n_k / tau|^alpha) and the permanent impact gamma n_i of each earlier
+    trade i (mp_reference cannot sum a term with a parameter in its exponent)."""
+    import mpmath
+
+    cost = mpmath.mpf(0)
+    earlier = mpmath.mpf(0)
+    for trade in trades:
+        cost += abs(trade) * (epsilon + eta * abs(trade / tau) ** alpha) + gamma * trade * earlier
+        earlier += trade
+    return cost
+
+
+def _gradient_condition(point: tuple[float, ...]) -> float:
+    """sum |terms| / |gradient| at one point, in mpmath."""
+    import mpmath
+
+    n1, n2, x, tau, eta, gamma, alpha, sigma, lam = (mpmath.mpf(float(v)) for v in point)
+    with mpmath.workdps(50):
+        terms = [
+            (alpha + 1) * eta * (n1 / tau) ** alpha,
+            (alpha + 1) * eta * (n2 / tau) ** alpha,
+            gamma * n1,
+            gamma * n2,
+            2 * lam * sigma**2 * tau * x,
+        ]
+        value = terms[0] - terms[1] - terms[2] + terms[3] + terms[4]
+        return float(sum(abs(t) for t in terms) / max(abs(value), mpmath.mpf(1e-300)))
+
+
+def compute_generated_rows(size: int, seed: int) -> list[Row]:
+    """Each generated power-law function against its reference in mpmath."""
+    rows = []
+    for name, columns in compute_points(size, seed).items():
+        count = len(columns[0])
+        points = [tuple(c[i] for c in columns) for i in range(count)]
+        if name == "powerlaw_schedule_expected_cost":
+            values = [float(formulas.powerlaw_schedule_expected_cost(p[0], *p[1:])) for p in points]
+        else:
+            arrays = [np.asarray(c, dtype=np.float64) for c in columns]
+            values = np.asarray(getattr(formulas, name)(*arrays), dtype=np.float64).tolist()
+        reference = (
+            mp_schedule_expected_cost if name == "powerlaw_schedule_expected_cost" else mp_reference(name)
+        )
+        exact = [mp_converged(reference, p) for p in points]
+        rtol = None
+        if name == "powerlaw_gradient":
+            rtol = [BOUND * max(1.0, _gradient_condition(p)) for p in points]
+        names = formulas_arguments(name)
+        if name == "powerlaw_horizon":
+            # w <= LARGE_RATIO is held to BOUND; beyond it to HORIZON_ULPS eps w, in a row of its own
+            large = [_ratio(p) > LARGE_RATIO for p in points]
+            for oracle, keep in (("mpmath", False), (f"mpmath (w > {LARGE_RATIO:g})", True)):
+                chosen = [i for i in range(count) if large[i] == keep]
+                bound = [max(BOUND, HORIZON_ULPS * EPS * _ratio(points[i])) for i in chosen]
+                rows.append(
+                    compute_row(
+                        name,
+                        "generated",
+                        oracle,
+                        names,
+                        [points[i] for i in chosen],
+                        [values[i] for i in chosen],
+                        [exact[i] for i in chosen],
+                        BOUND,
+                        bound if keep else None,
+                    )
+                )
+            continue
+        rows.append(compute_row(name, "generated", "mpmath", names, points, values, exact, BOUND, rtol))
+    return rows
+
+
+def formulas_arguments(name: str) -> tuple[str, ...]:
+    from acsym.verify import GENERATED
+
+    return GENERATED[name]
+
+
+def mp_minimiser(order: float, steps: int, params: Any, lam: float) -> list[Any]:
+    """Holdings x_1..x_{N-1} minimising E + lambda Var, the model written directly in mpmath:
+    trade k pays n_k (epsilon + eta (n_k / tau)^alpha) plus the permanent impact gamma n_i of
+    every earlier trade i; Var = sigma^2 tau sum x_k^2. The root of its numerical gradient."""
+    import mpmath
+
+    with mpmath.workdps(40):
+        tau, eta, gamma = mpmath.mpf(params.tau), mpmath.mpf(params.eta), mpmath.mpf(params.gamma)
+        alpha, sigma, risk = mpmath.mpf(params.alpha), mpmath.mpf(params.sigma), mpmath.mpf(lam)
+        total = mpmath.mpf(order)
+
+        def objective(*interior: Any) -> Any:
+            holdings = [total, *interior, mpmath.mpf(0)]
+            trades = [holdings[i - 1] - holdings[i] for i in range(1, steps + 1)]
+            cost = mpmath.mpf(0)
+            for i, trade in enumerate(trades):
+                earlier = sum(trades[:i], mpmath.mpf(0))
+                cost += abs(trade) * eta * (abs(trade) / tau) ** alpha + gamma * trade * earlier
+            return cost + risk * sigma**2 * tau * sum(h**2 for h in holdings[1:])
+
+        def gradient(*interior: Any) -> list[Any]:
+            out = []
+            for i in range(len(interior)):
+                order_i = [0] * len(interior)
+                order_i[i] = 1
+                out.append(mpmath.diff(objective, interior, tuple(order_i)))
+            return out
+
+        start = [total * (steps - i) / steps for i in range(1, steps)]
+        root = mpmath.findroot(gradient, start, tol=mpmath.mpf(10) ** -30 * total, maxsteps=50)
+        return [root[i] for i in range(root.rows)] if isinstance(root, mpmath.matrix) else [root]
+
+
+def compute_schedule_row(seed: int, cases: int) -> Row:
+    """The Newton schedule against :func:`mp_minimiser`, in units of the order size."""
+    import mpmath
+
+    from acsym.model import AlmgrenChrissParams
+    from acsym.models.powerlaw import generate_powerlaw_holdings
+
+    rng = np.random.default_rng(seed + 17)
+    points, values, exact = [], [], []
+    for case in range(cases):
+        alpha = float(rng.choice([0.5, 0.6, 0.75, 1.0, 1.5]))
+        gamma = 0.0 if alpha > 1 or case % 2 else 2.5e-7
+        params = AlmgrenChrissParams(
+            eta=2.5e-6 * 1e5 ** (1 - alpha), gamma=gamma, sigma=0.95, alpha=alpha, tau=1.0
+        )
+        steps = int(rng.integers(2, 6))
+        order = float(10 ** rng.uniform(4, 6.5))
+        lam = float(10 ** rng.uniform(-8, -5))
+        holdings = generate_powerlaw_holdings(order, steps, params, lam)
+        reference = mp_minimiser(order, steps, params, lam)
+        for i, x in enumerate(reference, start=1):
+            points.append((alpha, float(steps), float(i), order, lam))
+            values.append(float(holdings[i]) / order)
+            with mpmath.workdps(40):
+                exact.append(x / order)
+    names = ("alpha", "steps", "j", "order_size", "risk_aversion")
+    return compute_row(
+        "powerlaw holdings (Newton)",
+        "runtime",
+        "mpmath minimiser",
+        names,
+        points,
+        values,
+        exact,
+        SCHEDULE_BOUND,
+    )
+
+
+def rows(settings: Settings) -> list[Row]:
+    """The power-law rows of ``acsym verify``."""
+    size = 40 if settings.quick else 400
+    cases = 4 if settings.quick else 24
+    return [*compute_generated_rows(size, settings.seed), compute_schedule_row(settings.seed, cases)]
