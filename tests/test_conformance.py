@@ -120,10 +120,9 @@ def test_negative_holdings_are_found_and_shrunk() -> None:
 
 
 def extra_period(order_size: float, periods: int, *, tau: float, **kw: float) -> Any:
-    """Counts the steps as T / tau, as almgren-chriss does, with T accumulated interval by
-    interval: one step too many whenever the sum rounds up."""
-    horizon = sum([tau] * periods)
-    steps = np.arange(horizon / tau + 1)
+    """One step too many for some N, as almgren-chriss has for some (N, tau) pairs (its T / tau
+    rounds up): here for every N = 2 mod 3, so the search meets it whatever floats it draws."""
+    steps = np.arange(periods + 1 + (periods % 3 == 2))
     return order_size * np.clip(1 - steps / periods, 0, None)
 
 
