@@ -1855,9 +1855,9 @@ def trade_sizes_with_drift(order_size: ArrayLike, time: ArrayLike, horizon: Arra
     trade = holdings_with_drift(time - tau) - holdings_with_drift(time)
 
     trade_sizes() plus the correction's trade, evaluated as one product, -(drift / (2
-    eta_tilde)) tau s exp(-kappa (T - |s| + tau) / 2) exprel(-kappa |s|) / ((1 + exp(-kappa T))
-    exprel(-kappa tau)), s = T - 2t + tau. Negative values are buys. drift = 0 gives
-    trade_sizes() bit for bit.
+    eta_tilde)) tau s exp(-kappa (T - abs(s) + tau) / 2) exprel(-kappa abs(s)) / ((1 +
+    exp(-kappa T)) exprel(-kappa tau)), s = T - 2t + tau. Negative values are buys. drift = 0
+    gives trade_sizes() bit for bit.
 
     Parameters
     ----------
@@ -2171,7 +2171,7 @@ def powerlaw_gradient(trade: ArrayLike, next_trade: ArrayLike, holding: ArrayLik
     gamma : array_like
         permanent impact coefficient, >= 0 [currency / share**2]
     alpha : array_like
-        impact exponent, h(v) = eta |v|**alpha, > 0 [dimensionless]
+        impact exponent, h(v) = eta abs(v)**alpha, > 0 [dimensionless]
     sigma : array_like
         price volatility, >= 0 [currency / (share * time unit**0.5)]
     risk_aversion : array_like
@@ -2220,7 +2220,7 @@ def powerlaw_hessian_diagonal(trade: ArrayLike, next_trade: ArrayLike, tau: Arra
     gamma : array_like
         permanent impact coefficient, >= 0 [currency / share**2]
     alpha : array_like
-        impact exponent, h(v) = eta |v|**alpha, > 0 [dimensionless]
+        impact exponent, h(v) = eta abs(v)**alpha, > 0 [dimensionless]
     sigma : array_like
         price volatility, >= 0 [currency / (share * time unit**0.5)]
     risk_aversion : array_like
@@ -2266,7 +2266,7 @@ def powerlaw_hessian_offdiagonal(next_trade: ArrayLike, tau: ArrayLike, eta: Arr
     gamma : array_like
         permanent impact coefficient, >= 0 [currency / share**2]
     alpha : array_like
-        impact exponent, h(v) = eta |v|**alpha, > 0 [dimensionless]
+        impact exponent, h(v) = eta abs(v)**alpha, > 0 [dimensionless]
 
     Returns
     -------
@@ -2310,7 +2310,7 @@ def powerlaw_schedule_expected_cost(trade_sizes: ArrayLike, tau: ArrayLike, gamm
     epsilon : array_like
         fixed cost per share (half spread), >= 0 [currency / share]
     alpha : array_like
-        impact exponent, h(v) = eta |v|**alpha, > 0 [dimensionless]
+        impact exponent, h(v) = eta abs(v)**alpha, > 0 [dimensionless]
 
     Returns
     -------
@@ -2352,7 +2352,7 @@ def powerlaw_rate(holding: ArrayLike, first_integral: ArrayLike, risk_aversion: 
     eta : array_like
         temporary impact coefficient, >= 0 [currency * time unit / share**2]
     alpha : array_like
-        impact exponent, h(v) = eta |v|**alpha, > 0 [dimensionless]
+        impact exponent, h(v) = eta abs(v)**alpha, > 0 [dimensionless]
 
     Returns
     -------
@@ -2399,7 +2399,7 @@ def powerlaw_horizon(order_size: ArrayLike, first_integral: ArrayLike, risk_aver
     eta : array_like
         temporary impact coefficient, >= 0 [currency * time unit / share**2]
     alpha : array_like
-        impact exponent, h(v) = eta |v|**alpha, > 0 [dimensionless]
+        impact exponent, h(v) = eta abs(v)**alpha, > 0 [dimensionless]
 
     Returns
     -------
@@ -2442,7 +2442,7 @@ def powerlaw_horizon_at_zero(order_size: ArrayLike, risk_aversion: ArrayLike, si
     eta : array_like
         temporary impact coefficient, >= 0 [currency * time unit / share**2]
     alpha : array_like
-        impact exponent, h(v) = eta |v|**alpha, > 0 [dimensionless]
+        impact exponent, h(v) = eta abs(v)**alpha, > 0 [dimensionless]
 
     Returns
     -------
@@ -2466,9 +2466,9 @@ def powerlaw_horizon_at_zero(order_size: ArrayLike, risk_aversion: ArrayLike, si
 
 
 def transient_kernel(time: ArrayLike, other_time: ArrayLike, impact: ArrayLike, resilience: ArrayLike) -> Any:
-    """Entry K(t, s) = impact exp(-resilience |t - s|) of the exponential kernel matrix.
+    """Entry K(t, s) = impact exp(-resilience abs(t - s)) of the exponential kernel matrix.
 
-    K(t, s) = impact * exp(-resilience * |t - s|)
+    K(t, s) = impact * exp(-resilience * abs(t - s))
 
     E = n' K n / 2 for trades n at times t_i; broadcast t[:, None] against s[None, :] for the
     matrix.

@@ -440,9 +440,9 @@ def trade_sizes_with_drift(order_size: float, time: float, horizon: float, kappa
     trade = holdings_with_drift(time - tau) - holdings_with_drift(time)
 
     trade_sizes() plus the correction's trade, evaluated as one product, -(drift / (2
-    eta_tilde)) tau s exp(-kappa (T - |s| + tau) / 2) exprel(-kappa |s|) / ((1 + exp(-kappa T))
-    exprel(-kappa tau)), s = T - 2t + tau. Negative values are buys. drift = 0 gives
-    trade_sizes() bit for bit.
+    eta_tilde)) tau s exp(-kappa (T - abs(s) + tau) / 2) exprel(-kappa abs(s)) / ((1 +
+    exp(-kappa T)) exprel(-kappa tau)), s = T - 2t + tau. Negative values are buys. drift = 0
+    gives trade_sizes() bit for bit.
 
     Parameters
     ----------
@@ -636,7 +636,7 @@ def powerlaw_gradient(trade: float, next_trade: float, holding: float, tau: floa
     gamma : float
         permanent impact coefficient, >= 0 [currency / share**2]
     alpha : float
-        impact exponent, h(v) = eta |v|**alpha, > 0 [dimensionless]
+        impact exponent, h(v) = eta abs(v)**alpha, > 0 [dimensionless]
     sigma : float
         price volatility, >= 0 [currency / (share * time unit**0.5)]
     risk_aversion : float
@@ -668,7 +668,7 @@ def powerlaw_hessian_diagonal(trade: float, next_trade: float, tau: float, eta: 
     gamma : float
         permanent impact coefficient, >= 0 [currency / share**2]
     alpha : float
-        impact exponent, h(v) = eta |v|**alpha, > 0 [dimensionless]
+        impact exponent, h(v) = eta abs(v)**alpha, > 0 [dimensionless]
     sigma : float
         price volatility, >= 0 [currency / (share * time unit**0.5)]
     risk_aversion : float
@@ -698,7 +698,7 @@ def powerlaw_hessian_offdiagonal(next_trade: float, tau: float, eta: float, gamm
     gamma : float
         permanent impact coefficient, >= 0 [currency / share**2]
     alpha : float
-        impact exponent, h(v) = eta |v|**alpha, > 0 [dimensionless]
+        impact exponent, h(v) = eta abs(v)**alpha, > 0 [dimensionless]
 
     Returns
     -------
@@ -726,7 +726,7 @@ def powerlaw_rate(holding: float, first_integral: float, risk_aversion: float, s
     eta : float
         temporary impact coefficient, >= 0 [currency * time unit / share**2]
     alpha : float
-        impact exponent, h(v) = eta |v|**alpha, > 0 [dimensionless]
+        impact exponent, h(v) = eta abs(v)**alpha, > 0 [dimensionless]
 
     Returns
     -------
@@ -755,7 +755,7 @@ def powerlaw_horizon_at_zero(order_size: float, risk_aversion: float, sigma: flo
     eta : float
         temporary impact coefficient, >= 0 [currency * time unit / share**2]
     alpha : float
-        impact exponent, h(v) = eta |v|**alpha, > 0 [dimensionless]
+        impact exponent, h(v) = eta abs(v)**alpha, > 0 [dimensionless]
 
     Returns
     -------
@@ -766,9 +766,9 @@ def powerlaw_horizon_at_zero(order_size: float, risk_aversion: float, sigma: flo
 
 
 def transient_kernel(time: float, other_time: float, impact: float, resilience: float) -> float:
-    """Entry K(t, s) = impact exp(-resilience |t - s|) of the exponential kernel matrix.
+    """Entry K(t, s) = impact exp(-resilience abs(t - s)) of the exponential kernel matrix.
 
-    K(t, s) = impact * exp(-resilience * |t - s|)
+    K(t, s) = impact * exp(-resilience * abs(t - s))
 
     E = n' K n / 2 for trades n at times t_i; broadcast t[:, None] against s[None, :] for the
     matrix.

@@ -1760,9 +1760,9 @@ def trade_sizes_with_drift(order_size: Any, time: Any, horizon: Any, kappa: Any,
     trade = holdings_with_drift(time - tau) - holdings_with_drift(time)
 
     trade_sizes() plus the correction's trade, evaluated as one product, -(drift / (2
-    eta_tilde)) tau s exp(-kappa (T - |s| + tau) / 2) exprel(-kappa |s|) / ((1 + exp(-kappa T))
-    exprel(-kappa tau)), s = T - 2t + tau. Negative values are buys. drift = 0 gives
-    trade_sizes() bit for bit.
+    eta_tilde)) tau s exp(-kappa (T - abs(s) + tau) / 2) exprel(-kappa abs(s)) / ((1 +
+    exp(-kappa T)) exprel(-kappa tau)), s = T - 2t + tau. Negative values are buys. drift = 0
+    gives trade_sizes() bit for bit.
 
     Parameters
     ----------
@@ -2082,7 +2082,7 @@ def powerlaw_gradient(trade: Any, next_trade: Any, holding: Any, tau: Any, eta: 
     gamma : array or float
         permanent impact coefficient, >= 0 [currency / share**2]
     alpha : array or float
-        impact exponent, h(v) = eta |v|**alpha, > 0 [dimensionless]
+        impact exponent, h(v) = eta abs(v)**alpha, > 0 [dimensionless]
     sigma : array or float
         price volatility, >= 0 [currency / (share * time unit**0.5)]
     risk_aversion : array or float
@@ -2132,7 +2132,7 @@ def powerlaw_hessian_diagonal(trade: Any, next_trade: Any, tau: Any, eta: Any, g
     gamma : array or float
         permanent impact coefficient, >= 0 [currency / share**2]
     alpha : array or float
-        impact exponent, h(v) = eta |v|**alpha, > 0 [dimensionless]
+        impact exponent, h(v) = eta abs(v)**alpha, > 0 [dimensionless]
     sigma : array or float
         price volatility, >= 0 [currency / (share * time unit**0.5)]
     risk_aversion : array or float
@@ -2179,7 +2179,7 @@ def powerlaw_hessian_offdiagonal(next_trade: Any, tau: Any, eta: Any, gamma: Any
     gamma : array or float
         permanent impact coefficient, >= 0 [currency / share**2]
     alpha : array or float
-        impact exponent, h(v) = eta |v|**alpha, > 0 [dimensionless]
+        impact exponent, h(v) = eta abs(v)**alpha, > 0 [dimensionless]
 
     Returns
     -------
@@ -2224,7 +2224,7 @@ def powerlaw_schedule_expected_cost(trade_sizes: Any, tau: Any, gamma: Any, eta:
     epsilon : array or float
         fixed cost per share (half spread), >= 0 [currency / share]
     alpha : array or float
-        impact exponent, h(v) = eta |v|**alpha, > 0 [dimensionless]
+        impact exponent, h(v) = eta abs(v)**alpha, > 0 [dimensionless]
 
     Returns
     -------
@@ -2267,7 +2267,7 @@ def powerlaw_rate(holding: Any, first_integral: Any, risk_aversion: Any, sigma: 
     eta : array or float
         temporary impact coefficient, >= 0 [currency * time unit / share**2]
     alpha : array or float
-        impact exponent, h(v) = eta |v|**alpha, > 0 [dimensionless]
+        impact exponent, h(v) = eta abs(v)**alpha, > 0 [dimensionless]
 
     Returns
     -------
@@ -2311,7 +2311,7 @@ def powerlaw_horizon_at_zero(order_size: Any, risk_aversion: Any, sigma: Any, et
     eta : array or float
         temporary impact coefficient, >= 0 [currency * time unit / share**2]
     alpha : array or float
-        impact exponent, h(v) = eta |v|**alpha, > 0 [dimensionless]
+        impact exponent, h(v) = eta abs(v)**alpha, > 0 [dimensionless]
 
     Returns
     -------
@@ -2336,9 +2336,9 @@ def powerlaw_horizon_at_zero(order_size: Any, risk_aversion: Any, sigma: Any, et
 
 
 def transient_kernel(time: Any, other_time: Any, impact: Any, resilience: Any) -> Any:
-    """Entry K(t, s) = impact exp(-resilience |t - s|) of the exponential kernel matrix.
+    """Entry K(t, s) = impact exp(-resilience abs(t - s)) of the exponential kernel matrix.
 
-    K(t, s) = impact * exp(-resilience * |t - s|)
+    K(t, s) = impact * exp(-resilience * abs(t - s))
 
     E = n' K n / 2 for trades n at times t_i; broadcast t[:, None] against s[None, :] for the
     matrix.

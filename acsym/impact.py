@@ -78,7 +78,8 @@ X_RANGE = (1e-12, 1e4)
 #: daily volatility above this is a data error, dropped and counted (as a fraction a million
 #: percent a day; even in bps, which the fit accepts with c scaled, 100% a day)
 MAX_VOLATILITY = 1e4
-#: |slippage| above this many bps (10,000 times the price) is a data error, dropped and counted
+#: a slippage above this many bps in absolute value (10,000 times the price) is a data error,
+#: dropped and counted
 MAX_SLIPPAGE_BPS = 1e6
 
 Form = Literal["size", "participation"]

@@ -585,7 +585,7 @@ def formulas() -> tuple[Formula, ...]:
             formula="trade = holdings_with_drift(time - tau) - holdings_with_drift(time)",
             returns="shares",
             notes="trade_sizes() plus the correction's trade, evaluated as one product, "
-            "-(drift / (2 eta_tilde)) tau s exp(-kappa (T - |s| + tau) / 2) exprel(-kappa |s|) / "
+            "-(drift / (2 eta_tilde)) tau s exp(-kappa (T - abs(s) + tau) / 2) exprel(-kappa abs(s)) / "
             "((1 + exp(-kappa T)) exprel(-kappa tau)), s = T - 2t + tau. Negative values are buys. "
             "drift = 0 gives trade_sizes() bit for bit.",
         ),

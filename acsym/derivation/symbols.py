@@ -105,7 +105,7 @@ ARGUMENTS.update(
     {
         a.name: a
         for a in (
-            Argument(alpha, "alpha", "dimensionless", "impact exponent, h(v) = eta |v|**alpha, > 0"),
+            Argument(alpha, "alpha", "dimensionless", "impact exponent, h(v) = eta abs(v)**alpha, > 0"),
             Argument(
                 first_integral,
                 "first_integral",

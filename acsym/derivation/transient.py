@@ -144,8 +144,8 @@ def formulas() -> tuple[Any, ...]:
             arguments=("time", "other_time", "impact", "resilience"),
             expr=kernel(),
             reference=kernel(),
-            summary="Entry K(t, s) = impact exp(-resilience |t - s|) of the exponential kernel matrix.",
-            formula="K(t, s) = impact * exp(-resilience * |t - s|)",
+            summary="Entry K(t, s) = impact exp(-resilience abs(t - s)) of the exponential kernel matrix.",
+            formula="K(t, s) = impact * exp(-resilience * abs(t - s))",
             returns="currency / share**2",
             notes="E = n' K n / 2 for trades n at times t_i; broadcast t[:, None] against s[None, :] "
             "for the matrix.",

@@ -61,7 +61,7 @@ def generate_drift_trajectory(
 
         and the trades; ``strategy_name`` is ``'almgren_chriss_drift'``. ``params`` holds kappa
         [1 / time], eta_tilde, drift, expected_cost [currency] (gamma X**2 / 2 + epsilon
-        sum |n_k| + (eta_tilde / tau) sum n_k**2 - mu tau sum x_k) and variance [currency**2]
+        sum abs(n_k) + (eta_tilde / tau) sum n_k**2 - mu tau sum x_k) and variance [currency**2]
         (sigma**2 tau sum x_k**2, unchanged by the drift), and ``total_cost_estimate`` is the
         expected cost in bps of X * price.
 
@@ -73,7 +73,7 @@ def generate_drift_trajectory(
     ``risk_aversion = 0`` gives exactly (a risk-neutral trader trades on the view). The model
     does not bound the holdings: with a strong enough view they leave [0, order_size] (negative
     trades are buys). The optimum minimises the quadratic part of the cost: the fixed cost
-    epsilon sum |n_k| is epsilon X for a schedule that only sells, but a schedule that also buys
+    epsilon sum abs(n_k) is epsilon X for a schedule that only sells, but a schedule that also buys
     pays it on both legs, which the closed form does not weigh. Out-of-range values give NaN
     arrays and an :class:`~acsym.InputWarning` naming the argument; where eta_tilde <= 0 the
     model is not well posed and the schedule falls back to TWAP (the drift is then ignored)

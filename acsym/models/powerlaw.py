@@ -1,4 +1,4 @@
-"""Power-law temporary impact (Almgren 2003): h(v) = epsilon sgn(v) + eta |v|**alpha.
+"""Power-law temporary impact (Almgren 2003): h(v) = epsilon sgn(v) + eta abs(v)**alpha.
 
 ``params.eta`` is the coefficient of ``|v|**params.alpha`` [currency / share * (time unit /
 share)**alpha]; at ``alpha = 1`` it is the base model's eta and every schedule here is the

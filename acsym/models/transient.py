@@ -2,7 +2,7 @@
 
 A trade of n shares moves the price by ``impact * n`` and the move decays like G(t); for the
 exponential kernel G(t) = exp(-resilience t). Trades n_0..n_N at t_i = i tau (blocks at both
-ends allowed) cost E = n' K n / 2 with K_ij = impact G(|t_i - t_j|) (the generated
+ends allowed) cost E = n' K n / 2 with K_ij = impact G(abs(t_i - t_j)) (the generated
 :func:`acsym.formulas.transient_kernel`), and the cheapest schedule selling X is
 n* = X K^-1 1 / (1' K^-1 1). For the exponential kernel it is the closed form of
 :func:`acsym.formulas.transient_block` and ``transient_interior_trade``; for another kernel it
@@ -45,7 +45,7 @@ def _checked(**values: Any) -> list[str]:
 def transient_kernel_matrix(
     times: Any, impact: float, resilience: float = math.nan, kernel: Kernel | None = None
 ) -> FloatArray:
-    """K_ij = impact G(|t_i - t_j|) for trade times ``times`` [time units].
+    """K_ij = impact G(abs(t_i - t_j)) for trade times ``times`` [time units].
 
     Parameters
     ----------

@@ -97,7 +97,7 @@ class Schedule:
     trades : array_like or None
         n_1..n_N with n_k = x_{k-1} - x_k [shares]; None when the implementation has none.
     expected_cost : float or None
-        E = gamma X**2 / 2 + epsilon sum |n_k| + (eta_tilde / tau) sum n_k**2 [currency].
+        ``E = gamma X**2 / 2 + epsilon sum |n_k| + (eta_tilde / tau) sum n_k**2`` [currency].
     variance : float or None
         V = sigma**2 tau sum_{k=1..N} x_k**2 [currency**2].
     """
@@ -257,7 +257,7 @@ def _problem(problem: Any) -> Problem:
 class Tolerances:
     """The tolerances of the checks (relative; "of X" means relative to the order size).
 
-    ``rtol`` bounds the schedule (max |x_j - exact| / X, trades likewise), the expected cost
+    ``rtol`` bounds the schedule (``max |x_j - exact| / X``, trades likewise), the expected cost
     (relative) and the variance (relative to max(V, sigma**2 tau X**2), the variance of
     holding X for one step: the schedule's scale), the residual of the first-order conditions
     (relative to the size of their terms) and the boundary values. ``monte_carlo_z`` bounds
@@ -269,7 +269,7 @@ class Tolerances:
     rtol: float = 1e-9
     monte_carlo_z: float = 5.0
     #: the schedule at 0 < kappa T << 1 differs from TWAP by at most
-    #: max_s |s - sinh(a s) / sinh(a)| ~ (2 / (3 sqrt 3)) a**2 / 6 < 0.07 a**2 of X, a = kappa T
+    #: ``max_s |s - sinh(a s) / sinh(a)| ~ (2 / (3 sqrt 3)) a**2 / 6 < 0.07 a**2`` of X, a = kappa T
     continuity_coefficient: float = 0.07
 
 
