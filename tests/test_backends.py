@@ -109,7 +109,10 @@ def test_numpy_through_array_api_compat_is_the_numpy_module():
 
 def test_array_api_strict():
     xps = pytest.importorskip("array_api_strict")
-    _check_all(xps.asarray, np.asarray)
+    # bit for bit on numpy 2; on numpy 1.x array_api_strict's elementwise functions take other
+    # loops, so cancelling sensitivities differ at the terms' scale, as with XLA (_jax_floor)
+    old_numpy = int(np.__version__.split(".")[0]) < 2
+    _check_all(xps.asarray, np.asarray, **({"floor": _jax_floor} if old_numpy else {}))
     assert isinstance(formulas_xp.kappa(xps.asarray(1e-6), 0.1, 1e-3, 1.0), type(xps.asarray(1.0)))
 
 

@@ -198,7 +198,8 @@ def test_bad_input_of_each_subcommand_exits_2(
     [
         ("empty", "empty file"),
         ("binary", "not a readable CSV"),
-        ("nul", "must hold numbers"),
+        # Python 3.10's csv refuses a NUL byte itself; 3.11 on reads it as a cell
+        ("nul", "must hold numbers" if sys.version_info >= (3, 11) else "not a readable CSV"),
         ("a_file", "lack the column"),
         ("renamed", "--columns quantity=qty"),
     ],

@@ -59,9 +59,9 @@ def test_the_audit_point_holds_element_wise() -> None:
     order, step, steps, lam, sigma, eta_tilde, tau = case.arguments
     exact = verify.mp_converged(verify.mp_holdings_from_lambda, case.arguments)
     new = formulas.holdings(order, step, steps, formulas.kappa_tau(lam, sigma, eta_tilde, tau))
-    old = formulas.holdings(order, step, steps, formulas.kappa(lam, sigma, eta_tilde, tau) * tau)
     assert verify.mp_relative_error(float(new), exact) <= verify.BOUND
-    assert verify.mp_relative_error(float(old), exact) > verify.BOUND
+    # (kappa(...) * tau was 1.6e-13 off here with numpy 2; numpy 1.26's rounding happens to land
+    # within the bound at this one point, so only the correctly rounded path is asserted)
 
 
 @settings(max_examples=60, deadline=None)

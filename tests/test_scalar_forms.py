@@ -21,7 +21,7 @@ from acsym.verify import compute_points, domain
 EPS = float(np.finfo(np.float64).eps)
 #: math.exp / numpy's SIMD exp (and expm1, sinh, ...) differ by an ulp; a stable form chains a
 #: handful of them
-ULPS = 8
+ULPS = 16  # 4 measured on numpy 2; numpy 1.x's exp and expm1 round differently (9 seen)
 
 
 @pytest.fixture(scope="module")
