@@ -1051,7 +1051,9 @@ def _calibrate(args: argparse.Namespace, out: Outcome) -> None:
         out.status = EXIT_FAILED
     if args.plot is not None:
         try:
-            impact.plot_fit(result, source, args.plot, columns=args.columns)
+            from acsym.plots import plot_impact_fit
+
+            plot_impact_fit(result, source, columns=args.columns, path=args.plot)
         except (ImportError, OSError, ValueError) as error:
             _plot_failed(args, error)
         out.notes.append(f"wrote {args.plot}")

@@ -18,7 +18,7 @@ daily volatility: ``c / 1e4`` is the dimensionless "Y" of the square-root law.
 returns a :class:`CalibrationResult` with standard errors; :func:`linear_impact_at_rate` turns a
 fit into the linear temporary impact ``h(v) = epsilon + eta * v`` of the Almgren-Chriss model.
 SciPy is imported only when a fit runs (extra ``acsym[calibration]``), so ``import acsym``
-stays numpy only; matplotlib only when :func:`plot_fit` draws (extra ``acsym[plot]``).
+stays numpy only; :func:`acsym.plots.plot_impact_fit` draws a fit (extra ``acsym[plot]``).
 """
 
 from __future__ import annotations
@@ -50,7 +50,6 @@ __all__ = [
     "example_fills_path",
     "format_estimate",
     "linear_impact_at_rate",
-    "plot_fit",
     "read_fills",
 ]
 
@@ -1059,95 +1058,3 @@ def format_estimate(value: float, stderr: float) -> str:
         return f"{value:.4g} ± {stderr:.2g}"
     decimals = max(0, 1 - math.floor(math.log10(stderr)))
     return f"{value:.{decimals}f} ± {stderr:.{decimals}f}"
-
-
-def plot_fit(
-    result: CalibrationResult,
-    fills: Fills,
-    path: str | os.PathLike[str],
-    *,
-    title: str | None = None,
-    columns: Mapping[str, str] | None = None,
-) -> Path:
-    """Draw slippage against ``x`` (``Q / V`` or participation) on log axes with the fit.
-
-    Requires matplotlib (``pip install "acsym[plot]"``). Draws on a bare ``Figure`` (the Agg
-    canvas, no pyplot), so it runs without a display and leaves pyplot's state alone.
-
-    Parameters
-    ----------
-    result : CalibrationResult
-        The fit of ``fills``.
-    fills : mapping, pandas.DataFrame, str or os.PathLike
-        The fills that were fitted (see :func:`read_fills`).
-    path : str or os.PathLike
-        Where to write the image (format from the suffix, e.g. ``.png``).
-    title : str, optional
-        Figure title.
-    columns : mapping of str to str, optional
-        The fills' own column names, as for :func:`calibrate_impact`.
-
-    Returns
-    -------
-    pathlib.Path
-        ``path``.
-
-    Notes
-    -----
-    Fills with slippage <= 0 bps cannot be drawn on a log axis; the legend counts them. The
-    fitted curves are drawn at the 10th, 50th and 90th percentiles of the fills' volatility.
-    """
-    from matplotlib.figure import Figure  # no pyplot: no global backend or figure state
-
-    use = result.form == "participation"
-    data = read_fills(fills, columns)
-    with np.errstate(all="ignore"):
-        bad, _ = _bad_rows(data, use)
-        x = _regressor(data, use)[~bad]
-    sigma = data["daily_volatility"][~bad]
-    y = data["slippage_bps"][~bad]
-    shown = y > 0
-    x_label = (
-        "participation rate Q / (V · duration)" if use else "order size Q / V (fraction of daily volume)"
-    )
-
-    fig = Figure(figsize=(8, 5.5), dpi=120, layout="constrained")
-    ax = fig.add_subplot()
-    points = ax.scatter(
-        x[shown], y[shown], c=100 * sigma[shown], cmap="viridis", s=16, alpha=0.8, edgecolors="none"
-    )
-    hidden = int(np.count_nonzero(~shown))
-    points.set_label(f"fills (n = {shown.sum()}; {hidden} with slippage ≤ 0 not shown)")
-    fig.colorbar(points, ax=ax, label="daily volatility (%)")
-    if result.ok and x.size:
-        grid = np.geomspace(np.min(x), np.max(x), 200)
-        for q, style in ((10, ":"), (50, "-"), (90, "--")):
-            level = float(np.percentile(sigma, q))
-            curve = result.slippage_bps(grid, level)
-            ax.plot(
-                grid[curve > 0],
-                curve[curve > 0],
-                style,
-                color="crimson",
-                lw=2,
-                label=f"fit at volatility {100 * level:.2g}% (p{q})",
-            )
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    ax.set_xlabel(x_label, fontsize=11)
-    ax.set_ylabel("slippage (bps of arrival price)", fontsize=11)
-    fit_text = (
-        rf"$\epsilon$ = {format_estimate(result.epsilon, result.epsilon_stderr)} bps,  "
-        rf"$c$ = {format_estimate(result.coefficient, result.coefficient_stderr)} bps/$\sigma$,  "
-        rf"$\alpha$ = {format_estimate(result.alpha, result.alpha_stderr)},  "
-        f"R² = {result.r_squared:.3f}  (± 1 s.e.)"
-    )
-    method = "least squares" if result.loss == "linear" else f"robust, {result.loss} loss"
-    default_title = rf"Impact fit ({method}): slippage = $\epsilon + c\,\sigma\,x^{{\alpha}}$"
-    ax.set_title(title or default_title, fontsize=12)
-    ax.text(0.01, 0.99, fit_text, transform=ax.transAxes, va="top", fontsize=9)
-    ax.grid(True, which="major", alpha=0.3)
-    ax.legend(loc="lower right", fontsize=9, framealpha=0.9)
-    out = Path(path)
-    fig.savefig(out)
-    return out

@@ -35,10 +35,13 @@ from acsym.trajectory import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
     from acsym.clock import TradingSession
+    from acsym.impact import CalibrationResult
 
 __all__ = [
     "layout_problems",
@@ -46,6 +49,7 @@ __all__ = [
     "plot_costs",
     "plot_frontier",
     "plot_holdings",
+    "plot_impact_fit",
     "plot_trades",
     "strategy_label",
 ]
@@ -742,6 +746,95 @@ def plot_comparison(
         plot_frontier(frontier, drawn, currency=currency, ax=grid[1, 1])
     else:
         grid[1, 1].remove()
+    return _save(figure, path)
+
+
+# --- impact fitted to fills ---------------------------------------------------------------------
+
+
+def plot_impact_fit(
+    result: CalibrationResult,
+    fills: Any,
+    *,
+    columns: Mapping[str, str] | None = None,
+    title: str | None = None,
+    ax: Axes | None = None,
+    path: Path_ | None = None,
+) -> Figure:
+    """Slippage against ``x`` (``Q / V`` or participation) on log axes, with the fit.
+
+    Parameters
+    ----------
+    result : CalibrationResult
+        The fit of ``fills`` (:func:`acsym.calibrate_impact`).
+    fills : mapping, pandas.DataFrame, str or os.PathLike
+        The fills that were fitted (see :func:`acsym.impact.read_fills`).
+    columns : mapping of str to str, optional
+        The fills' own column names, as for :func:`acsym.calibrate_impact`.
+    title : str, optional
+        Axes title; default names the model and the loss.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; default a new figure.
+    path : str or path-like, optional
+        Where to save the figure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The fills coloured by daily volatility [%], the fitted curves at the 10th, 50th and 90th
+        percentiles of the fills' volatility, and the estimates with one standard error.
+
+    Notes
+    -----
+    Fills with slippage <= 0 bps cannot be drawn on a log axis; the legend counts them.
+    """
+    from acsym.impact import _bad_rows, _regressor, format_estimate, read_fills
+
+    figure, axes = _new_axes(ax, (8.0, 5.5))
+    use = result.form == "participation"
+    data = read_fills(fills, columns)
+    with np.errstate(all="ignore"):
+        bad, _ = _bad_rows(data, use)
+        x = _regressor(data, use)[~bad]
+    sigma = data["daily_volatility"][~bad]
+    y = data["slippage_bps"][~bad]
+    shown = y > 0
+    points = axes.scatter(
+        x[shown], y[shown], c=100 * sigma[shown], cmap="viridis", s=16, alpha=0.8, edgecolors="none"
+    )
+    hidden = int(np.count_nonzero(~shown))
+    points.set_label(f"fills (n = {int(shown.sum()):,}; {hidden} with slippage \u2264 0 not shown)")
+    figure.colorbar(points, ax=axes, label="daily volatility [%]")
+    if result.ok and x.size:
+        grid = np.geomspace(np.min(x), np.max(x), 200)
+        for q, style in ((10, ":"), (50, "-"), (90, "--")):
+            level = float(np.percentile(sigma, q))
+            curve = result.slippage_bps(grid, level)
+            axes.plot(
+                grid[curve > 0],
+                curve[curve > 0],
+                style,
+                color="crimson",
+                lw=2,
+                label=f"fit at volatility {100 * level:.2g}% (p{q})",
+            )
+    axes.set_xscale("log")
+    axes.set_yscale("log")
+    axes.set_xlabel(
+        "participation rate Q / (V duration)" if use else "order size Q / V [fraction of daily volume]"
+    )
+    axes.set_ylabel("slippage [bps of arrival price]")
+    fit_text = (
+        rf"$\epsilon$ = {format_estimate(result.epsilon, result.epsilon_stderr)} bps,  "
+        rf"$c$ = {format_estimate(result.coefficient, result.coefficient_stderr)} bps/$\sigma$,  "
+        rf"$\alpha$ = {format_estimate(result.alpha, result.alpha_stderr)},  "
+        f"R\u00b2 = {result.r_squared:.3f}  (\u00b1 1 s.e., {result.standard_errors})"
+    )
+    method = "least squares" if result.loss == "linear" else f"robust, {result.loss} loss"
+    axes.set_title(title or rf"impact fit ({method}): slippage = $\epsilon + c\,\sigma\,x^{{\alpha}}$")
+    axes.text(0.01, 0.99, fit_text, transform=axes.transAxes, va="top", fontsize="small")
+    axes.grid(True, which="major", alpha=0.3)
+    axes.legend(loc="lower right", fontsize="small", framealpha=0.9)
     return _save(figure, path)
 
 

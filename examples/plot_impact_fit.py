@@ -43,6 +43,15 @@ ax.legend(loc="upper left")
 plt.show()
 
 # %%
+# The same robust fit as `acsym calibrate --robust --plot` draws it: every fill coloured by its
+# volatility, the fitted curve at the 10th, 50th and 90th percentiles of volatility.
+from acsym.plots import plot_impact_fit  # noqa: E402
+
+fig, ax = plt.subplots(figsize=(8, 5.5), layout="constrained")
+plot_impact_fit(robust, example_fills_path(), ax=ax)
+plt.show()
+
+# %%
 # At 10% of ADV on this stock, what the two calibrations say (bps of notional):
 print(
     f"fit: {float(fit.slippage_bps(0.1, 0.02)):.1f} bps; heuristic: "

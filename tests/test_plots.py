@@ -179,3 +179,20 @@ def test_clock_time_when_the_schedule_is_laid_on_a_session(bucket: str, periods:
         assert labels and all(":" in label for label in labels), labels  # HH:MM
     with pytest.raises(ValueError, match="buckets"):
         plots.plot_holdings(strategies, session=acsym.TradingSession.from_clock("09:30", "10:00", "5min"))
+
+
+def test_impact_fit_follows_the_convention_and_holds_its_layout(tmp_path: Path) -> None:
+    from acsym.impact import calibrate_impact, example_fills_path
+
+    with pytest.warns(acsym.CalibrationWarning):  # the shipped fills have outliers (heavy tails)
+        fit = calibrate_impact(example_fills_path())
+    host = plots._new_figure((8.0, 5.5))
+    ax = host.add_subplot()
+    assert plots.plot_impact_fit(fit, example_fills_path(), ax=ax) is host
+    assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
+    assert plots.layout_problems(host) == []
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert sum("fit at volatility" in label for label in labels) == 3
+    target = tmp_path / "fit.png"
+    figure = plots.plot_impact_fit(fit, example_fills_path(), path=target)
+    assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and plots.layout_problems(figure) == []
