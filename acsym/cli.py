@@ -1727,6 +1727,9 @@ def _add_powerlaw_command(commands: Any) -> None:
     )
     powerlaw.add_argument("fills", nargs="?", default=None, metavar="FILLS.csv", help="fills file")
     _add_market_arguments(powerlaw)
+    _add_plot_argument(
+        powerlaw, "both schedules compared, with the power-law frontier next to the linear one"
+    )
     powerlaw.set_defaults(run=_powerlaw)
 
 
@@ -1760,3 +1763,26 @@ def _powerlaw(args: argparse.Namespace, out: Outcome) -> None:
         out.say(f"{k:>6} {a:>14,.2f} {b:>14,.2f}")
     for name, row in (("power law", out.rows[0]), ("linear A-C", out.rows[1])):
         out.say(f"{name}: expected cost {row['expected_cost']:,.4f} currency, std {row['std']:,.4f}")
+    if args.plot is not None:
+        _plot_powerlaw(args, params, [linear, ours], out)
+
+
+def _plot_powerlaw(args: argparse.Namespace, params: Any, schedules: list[Any], out: Outcome) -> None:
+    """The linear and power-law schedules compared; both models' frontiers in one panel."""
+    import numpy as np
+
+    from acsym.frontier import efficient_frontier
+    from acsym.models.powerlaw import powerlaw_frontier
+
+    linear_params = _calibrated(args, out)
+    try:
+        from acsym.plots import plot_comparison
+
+        frontier = efficient_frontier(args.order_size, args.periods, linear_params, points=201)
+        lams = frontier.risk_aversion[np.isfinite(frontier.risk_aversion)][::5]
+        cost, variance = powerlaw_frontier(args.order_size, args.periods, params, lams)
+        curve = {f"power-law frontier (alpha = {params.alpha:.3g})": (np.sqrt(variance), cost)}
+        plot_comparison(schedules, frontier=frontier, curves=curve, path=args.plot)
+    except (ImportError, OSError, ValueError) as error:
+        _plot_failed(args, error)
+    out.notes.append(f"wrote {args.plot}")

@@ -237,6 +237,7 @@ def plot_frontier(
     frontier: EfficientFrontier,
     markers: Sequence[ExecutionTrajectory] | None = None,
     *,
+    curves: Mapping[str, tuple[Any, Any]] | None = None,
     zoom: bool | None = None,
     currency: str = "currency",
     ax: Axes | None = None,
@@ -251,6 +252,9 @@ def plot_frontier(
     markers : sequence of ExecutionTrajectory, optional
         Schedules to mark at (sqrt(variance), expected_cost) from their ``params``. Default:
         TWAP, VWAP (the default U-shaped profile) and the market order for the frontier's order.
+    curves : mapping of str to (array_like, array_like), optional
+        More frontiers to draw next to this one, by label: (standard deviation, expected cost)
+        [currency], e.g. the power-law model's (:func:`acsym.powerlaw_frontier` gives E and Var).
     zoom : bool, optional
         Draw an inset around the marked schedules other than the market order (TWAP .. the
         chosen schedule), where the market order's cost squashes them into a sliver. Default:
@@ -300,6 +304,7 @@ def plot_frontier(
     if zoom:
         inset = axes.inset_axes((0.42, 0.42, 0.55, 0.5))
         panels.append(inset)
+    extra = {label: (np.asarray(x, float), np.asarray(y, float)) for label, (x, y) in (curves or {}).items()}
     for panel in panels:
         panel.plot(
             frontier.std,
@@ -309,6 +314,11 @@ def plot_frontier(
             label="efficient frontier (\u03bb from 0 to \u221e)",
             zorder=1,
         )
+        for index, (label, (curve_std, curve_cost)) in enumerate(extra.items()):
+            colour = _OTHER_COLOURS[(index + 1) % len(_OTHER_COLOURS)]
+            panel.plot(
+                curve_std, curve_cost, color=colour, linestyle="--", linewidth=1.6, label=label, zorder=1
+            )
         for index, (trajectory, (std, expected)) in enumerate(zip(markers, points, strict=True)):
             style = _style(trajectory, index)
             panel.scatter(
@@ -685,6 +695,7 @@ def plot_comparison(
     results: Sequence[SimulationResult] | None = None,
     *,
     frontier: EfficientFrontier | None = None,
+    curves: Mapping[str, tuple[Any, Any]] | None = None,
     time_unit: str = "days",
     session: TradingSession | None = None,
     currency: str = "currency",
@@ -702,6 +713,8 @@ def plot_comparison(
         otherwise the derived N(E, Var) of each.
     frontier : EfficientFrontier, optional
         Adds a panel with the frontier and the strategies marked on it.
+    curves : mapping of str to (array_like, array_like), optional
+        More frontiers for that panel (see :func:`plot_frontier`).
     time_unit : str, default "days"
         Name of the time unit.
     session : TradingSession, optional
@@ -743,7 +756,7 @@ def plot_comparison(
         entries = [_derived_costs(t, i, notional) for i, t in enumerate(drawn)]
     _draw_costs(grid[1, 0], entries, currency, 80)
     if frontier is not None:
-        plot_frontier(frontier, drawn, currency=currency, ax=grid[1, 1])
+        plot_frontier(frontier, drawn, curves=curves, currency=currency, ax=grid[1, 1])
     else:
         grid[1, 1].remove()
     return _save(figure, path)

@@ -278,3 +278,31 @@ def test_extreme_inputs_give_finite_sell_schedules(alpha, lam, steps, order):
     holdings = powerlaw.generate_powerlaw_holdings(order, steps, params, lam)  # RuntimeWarnings are errors
     assert holdings[0] == order and holdings[-1] == 0.0
     assert np.all(np.isfinite(holdings)) and np.all(np.diff(holdings) <= 0)
+
+
+def test_cli_powerlaw_plots_both_frontiers(tmp_path, capsys):
+    pytest.importorskip("matplotlib")
+    from acsym import cli
+
+    flags = ["--order-size", "200000", "--daily-volume", "1e6", "--daily-spread", "0.05"]
+    flags += ["--daily-volatility", "0.02", "--price", "50", "--risk-aversion", "1e-6"]
+    target = tmp_path / "powerlaw.png"
+    assert cli.main(["powerlaw", *flags, "--plot", str(target)]) == 0
+    assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_power_law_frontier_sits_next_to_the_linear_one():
+    pytest.importorskip("matplotlib")
+    from acsym import plots
+
+    params = _params(0.5, gamma=2.5e-8)
+    linear = acsym.AlmgrenChrissParams(
+        eta=params.eta, gamma=params.gamma, sigma=params.sigma, price=params.price
+    )
+    frontier = acsym.efficient_frontier(1e6, 20, linear, points=41)
+    lams = frontier.risk_aversion[np.isfinite(frontier.risk_aversion)]
+    cost, variance = acsym.powerlaw_frontier(1e6, 20, params, lams)
+    figure = plots.plot_frontier(frontier, curves={"power-law frontier": (np.sqrt(variance), cost)})
+    lines = {line.get_label(): line for line in figure.axes[0].get_lines()}
+    assert np.array_equal(lines["power-law frontier"].get_ydata(), cost)
+    assert plots.layout_problems(figure) == []
