@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["eta_tilde", "kappa", "kappa_continuous", "holdings", "holdings_direct", "trade_sizes", "expected_cost", "variance", "trade_sizes_direct", "holdings_urgent", "trade_sizes_urgent", "holdings_with_drift", "trade_sizes_with_drift", "holdings_soft_deadline", "expected_cost_soft_deadline", "variance_soft_deadline", "basket_diagonal_block", "powerlaw_gradient", "powerlaw_hessian_diagonal", "powerlaw_hessian_offdiagonal", "powerlaw_rate", "powerlaw_horizon_at_zero", "transient_kernel", "transient_block", "transient_interior_trade", "transient_optimal_cost", "transient_continuous_block", "transient_continuous_rate", "transient_continuous_cost"]
+__all__ = ["eta_tilde", "kappa", "kappa_continuous", "holdings", "holdings_direct", "trade_sizes", "expected_cost", "variance", "kappa_tau", "trade_sizes_direct", "holdings_urgent", "trade_sizes_urgent", "holdings_with_drift", "trade_sizes_with_drift", "holdings_soft_deadline", "expected_cost_soft_deadline", "variance_soft_deadline", "basket_diagonal_block", "powerlaw_gradient", "powerlaw_hessian_diagonal", "powerlaw_hessian_offdiagonal", "powerlaw_rate", "powerlaw_horizon_at_zero", "transient_kernel", "transient_block", "transient_interior_trade", "transient_optimal_cost", "transient_continuous_block", "transient_continuous_rate", "transient_continuous_cost"]
 
 def _exprel(z: float) -> float:
     """(exp(z) - 1) / z, and 1 at z = 0; expm1 keeps every digit near 0."""
@@ -65,6 +65,103 @@ def _sub_mul(c: float, a: float, b: float) -> float:
     """c - a * b with the product's rounding error added back: within an ulp or two of exact."""
     p, p_error = _two_product(a, b)
     return (c - p) - p_error
+
+
+def _two_sum(a: float, b: float) -> tuple[float, float]:
+    """s = fl(a + b) and its exact rounding error a + b - s (Knuth's TwoSum)."""
+    s = a + b
+    moved = s - a
+    return s, (a - (s - moved)) + (b - moved)
+
+
+def _sqrt_pair(x: float) -> tuple[float, float]:
+    """sqrt(x) as a head and a tail, head + tail within 2**-100 of it (one Newton step)."""
+    head = math.sqrt(x)
+    if head > 0:
+        square, error = _two_product(head, head)
+        return head, ((x - square) - error) / (2.0 * head)
+    return head, 0.0
+
+
+_LN2 = (0.6931471803691238, 1.9082149292705877e-10, 1.1612227229362532e-26)  # ln 2 in three parts, the first with 32 bits
+_SIXTH = (0.16666666666666666, 9.25185853854297e-18)  # 1/6 as a head and a tail
+_EXP_TAIL = (8.896791392450574e-22, 1.9572941063391263e-20, 4.110317623312165e-19, 8.22063524662433e-18, 1.5619206968586225e-16, 2.8114572543455206e-15, 4.779477332387385e-14, 7.647163731819816e-13, 1.1470745597729725e-11, 1.6059043836821613e-10, 2.08767569878681e-09, 2.505210838544172e-08, 2.755731922398589e-07, 2.7557319223985893e-06, 2.48015873015873e-05, 0.0001984126984126984, 0.001388888888888889, 0.008333333333333333, 0.041666666666666664)  # 1/k!, k = 22..4
+_SINH_TAIL = (6.446950284384474e-26, 3.868170170630684e-23, 1.9572941063391263e-20, 8.22063524662433e-18, 2.8114572543455206e-15, 7.647163731819816e-13, 1.6059043836821613e-10, 2.505210838544172e-08, 2.7557319223985893e-06, 0.0001984126984126984, 0.008333333333333333)  # 1/k!, k = 25, ..., 7, 5
+
+
+def _exp_pair(y: float) -> tuple[float, float, float]:
+    """exp(y) = (head + tail) * 2**k for 0 <= y <= 745, head + tail to about 2**-62 relative."""
+    k = float(round(y / _LN2[0]))
+    reduced = y - k * _LN2[0]  # exact: k has at most 11 bits and _LN2[0] 32
+    product, error = _two_product(k, _LN2[1])
+    r, r_tail = _two_sum(reduced, -product)
+    r_tail = r_tail - error - k * _LN2[2]
+    # exp(r) = 1 + r + r**2 / 2 + r**3 / 6 + r**4 (1/24 + ...), |r| <= 0.35; all but the last in pairs
+    square, square_error = _two_product(r, r)
+    cube, cube_error = _two_product(square, r)
+    cube_error = cube_error + square_error * r
+    sixth, sixth_error = _two_product(cube, _SIXTH[0])
+    sixth_error = sixth_error + cube * _SIXTH[1] + cube_error * _SIXTH[0]
+    polynomial = 0.0
+    for coefficient in _EXP_TAIL:
+        polynomial = polynomial * r + coefficient
+    quartic = square * square * polynomial
+    head, tail = _two_sum(1.0, r)
+    head, more = _two_sum(head, 0.5 * square)
+    tail = tail + more + 0.5 * square_error
+    head, more = _two_sum(head, sixth)
+    tail = tail + more + sixth_error + quartic
+    # the reduced argument's tail: exp(r + r_tail) = exp(r) (1 + r_tail)
+    head, tail = _two_sum(head, tail + head * r_tail)  # renormalised: |tail| <= ulp(head) / 2
+    return head, tail, k
+
+
+def _asinh_root(a: float, b: float, n: float, d: float) -> float:
+    """asinh(a * b * sqrt(n / d)) within half an ulp, for finite arguments >= 0.
+
+    z is formed as a head and a tail (the roundings of the square roots, product and quotient
+    kept), math.asinh of the head is refined by one Newton step whose residual z - sinh(y) is
+    computed to about 2**-62 (sinh by its series below 1, from exp in head-and-tail form
+    above), so only the final addition rounds.
+    """
+    scale, scale_tail = _two_product(a, b)
+    root_n, root_n_tail = _sqrt_pair(n)
+    root_d, root_d_tail = _sqrt_pair(d)
+    head, error = _two_product(root_n, scale)
+    tail = error + root_n_tail * scale + root_n * scale_tail
+    quotient = head / root_d
+    product, error = _two_product(quotient, root_d)
+    z_tail = (((head - product) - error) + tail - quotient * root_d_tail) / root_d
+    z, z_tail = _two_sum(quotient, z_tail)
+    y = math.asinh(z)
+    if y <= 1.0:
+        # below 1: sinh(y) - y = y**3 (1/6 + y**2 P(y**2)), with y**3 and the 1/6 in pairs
+        square, square_error = _two_product(y, y)
+        cube, cube_error = _two_product(square, y)
+        cube_error = cube_error + square_error * y
+        polynomial = 0.0
+        for coefficient in _SINH_TAIL:
+            polynomial = polynomial * square + coefficient
+        series = square * polynomial
+        sixth, sixth_error = _two_sum(_SIXTH[0], series)
+        remainder, remainder_error = _two_product(cube, sixth)
+        remainder_error = remainder_error + cube * (sixth_error + _SIXTH[1]) + cube_error * sixth
+        near = ((z - y) - remainder) + (z_tail - remainder_error)  # z - y: exact (Sterbenz)
+        # Newton: y + (z - sinh y) / cosh y
+        return y + near / math.hypot(1.0, min(z, 2.0))
+    # above 1: sinh(y) = (e^y - e^-y) / 2, and z / e^y compared in the scale of e^y
+    e_head, e_tail, k = _exp_pair(y)
+    scaled_z = math.ldexp(z, int(1 - k))
+    scaled_tail = math.ldexp(z_tail, int(1 - k))
+    inverse = 1.0 / e_head  # e^-y 2**k as a pair too: it shifts the residual by up to e^-2
+    product, error = _two_product(e_head, inverse)
+    inverse_tail = ((1.0 - product) - error - e_tail * inverse) * inverse
+    shift = int(max(-1100.0, min(-2 * k, 0.0)))
+    inverse, inverse_tail = math.ldexp(inverse, shift), math.ldexp(inverse_tail, shift)
+    # the heads cancel exactly (Sterbenz) before the tails are added
+    far = (((scaled_z - e_head) + inverse) + ((scaled_tail - e_tail) + inverse_tail)) / (e_head + inverse)
+    # Newton: y + (z - sinh y) / cosh y, relative to e^y
+    return y + far
 
 
 def eta_tilde(eta: float, gamma: float, tau: float) -> float:
@@ -301,6 +398,36 @@ def variance(order_size: float, horizon: float, tau: float, kappa: float, sigma:
     """
     scaled = (((1/6)*order_size**2*sigma**2*tau**2*(horizon/tau - 1)*(2*horizon/tau - 1)/horizon) if (kappa == 0) else ((1/4)*order_size**2*sigma**2*tau**3*(2*horizon/tau - 1)*((2*horizon/tau - 1)**2*_exp_scaled_difference(-kappa, tau, 0)*_sinh_tail(kappa*tau*(2*horizon/tau - 1)) - _exp_scaled_difference(-kappa, 2*horizon, tau)*_sinh_tail(kappa*tau))/(horizon**2*_exprel(-2*horizon*kappa)**2*_exprel(-2*kappa*tau))))
     return scaled*_exp_scaled_difference(-kappa, tau, 0)
+
+
+def kappa_tau(risk_aversion: float, sigma: float, eta_tilde: float, tau: float) -> float:
+    """kappa * tau, the decay per interval, correctly rounded.
+
+    kappa_tau = 2 * asinh(tau * sqrt(risk_aversion * sigma**2 / eta_tilde) / 2)
+
+    What the schedules use: x_j depends on j kappa tau, so a rounding of kappa tau is multiplied
+    by j kappa tau (up to 745 where x_j is a normal number); kappa(...) * tau rounds up to 3
+    ulp, this is within half an ulp (the argument's roundings kept in head-and-tail form,
+    numpy's asinh refined by one Newton step). Exactly 0 at risk_aversion = 0. Requires
+    eta_tilde > 0 and finite arguments.
+
+    Parameters
+    ----------
+    risk_aversion : float
+        risk aversion lambda >= 0 [1 / currency]
+    sigma : float
+        price volatility, >= 0 [currency / (share * time unit**0.5)]
+    eta_tilde : float
+        eta - gamma * tau / 2, > 0 where the model is well posed [currency * time unit / share**2]
+    tau : float
+        length of one trading interval, tau > 0 [time units]
+
+    Returns
+    -------
+    float
+        [dimensionless]
+    """
+    return 2*_asinh_root((1/2)*tau, sigma, risk_aversion, eta_tilde)
 
 
 def trade_sizes_direct(order_size: float, time: float, horizon: float, kappa: float, tau: float) -> float:

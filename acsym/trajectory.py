@@ -349,19 +349,14 @@ def _one_schedule(order: float, steps: int, kappa_tau: float) -> tuple[FloatArra
     return index, holdings, trades
 
 
-#: below this kappa T the schedule takes kappa * tau as rounded (a few ulp off); above it, the
-#: correctly rounded generated kappa_tau. x_j multiplies the relative error of kappa tau by
-#: j kappa tau <= kappa T, so up to 64 a 4-ulp error stays under 6e-14, inside the 1e-13 bound.
-ROUNDED_KAPPA_TAU_BELOW = 64.0
-
-
-def _kappa_tau(kappa: float, lam: float, steps: int, params: AlmgrenChrissParams) -> float:
-    """kappa tau for one order: the scalar product where its rounding cannot reach the 1e-13
-    bound, the numpy module's correctly rounded form (~60 us) where it could."""
-    kappa_tau = kappa * params.tau
-    if kappa_tau * steps <= ROUNDED_KAPPA_TAU_BELOW:
-        return kappa_tau
-    return float(formulas.kappa_tau(lam, params.sigma, params.eta_tilde, params.tau))
+def _kappa_tau(lam: float, params: AlmgrenChrissParams) -> float:
+    """kappa tau for one order, correctly rounded (issue 20: x_j multiplies its relative error by
+    j kappa tau) by the scalar twin of the generated ``kappa_tau`` (a few microseconds); by the
+    numpy form, as NaN or inf, where ``math`` raises on an intermediate out of float range."""
+    try:
+        return formulas_scalar.kappa_tau(lam, params.sigma, params.eta_tilde, params.tau)
+    except (ArithmeticError, ValueError):
+        return float(formulas.kappa_tau(lam, params.sigma, params.eta_tilde, params.tau))
 
 
 def _scalar_moments(
@@ -433,7 +428,7 @@ def generate_ac_trajectory(
     eta_tilde = params.eta_tilde
     if eta_tilde > 0:
         kappa = formulas_scalar.kappa(lam, params.sigma, eta_tilde, params.tau)
-        kappa_tau = _kappa_tau(kappa, lam, steps, params)
+        kappa_tau = _kappa_tau(lam, params)
     else:
         messages.append(
             warn(

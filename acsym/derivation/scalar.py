@@ -25,7 +25,7 @@ from sympy.printing.pycode import PythonCodePrinter
 
 from acsym.derivation.catalog import Formula, formulas
 from acsym.derivation.codegen import COMMAND, _runtime_names, printable
-from acsym.derivation.special import NUMPY_ONLY, SINH_TAIL_SERIES_BELOW, sinh_tail_series_coefficients
+from acsym.derivation.special import SINH_TAIL_SERIES_BELOW, asinh_root_source, sinh_tail_series_coefficients
 from acsym.derivation.symbols import ARGUMENTS
 
 TARGET = Path(__file__).resolve().parents[1] / "formulas_scalar.py"
@@ -78,10 +78,120 @@ class ScalarPrinter(PythonCodePrinter):
     def _print_sub_mul(self, expr: sp.Expr) -> str:
         return self._call("_sub_mul", expr)
 
+    def _print_asinh_root(self, expr: sp.Expr) -> str:
+        return self._call("_asinh_root", expr)
+
+
+#: the scalar twin of special.py's ``_ASINH_ROOT_SOURCE``: the same operations in the same order,
+#: ``numpy.polyval`` as Horner's scheme from the highest coefficient, ``numpy.rint`` as
+#: ``round`` (both round half to even), and only the branch of ``numpy.where`` that is taken
+#: (whose ``numpy.minimum`` / ``numpy.maximum`` then leave y as it is); the @NAME@ constants
+#: are filled in by :func:`acsym.derivation.special.asinh_root_source`
+_ASINH_ROOT_SOURCE = '''\
+
+
+def _two_sum(a: float, b: float) -> tuple[float, float]:
+    """s = fl(a + b) and its exact rounding error a + b - s (Knuth's TwoSum)."""
+    s = a + b
+    moved = s - a
+    return s, (a - (s - moved)) + (b - moved)
+
+
+def _sqrt_pair(x: float) -> tuple[float, float]:
+    """sqrt(x) as a head and a tail, head + tail within 2**-100 of it (one Newton step)."""
+    head = math.sqrt(x)
+    if head > 0:
+        square, error = _two_product(head, head)
+        return head, ((x - square) - error) / (2.0 * head)
+    return head, 0.0
+
+
+_LN2 = @LN2@  # ln 2 in three parts, the first with 32 bits
+_SIXTH = @SIXTH@  # 1/6 as a head and a tail
+_EXP_TAIL = @EXP_TAIL@  # 1/k!, k = @EXP_TERMS@..4
+_SINH_TAIL = @SINH_TAIL@  # 1/k!, k = @SINH_TERMS@, ..., 7, 5
+
+
+def _exp_pair(y: float) -> tuple[float, float, float]:
+    """exp(y) = (head + tail) * 2**k for 0 <= y <= 745, head + tail to about 2**-62 relative."""
+    k = float(round(y / _LN2[0]))
+    reduced = y - k * _LN2[0]  # exact: k has at most 11 bits and _LN2[0] 32
+    product, error = _two_product(k, _LN2[1])
+    r, r_tail = _two_sum(reduced, -product)
+    r_tail = r_tail - error - k * _LN2[2]
+    # exp(r) = 1 + r + r**2 / 2 + r**3 / 6 + r**4 (1/24 + ...), |r| <= 0.35; all but the last in pairs
+    square, square_error = _two_product(r, r)
+    cube, cube_error = _two_product(square, r)
+    cube_error = cube_error + square_error * r
+    sixth, sixth_error = _two_product(cube, _SIXTH[0])
+    sixth_error = sixth_error + cube * _SIXTH[1] + cube_error * _SIXTH[0]
+    polynomial = 0.0
+    for coefficient in _EXP_TAIL:
+        polynomial = polynomial * r + coefficient
+    quartic = square * square * polynomial
+    head, tail = _two_sum(1.0, r)
+    head, more = _two_sum(head, 0.5 * square)
+    tail = tail + more + 0.5 * square_error
+    head, more = _two_sum(head, sixth)
+    tail = tail + more + sixth_error + quartic
+    # the reduced argument's tail: exp(r + r_tail) = exp(r) (1 + r_tail)
+    head, tail = _two_sum(head, tail + head * r_tail)  # renormalised: |tail| <= ulp(head) / 2
+    return head, tail, k
+
+
+def _asinh_root(a: float, b: float, n: float, d: float) -> float:
+    """asinh(a * b * sqrt(n / d)) within half an ulp, for finite arguments >= 0.
+
+    z is formed as a head and a tail (the roundings of the square roots, product and quotient
+    kept), math.asinh of the head is refined by one Newton step whose residual z - sinh(y) is
+    computed to about 2**-62 (sinh by its series below 1, from exp in head-and-tail form
+    above), so only the final addition rounds.
+    """
+    scale, scale_tail = _two_product(a, b)
+    root_n, root_n_tail = _sqrt_pair(n)
+    root_d, root_d_tail = _sqrt_pair(d)
+    head, error = _two_product(root_n, scale)
+    tail = error + root_n_tail * scale + root_n * scale_tail
+    quotient = head / root_d
+    product, error = _two_product(quotient, root_d)
+    z_tail = (((head - product) - error) + tail - quotient * root_d_tail) / root_d
+    z, z_tail = _two_sum(quotient, z_tail)
+    y = math.asinh(z)
+    if y <= 1.0:
+        # below 1: sinh(y) - y = y**3 (1/6 + y**2 P(y**2)), with y**3 and the 1/6 in pairs
+        square, square_error = _two_product(y, y)
+        cube, cube_error = _two_product(square, y)
+        cube_error = cube_error + square_error * y
+        polynomial = 0.0
+        for coefficient in _SINH_TAIL:
+            polynomial = polynomial * square + coefficient
+        series = square * polynomial
+        sixth, sixth_error = _two_sum(_SIXTH[0], series)
+        remainder, remainder_error = _two_product(cube, sixth)
+        remainder_error = remainder_error + cube * (sixth_error + _SIXTH[1]) + cube_error * sixth
+        near = ((z - y) - remainder) + (z_tail - remainder_error)  # z - y: exact (Sterbenz)
+        # Newton: y + (z - sinh y) / cosh y
+        return y + near / math.hypot(1.0, min(z, 2.0))
+    # above 1: sinh(y) = (e^y - e^-y) / 2, and z / e^y compared in the scale of e^y
+    e_head, e_tail, k = _exp_pair(y)
+    scaled_z = math.ldexp(z, int(1 - k))
+    scaled_tail = math.ldexp(z_tail, int(1 - k))
+    inverse = 1.0 / e_head  # e^-y 2**k as a pair too: it shifts the residual by up to e^-2
+    product, error = _two_product(e_head, inverse)
+    inverse_tail = ((1.0 - product) - error - e_tail * inverse) * inverse
+    shift = int(max(-1100.0, min(-2 * k, 0.0)))
+    inverse, inverse_tail = math.ldexp(inverse, shift), math.ldexp(inverse_tail, shift)
+    # the heads cancel exactly (Sterbenz) before the tails are added
+    far = (((scaled_z - e_head) + inverse) + ((scaled_tail - e_tail) + inverse_tail)) / (e_head + inverse)
+    # Newton: y + (z - sinh y) / cosh y, relative to e^y
+    return y + far
+'''
+
 
 def helpers() -> str:
     """Scalar twins of :func:`acsym.derivation.special.numpy_helpers`: the same operations in the
-    same order (``numpy.polyval`` is Horner's scheme from the highest coefficient)."""
+    same order (``numpy.polyval`` is Horner's scheme from the highest coefficient), and the
+    scalar :class:`~acsym.derivation.special.asinh_root` (:data:`_ASINH_ROOT_SOURCE`)."""
     coefficients = ", ".join(repr(float(c)) for c in reversed(sinh_tail_series_coefficients()))
     return f'''\
 def _exprel(z: float) -> float:
@@ -128,16 +238,15 @@ def _sub_mul(c: float, a: float, b: float) -> float:
     """c - a * b with the product's rounding error added back: within an ulp or two of exact."""
     p, p_error = _two_product(a, b)
     return (c - p) - p_error
-'''
+''' + asinh_root_source(_ASINH_ROOT_SOURCE)
 
 
 def is_scalar(formula: Formula) -> bool:
     """Whether ``formula`` has a scalar twin: it takes no array argument, and each of acsym's
-    special functions it uses has a scalar helper here (the numpy-only ones,
-    :data:`~acsym.derivation.special.NUMPY_ONLY`, and the sensitivities' helpers have none yet:
-    the runtime takes those from the numpy module)."""
+    special functions it uses has a scalar helper here (the sensitivities' helpers have none
+    yet: the runtime takes those from the numpy module)."""
     expr = formula.inlined()
-    if expr.has(sp.Sum, sp.Indexed, *NUMPY_ONLY) or expr.atoms(AppliedUndef):
+    if expr.has(sp.Sum, sp.Indexed) or expr.atoms(AppliedUndef):
         return False
     return printable(formula, ScalarPrinter)
 

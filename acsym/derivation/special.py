@@ -244,8 +244,9 @@ class asinh_root(sp.Function):
         return rf"\widehat{{\operatorname{{asinh}}}}\left({printer._print(a * b * sp.sqrt(n / d))}\right)"
 
 
-#: special functions whose implementation is numpy code: formulas using them are printed into
-#: the numpy module only (the scalar and array-API targets leave them out)
+#: special functions whose implementation is numpy code (ldexp, integer casts): formulas using
+#: them are left out of the array-API target (the scalar target has their twins in
+#: :mod:`acsym.derivation.scalar`)
 NUMPY_ONLY: tuple[type[sp.Function], ...] = (asinh_root,)
 
 
@@ -369,8 +370,9 @@ def _asinh_root(a: ArrayLike, b: ArrayLike, n: ArrayLike, d: ArrayLike) -> NDArr
 '''
 
 
-def _asinh_root_source() -> str:
-    """The numpy implementation of :class:`asinh_root`, with its constants computed here."""
+def asinh_root_source(template: str = _ASINH_ROOT_SOURCE) -> str:
+    """An implementation of :class:`asinh_root` (``template``: the numpy one by default, or the
+    scalar twin's), with its ``@NAME@`` constants computed here for every target alike."""
     factorials = [sp.factorial(k) for k in range(SINH_SERIES_TERMS + 1)]
     exp_terms = range(EXP_SERIES_TERMS, 3, -1)
     sinh_terms = range(SINH_SERIES_TERMS, 4, -2)
@@ -382,7 +384,7 @@ def _asinh_root_source() -> str:
         "@EXP_TERMS@": str(EXP_SERIES_TERMS),
         "@SINH_TERMS@": str(SINH_SERIES_TERMS),
     }
-    source = _ASINH_ROOT_SOURCE
+    source = template
     for key, value in constants.items():
         source = source.replace(key, value)
     return source
@@ -414,8 +416,9 @@ def helpers(ns: str, *, array: str, result: str, namespace_argument: bool = Fals
     first = f"{ns}: Any, " if namespace_argument else ""
     asinh = "arcsinh" if ns == "numpy" else "asinh"  # numpy < 2 has no asinh
     call = f"{ns}, " if namespace_argument else ""
-    # asinh_root's compensated routine is numpy code (ldexp, integer casts): numpy module only
-    asinh_root_source = _asinh_root_source() if ns == "numpy" else ""
+    # asinh_root's compensated routine is numpy code (ldexp, integer casts): the numpy module
+    # only here (the scalar target prints its twin, acsym.derivation.scalar)
+    compensated = asinh_root_source() if ns == "numpy" else ""
     return f'''\
 def _exprel({first}z: {array}) -> {result}:
     """(exp(z) - 1) / z, and 1 at z = 0; expm1 keeps every digit near 0."""
@@ -501,4 +504,4 @@ def _sub_mul({first}c: {array}, a: {array}, b: {array}) -> {result}:
     return (c - p) - p_error
 
 
-{asinh_root_source}'''
+{compensated}'''

@@ -112,7 +112,7 @@ def generate_drift_trajectory(
             )
         )
         kappa, effective_drift, impact = 0.0, 0.0, 1.0  # any impact > 0: the correction is 0
-    kappa_tau = _kappa_tau(kappa, lam, steps, params) if kappa > 0 else 0.0
+    kappa_tau = _kappa_tau(lam, params) if kappa > 0 else 0.0
     if effective_drift == 0:  # today's schedule, by the same forms as generate_ac_trajectory
         _, holdings, trades = _one_schedule(order, steps, kappa_tau)
     else:
