@@ -247,8 +247,18 @@ def calibrate_ac_params(
         if linear is not None:
             eta, epsilon = linear
     sigma = values["daily_volatility"] * values["price"]
-    candidate = AlmgrenChrissParams(eta=eta, gamma=gamma, sigma=sigma, tau=values["tau"], epsilon=epsilon)
-    scale = candidate.problems()  # the heuristics' quotients can leave what a double holds
+    params = AlmgrenChrissParams(
+        eta=eta,
+        gamma=gamma,
+        sigma=sigma,
+        alpha=values["alpha"],
+        tau=values["tau"],
+        source_calibration=source_calibration,
+        warnings=tuple(messages),
+        epsilon=epsilon,
+        price=values["price"],
+    )
+    scale = params.problems()  # the heuristics' quotients can leave what a double holds
     if scale:
         messages += [warn(f"the market data give {m}; parameters are NaN", stacklevel=2) for m in scale]
         return AlmgrenChrissParams(
@@ -262,27 +272,16 @@ def calibrate_ac_params(
             epsilon=_NAN,
             price=values["price"],
         )
-    eta_tilde = formulas_scalar.eta_tilde(eta, gamma, values["tau"])
-    if not eta_tilde > 0:
-        messages.append(
-            warn(
-                f"eta_tilde = eta - gamma * tau / 2 = {eta_tilde!r} <= 0: the model is not well "
-                f"posed (it needs eta > gamma * tau / 2; tau = {values['tau']!r}) and "
-                f"generate_ac_trajectory falls back to TWAP",
-                stacklevel=2,
-            )
+    if not params.eta_tilde > 0:
+        message = warn(
+            f"eta_tilde = eta - gamma * tau / 2 = {params.eta_tilde!r} <= 0: the model is not well "
+            f"posed (it needs eta > gamma * tau / 2; tau = {values['tau']!r}) and "
+            f"generate_ac_trajectory falls back to TWAP",
+            stacklevel=2,
         )
-    return AlmgrenChrissParams(
-        eta=eta,
-        gamma=gamma,
-        sigma=sigma,
-        alpha=values["alpha"],
-        tau=values["tau"],
-        source_calibration=source_calibration,
-        warnings=tuple(messages),
-        epsilon=epsilon,
-        price=values["price"],
-    )
+        # the instance was made here and is not shared yet: it carries its own warning
+        object.__setattr__(params, "warnings", (*params.warnings, message))
+    return params
 
 
 def _implausible(values: dict[str, float]) -> list[str]:

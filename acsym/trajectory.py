@@ -189,6 +189,12 @@ def _check_order(
     return steps, messages
 
 
+#: every product :func:`_scale_problems` checks has powers whose absolute values add up to at
+#: most 8 (X**2 sigma**2 tau**2 N**2), times at most the constant 1e4: with each value within
+#: 1e+-37 a product is within 1e+-300, so the per-product logarithms can be skipped
+_COMFORTABLE = (1e-37, 1e37)
+
+
 def _scale_problems(
     order: float, steps: int, params: AlmgrenChrissParams, risk_aversion: float = 0.0
 ) -> list[str]:
@@ -199,6 +205,10 @@ def _scale_problems(
     (:func:`acsym._validate.scale_problem`), and a problem is reported before any overflow or
     underflow can turn into inf, NaN or a silent 0.
     """
+    values: tuple[float, ...] = (order, float(steps), params.tau, params.sigma, params.eta_tilde, params.eta)
+    values += (params.gamma, params.epsilon, params.price if positive(params.price) else 1.0, risk_aversion)
+    if all(v == 0.0 or _COMFORTABLE[0] <= abs(v) <= _COMFORTABLE[1] for v in values):
+        return []  # no product below can leave the normal range (see _COMFORTABLE)
     x = ("order_size", order)
     n = ("duration_periods", float(steps))
     tau = ("params.tau", params.tau)
