@@ -16,7 +16,9 @@ which a block Thomas algorithm solves in O(N m^3) for any (cross-)impact. When H
 diagonal, y = V^T H_tilde^(1/2) x with H_tilde^(-1/2) C H_tilde^(-1/2) = V diag(mu) V^T decouples
 it into m scalar conditions, each the single-asset one with sigma^2 / eta_tilde replaced by mu_i:
 every mode is a sinh schedule with its own kappa from the same characteristic equation.
-The symbolic proofs use two assets; the algebra is the same for any m.
+The symbolic proofs use two assets; the algebra is the same for any m. E and Var of any
+schedule are printed through :class:`quadratic_form` (sum_k u_k^T A u_k, a numpy.einsum), proved
+equal to the simulated shortfall's E and Var for m = 2 and 3 assets and N = 1..3 trades.
 """
 
 from __future__ import annotations

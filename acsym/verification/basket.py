@@ -222,7 +222,7 @@ def _schedule_cost_rows(settings: Settings) -> list[Row]:
                 condition = float(magnitude / max(abs(exact), mpmath.mpf(1e-300)))
             tolerances.append(BOUND * max(1.0, condition))
     return [
-        compute_row(name, "generated", "mpmath (exact sums)", names, p, v, e, BOUND, t)
+        compute_row(name, "generated", "mpmath", names, p, v, e, BOUND, t)
         for name, (p, e, v, t) in found.items()
     ]
 
