@@ -19,7 +19,7 @@ from typing import Any
 import numpy
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["eta_tilde", "kappa", "kappa_continuous", "holdings", "holdings_direct", "trade_sizes", "expected_cost", "variance", "schedule_expected_cost", "schedule_variance", "kappa_tau", "trade_sizes_direct", "holdings_urgent", "trade_sizes_urgent", "holdings_d_eta", "holdings_d_gamma", "holdings_d_sigma", "holdings_d_risk_aversion", "holdings_d_tau", "expected_cost_d_eta", "expected_cost_d_gamma", "expected_cost_d_sigma", "expected_cost_d_epsilon", "expected_cost_d_risk_aversion", "expected_cost_d_tau", "variance_d_eta", "variance_d_gamma", "variance_d_sigma", "variance_d_risk_aversion", "variance_d_tau", "holdings_with_drift", "trade_sizes_with_drift", "schedule_expected_cost_with_drift", "holdings_soft_deadline", "expected_cost_soft_deadline", "variance_soft_deadline", "basket_diagonal_block", "powerlaw_gradient", "powerlaw_hessian_diagonal", "powerlaw_hessian_offdiagonal", "powerlaw_schedule_expected_cost", "powerlaw_rate", "powerlaw_horizon", "powerlaw_horizon_at_zero", "transient_kernel", "transient_block", "transient_interior_trade", "transient_optimal_cost", "transient_continuous_block", "transient_continuous_rate", "transient_continuous_cost"]
+__all__ = ["eta_tilde", "kappa", "kappa_continuous", "holdings", "holdings_direct", "trade_sizes", "expected_cost", "variance", "schedule_expected_cost", "schedule_variance", "kappa_tau", "trade_sizes_direct", "holdings_urgent", "trade_sizes_urgent", "holdings_d_eta", "holdings_d_gamma", "holdings_d_sigma", "holdings_d_risk_aversion", "holdings_d_tau", "expected_cost_d_eta", "expected_cost_d_gamma", "expected_cost_d_sigma", "expected_cost_d_epsilon", "expected_cost_d_risk_aversion", "expected_cost_d_tau", "variance_d_eta", "variance_d_gamma", "variance_d_sigma", "variance_d_risk_aversion", "variance_d_tau", "holdings_with_drift", "trade_sizes_with_drift", "schedule_expected_cost_with_drift", "holdings_soft_deadline", "expected_cost_soft_deadline", "variance_soft_deadline", "basket_diagonal_block", "basket_schedule_expected_cost", "basket_schedule_variance", "powerlaw_gradient", "powerlaw_hessian_diagonal", "powerlaw_hessian_offdiagonal", "powerlaw_schedule_expected_cost", "powerlaw_rate", "powerlaw_horizon", "powerlaw_horizon_at_zero", "transient_kernel", "transient_block", "transient_interior_trade", "transient_optimal_cost", "transient_continuous_block", "transient_continuous_rate", "transient_continuous_cost"]
 
 def _exprel(z: ArrayLike) -> NDArray[numpy.float64]:
     """(exp(z) - 1) / z, and 1 at z = 0; expm1 keeps every digit near 0."""
@@ -2146,6 +2146,83 @@ def basket_diagonal_block(eta_tilde: ArrayLike, covariance: ArrayLike, risk_aver
     risk_aversion = numpy.asarray(risk_aversion, dtype=numpy.float64)[()]
     tau = numpy.asarray(tau, dtype=numpy.float64)[()]
     return numpy.asarray(covariance*risk_aversion*tau**2 + 2*eta_tilde)[()]
+
+
+def basket_schedule_expected_cost(trade_sizes: ArrayLike, tau: ArrayLike, permanent_impact: ArrayLike, h_tilde: ArrayLike) -> Any:
+    """Expected implementation shortfall of any basket schedule, given its trades.
+
+    E = X^T Gamma X / 2 + (1 / tau) sum_k n_k^T H_tilde n_k, X = sum_k n_k
+
+    trade_sizes is N x m: the trade vectors n_1..n_N as rows (time along axis 0, assets along
+    axis 1); permanent_impact and h_tilde are m x m. The quadratic forms are numpy.einsum
+    contractions (proof basket_schedule_forms: E of the simulated shortfall).
+
+    Parameters
+    ----------
+    trade_sizes : array_like
+        trades n_1..n_N along the last axis [shares]
+    tau : array_like
+        length of one trading interval, tau > 0 [time units]
+    permanent_impact : array_like
+        permanent impact matrix Gamma (m x m, symmetric) [currency / share**2]
+    h_tilde : array_like
+        temporary impact matrix net of the permanent's discrete share, H - Gamma tau / 2 (m x m) [currency * time unit / share**2]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [currency]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    trade_sizes = numpy.asarray(trade_sizes, dtype=numpy.float64)[()]
+    tau = numpy.asarray(tau, dtype=numpy.float64)[()]
+    permanent_impact = numpy.asarray(permanent_impact, dtype=numpy.float64)[()]
+    h_tilde = numpy.asarray(h_tilde, dtype=numpy.float64)[()]
+    return numpy.asarray((1/2)*numpy.einsum("ki,ij,kj->", numpy.sum(trade_sizes, axis=0, keepdims=True), permanent_impact, numpy.sum(trade_sizes, axis=0, keepdims=True)) + numpy.einsum("ki,ij,kj->", trade_sizes, h_tilde, trade_sizes)/tau)[()]
+
+
+def basket_schedule_variance(holdings: ArrayLike, tau: ArrayLike, covariance: ArrayLike) -> Any:
+    """Variance of the implementation shortfall of any basket schedule, given its holdings.
+
+    Var = tau sum_{k=1..N} x_k^T C x_k
+
+    holdings is (N + 1) x m: the holding vectors x_0..x_N as rows (x_0 does not count);
+    covariance is m x m, per unit time. The quadratic form is a numpy.einsum contraction (proof
+    basket_schedule_forms: Var of the simulated shortfall).
+
+    Parameters
+    ----------
+    holdings : array_like
+        holdings x_0..x_N along the last axis [shares]
+    tau : array_like
+        length of one trading interval, tau > 0 [time units]
+    covariance : array_like
+        covariance of the price changes per unit time (an element, or the whole matrix) [currency**2 / (share**2 * time unit)]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [currency**2]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    holdings = numpy.asarray(holdings, dtype=numpy.float64)[()]
+    tau = numpy.asarray(tau, dtype=numpy.float64)[()]
+    covariance = numpy.asarray(covariance, dtype=numpy.float64)[()]
+    return numpy.asarray(tau*numpy.einsum("ki,ij,kj->", holdings[1:], covariance, holdings[1:]))[()]
 
 
 def powerlaw_gradient(trade: ArrayLike, next_trade: ArrayLike, holding: ArrayLike, tau: ArrayLike, eta: ArrayLike, gamma: ArrayLike, alpha: ArrayLike, sigma: ArrayLike, risk_aversion: ArrayLike) -> Any:

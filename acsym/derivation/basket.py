@@ -16,18 +16,21 @@ which a block Thomas algorithm solves in O(N m^3) for any (cross-)impact. When H
 diagonal, y = V^T H_tilde^(1/2) x with H_tilde^(-1/2) C H_tilde^(-1/2) = V diag(mu) V^T decouples
 it into m scalar conditions, each the single-asset one with sigma^2 / eta_tilde replaced by mu_i:
 every mode is a sinh schedule with its own kappa from the same characteristic equation.
-The symbolic proofs use two assets; the algebra is the same for any m.
+The symbolic proofs use two assets; the algebra is the same for any m. E and Var of any
+schedule are printed through :class:`quadratic_form` (sum_k u_k^T A u_k, a numpy.einsum), proved
+equal to the simulated shortfall's E and Var for m = 2 and 3 assets and N = 1..3 trades.
 """
 
 from __future__ import annotations
 
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import sympy as sp
+from sympy.printing.codeprinter import PrintMethodNotImplementedError
 
 from acsym.derivation.symbols import covariance as covariance_symbol
-from acsym.derivation.symbols import eta_tilde, lam, tau
+from acsym.derivation.symbols import eta_tilde, h_tilde_matrix, lam, n, permanent_matrix, tau, x
 
 if TYPE_CHECKING:
     from acsym.derivation.catalog import Formula
@@ -37,57 +40,183 @@ if TYPE_CHECKING:
 ASSETS = 2
 
 
-def _symmetric(name: str) -> sp.Matrix:
+def _symmetric(name: str, assets: int = ASSETS) -> sp.Matrix:
     return sp.Matrix(
-        ASSETS, ASSETS, lambda i, j: sp.Symbol(f"{name}_{min(i, j) + 1}{max(i, j) + 1}", real=True)
+        assets, assets, lambda i, j: sp.Symbol(f"{name}_{min(i, j) + 1}{max(i, j) + 1}", real=True)
     )
+
+
+def _cholesky(assets: int) -> sp.Matrix:
+    return sp.Matrix(assets, assets, lambda i, j: sp.Symbol(f"l_{i + 1}{j + 1}", real=True) if j <= i else 0)
 
 
 #: temporary impact, permanent impact (symmetric) and the covariance's Cholesky factor
 H = _symmetric("h")
 Gamma = _symmetric("g")
-L = sp.Matrix(ASSETS, ASSETS, lambda i, j: sp.Symbol(f"l_{i + 1}{j + 1}", real=True) if j <= i else 0)
+L = _cholesky(ASSETS)
 C = L * L.T
 price_0 = sp.Matrix(ASSETS, 1, lambda i, _: sp.Symbol(f"S_{i + 1}", positive=True))
 
 
-def _vector(name: str, index: int) -> sp.Matrix:
-    return sp.Matrix(ASSETS, 1, lambda i, _: sp.Symbol(f"{name}_{index},{i + 1}", real=True))
+def _vector(name: str, index: int, assets: int = ASSETS) -> sp.Matrix:
+    return sp.Matrix(assets, 1, lambda i, _: sp.Symbol(f"{name}_{index},{i + 1}", real=True))
 
 
-def shortfall(steps: int) -> tuple[sp.Expr, list[sp.Symbol]]:
+def _trades(steps: int, assets: int) -> list[sp.Matrix]:
+    return [_vector("n", k, assets) for k in range(1, steps + 1)]
+
+
+def shortfall(steps: int, assets: int = ASSETS) -> tuple[sp.Expr, list[sp.Symbol]]:
     """Implementation shortfall of a concrete basket schedule (trades n_k, shocks xi_k)."""
-    price = price_0
+    temporary, permanent, factor = _symmetric("h", assets), _symmetric("g", assets), _cholesky(assets)
+    start = sp.Matrix(assets, 1, lambda i, _: sp.Symbol(f"S_{i + 1}", positive=True))
+    price = start
     proceeds = sp.S.Zero
     shocks: list[sp.Symbol] = []
-    trades = [_vector("n", k) for k in range(1, steps + 1)]
+    trades = _trades(steps, assets)
     for k, trade in enumerate(trades, start=1):
-        execution = price - H * trade / tau
+        execution = price - temporary * trade / tau
         proceeds += (trade.T * execution)[0, 0]
-        xi = _vector("xi", k)
+        xi = _vector("xi", k, assets)
         shocks += list(xi)
-        price = price + sp.sqrt(tau) * L * xi - Gamma * trade
-    order = sum(trades, sp.zeros(ASSETS, 1))
-    return sp.expand((order.T * price_0)[0, 0] - proceeds), shocks
+        price = price + sp.sqrt(tau) * factor * xi - permanent * trade
+    order = sum(trades, sp.zeros(assets, 1))
+    return sp.expand((order.T * start)[0, 0] - proceeds), shocks
 
 
-def mean_and_variance(steps: int) -> tuple[sp.Expr, sp.Expr]:
+def mean_and_variance(steps: int, assets: int = ASSETS) -> tuple[sp.Expr, sp.Expr]:
     """E and Var of :func:`shortfall` for independent standard normal shocks (it is linear in them)."""
-    cost, shocks = shortfall(steps)
+    cost, shocks = shortfall(steps, assets)
     mean = cost.subs({s: 0 for s in shocks})
     variance = sp.expand(sum(cost.coeff(s) ** 2 for s in shocks))
     return mean, variance
 
 
-def closed_forms(steps: int) -> tuple[sp.Expr, sp.Expr]:
+def closed_forms(steps: int, assets: int = ASSETS) -> tuple[sp.Expr, sp.Expr]:
     """X^T Gamma X / 2 + (1/tau) sum n^T H_tilde n and tau sum_{k=1..N} x_k^T C x_k."""
-    trades = [_vector("n", k) for k in range(1, steps + 1)]
-    order = sum(trades, sp.zeros(ASSETS, 1))
-    h_tilde = H - Gamma * tau / 2
-    mean = (order.T * Gamma * order)[0, 0] / 2 + sum((n.T * h_tilde * n)[0, 0] for n in trades) / tau
-    holdings = [sum(trades[k:], sp.zeros(ASSETS, 1)) for k in range(1, steps + 1)]
-    variance = tau * sum((x.T * C * x)[0, 0] for x in holdings)
+    trades = _trades(steps, assets)
+    order = sum(trades, sp.zeros(assets, 1))
+    permanent = _symmetric("g", assets)
+    h_tilde = _symmetric("h", assets) - permanent * tau / 2
+    covariance = _cholesky(assets) * _cholesky(assets).T
+    mean = (order.T * permanent * order)[0, 0] / 2 + sum((n.T * h_tilde * n)[0, 0] for n in trades) / tau
+    holdings = [sum(trades[k:], sp.zeros(assets, 1)) for k in range(1, steps + 1)]
+    variance = tau * sum((x.T * covariance * x)[0, 0] for x in holdings)
     return sp.expand(mean), sp.expand(variance)
+
+
+# --------------------------------------------------------------------------------------------
+# E and Var of any basket schedule, as printable array expressions
+
+
+def _rows(matrix: sp.MatrixBase) -> list[sp.MatrixBase]:
+    return [matrix[k, :] for k in range(matrix.rows)]
+
+
+class quadratic_form(sp.Function):  # a SymPy function: lower case, like sp.sin
+    """sum_k u_k^T A u_k over the rows u_k of U (time along the rows, assets along the columns).
+
+    On explicit matrices it is that sum (which the proofs compare with the model); on the
+    runtime's arrays it prints as one ``numpy.einsum``. Other targets have no print method for
+    it, so they leave out the formulas that use it (:func:`acsym.derivation.codegen.printable`).
+    """
+
+    nargs = 2
+
+    @classmethod
+    def eval(cls, matrix: sp.Basic, rows: sp.Basic) -> sp.Expr | None:
+        if isinstance(matrix, sp.MatrixBase) and isinstance(rows, sp.MatrixBase):
+            return sp.Add(*[(u * matrix * u.T)[0, 0] for u in _rows(rows)])
+        return None
+
+    def _numpycode(self, printer: Any) -> str:
+        if printer._module != "numpy":
+            raise PrintMethodNotImplementedError("quadratic_form prints for numpy only")
+        matrix, rows = (_array_name(printer, arg) for arg in self.args)
+        return f'numpy.einsum("ki,ij,kj->", {rows}, {matrix}, {rows})'
+
+
+class total(sp.Function):
+    """The sum of the rows of U (a 1 x m row): the whole order X = sum_k n_k."""
+
+    nargs = 1
+
+    @classmethod
+    def eval(cls, rows: sp.Basic) -> sp.MatrixBase | None:
+        if isinstance(rows, sp.MatrixBase):
+            return sp.ImmutableMatrix(sum(_rows(rows), sp.zeros(1, rows.cols)))
+        return None
+
+    def _numpycode(self, printer: Any) -> str:
+        if printer._module != "numpy":
+            raise PrintMethodNotImplementedError("total prints for numpy only")
+        return f"numpy.sum({_array_name(printer, self.args[0])}, axis=0, keepdims=True)"
+
+
+class after_first(sp.Function):
+    """U without its first row: the holdings x_1..x_N of x_0..x_N."""
+
+    nargs = 1
+
+    @classmethod
+    def eval(cls, rows: sp.Basic) -> sp.MatrixBase | None:
+        if isinstance(rows, sp.MatrixBase):
+            return sp.ImmutableMatrix(rows[1:, :])
+        return None
+
+    def _numpycode(self, printer: Any) -> str:
+        if printer._module != "numpy":
+            raise PrintMethodNotImplementedError("after_first prints for numpy only")
+        return f"{_array_name(printer, self.args[0])}[1:]"
+
+
+def _array_name(printer: Any, arg: sp.Basic) -> str:
+    """The runtime name of an array argument (the trades and holdings are IndexedBase symbols)."""
+    from acsym.derivation.codegen import ARGUMENTS_BY_SYMBOL
+
+    if isinstance(arg, sp.IndexedBase):
+        return ARGUMENTS_BY_SYMBOL[arg]
+    return str(printer._print(arg))
+
+
+def schedule_expected_cost(
+    trades: sp.Basic, permanent: sp.Basic, h_tilde: sp.Basic, step: sp.Expr = tau
+) -> sp.Expr:
+    """E = X^T Gamma X / 2 + (1/tau) sum_k n_k^T H_tilde n_k with X = sum_k n_k, for trades
+    n_1..n_N as the rows of ``trades``: explicit matrices give the sum, symbols the printed form."""
+    return quadratic_form(permanent, total(trades)) / 2 + quadratic_form(h_tilde, trades) / step
+
+
+def schedule_variance(holdings: sp.Basic, covariance: sp.Basic, step: sp.Expr = tau) -> sp.Expr:
+    """Var = tau sum_{k=1..N} x_k^T C x_k for holdings x_0..x_N as the rows of ``holdings``."""
+    return step * quadratic_form(covariance, after_first(holdings))
+
+
+def schedule_forms_residual(steps: int, assets: int) -> sp.Expr:
+    """The printed forms on explicit symbol matrices minus E and Var of the simulated shortfall."""
+    trades = _trades(steps, assets)
+    rows = sp.ImmutableMatrix([list(trade) for trade in trades])
+    holdings = sp.ImmutableMatrix([list(sum(trades[k:], sp.zeros(assets, 1))) for k in range(steps + 1)])
+    permanent = sp.ImmutableMatrix(_symmetric("g", assets))
+    h_tilde = sp.ImmutableMatrix(_symmetric("h", assets) - _symmetric("g", assets) * tau / 2)
+    covariance = sp.ImmutableMatrix(_cholesky(assets) * _cholesky(assets).T)
+    mean, variance = mean_and_variance(steps, assets)
+    return sp.expand(schedule_expected_cost(rows, permanent, h_tilde) - mean) + sp.expand(
+        schedule_variance(holdings, covariance) - variance
+    )
+
+
+def quadratic_form_residual(steps: int, assets: int) -> sp.Expr:
+    """quadratic_form(A, U) minus the explicit double sum sum_k sum_ij U_ki A_ij U_kj."""
+    matrix = sp.ImmutableMatrix(assets, assets, lambda i, j: sp.Symbol(f"a_{i}{j}"))
+    rows = sp.ImmutableMatrix(steps, assets, lambda k, i: sp.Symbol(f"u_{k}{i}"))
+    explicit = sum(
+        rows[k, i] * matrix[i, j] * rows[k, j]
+        for k in range(steps)
+        for i in range(assets)
+        for j in range(assets)
+    )
+    return sp.expand(quadratic_form(matrix, rows) - explicit)
 
 
 #: H_tilde as a matrix of symbols, for the first-order conditions
@@ -182,6 +311,22 @@ def proofs() -> tuple[Proof, ...]:
             "one with sigma^2 / eta_tilde -> mu_i, the eigenvalues of H_tilde^(-1/2) C H_tilde^(-1/2)",
             _modes_decouple,
         ),
+        Proof(
+            "basket_schedule_forms",
+            "the printed basket_schedule_expected_cost and basket_schedule_variance, on explicit "
+            "matrices, equal E and Var of the simulated shortfall (m = 2, 3 assets; N = 1, 2, 3)",
+            lambda: sp.Add(
+                *[schedule_forms_residual(steps, assets) for assets in (2, 3) for steps in (1, 2, 3)]
+            ),
+        ),
+        Proof(
+            "basket_quadratic_form",
+            "quadratic_form(A, U), printed as numpy.einsum('ki,ij,kj->', U, A, U), is the explicit "
+            "sum_k sum_ij U_ki A_ij U_kj (N, m = 1..3)",
+            lambda: sp.Add(
+                *[quadratic_form_residual(steps, assets) for assets in (1, 2, 3) for steps in (1, 2, 3)]
+            ),
+        ),
     )
 
 
@@ -218,11 +363,36 @@ def formulas() -> tuple[Formula, ...]:
             notes="Elementwise: applied to the matrices H_tilde = eta_tilde(H, Gamma, tau) and C it "
             "gives D = 2 H_tilde + lambda tau**2 C; the off-diagonal blocks are -H_tilde.",
         ),
+        Formula(
+            name="basket_schedule_expected_cost",
+            arguments=("trade_sizes", "tau", "permanent_impact", "h_tilde"),
+            expr=schedule_expected_cost(n, permanent_matrix, h_tilde_matrix),
+            reference=schedule_expected_cost(n, permanent_matrix, h_tilde_matrix),
+            summary="Expected implementation shortfall of any basket schedule, given its trades.",
+            formula="E = X^T Gamma X / 2 + (1 / tau) sum_k n_k^T H_tilde n_k, X = sum_k n_k",
+            returns="currency",
+            notes="trade_sizes is N x m: the trade vectors n_1..n_N as rows (time along axis 0, "
+            "assets along axis 1); permanent_impact and h_tilde are m x m. The quadratic forms are "
+            "numpy.einsum contractions (proof basket_schedule_forms: E of the simulated shortfall).",
+        ),
+        Formula(
+            name="basket_schedule_variance",
+            arguments=("holdings", "tau", "covariance"),
+            expr=schedule_variance(x, covariance_symbol),
+            reference=schedule_variance(x, covariance_symbol),
+            summary="Variance of the implementation shortfall of any basket schedule, given its holdings.",
+            formula="Var = tau sum_{k=1..N} x_k^T C x_k",
+            returns="currency**2",
+            notes="holdings is (N + 1) x m: the holding vectors x_0..x_N as rows (x_0 does not "
+            "count); covariance is m x m, per unit time. The quadratic form is a numpy.einsum "
+            "contraction (proof basket_schedule_forms: Var of the simulated shortfall).",
+        ),
     )
 
 
 __all__ = [
     "ASSETS",
+    "after_first",
     "closed_forms",
     "diagonal_block",
     "diagonal_block_element",
@@ -230,6 +400,12 @@ __all__ = [
     "formulas",
     "mean_and_variance",
     "proofs",
+    "quadratic_form",
+    "quadratic_form_residual",
+    "schedule_expected_cost",
+    "schedule_forms_residual",
+    "schedule_variance",
     "sections",
     "shortfall",
+    "total",
 ]

@@ -136,3 +136,27 @@ ARGUMENTS.update(
         )
     }
 )
+
+# Basket schedules (Almgren & Chriss 2000, the appendix): whole matrices as runtime arguments
+permanent_matrix = sp.Symbol("Gamma", real=True)  # the permanent impact matrix, currency / share^2
+h_tilde_matrix = sp.Symbol("Htilde", real=True)  # H - Gamma tau / 2, currency time / share^2
+
+ARGUMENTS.update(
+    {
+        a.name: a
+        for a in (
+            Argument(
+                permanent_matrix,
+                "permanent_impact",
+                "currency / share**2",
+                "permanent impact matrix Gamma (m x m, symmetric)",
+            ),
+            Argument(
+                h_tilde_matrix,
+                "h_tilde",
+                "currency * time unit / share**2",
+                "temporary impact matrix net of the permanent's discrete share, H - Gamma tau / 2 (m x m)",
+            ),
+        )
+    }
+)

@@ -197,10 +197,8 @@ def generate_basket_trajectory(
         holdings = _block_solve(orders, steps, cov, h_tilde, lam, step)
         trades = holdings[:-1] - holdings[1:]
         kappas, method = np.empty(0), "block"
-    expected = float(
-        orders @ permanent @ orders / 2 + np.einsum("ki,ij,kj->", trades, h_tilde, trades) / step
-    )
-    variance = float(step * np.einsum("ki,ij,kj->", holdings[1:], cov, holdings[1:]))
+    expected = float(formulas.basket_schedule_expected_cost(trades, step, permanent, h_tilde))
+    variance = float(formulas.basket_schedule_variance(holdings, step, cov))
     return BasketTrajectory(
         timestamps=np.arange(steps + 1.0) * step,
         holdings=holdings,

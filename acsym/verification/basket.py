@@ -127,8 +127,109 @@ def _schedule_rows(settings: Settings) -> list[Row]:
     return rows
 
 
+def mp_quadratic_sum(matrix: Any, rows: Any) -> tuple[Any, Any]:
+    """sum_k sum_ij u_ki A_ij u_kj over the rows u_k of ``rows``, exactly (mpmath.fsum of the
+    products of the floats, at DIGITS + GUARD_DIGITS digits), and the same sum of |terms|."""
+    import mpmath
+
+    with mpmath.workdps(DIGITS + GUARD_DIGITS):
+        terms = [
+            mpmath.mpf(float(u[i])) * mpmath.mpf(float(matrix[i][j])) * mpmath.mpf(float(u[j]))
+            for u in rows
+            for i in range(len(u))
+            for j in range(len(u))
+        ]
+        return mpmath.fsum(terms), mpmath.fsum(abs(t) for t in terms)
+
+
+def mp_basket_schedule_expected_cost(
+    trades: Any, tau: float, permanent: Any, h_tilde: Any
+) -> tuple[Any, Any]:
+    """E = X^T Gamma X / 2 + (1/tau) sum_k n_k^T H_tilde n_k in mpmath, and its sum of |terms|
+    (X = sum_k n_k summed exactly)."""
+    import mpmath
+
+    with mpmath.workdps(DIGITS + GUARD_DIGITS):
+        order = [mpmath.fsum(mpmath.mpf(float(v)) for v in column) for column in np.asarray(trades).T]
+        gamma = [[mpmath.mpf(float(v)) for v in row] for row in permanent]
+        size = len(order)
+        permanent_terms = [order[i] * gamma[i][j] * order[j] for i in range(size) for j in range(size)]
+        temporary, temporary_abs = mp_quadratic_sum(h_tilde, trades)
+        step = mpmath.mpf(tau)
+        value = mpmath.fsum(permanent_terms) / 2 + temporary / step
+        magnitude = mpmath.fsum(abs(t) for t in permanent_terms) / 2 + temporary_abs / step
+        return value, magnitude
+
+
+def mp_basket_schedule_variance(holdings: Any, tau: float, covariance: Any) -> tuple[Any, Any]:
+    """Var = tau sum_{k=1..N} x_k^T C x_k in mpmath, and its sum of |terms|."""
+    import mpmath
+
+    with mpmath.workdps(DIGITS + GUARD_DIGITS):
+        value, magnitude = mp_quadratic_sum(covariance, holdings[1:])
+        return mpmath.mpf(tau) * value, mpmath.mpf(tau) * magnitude
+
+
+def _symmetric(rng: np.random.Generator, size: int, scale: Any, definite: bool) -> Any:
+    """A random symmetric matrix with the given diagonal scale (positive semi-definite if asked)."""
+    raw = rng.uniform(-1, 1, (size, size))
+    matrix = raw @ raw.T if definite else (raw + raw.T) / 2
+    return matrix * np.outer(scale, scale)
+
+
+def _schedule_cost_rows(settings: Settings) -> list[Row]:
+    """basket_schedule_expected_cost and basket_schedule_variance against exact mpmath sums, on
+    random schedules (trades of either sign) and matrices; the tolerance is BOUND times the
+    sum's condition, sum of |terms| / |sum|."""
+    import mpmath
+
+    rng = np.random.default_rng(settings.seed + 37)
+    names = ("assets", "steps", "tau")
+    found: dict[str, tuple[list[Any], list[Any], list[float], list[float]]] = {
+        "basket_schedule_expected_cost": ([], [], [], []),
+        "basket_schedule_variance": ([], [], [], []),
+    }
+    for _ in range(20 if settings.quick else 200):
+        size = int(rng.integers(1, 6))
+        steps = int(rng.integers(1, 60))
+        tau = float(10 ** rng.uniform(-3, 1))
+        shares = 10 ** rng.uniform(0, 7, size)
+        holdings = np.vstack([rng.uniform(-1, 1, (steps, size)) * shares, np.zeros((1, size))])
+        holdings[0] = np.floor(holdings[0])
+        trades = holdings[:-1] - holdings[1:]
+        vol = 10 ** rng.uniform(-2, 1, size)
+        covariance = _symmetric(rng, size, vol, definite=True)
+        impact = 10 ** rng.uniform(-8, -5, size)
+        permanent = _symmetric(rng, size, impact, definite=bool(rng.integers(0, 2)))
+        h_tilde = _symmetric(rng, size, impact, definite=True)
+        point = (float(size), float(steps), tau)
+        with floating_point_flags():
+            cost = float(formulas.basket_schedule_expected_cost(trades, tau, permanent, h_tilde))
+            variance = float(formulas.basket_schedule_variance(holdings, tau, covariance))
+        for name, value, (exact, magnitude) in (
+            (
+                "basket_schedule_expected_cost",
+                cost,
+                mp_basket_schedule_expected_cost(trades, tau, permanent, h_tilde),
+            ),
+            ("basket_schedule_variance", variance, mp_basket_schedule_variance(holdings, tau, covariance)),
+        ):
+            points, exacts, values, tolerances = found[name]
+            points.append(point)
+            exacts.append(exact)
+            values.append(value)
+            with mpmath.workdps(DIGITS):
+                condition = float(magnitude / max(abs(exact), mpmath.mpf(1e-300)))
+            tolerances.append(BOUND * max(1.0, condition))
+    return [
+        compute_row(name, "generated", "mpmath", names, p, v, e, BOUND, t)
+        for name, (p, e, v, t) in found.items()
+    ]
+
+
 def rows(settings: Settings) -> list[Row]:
-    """The generated block against mpmath; the basket schedules against the dense QP solve."""
+    """The generated block and the basket schedules' E and Var against mpmath; the basket
+    schedules against the dense QP solve."""
     rng = np.random.default_rng(settings.seed + 36)
     count = 50 if settings.quick else 500
     points = list(
@@ -156,7 +257,13 @@ def rows(settings: Settings) -> list[Row]:
             "basket_diagonal_block", "generated", "mpmath", names, points, values, exact, BOUND, tolerance
         )
     ]
-    return out + _schedule_rows(settings)
+    return out + _schedule_cost_rows(settings) + _schedule_rows(settings)
 
 
-__all__ = ["mp_basket_holdings", "rows"]
+__all__ = [
+    "mp_basket_holdings",
+    "mp_basket_schedule_expected_cost",
+    "mp_basket_schedule_variance",
+    "mp_quadratic_sum",
+    "rows",
+]
