@@ -223,17 +223,7 @@ def calibrate_ac_params(
             )
         )
     if messages:
-        return AlmgrenChrissParams(
-            eta=_NAN,
-            gamma=_NAN,
-            sigma=_NAN,
-            alpha=values["alpha"],
-            tau=values["tau"],
-            source_calibration=source_calibration,
-            warnings=tuple(messages),
-            epsilon=_NAN,
-            price=values["price"] if positive(values["price"]) else _NAN,
-        )
+        return _nan_params(values, source_calibration, messages)
 
     messages += notes
     messages += _implausible(values)
@@ -261,17 +251,7 @@ def calibrate_ac_params(
     scale = params.problems()  # the heuristics' quotients can leave what a double holds
     if scale:
         messages += [warn(f"the market data give {m}; parameters are NaN", stacklevel=2) for m in scale]
-        return AlmgrenChrissParams(
-            eta=_NAN,
-            gamma=_NAN,
-            sigma=_NAN,
-            alpha=values["alpha"],
-            tau=values["tau"],
-            source_calibration=source_calibration,
-            warnings=tuple(messages),
-            epsilon=_NAN,
-            price=values["price"],
-        )
+        return _nan_params(values, source_calibration, messages)
     if not params.eta_tilde > 0:
         message = warn(
             f"eta_tilde = eta - gamma * tau / 2 = {params.eta_tilde!r} <= 0: the model is not well "
@@ -282,6 +262,23 @@ def calibrate_ac_params(
         # the instance was made here and is not shared yet: it carries its own warning
         object.__setattr__(params, "warnings", (*params.warnings, message))
     return params
+
+
+def _nan_params(
+    values: dict[str, float], source_calibration: CalibrationResult | None, messages: list[str]
+) -> AlmgrenChrissParams:
+    """NaN parameters that keep the inputs' alpha, tau and price and say why (``messages``)."""
+    return AlmgrenChrissParams(
+        eta=_NAN,
+        gamma=_NAN,
+        sigma=_NAN,
+        alpha=values["alpha"],
+        tau=values["tau"],
+        source_calibration=source_calibration,
+        warnings=tuple(messages),
+        epsilon=_NAN,
+        price=values["price"] if positive(values["price"]) else _NAN,
+    )
 
 
 def _implausible(values: dict[str, float]) -> list[str]:

@@ -855,21 +855,13 @@ class ConformanceReport:
         """Plain, strict JSON data (NaN and inf as the strings "nan", "inf")."""
         data = asdict(self)
         data["passed"] = self.passed
+        from acsym.verify import _strict  # one strict-JSON helper for both reports
+
         return _strict(data)
 
     def to_markdown(self) -> str:
         """The report as markdown (see :func:`format_markdown`)."""
         return format_markdown(self.to_json())
-
-
-def _strict(value: Any) -> Any:
-    if isinstance(value, float) and not math.isfinite(value):
-        return str(value)
-    if isinstance(value, dict):
-        return {k: _strict(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_strict(v) for v in value]
-    return value
 
 
 def _number(value: Any) -> str:
