@@ -39,11 +39,10 @@ if TYPE_CHECKING:
     from acsym.model import AlmgrenChrissParams, calibrate_ac_params
     from acsym.models.basket import (
         BasketFrontier,
-        BasketSimulation,
+        BasketParams,
         BasketTrajectory,
         basket_efficient_frontier,
         generate_basket_trajectory,
-        simulate_basket_execution,
     )
     from acsym.models.drift import generate_drift_trajectory
     from acsym.models.powerlaw import (
@@ -99,10 +98,9 @@ _LOCATIONS = {
     "cost_sensitivities": "acsym.sensitivity",
     "holdings_sensitivities": "acsym.sensitivity",
     "BasketFrontier": "acsym.models.basket",
-    "BasketSimulation": "acsym.models.basket",
+    "BasketParams": "acsym.models.basket",
     "BasketTrajectory": "acsym.models.basket",
     "basket_efficient_frontier": "acsym.models.basket",
-    "simulate_basket_execution": "acsym.models.basket",
     "generate_basket_trajectory": "acsym.models.basket",
     "generate_drift_trajectory": "acsym.models.drift",
     "generate_soft_deadline_trajectory": "acsym.models.soft_deadline",
@@ -130,7 +128,7 @@ _LOCATIONS = {
 __all__ = [
     "AlmgrenChrissParams",
     "BasketFrontier",
-    "BasketSimulation",
+    "BasketParams",
     "BasketTrajectory",
     "CalibrationResult",
     "CalibrationWarning",
@@ -173,7 +171,6 @@ __all__ = [
     "risk_aversion_for_target",
     "risk_aversion_for_variance",
     "round_to_lots",
-    "simulate_basket_execution",
     "simulate_execution",
     "transient_continuous_schedule",
     "transient_expected_cost",

@@ -35,6 +35,7 @@ from acsym import formulas
 from acsym._typing import FloatArray
 from acsym._validate import describe, frozen_array, memory_problem, positive, real, warn
 from acsym.model import AlmgrenChrissParams
+from acsym.models.basket import BasketParams, BasketTrajectory
 from acsym.trajectory import BPS, ExecutionTrajectory, _scale_problems
 
 __all__ = ["SimulationResult", "simulate_execution"]
@@ -414,16 +415,16 @@ def _block_paths(shocks_per_path: int) -> int:
 
 
 def _simulate(
-    trades: FloatArray,
-    params: AlmgrenChrissParams,
+    weights: FloatArray,
+    deterministic: float,
     n_paths: int,
     seed_sequence: np.random.SeedSequence,
     chunk_size: int | None,
     chunk_memory: int,
     progress: Callable[[int], object] | None,
 ) -> FloatArray:
-    weights = _shock_weights(trades, params)
-    deterministic = _deterministic_shortfall(trades, params)
+    """Shortfalls deterministic + weights . shocks of ``n_paths`` paths, each path's shocks one
+    row of standard normals drawn block by block from ``seed_sequence``."""
     block = _block_paths(weights.size)
     fits = chunk_memory // (8 * max(weights.size, 1))
     chunk = max(block, min(fits, chunk_size or fits) // block * block)
@@ -445,6 +446,94 @@ def _simulate(
 
 
 # ---------------------------------------------------------------------------------------------
+# baskets (Almgren & Chriss 2000, the appendix on multiple securities)
+
+
+def _basket_deterministic_shortfall(trades: FloatArray, params: BasketParams) -> float:
+    """The basket's shortfall with every xi_k = 0, summed trade by trade from the dynamics:
+    S_{k-1} - S_0 = -Gamma sum_{j<k} n_j, trade k executes at S_{k-1} - H n_k / tau."""
+    earlier = np.concatenate([np.zeros((1, trades.shape[1])), np.cumsum(trades[:-1], axis=0)])
+    unaffected = -earlier @ params.permanent_impact.T
+    execution = unaffected - trades @ params.temporary_impact.T / params.tau
+    return float(-np.sum(trades * execution))
+
+
+def _basket_shock_weights(trades: FloatArray, params: BasketParams) -> FloatArray:
+    """d(shortfall)/d(xi_j) for j = 1..N-1, flattened (time major, then the m shocks) [currency].
+
+    Prices move by tau^(1/2) L xi_j with L L^T = C (an eigen-factor, so a singular C works):
+    trades j+1..N execute that much higher, so the shortfall changes by -tau^(1/2) R_j^T L xi_j,
+    R_j = sum_{k>j} n_k. xi_N moves the prices after the last trade and is not drawn. For one
+    asset L = sigma and these are the single-asset weights.
+    """
+    values, vectors = np.linalg.eigh(params.covariance)
+    factor = vectors * np.sqrt(np.maximum(values, 0.0))  # factor @ factor.T = C
+    later = np.cumsum(trades[::-1], axis=0)[::-1]  # R_{j-1} = sum_{k>=j} n_k, j = 1..N
+    return np.asarray(-math.sqrt(params.tau) * (later[1:] @ factor), dtype=np.float64).ravel()
+
+
+def _basket_schedule_problems(trajectory: BasketTrajectory, params: BasketParams) -> list[str]:
+    """Messages for a basket schedule the dynamics cannot run (ValueError for wrong shapes)."""
+    times, holdings, trades = trajectory.timestamps, trajectory.holdings, trajectory.trade_sizes
+    periods = trades.shape[0] if trades.ndim == 2 else -1
+    if not (
+        holdings.ndim == 2
+        and times.ndim == 1
+        and periods >= 1
+        and holdings.shape == (periods + 1, trades.shape[1])
+        and times.shape == (periods + 1,)
+    ):
+        raise ValueError(
+            f"a basket trajectory needs timestamps (N + 1,), holdings (N + 1, m) and trade_sizes "
+            f"(N, m) with N >= 1, got {times.shape}, {holdings.shape} and {trades.shape}"
+        )
+    if trades.shape[1] != params.assets:
+        raise ValueError(
+            f"the trajectory trades {trades.shape[1]} assets but params has {params.assets} "
+            f"(covariance {params.covariance.shape})"
+        )
+    messages = []
+    for name, values in (("timestamps", times), ("holdings", holdings), ("trade_sizes", trades)):
+        bad = ~np.isfinite(values)
+        if bad.any():
+            messages.append(
+                f"trajectory.{name} has {int(bad.sum())} of {values.size} values not finite "
+                f"(e.g. {float(values[bad][0])!r}); was it generated from out-of-range inputs?"
+            )
+    if messages:
+        return messages
+    tolerance = _CONSISTENCY_RTOL * float(np.max(np.abs(holdings)))
+    if float(np.max(np.abs(holdings[-1]))) > tolerance:
+        messages.append(
+            f"trajectory.holdings[-1] = {holdings[-1].tolist()!r} is out of range (the schedule "
+            "must end with 0 shares of every asset)"
+        )
+    mismatch = float(np.max(np.abs(trades - (holdings[:-1] - holdings[1:]))))
+    if mismatch > tolerance:
+        messages.append(
+            f"trajectory.trade_sizes differ from the holdings' decrements by up to {mismatch!r} "
+            f"shares (n_k = x_(k-1) - x_k must hold to {_CONSISTENCY_RTOL:g} of the orders)"
+        )
+    steps = np.diff(times)
+    if positive(params.tau) and not np.allclose(steps, params.tau, rtol=_CONSISTENCY_RTOL, atol=0.0):
+        messages.append(
+            f"trajectory timestamps are spaced {float(np.min(steps))!r} to {float(np.max(steps))!r} "
+            f"apart but params.tau = {params.tau!r}: simulate with the params the schedule was built for"
+        )
+    return messages
+
+
+def _basket_closed_forms(trajectory: BasketTrajectory, params: BasketParams) -> tuple[float, float]:
+    """E and Var of the schedule under ``params`` (the printed basket forms)."""
+    trades = np.asarray(trajectory.trade_sizes, dtype=np.float64)
+    expected_cost = float(
+        formulas.basket_schedule_expected_cost(trades, params.tau, params.permanent_impact, params.h_tilde)
+    )
+    variance = float(formulas.basket_schedule_variance(trajectory.holdings, params.tau, params.covariance))
+    return expected_cost, variance
+
+
+# ---------------------------------------------------------------------------------------------
 # statistics
 
 
@@ -463,23 +552,22 @@ def _tail_means(samples: FloatArray, thresholds: Sequence[float]) -> list[float]
 
 
 def _nan_result(
-    trajectory: ExecutionTrajectory,
-    params: AlmgrenChrissParams,
+    labels: tuple[str, int, float, float],
     n_paths: int | None,
     quantile_levels: Sequence[float],
     confidence_levels: Sequence[float],
     return_samples: bool,
     messages: list[str],
 ) -> SimulationResult:
+    strategy_name, periods, order_size, price = labels
     nans = [_NAN] * len(quantile_levels)
     tails = [_NAN] * len(confidence_levels)
-    holdings = trajectory.holdings
     return SimulationResult(
-        strategy_name=trajectory.strategy_name,
+        strategy_name=strategy_name,
         n_paths=n_paths or 0,
-        periods=int(trajectory.trade_sizes.size),
-        order_size=float(holdings.flat[0]) if holdings.size else _NAN,
-        price=params.price,
+        periods=periods,
+        order_size=order_size,
+        price=price,
         mean=_NAN,
         std=_NAN,
         mean_stderr=_NAN,
@@ -494,9 +582,25 @@ def _nan_result(
     )
 
 
+def _labels(trajectory: ExecutionTrajectory | BasketTrajectory, params: Any) -> tuple[str, int, float, float]:
+    """strategy_name, periods, order_size and price of a result (a basket: its gross shares
+    sum_i |X_i| and no price)."""
+    if isinstance(trajectory, BasketTrajectory):
+        orders = trajectory.holdings[0] if trajectory.holdings.ndim == 2 else np.full(1, _NAN)
+        periods = trajectory.trade_sizes.shape[0] if trajectory.trade_sizes.ndim else 0
+        return f"basket ({trajectory.method})", int(periods), float(np.sum(np.abs(orders))), _NAN
+    holdings = trajectory.holdings
+    return (
+        trajectory.strategy_name,
+        int(trajectory.trade_sizes.size),
+        float(holdings.flat[0]) if holdings.size else _NAN,
+        params.price,
+    )
+
+
 def simulate_execution(
-    trajectory: ExecutionTrajectory,
-    params: AlmgrenChrissParams,
+    trajectory: ExecutionTrajectory | BasketTrajectory,
+    params: AlmgrenChrissParams | BasketParams,
     n_paths: int,
     *,
     seed: Seed = None,
@@ -512,13 +616,16 @@ def simulate_execution(
 
     Parameters
     ----------
-    trajectory : ExecutionTrajectory
+    trajectory : ExecutionTrajectory or BasketTrajectory
         Any schedule (Almgren-Chriss, TWAP, VWAP, market order, hand-built): holdings x_0 = X
         > 0 down to x_N = 0 [shares], trades n_k = x_{k-1} - x_k [shares] (a trade may be
-        negative, a buy), timestamps k tau [time units].
-    params : AlmgrenChrissParams
+        negative, a buy), timestamps k tau [time units]. Or a basket schedule
+        (:func:`acsym.generate_basket_trajectory`, or built by hand): holdings (N + 1, m) from
+        the orders (either sign) down to 0, trades (N, m); its shocks are correlated.
+    params : AlmgrenChrissParams or BasketParams
         The market: eta, gamma, sigma, epsilon, tau (which must match the timestamps'
-        spacing) and price (for basis points only).
+        spacing) and price (for basis points only); for a basket, :class:`BasketParams`
+        (covariance, impact matrices, tau), usually ``trajectory.params``.
     n_paths : int
         Number of simulated paths, >= 2.
     seed : int, sequence of int, numpy.random.SeedSequence, numpy.random.Generator or None, optional
@@ -570,6 +677,15 @@ def simulate_execution(
     ``i // B`` of the seed sequence (B depends on N only); xi_N moves the price after the last
     trade and is not drawn.
 
+    A basket's prices move by tau^(1/2) L xi_k - Gamma n_k with L L^T = C, and trade k
+    executes at S_{k-1} - H n_k / tau, so its shortfall is
+    C_0 - tau^(1/2) sum_{j<N} (sum_{k>j} n_k)^T L xi_j: one dot product per path with the m
+    shocks of each interval drawn in a row (time major). The derived E and Var are
+    ``formulas.basket_schedule_expected_cost`` and ``formulas.basket_schedule_variance``. For
+    one asset the shocks are those of the single-asset simulation with the same seed, so the
+    samples agree with it to rounding. ``order_size`` is the gross sum_i |X_i| and ``price``
+    NaN (no basis points); ``client`` is not supported for baskets.
+
     Out-of-range values (n_paths < 2, a NaN or inconsistent trajectory, params outside the
     model's domain, timestamps not spaced by ``params.tau``, a negative seed) give a result of
     NaN and an :class:`~acsym.InputWarning` naming the argument. A trajectory whose recorded
@@ -579,12 +695,30 @@ def simulate_execution(
     Raises
     ------
     TypeError
-        If an argument has the wrong type.
+        If an argument has the wrong type (a BasketTrajectory needs BasketParams, an
+        ExecutionTrajectory AlmgrenChrissParams).
+    ValueError
+        If a basket schedule's arrays have inconsistent shapes, or trade another number of
+        assets than ``params`` has, or ``client`` is given with a basket.
     """
-    if not isinstance(trajectory, ExecutionTrajectory):
-        raise TypeError(f"trajectory must be an ExecutionTrajectory, got {type(trajectory).__name__}")
-    if not isinstance(params, AlmgrenChrissParams):
-        raise TypeError(f"params must be AlmgrenChrissParams, got {type(params).__name__}")
+    if isinstance(trajectory, BasketTrajectory):
+        if not isinstance(params, BasketParams):
+            raise TypeError(
+                f"a BasketTrajectory is simulated under BasketParams (e.g. trajectory.params), "
+                f"got {type(params).__name__}"
+            )
+        if client is not None:
+            raise ValueError("client: baskets are simulated in this process only (pass client=None)")
+    elif isinstance(trajectory, ExecutionTrajectory):
+        if not isinstance(params, AlmgrenChrissParams):
+            raise TypeError(
+                f"params must be AlmgrenChrissParams for an ExecutionTrajectory, got {type(params).__name__}"
+            )
+    else:
+        raise TypeError(
+            "trajectory must be an ExecutionTrajectory or a BasketTrajectory, "
+            f"got {type(trajectory).__name__}"
+        )
     if not isinstance(return_samples, bool):
         raise TypeError(f"return_samples must be a bool, got {type(return_samples).__name__}")
     if progress is not None and not callable(progress):
@@ -602,17 +736,61 @@ def simulate_execution(
     confidence_levels = _levels("confidence_levels", confidence_levels, messages)
     seed_sequence = _seed_sequence(seed, messages)
     messages += params.problems()
-    messages += _schedule_problems(trajectory, params)
-    if not messages:  # the products the closed forms and the dynamics form must be representable
-        messages += _scale_problems(float(trajectory.holdings[0]), int(trajectory.trade_sizes.size), params)
+    if isinstance(trajectory, BasketTrajectory):
+        assert isinstance(params, BasketParams)
+        messages += _basket_schedule_problems(trajectory, params)
+        closed_forms = (_NAN, _NAN) if messages else _basket_closed_forms(trajectory, params)
+        if not messages and not all(map(math.isfinite, closed_forms)):
+            messages.append(
+                f"the schedule's expected cost and variance {closed_forms!r} are not finite: "
+                "its trades or the matrices are too large for a double"
+            )
+    else:
+        assert isinstance(params, AlmgrenChrissParams)
+        messages += _schedule_problems(trajectory, params)
+        if not messages:  # the products the closed forms and the dynamics form must be representable
+            messages += _scale_problems(
+                float(trajectory.holdings[0]), int(trajectory.trade_sizes.size), params
+            )
+    labels = _labels(trajectory, params)
     if messages:
         for message in messages:
             warn(message + "; the simulation result is NaN", stacklevel=2)
-        return _nan_result(
-            trajectory, params, paths, quantile_levels, confidence_levels, return_samples, messages
-        )
+        return _nan_result(labels, paths, quantile_levels, confidence_levels, return_samples, messages)
     assert paths is not None and chunk_bytes is not None and seed_sequence is not None
+    if isinstance(trajectory, BasketTrajectory):
+        assert isinstance(params, BasketParams)
+        trades = np.asarray(trajectory.trade_sizes, dtype=np.float64)
+        expected_cost, variance = closed_forms
+        for key, recorded, value in (
+            ("expected_cost", trajectory.expected_cost, expected_cost),
+            ("variance", trajectory.variance, variance),
+        ):
+            if not math.isclose(recorded, value, rel_tol=_AGREEMENT_RTOL, abs_tol=1e-12 * abs(value)):
+                messages.append(
+                    warn(
+                        f"trajectory.{key} = {recorded!r} but the schedule under params gives {value!r}: "
+                        "the trajectory was generated with other parameters; the result compares the "
+                        "simulation with the latter",
+                        stacklevel=2,
+                    )
+                )
+        weights = _basket_shock_weights(trades, params)
+        deterministic = _basket_deterministic_shortfall(trades, params)
+        samples = _simulate(weights, deterministic, paths, seed_sequence, chunk, chunk_bytes, progress)
+        return _statistics(
+            labels,
+            samples,
+            expected_cost,
+            variance,
+            seed_sequence,
+            quantile_levels,
+            confidence_levels,
+            return_samples,
+            messages,
+        )
 
+    assert isinstance(params, AlmgrenChrissParams)
     trades = np.asarray(trajectory.trade_sizes, dtype=np.float64)
     holdings = np.asarray(trajectory.holdings, dtype=np.float64)
     expected_cost = float(
@@ -630,13 +808,42 @@ def simulate_execution(
         )
 
     if client is None:
-        samples = _simulate(trades, params, paths, seed_sequence, chunk, chunk_bytes, progress)
+        weights = _shock_weights(trades, params)
+        deterministic = _deterministic_shortfall(trades, params)
+        samples = _simulate(weights, deterministic, paths, seed_sequence, chunk, chunk_bytes, progress)
     else:
         from acsym.scale import simulate_paths
 
         # the same chunk rule as one process (bit-identical samples): a cap, sized by memory
         fits = chunk_bytes // (8 * max(trades.size, 1))
         samples = simulate_paths(trades, params, paths, seed_sequence, min(fits, chunk or fits), client)
+    return _statistics(
+        labels,
+        samples,
+        expected_cost,
+        variance,
+        seed_sequence,
+        quantile_levels,
+        confidence_levels,
+        return_samples,
+        messages,
+    )
+
+
+def _statistics(
+    labels: tuple[str, int, float, float],
+    samples: FloatArray,
+    expected_cost: float,
+    variance: float,
+    seed_sequence: np.random.SeedSequence,
+    quantile_levels: Sequence[float],
+    confidence_levels: Sequence[float],
+    return_samples: bool,
+    messages: list[str],
+) -> SimulationResult:
+    """The result: sample statistics of the shortfalls next to the derived E and Var."""
+    strategy_name, periods, order_size, price = labels
+    paths = samples.size
     samples = _read_only(samples)
     # moments of the deviations from the first path: exact 0 when every path agrees (sigma = 0,
     # a market order), and no cancellation when the spread is small against the mean
@@ -645,11 +852,11 @@ def simulate_execution(
     std = float(np.std(deviations, ddof=1))
     tail_values = [float(v) for v in np.quantile(samples, confidence_levels)]
     return SimulationResult(
-        strategy_name=trajectory.strategy_name,
+        strategy_name=strategy_name,
         n_paths=paths,
-        periods=int(trades.size),
-        order_size=float(holdings[0]),
-        price=params.price,
+        periods=periods,
+        order_size=order_size,
+        price=price,
         mean=mean,
         std=std,
         mean_stderr=std / math.sqrt(paths),

@@ -41,7 +41,7 @@ plt.show()
 # The expected cost and risk of the basket, and a Monte Carlo check of the expected cost.
 covariance = [[6.25, -4.0], [-4.0, 4.0]]
 basket = acsym.generate_basket_trajectory(orders, N, covariance, impact, permanent, lam, tau=tau)
-simulated = acsym.simulate_basket_execution(basket, covariance, impact, permanent, paths=2_000, seed=1)
+simulated = acsym.simulate_execution(basket, basket.params, 2_000, seed=1)
 print(
     f"E = ${basket.expected_cost:,.0f} (simulated ${simulated.mean:,.0f} ± {simulated.mean_stderr:,.0f}), "
     f"std = ${np.sqrt(basket.variance):,.0f}; mode kappas {basket.kappas} per day"

@@ -144,7 +144,7 @@ def test_the_covariance_is_validated():
         generate_basket_trajectory([1e6], 10, [[1.0]], [1e-6], [1.0])  # eta < gamma tau / 2
     with pytest.raises(TypeError):
         generate_basket_trajectory([1e6], 10, [["a"]], [1e-6])
-    with pytest.raises(ValueError, match="size 2"):
+    with pytest.raises(ValueError, match="must be a square matrix"):
         generate_basket_trajectory([1e6, 1e6], 10, [[1.0]], [1e-6, 1e-6])
 
 
@@ -157,12 +157,12 @@ ORDERS = np.array([1e6, -5e5, 2e5])
 def test_monte_carlo_with_correlated_shocks_matches_the_expected_cost_and_variance():
     t = generate_basket_trajectory(ORDERS, 15, COVARIANCE, IMPACT, PERMANENT, 1e-6)
     assert t.method == "block"
-    from acsym import simulate_basket_execution
+    from acsym import simulate_execution
 
-    sim = simulate_basket_execution(t, COVARIANCE, IMPACT, PERMANENT, paths=40_000, seed=20260501)
+    sim = simulate_execution(t, t.params, 40_000, seed=20260501)
     assert abs(sim.mean - t.expected_cost) <= 4 * sim.mean_stderr
     # the sample variance of 40 000 normal paths is within 4 * sqrt(2 / 40 000) = 2.8% of its mean
-    assert sim.variance == pytest.approx(t.variance, rel=0.03)
+    assert sim.std**2 == pytest.approx(t.variance, rel=0.03)
 
 
 def test_the_basket_frontier_trades_cost_for_risk_at_slope_minus_lambda():

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -45,6 +46,9 @@ class BasketTrajectory:
         Decay rate of each mode [1 / time] (diagonal impact); empty for cross-impact.
     method : str
         'modes' (diagonal impact, closed form) or 'block' (the block-tridiagonal solve).
+    params : BasketParams
+        The market the schedule was built for (covariance, impact matrices, tau): pass it to
+        :func:`acsym.simulate_execution` with the schedule.
     warnings : tuple of str
         Messages for out-of-range inputs.
     """
@@ -57,6 +61,7 @@ class BasketTrajectory:
     risk_aversion: float
     kappas: NDArray[np.floating[Any]]
     method: str
+    params: BasketParams
     warnings: tuple[str, ...] = field(default=())
 
     def __post_init__(self) -> None:
@@ -93,6 +98,103 @@ def _symmetric_problem(name: str, matrix: FloatArray, definite: bool | None) -> 
         kind = "positive definite" if definite else "positive semi-definite"
         return f"{name} is not {kind} (smallest eigenvalue {smallest:.3g}, largest |A| = {scale:.3g})"
     return None
+
+
+@dataclass(frozen=True, init=False, eq=False)
+class BasketParams:
+    """The market of a basket of m assets (Almgren & Chriss 2000, the appendix).
+
+    Parameters
+    ----------
+    covariance : array_like
+        Covariance C of the price changes per unit time, shape (m, m), symmetric and positive
+        semi-definite [currency**2 / (share**2 * time unit)]; for one asset sigma**2.
+    temporary_impact : array_like
+        H: shape (m,) for per-asset impact (a diagonal matrix) or (m, m) with cross-impact
+        [currency * time unit / share**2].
+    permanent_impact : array_like, optional
+        Gamma: shape (m,) or (m, m), symmetric [currency / share**2]; default 0.
+    tau : float, default 1.0
+        Interval length > 0 [time units].
+
+    Attributes
+    ----------
+    covariance, temporary_impact, permanent_impact : numpy.ndarray
+        The matrices, each (m, m), read-only.
+    tau : float
+        [time units].
+
+    Raises
+    ------
+    TypeError
+        If an argument is not numeric.
+    ValueError
+        If the shapes do not match (m x m matrices, or their diagonals).
+
+    Notes
+    -----
+    Out-of-range values are kept; :meth:`problems` says what is wrong with them (every
+    function taking the parameters answers NaN with an :class:`~acsym.InputWarning` then).
+    """
+
+    covariance: FloatArray
+    temporary_impact: FloatArray
+    permanent_impact: FloatArray
+    tau: float
+
+    def __init__(
+        self,
+        covariance: Any,
+        temporary_impact: Any,
+        permanent_impact: Any = None,
+        tau: float = 1.0,
+    ) -> None:
+        cov = _matrix("covariance", covariance, None)
+        size = cov.shape[0]
+        impact = _matrix("temporary_impact", temporary_impact, size)
+        permanent = (
+            np.zeros((size, size))
+            if permanent_impact is None
+            else _matrix("permanent_impact", permanent_impact, size)
+        )
+        for name, value in (
+            ("covariance", cov),
+            ("temporary_impact", impact),
+            ("permanent_impact", permanent),
+        ):
+            object.__setattr__(self, name, _frozen_array(value))
+        object.__setattr__(self, "tau", real("tau", tau))
+
+    @property
+    def assets(self) -> int:
+        """m, the number of assets."""
+        return int(self.covariance.shape[0])
+
+    @cached_property
+    def h_tilde(self) -> FloatArray:
+        """H_tilde = H - Gamma tau / 2 (symmetrised), (m, m) [currency * time unit / share**2]."""
+        h_tilde = np.asarray(
+            formulas.eta_tilde(self.temporary_impact, self.permanent_impact, self.tau), dtype=np.float64
+        )
+        return _frozen_array((h_tilde + h_tilde.T) / 2)
+
+    def problems(self) -> list[str]:
+        """Messages for every parameter out of the model's domain (empty when usable); checked
+        once per instance."""
+        return list(self._problems)
+
+    @cached_property
+    def _problems(self) -> tuple[str, ...]:
+        messages = [] if positive(self.tau) else [describe("tau", self.tau, "must be finite and > 0")]
+        for name, definite in (("covariance", False), ("permanent_impact", None), ("temporary_impact", None)):
+            reason = _symmetric_problem(name, getattr(self, name), definite)
+            messages += [reason] if reason else []
+        if not messages:
+            reason = _symmetric_problem(
+                "H_tilde = temporary_impact - permanent_impact * tau / 2", self.h_tilde, definite=True
+            )
+            messages += [reason] if reason else []
+        return tuple(messages)
 
 
 def generate_basket_trajectory(
@@ -132,7 +234,8 @@ def generate_basket_trajectory(
         'modes'), otherwise the block-tridiagonal solve ('block'). Out-of-range values (a
         covariance that is not symmetric positive semi-definite, H_tilde not positive definite,
         non-finite orders, lambda < 0, ...) give NaN arrays and an :class:`~acsym.InputWarning`
-        saying which and why.
+        saying which and why. Its ``params`` (:class:`BasketParams`) carries the market, so
+        ``acsym.simulate_execution(basket, basket.params, n_paths)`` runs its Monte Carlo.
 
     Raises
     ------
@@ -144,35 +247,22 @@ def generate_basket_trajectory(
     orders = real_array("order_sizes", order_sizes)
     if orders.ndim != 1 or orders.size == 0:
         raise ValueError(f"order_sizes must be a non-empty 1-D array, got shape {orders.shape}")
+    params = BasketParams(covariance, temporary_impact, permanent_impact, tau)
     size = orders.size
-    cov = _matrix("covariance", covariance, size)
-    impact = _matrix("temporary_impact", temporary_impact, size)
-    permanent = (
-        np.zeros((size, size))
-        if permanent_impact is None
-        else _matrix("permanent_impact", permanent_impact, size)
-    )
+    if params.assets != size:
+        raise ValueError(
+            f"covariance must be a square matrix of size {size} (one row per order), got shape "
+            f"{params.covariance.shape}"
+        )
     lam = real("risk_aversion", risk_aversion)
-    step = real("tau", tau)
+    step = params.tau
     steps, problem = _periods(duration_periods)
     messages = [problem] if problem else []
     if not np.all(np.isfinite(orders)):
         messages.append(f"order_sizes = {orders.tolist()!r} is out of range (every value must be finite)")
     if not nonnegative(lam):
         messages.append(describe("risk_aversion", lam, "must be finite and >= 0"))
-    if not positive(step):
-        messages.append(describe("tau", step, "must be finite and > 0"))
-    for name, matrix, definite in (("covariance", cov, False), ("permanent_impact", permanent, None)):
-        reason = _symmetric_problem(name, matrix, definite)
-        messages += [reason] if reason else []
-    h_tilde = (
-        np.asarray(formulas.eta_tilde(impact, permanent, step), dtype=np.float64) if not messages else impact
-    )
-    if not messages:
-        reason = _symmetric_problem(
-            "H_tilde = temporary_impact - permanent_impact * tau / 2", h_tilde, definite=True
-        )
-        messages += [reason] if reason else []
+    messages += params.problems()
     if messages:
         for message in messages:
             warn(message + "; the basket schedule is NaN", stacklevel=2)
@@ -186,10 +276,11 @@ def generate_basket_trajectory(
             risk_aversion=lam,
             kappas=np.full(size, np.nan),
             method="none",
+            params=params,
             warnings=tuple(messages),
         )
     assert steps is not None
-    h_tilde = (h_tilde + h_tilde.T) / 2
+    cov, h_tilde = params.covariance, params.h_tilde
     if np.count_nonzero(h_tilde - np.diag(np.diag(h_tilde))) == 0:
         holdings, trades, kappas = _modes(orders, steps, cov, np.diag(h_tilde), lam, step)
         method = "modes"
@@ -197,7 +288,7 @@ def generate_basket_trajectory(
         holdings = _block_solve(orders, steps, cov, h_tilde, lam, step)
         trades = holdings[:-1] - holdings[1:]
         kappas, method = np.empty(0), "block"
-    expected = float(formulas.basket_schedule_expected_cost(trades, step, permanent, h_tilde))
+    expected = float(formulas.basket_schedule_expected_cost(trades, step, params.permanent_impact, h_tilde))
     variance = float(formulas.basket_schedule_variance(holdings, step, cov))
     return BasketTrajectory(
         timestamps=np.arange(steps + 1.0) * step,
@@ -208,6 +299,7 @@ def generate_basket_trajectory(
         risk_aversion=lam,
         kappas=kappas,
         method=method,
+        params=params,
     )
 
 
@@ -313,83 +405,10 @@ def basket_efficient_frontier(
     return BasketFrontier(grid, np.array(costs), np.array(variances))
 
 
-@dataclass(frozen=True)
-class BasketSimulation:
-    """Monte Carlo of a basket schedule under correlated price shocks.
-
-    Attributes
-    ----------
-    samples : numpy.ndarray
-        Implementation shortfall of each path [currency].
-    mean, mean_stderr : float
-        Sample mean and its standard error [currency].
-    variance : float
-        Sample variance [currency**2].
-    """
-
-    samples: NDArray[np.floating[Any]]
-    mean: float
-    mean_stderr: float
-    variance: float
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "samples", _frozen_array(self.samples))
-
-
-def simulate_basket_execution(
-    trajectory: BasketTrajectory,
-    covariance: Any,
-    temporary_impact: Any,
-    permanent_impact: Any = None,
-    paths: int = 10_000,
-    seed: int | None = None,
-) -> BasketSimulation:
-    """Run the basket's price dynamics path by path for a given schedule.
-
-    Per interval k: trade n_k executes at S_{k-1} - H n_k / tau, then the prices move by
-    tau^(1/2) L xi_k - Gamma n_k with L L^T = C (Cholesky; an eigen-factor for a singular C)
-    and xi_k independent standard normal vectors. The shortfall of a path is X^T S_0 minus the
-    proceeds; its mean and variance converge to ``trajectory.expected_cost`` and
-    ``trajectory.variance``. Uses a local ``numpy.random.Generator`` (``seed``).
-
-    Raises
-    ------
-    TypeError
-        If ``trajectory`` is not a :class:`BasketTrajectory`.
-    """
-    if not isinstance(trajectory, BasketTrajectory):
-        raise TypeError(f"trajectory must be a BasketTrajectory, got {type(trajectory).__name__}")
-    size = trajectory.holdings.shape[1]
-    cov = _matrix("covariance", covariance, size)
-    impact = _matrix("temporary_impact", temporary_impact, size)
-    permanent = (
-        np.zeros((size, size))
-        if permanent_impact is None
-        else _matrix("permanent_impact", permanent_impact, size)
-    )
-    values, vectors = np.linalg.eigh((cov + cov.T) / 2)
-    factor = vectors * np.sqrt(np.maximum(values, 0.0))  # factor @ factor.T = C
-    tau = (
-        float(trajectory.timestamps[1] - trajectory.timestamps[0]) if trajectory.timestamps.size > 1 else 1.0
-    )
-    rng = np.random.default_rng(seed)
-    price = np.zeros((paths, size))  # S_k - S_0
-    proceeds = np.zeros(paths)
-    for trade in trajectory.trade_sizes:
-        proceeds += (price - impact @ trade / tau) @ trade
-        price += math.sqrt(tau) * rng.standard_normal((paths, size)) @ factor.T - permanent @ trade
-    samples = -proceeds  # X^T S_0 - proceeds, with the order sold in full
-    mean = float(samples.mean())
-    return BasketSimulation(
-        samples, mean, float(samples.std(ddof=1) / math.sqrt(paths)), float(samples.var(ddof=1))
-    )
-
-
 __all__ = [
     "BasketFrontier",
-    "BasketSimulation",
+    "BasketParams",
     "BasketTrajectory",
     "basket_efficient_frontier",
     "generate_basket_trajectory",
-    "simulate_basket_execution",
 ]
