@@ -2148,14 +2148,16 @@ def basket_diagonal_block(eta_tilde: ArrayLike, covariance: ArrayLike, risk_aver
     return numpy.asarray(covariance*risk_aversion*tau**2 + 2*eta_tilde)[()]
 
 
-def basket_schedule_expected_cost(trade_sizes: ArrayLike, tau: ArrayLike, permanent_impact: ArrayLike, h_tilde: ArrayLike) -> Any:
+def basket_schedule_expected_cost(trade_sizes: ArrayLike, tau: ArrayLike, permanent_impact: ArrayLike, h_tilde: ArrayLike, epsilon: ArrayLike) -> Any:
     """Expected implementation shortfall of any basket schedule, given its trades.
 
-    E = X^T Gamma X / 2 + (1 / tau) sum_k n_k^T H_tilde n_k, X = sum_k n_k
+    E = X^T Gamma X / 2 + sum_i epsilon_i sum_k |n_ki| + (1 / tau) sum_k n_k^T H_tilde n_k, X = sum_k n_k
 
     trade_sizes is N x m: the trade vectors n_1..n_N as rows (time along axis 0, assets along
-    axis 1); permanent_impact and h_tilde are m x m. The quadratic forms are numpy.einsum
-    contractions (proof basket_schedule_forms: E of the simulated shortfall).
+    axis 1); permanent_impact and h_tilde are m x m; epsilon holds the m assets' fixed costs per
+    share (or one for all). The quadratic forms are numpy.einsum contractions (proof
+    basket_schedule_forms: E of the simulated shortfall). For trades that keep each asset's
+    direction the spread term is sum_i epsilon_i |X_i| (proof basket_spread_constant).
 
     Parameters
     ----------
@@ -2167,6 +2169,8 @@ def basket_schedule_expected_cost(trade_sizes: ArrayLike, tau: ArrayLike, perman
         permanent impact matrix Gamma (m x m, symmetric) [currency / share**2]
     h_tilde : array_like
         temporary impact matrix net of the permanent's discrete share, H - Gamma tau / 2 (m x m) [currency * time unit / share**2]
+    epsilon : array_like
+        fixed cost per share (half spread), >= 0 [currency / share]
 
     Returns
     -------
@@ -2185,7 +2189,8 @@ def basket_schedule_expected_cost(trade_sizes: ArrayLike, tau: ArrayLike, perman
     tau = numpy.asarray(tau, dtype=numpy.float64)[()]
     permanent_impact = numpy.asarray(permanent_impact, dtype=numpy.float64)[()]
     h_tilde = numpy.asarray(h_tilde, dtype=numpy.float64)[()]
-    return numpy.asarray((1/2)*numpy.einsum("ki,ij,kj->", numpy.sum(trade_sizes, axis=0, keepdims=True), permanent_impact, numpy.sum(trade_sizes, axis=0, keepdims=True)) + numpy.einsum("ki,ij,kj->", trade_sizes, h_tilde, trade_sizes)/tau)[()]
+    epsilon = numpy.asarray(epsilon, dtype=numpy.float64)[()]
+    return numpy.asarray((1/2)*numpy.einsum("ki,ij,kj->", numpy.sum(trade_sizes, axis=0, keepdims=True), permanent_impact, numpy.sum(trade_sizes, axis=0, keepdims=True)) + numpy.sum(abs(trade_sizes) * epsilon) + numpy.einsum("ki,ij,kj->", trade_sizes, h_tilde, trade_sizes)/tau)[()]
 
 
 def basket_schedule_variance(holdings: ArrayLike, tau: ArrayLike, covariance: ArrayLike) -> Any:

@@ -451,10 +451,13 @@ def _simulate(
 
 def _basket_deterministic_shortfall(trades: FloatArray, params: BasketParams) -> float:
     """The basket's shortfall with every xi_k = 0, summed trade by trade from the dynamics:
-    S_{k-1} - S_0 = -Gamma sum_{j<k} n_j, trade k executes at S_{k-1} - H n_k / tau."""
+    S_{k-1} - S_0 = -Gamma sum_{j<k} n_j, trade k executes at S_{k-1} - h(n_k / tau) with
+    h(v)_i = epsilon_i sgn(v_i) + (H v)_i."""
     earlier = np.concatenate([np.zeros((1, trades.shape[1])), np.cumsum(trades[:-1], axis=0)])
     unaffected = -earlier @ params.permanent_impact.T
-    execution = unaffected - trades @ params.temporary_impact.T / params.tau
+    execution = (
+        unaffected - params.epsilon * np.sign(trades) - trades @ params.temporary_impact.T / params.tau
+    )
     return float(-np.sum(trades * execution))
 
 
@@ -527,7 +530,9 @@ def _basket_closed_forms(trajectory: BasketTrajectory, params: BasketParams) -> 
     """E and Var of the schedule under ``params`` (the printed basket forms)."""
     trades = np.asarray(trajectory.trade_sizes, dtype=np.float64)
     expected_cost = float(
-        formulas.basket_schedule_expected_cost(trades, params.tau, params.permanent_impact, params.h_tilde)
+        formulas.basket_schedule_expected_cost(
+            trades, params.tau, params.permanent_impact, params.h_tilde, params.epsilon
+        )
     )
     variance = float(formulas.basket_schedule_variance(trajectory.holdings, params.tau, params.covariance))
     return expected_cost, variance
@@ -678,7 +683,7 @@ def simulate_execution(
     trade and is not drawn.
 
     A basket's prices move by tau^(1/2) L xi_k - Gamma n_k with L L^T = C, and trade k
-    executes at S_{k-1} - H n_k / tau, so its shortfall is
+    executes at S_{k-1} - h(n_k / tau), h(v)_i = epsilon_i sgn(v_i) + (H v)_i, so its shortfall is
     C_0 - tau^(1/2) sum_{j<N} (sum_{k>j} n_k)^T L xi_j: one dot product per path with the m
     shocks of each interval drawn in a row (time major). The derived E and Var are
     ``formulas.basket_schedule_expected_cost`` and ``formulas.basket_schedule_variance``. For

@@ -22,7 +22,8 @@ NAMES = ("basket_schedule_expected_cost", "basket_schedule_variance")
 
 @st.composite
 def schedules(draw: st.DrawFn) -> tuple:
-    """Holdings x_0..x_N (x_N = 0) of either sign, tau, and symmetric Gamma, H_tilde, C."""
+    """Holdings x_0..x_N (x_N = 0) of either sign, tau, symmetric Gamma, H_tilde, C, and
+    per-asset fixed costs epsilon (some 0)."""
     size = draw(st.integers(1, 4))
     steps = draw(st.integers(1, 30))
     tau = draw(log_uniform(min_value=1e-3, max_value=10.0))
@@ -39,7 +40,8 @@ def schedules(draw: st.DrawFn) -> tuple:
     permanent = symmetric(impact, definite=draw(st.booleans()))
     h_tilde = symmetric(impact, definite=True)
     covariance = symmetric(10 ** rng.uniform(-2, 1, size), definite=True)
-    return holdings, tau, permanent, h_tilde, covariance
+    epsilon = 10 ** rng.uniform(-5, 0, size) * (rng.uniform(size=size) > 0.2)
+    return holdings, tau, permanent, h_tilde, covariance, epsilon
 
 
 def _within(value: float, exact_and_magnitude: tuple) -> bool:
@@ -50,44 +52,46 @@ def _within(value: float, exact_and_magnitude: tuple) -> bool:
 
 @given(schedules())
 def test_the_generated_forms_are_the_exact_sums(problem):
-    holdings, tau, permanent, h_tilde, covariance = problem
+    holdings, tau, permanent, h_tilde, covariance, epsilon = problem
     trades = holdings[:-1] - holdings[1:]
-    cost = formulas.basket_schedule_expected_cost(trades, tau, permanent, h_tilde)
+    cost = formulas.basket_schedule_expected_cost(trades, tau, permanent, h_tilde, epsilon)
     variance = formulas.basket_schedule_variance(holdings, tau, covariance)
     assert isinstance(cost, np.float64) and isinstance(variance, np.float64)
-    assert _within(float(cost), mp_basket_schedule_expected_cost(trades, tau, permanent, h_tilde))
+    assert _within(float(cost), mp_basket_schedule_expected_cost(trades, tau, permanent, h_tilde, epsilon))
     assert _within(float(variance), mp_basket_schedule_variance(holdings, tau, covariance))
 
 
-def _simulated_shortfall(trades, shocks, tau, permanent, temporary, factor) -> float:
-    """X^T S_0 - sum_k n_k^T (S_{k-1} - H n_k / tau), S_k = S_{k-1} + tau^(1/2) L xi_k - Gamma n_k,
-    with S_0 = 0 (the shortfall does not depend on it)."""
+def _simulated_shortfall(trades, shocks, tau, permanent, temporary, factor, epsilon) -> float:
+    """X^T S_0 - sum_k n_k^T (S_{k-1} - epsilon sgn(n_k) - H n_k / tau),
+    S_k = S_{k-1} + tau^(1/2) L xi_k - Gamma n_k, with S_0 = 0 (the shortfall does not depend on it)."""
     price = np.zeros(trades.shape[1])
     proceeds = 0.0
     for trade, xi in zip(trades, shocks, strict=True):
-        proceeds += trade @ (price - temporary @ trade / tau)
+        proceeds += trade @ (price - epsilon * np.sign(trade) - temporary @ trade / tau)
         price = price + np.sqrt(tau) * factor @ xi - permanent @ trade
     return -proceeds
 
 
 @given(schedules())
 def test_mean_and_variance_of_the_simulated_price_dynamics(problem):
-    holdings, tau, permanent, h_tilde, covariance = problem
+    holdings, tau, permanent, h_tilde, covariance, epsilon = problem
     trades = holdings[:-1] - holdings[1:]
     temporary = h_tilde + permanent * tau / 2
     factor = np.linalg.cholesky(covariance)
     zero = np.zeros_like(trades)
-    mean = _simulated_shortfall(trades, zero, tau, permanent, temporary, factor)
+    mean = _simulated_shortfall(trades, zero, tau, permanent, temporary, factor, epsilon)
     # linear in the independent standard normal shocks: Var = the sum of squared coefficients
     coefficients = []
     for k in range(trades.shape[0]):
         for i in range(trades.shape[1]):
             unit = zero.copy()
             unit[k, i] = 1.0
-            coefficients.append(_simulated_shortfall(trades, unit, tau, permanent, temporary, factor) - mean)
+            coefficients.append(
+                _simulated_shortfall(trades, unit, tau, permanent, temporary, factor, epsilon) - mean
+            )
     scale = np.abs(trades).sum(axis=0)
-    magnitude = scale @ np.abs(permanent) @ scale + scale @ np.abs(h_tilde) @ scale / tau
-    cost = formulas.basket_schedule_expected_cost(trades, tau, permanent, h_tilde)
+    magnitude = scale @ np.abs(permanent) @ scale + scale @ np.abs(h_tilde) @ scale / tau + epsilon @ scale
+    cost = formulas.basket_schedule_expected_cost(trades, tau, permanent, h_tilde, epsilon)
     assert abs(cost - mean) <= 1e-12 * magnitude
     variance = formulas.basket_schedule_variance(holdings, tau, covariance)
     spread = tau * np.einsum("ki,ij,kj->", np.abs(holdings), np.abs(covariance), np.abs(holdings))
@@ -100,13 +104,15 @@ def test_mean_and_variance_of_the_simulated_price_dynamics(problem):
     log_uniform(min_value=1e-9, max_value=1e-5),
     log_uniform(min_value=1e-9, max_value=1e-5),
     log_uniform(min_value=1e-2, max_value=10.0),
+    st.one_of(st.just(0.0), log_uniform(min_value=1e-5, max_value=1.0)),
 )
-def test_one_asset_is_the_single_asset_schedule_functions(trades, tau, gamma, eta_tilde, sigma):
+def test_one_asset_is_the_single_asset_schedule_functions(trades, tau, gamma, eta_tilde, sigma, epsilon):
     n = np.array(trades)
     x = np.concatenate([np.cumsum(n[::-1])[::-1], [0.0]])
-    cost = formulas.basket_schedule_expected_cost(n[:, None], tau, [[gamma]], [[eta_tilde]])
-    single = formulas.schedule_expected_cost(n, tau, gamma, eta_tilde, 0.0)
-    assert cost == pytest.approx(single, rel=1e-12, abs=1e-12 * (gamma * n.sum() ** 2 + eta_tilde))
+    cost = formulas.basket_schedule_expected_cost(n[:, None], tau, [[gamma]], [[eta_tilde]], [epsilon])
+    single = formulas.schedule_expected_cost(n, tau, gamma, eta_tilde, epsilon)
+    scale = gamma * n.sum() ** 2 + eta_tilde * np.sum(n**2) / tau + epsilon * np.sum(np.abs(n))
+    assert cost == pytest.approx(single, rel=1e-12, abs=1e-12 * scale)
     variance = formulas.basket_schedule_variance(x[:, None], tau, [[sigma**2]])
     assert variance == pytest.approx(formulas.schedule_variance(x, tau, sigma), rel=1e-12, abs=1e-300)
 
@@ -115,9 +121,9 @@ def test_the_trajectory_reports_the_generated_forms_of_its_schedule():
     covariance = np.array([[4.0, 1.0], [1.0, 1.0]])
     impact = np.array([[2e-6, 5e-7], [5e-7, 1e-6]])
     permanent = np.diag([2e-7, 1e-7])
-    t = generate_basket_trajectory([1e6, -4e5], 12, covariance, impact, permanent, 1e-6, 0.5)
+    t = generate_basket_trajectory([1e6, -4e5], 12, covariance, impact, permanent, 1e-6, 0.5, [0.01, 0.02])
     h_tilde = impact - permanent * 0.5 / 2
-    exact = mp_basket_schedule_expected_cost(t.trade_sizes, 0.5, permanent, h_tilde)
+    exact = mp_basket_schedule_expected_cost(t.trade_sizes, 0.5, permanent, h_tilde, [0.01, 0.02])
     assert t.expected_cost == pytest.approx(float(exact[0]), rel=1e-13)
     assert t.variance == pytest.approx(
         float(mp_basket_schedule_variance(t.holdings, 0.5, covariance)[0]), rel=1e-13

@@ -23,6 +23,7 @@ equal to the simulated shortfall's E and Var for m = 2 and 3 assets and N = 1..3
 
 from __future__ import annotations
 
+import itertools
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +31,7 @@ import sympy as sp
 from sympy.printing.codeprinter import PrintMethodNotImplementedError
 
 from acsym.derivation.symbols import covariance as covariance_symbol
+from acsym.derivation.symbols import epsilon as epsilon_symbol
 from acsym.derivation.symbols import eta_tilde, h_tilde_matrix, lam, n, permanent_matrix, tau, x
 
 if TYPE_CHECKING:
@@ -66,16 +68,24 @@ def _trades(steps: int, assets: int) -> list[sp.Matrix]:
     return [_vector("n", k, assets) for k in range(1, steps + 1)]
 
 
+def _spread(assets: int) -> sp.Matrix:
+    """epsilon_1..epsilon_m: each asset's fixed cost per share (half its spread), >= 0."""
+    return sp.Matrix(assets, 1, lambda i, _: sp.Symbol(f"epsilon_{i + 1}", nonnegative=True))
+
+
 def shortfall(steps: int, assets: int = ASSETS) -> tuple[sp.Expr, list[sp.Symbol]]:
-    """Implementation shortfall of a concrete basket schedule (trades n_k, shocks xi_k)."""
+    """Implementation shortfall of a concrete basket schedule (trades n_k, shocks xi_k): trade k
+    executes at S_{k-1} - h(n_k / tau), h(v)_i = epsilon_i sgn(v_i) + (H v)_i."""
     temporary, permanent, factor = _symmetric("h", assets), _symmetric("g", assets), _cholesky(assets)
+    spread = _spread(assets)
     start = sp.Matrix(assets, 1, lambda i, _: sp.Symbol(f"S_{i + 1}", positive=True))
     price = start
     proceeds = sp.S.Zero
     shocks: list[sp.Symbol] = []
     trades = _trades(steps, assets)
     for k, trade in enumerate(trades, start=1):
-        execution = price - temporary * trade / tau
+        fixed = sp.Matrix([spread[i] * sp.sign(trade[i]) for i in range(assets)])
+        execution = price - fixed - temporary * trade / tau
         proceeds += (trade.T * execution)[0, 0]
         xi = _vector("xi", k, assets)
         shocks += list(xi)
@@ -85,21 +95,25 @@ def shortfall(steps: int, assets: int = ASSETS) -> tuple[sp.Expr, list[sp.Symbol
 
 
 def mean_and_variance(steps: int, assets: int = ASSETS) -> tuple[sp.Expr, sp.Expr]:
-    """E and Var of :func:`shortfall` for independent standard normal shocks (it is linear in them)."""
+    """E and Var of :func:`shortfall` for independent standard normal shocks (it is linear in
+    them); n sgn(n) is written |n| (both are 0 at n = 0)."""
     cost, shocks = shortfall(steps, assets)
-    mean = cost.subs({s: 0 for s in shocks})
+    mean = cost.subs({s: 0 for s in shocks}).replace(sp.sign, lambda v: sp.Abs(v) / v)
     variance = sp.expand(sum(cost.coeff(s) ** 2 for s in shocks))
     return mean, variance
 
 
 def closed_forms(steps: int, assets: int = ASSETS) -> tuple[sp.Expr, sp.Expr]:
-    """X^T Gamma X / 2 + (1/tau) sum n^T H_tilde n and tau sum_{k=1..N} x_k^T C x_k."""
+    """X^T Gamma X / 2 + sum_i epsilon_i sum_k |n_ki| + (1/tau) sum n^T H_tilde n and
+    tau sum_{k=1..N} x_k^T C x_k."""
     trades = _trades(steps, assets)
     order = sum(trades, sp.zeros(assets, 1))
     permanent = _symmetric("g", assets)
     h_tilde = _symmetric("h", assets) - permanent * tau / 2
     covariance = _cholesky(assets) * _cholesky(assets).T
+    spread = _spread(assets)
     mean = (order.T * permanent * order)[0, 0] / 2 + sum((n.T * h_tilde * n)[0, 0] for n in trades) / tau
+    mean += sum(spread[i] * sp.Abs(n[i]) for n in trades for i in range(assets))
     holdings = [sum(trades[k:], sp.zeros(assets, 1)) for k in range(1, steps + 1)]
     variance = tau * sum((x.T * covariance * x)[0, 0] for x in holdings)
     return sp.expand(mean), sp.expand(variance)
@@ -170,6 +184,27 @@ class after_first(sp.Function):
         return f"{_array_name(printer, self.args[0])}[1:]"
 
 
+class spread_cost(sp.Function):
+    """sum_k sum_i epsilon_i |u_ki| over the rows u_k of U, for the per-asset fixed costs
+    epsilon (a 1 x m row on explicit matrices; an m-vector, or one value for all, at runtime)."""
+
+    nargs = 2
+
+    @classmethod
+    def eval(cls, spread: sp.Basic, rows: sp.Basic) -> sp.Expr | None:
+        if isinstance(spread, sp.MatrixBase) and isinstance(rows, sp.MatrixBase):
+            return sp.Add(
+                *[spread[i] * sp.Abs(rows[k, i]) for k in range(rows.rows) for i in range(rows.cols)]
+            )
+        return None
+
+    def _numpycode(self, printer: Any) -> str:
+        if printer._module != "numpy":
+            raise PrintMethodNotImplementedError("spread_cost prints for numpy only")
+        spread, rows = (_array_name(printer, arg) for arg in self.args)
+        return f"numpy.sum(abs({rows}) * {spread})"
+
+
 def _array_name(printer: Any, arg: sp.Basic) -> str:
     """The runtime name of an array argument (the trades and holdings are IndexedBase symbols)."""
     from acsym.derivation.codegen import ARGUMENTS_BY_SYMBOL
@@ -180,11 +215,16 @@ def _array_name(printer: Any, arg: sp.Basic) -> str:
 
 
 def schedule_expected_cost(
-    trades: sp.Basic, permanent: sp.Basic, h_tilde: sp.Basic, step: sp.Expr = tau
+    trades: sp.Basic, permanent: sp.Basic, h_tilde: sp.Basic, spread: sp.Basic, step: sp.Expr = tau
 ) -> sp.Expr:
-    """E = X^T Gamma X / 2 + (1/tau) sum_k n_k^T H_tilde n_k with X = sum_k n_k, for trades
-    n_1..n_N as the rows of ``trades``: explicit matrices give the sum, symbols the printed form."""
-    return quadratic_form(permanent, total(trades)) / 2 + quadratic_form(h_tilde, trades) / step
+    """E = X^T Gamma X / 2 + sum_i epsilon_i sum_k |n_ki| + (1/tau) sum_k n_k^T H_tilde n_k with
+    X = sum_k n_k, for trades n_1..n_N as the rows of ``trades``: explicit matrices give the sum,
+    symbols the printed form."""
+    return (
+        quadratic_form(permanent, total(trades)) / 2
+        + spread_cost(spread, trades)
+        + quadratic_form(h_tilde, trades) / step
+    )
 
 
 def schedule_variance(holdings: sp.Basic, covariance: sp.Basic, step: sp.Expr = tau) -> sp.Expr:
@@ -200,10 +240,50 @@ def schedule_forms_residual(steps: int, assets: int) -> sp.Expr:
     permanent = sp.ImmutableMatrix(_symmetric("g", assets))
     h_tilde = sp.ImmutableMatrix(_symmetric("h", assets) - _symmetric("g", assets) * tau / 2)
     covariance = sp.ImmutableMatrix(_cholesky(assets) * _cholesky(assets).T)
+    spread = sp.ImmutableMatrix(_spread(assets).T)
     mean, variance = mean_and_variance(steps, assets)
-    return sp.expand(schedule_expected_cost(rows, permanent, h_tilde) - mean) + sp.expand(
+    return sp.expand(schedule_expected_cost(rows, permanent, h_tilde, spread) - mean) + sp.expand(
         schedule_variance(holdings, covariance) - variance
     )
+
+
+def spread_one_direction_residual(steps: int, assets: int) -> sp.Expr:
+    """For trades that keep each asset's direction s_i = +-1 (n_ki = s_i a_ki, a_ki >= 0), the
+    printed spread cost sum_i epsilon_i sum_k |n_ki| minus sum_i epsilon_i |X_i|, every direction."""
+    spread = sp.ImmutableMatrix(_spread(assets).T)
+    residual = sp.S.Zero
+    for signs in itertools.product((1, -1), repeat=assets):
+        rows = sp.ImmutableMatrix(
+            [
+                [signs[i] * sp.Symbol(f"a_{k + 1},{i + 1}", nonnegative=True) for i in range(assets)]
+                for k in range(steps)
+            ]
+        )
+        order = [sp.Add(*rows[:, i]) for i in range(assets)]
+        residual += spread_cost(spread, rows) - sp.Add(*[spread[i] * sp.Abs(order[i]) for i in range(assets)])
+    return sp.expand(residual)
+
+
+def spread_gradient() -> sp.Matrix:
+    """The gradient in an interior holding vector x_j of the spread cost of the two trades next
+    to it, sum_i epsilon_i (|x_{j-1,i} - x_{j,i}| + |x_{j,i} - x_{j+1,i}|)."""
+    before, here, after = _vector("x", 0), _vector("x", 1), _vector("x", 2)
+    spread = _spread(ASSETS)
+    window = sp.Add(
+        *[spread[i] * (sp.Abs(before[i] - here[i]) + sp.Abs(here[i] - after[i])) for i in range(ASSETS)]
+    )
+    return sp.Matrix([sp.diff(window, v) for v in here])
+
+
+def _spread_leaves_the_conditions() -> sp.Expr:
+    """:func:`spread_gradient` is 0 where both trades keep the asset's direction s_i."""
+    before, here, after = _vector("x", 0), _vector("x", 1), _vector("x", 2)
+    directions = sp.symbols(f"s_1:{ASSETS + 1}")
+    same = {}
+    for i, s in enumerate(directions):
+        same[sp.sign(before[i] - here[i])] = s
+        same[sp.sign(here[i] - after[i])] = s
+    return spread_gradient().subs(same).norm()
 
 
 def quadratic_form_residual(steps: int, assets: int) -> sp.Expr:
@@ -287,7 +367,8 @@ def proofs() -> tuple[Proof, ...]:
         Proof(
             "basket_first_principles",
             "E and Var of the simulated basket shortfall (two assets, N = 1, 2) are X^T Gamma X / 2 + "
-            "(1/tau) sum n^T (H - Gamma tau / 2) n and tau sum x_k^T C x_k, Gamma symmetric",
+            "sum_i epsilon_i sum_k |n_ki| + (1/tau) sum n^T (H - Gamma tau / 2) n and tau sum x_k^T C "
+            "x_k, Gamma symmetric",
             lambda: sp.Add(
                 *[
                     sp.expand(a - b)
@@ -313,11 +394,27 @@ def proofs() -> tuple[Proof, ...]:
         ),
         Proof(
             "basket_schedule_forms",
-            "the printed basket_schedule_expected_cost and basket_schedule_variance, on explicit "
-            "matrices, equal E and Var of the simulated shortfall (m = 2, 3 assets; N = 1, 2, 3)",
+            "the printed basket_schedule_expected_cost (with per-asset fixed costs epsilon_i) and "
+            "basket_schedule_variance, on explicit matrices, equal E and Var of the simulated "
+            "shortfall (m = 2, 3 assets; N = 1, 2, 3)",
             lambda: sp.Add(
                 *[schedule_forms_residual(steps, assets) for assets in (2, 3) for steps in (1, 2, 3)]
             ),
+        ),
+        Proof(
+            "basket_spread_constant",
+            "with per-asset fixed costs epsilon_i (h(v)_i = epsilon_i sgn(v_i) + (H v)_i), a schedule "
+            "whose trades keep each asset's direction pays sum_i epsilon_i sum_k |n_ki| = sum_i "
+            "epsilon_i |X_i|, a constant (m = 1, 2, 3 assets, every direction; N = 1, 2, 3)",
+            lambda: sp.Add(
+                *[spread_one_direction_residual(steps, assets) for assets in (1, 2, 3) for steps in (1, 2, 3)]
+            ),
+        ),
+        Proof(
+            "basket_spread_conditions",
+            "where the trades next to x_j keep each asset's direction, the spread cost's gradient in x_j "
+            "is 0: the first-order conditions, and so the optimum, do not depend on epsilon",
+            _spread_leaves_the_conditions,
         ),
         Proof(
             "basket_quadratic_form",
@@ -342,8 +439,19 @@ def sections() -> tuple[Section, ...]:
             "The first-order conditions are block tridiagonal, D x_j - H_tilde (x_{j-1} + x_{j+1}) = 0, "
             "solved in O(N m^3) for any cross-impact. For diagonal H_tilde the modes y = V^T "
             "H_tilde^(1/2) x of H_tilde^(-1/2) C H_tilde^(-1/2) = V diag(mu) V^T decouple: each is the "
-            "single-asset schedule with sigma^2 / eta_tilde replaced by mu_i (its own kappa).",
-            (("\\frac{\\tau}{2} \\nabla_{x_j}", first_order_condition()), ("D", diagonal_block())),
+            "single-asset schedule with sigma^2 / eta_tilde replaced by mu_i (its own kappa). "
+            "Per-asset fixed costs epsilon_i (half the spread: h(v)_i = epsilon_i sgn(v_i) + (H v)_i) "
+            "add sum_i epsilon_i sum_k |n_ki| to E: the constant sum_i epsilon_i |X_i| for trades "
+            "that keep each asset's direction, whose gradient there is 0 (shown below): the objective "
+            "stays convex, so a schedule solving the conditions above whose trades keep each "
+            "asset's direction is the optimum with the spread too. Where the solution changes an "
+            "asset's direction (a hedge bought back) it remains the optimum without the spread, and "
+            "the printed E counts epsilon_i on every share it trades.",
+            (
+                ("\\frac{\\tau}{2} \\nabla_{x_j}", first_order_condition()),
+                ("D", diagonal_block()),
+                ("\\nabla_{x_j} \\sum_i \\epsilon_i (|n_{j,i}| + |n_{j+1,i}|)", spread_gradient()),
+            ),
         ),
     )
 
@@ -365,15 +473,19 @@ def formulas() -> tuple[Formula, ...]:
         ),
         Formula(
             name="basket_schedule_expected_cost",
-            arguments=("trade_sizes", "tau", "permanent_impact", "h_tilde"),
-            expr=schedule_expected_cost(n, permanent_matrix, h_tilde_matrix),
-            reference=schedule_expected_cost(n, permanent_matrix, h_tilde_matrix),
+            arguments=("trade_sizes", "tau", "permanent_impact", "h_tilde", "epsilon"),
+            expr=schedule_expected_cost(n, permanent_matrix, h_tilde_matrix, epsilon_symbol),
+            reference=schedule_expected_cost(n, permanent_matrix, h_tilde_matrix, epsilon_symbol),
             summary="Expected implementation shortfall of any basket schedule, given its trades.",
-            formula="E = X^T Gamma X / 2 + (1 / tau) sum_k n_k^T H_tilde n_k, X = sum_k n_k",
+            formula="E = X^T Gamma X / 2 + sum_i epsilon_i sum_k |n_ki| + (1 / tau) sum_k n_k^T "
+            "H_tilde n_k, X = sum_k n_k",
             returns="currency",
             notes="trade_sizes is N x m: the trade vectors n_1..n_N as rows (time along axis 0, "
-            "assets along axis 1); permanent_impact and h_tilde are m x m. The quadratic forms are "
-            "numpy.einsum contractions (proof basket_schedule_forms: E of the simulated shortfall).",
+            "assets along axis 1); permanent_impact and h_tilde are m x m; epsilon holds the m "
+            "assets' fixed costs per share (or one for all). The quadratic forms are numpy.einsum "
+            "contractions (proof basket_schedule_forms: E of the simulated shortfall). For trades "
+            "that keep each asset's direction the spread term is sum_i epsilon_i |X_i| (proof "
+            "basket_spread_constant).",
         ),
         Formula(
             name="basket_schedule_variance",
@@ -407,5 +519,8 @@ __all__ = [
     "schedule_variance",
     "sections",
     "shortfall",
+    "spread_cost",
+    "spread_gradient",
+    "spread_one_direction_residual",
     "total",
 ]

@@ -37,7 +37,8 @@ class BasketTrajectory:
     trade_sizes : numpy.ndarray
         Shares of each asset sold in each interval, shape (N, m) [shares].
     expected_cost : float
-        X^T Gamma X / 2 + (1/tau) sum_k n_k^T H_tilde n_k [currency].
+        X^T Gamma X / 2 + sum_i epsilon_i sum_k |n_ki| + (1/tau) sum_k n_k^T H_tilde n_k
+        [currency].
     variance : float
         tau sum_k x_k^T C x_k [currency**2].
     risk_aversion : float
@@ -47,7 +48,7 @@ class BasketTrajectory:
     method : str
         'modes' (diagonal impact, closed form) or 'block' (the block-tridiagonal solve).
     params : BasketParams
-        The market the schedule was built for (covariance, impact matrices, tau): pass it to
+        The market the schedule was built for (covariance, impact matrices, tau, epsilon): pass it to
         :func:`acsym.simulate_execution` with the schedule.
     warnings : tuple of str
         Messages for out-of-range inputs.
@@ -116,6 +117,10 @@ class BasketParams:
         Gamma: shape (m,) or (m, m), symmetric [currency / share**2]; default 0.
     tau : float, default 1.0
         Interval length > 0 [time units].
+    epsilon : array_like, optional
+        Fixed cost per share of each asset (half its spread), shape (m,) or one value for all,
+        each >= 0 [currency / share]; default 0. Temporary impact is
+        h(v)_i = epsilon_i sgn(v_i) + (H v)_i.
 
     Attributes
     ----------
@@ -123,6 +128,8 @@ class BasketParams:
         The matrices, each (m, m), read-only.
     tau : float
         [time units].
+    epsilon : numpy.ndarray
+        Shape (m,), read-only [currency / share].
 
     Raises
     ------
@@ -141,6 +148,7 @@ class BasketParams:
     temporary_impact: FloatArray
     permanent_impact: FloatArray
     tau: float
+    epsilon: FloatArray
 
     def __init__(
         self,
@@ -148,6 +156,7 @@ class BasketParams:
         temporary_impact: Any,
         permanent_impact: Any = None,
         tau: float = 1.0,
+        epsilon: Any = None,
     ) -> None:
         cov = _matrix("covariance", covariance, None)
         size = cov.shape[0]
@@ -164,6 +173,14 @@ class BasketParams:
         ):
             object.__setattr__(self, name, _frozen_array(value))
         object.__setattr__(self, "tau", real("tau", tau))
+        spread = np.zeros(size) if epsilon is None else real_array("epsilon", epsilon)
+        if spread.ndim == 0:
+            spread = np.full(size, float(spread))
+        if spread.shape != (size,):
+            raise ValueError(
+                f"epsilon must have shape ({size},) (one per asset) or be one value, got {spread.shape}"
+            )
+        object.__setattr__(self, "epsilon", _frozen_array(spread))
 
     @property
     def assets(self) -> int:
@@ -186,6 +203,10 @@ class BasketParams:
     @cached_property
     def _problems(self) -> tuple[str, ...]:
         messages = [] if positive(self.tau) else [describe("tau", self.tau, "must be finite and > 0")]
+        if not all(nonnegative(v) for v in self.epsilon.tolist()):
+            messages.append(
+                f"epsilon = {self.epsilon.tolist()!r} is out of range (each must be finite and >= 0)"
+            )
         for name, definite in (("covariance", False), ("permanent_impact", None), ("temporary_impact", None)):
             reason = _symmetric_problem(name, getattr(self, name), definite)
             messages += [reason] if reason else []
@@ -205,6 +226,7 @@ def generate_basket_trajectory(
     permanent_impact: Any = None,
     risk_aversion: float = 1e-6,
     tau: float = 1.0,
+    epsilon: Any = None,
 ) -> BasketTrajectory:
     """The optimal schedule for selling a basket of m assets together.
 
@@ -226,6 +248,14 @@ def generate_basket_trajectory(
         lambda >= 0 [1 / currency].
     tau : float, default 1.0
         Interval length > 0 [time units].
+    epsilon : array_like, optional
+        Fixed cost per share of each asset (half its spread), shape (m,) or one value, >= 0
+        [currency / share]; default 0. It adds sum_i epsilon_i sum_k |n_ki| to the expected
+        cost: sum_i epsilon_i |X_i| for a schedule whose trades keep each asset's direction,
+        a constant that does not move the optimum (proofs ``basket_spread_constant`` and
+        ``basket_spread_conditions``). Where the schedule changes an asset's direction (a
+        hedge bought back), it is the optimum without the spread and ``expected_cost``
+        counts epsilon_i on every share traded.
 
     Returns
     -------
@@ -247,7 +277,7 @@ def generate_basket_trajectory(
     orders = real_array("order_sizes", order_sizes)
     if orders.ndim != 1 or orders.size == 0:
         raise ValueError(f"order_sizes must be a non-empty 1-D array, got shape {orders.shape}")
-    params = BasketParams(covariance, temporary_impact, permanent_impact, tau)
+    params = BasketParams(covariance, temporary_impact, permanent_impact, tau, epsilon)
     size = orders.size
     if params.assets != size:
         raise ValueError(
@@ -288,7 +318,9 @@ def generate_basket_trajectory(
         holdings = _block_solve(orders, steps, cov, h_tilde, lam, step)
         trades = holdings[:-1] - holdings[1:]
         kappas, method = np.empty(0), "block"
-    expected = float(formulas.basket_schedule_expected_cost(trades, step, params.permanent_impact, h_tilde))
+    expected = float(
+        formulas.basket_schedule_expected_cost(trades, step, params.permanent_impact, h_tilde, params.epsilon)
+    )
     variance = float(formulas.basket_schedule_variance(holdings, step, cov))
     return BasketTrajectory(
         timestamps=np.arange(steps + 1.0) * step,

@@ -143,21 +143,29 @@ def mp_quadratic_sum(matrix: Any, rows: Any) -> tuple[Any, Any]:
 
 
 def mp_basket_schedule_expected_cost(
-    trades: Any, tau: float, permanent: Any, h_tilde: Any
+    trades: Any, tau: float, permanent: Any, h_tilde: Any, epsilon: Any
 ) -> tuple[Any, Any]:
-    """E = X^T Gamma X / 2 + (1/tau) sum_k n_k^T H_tilde n_k in mpmath, and its sum of |terms|
-    (X = sum_k n_k summed exactly)."""
+    """E = X^T Gamma X / 2 + sum_i epsilon_i sum_k |n_ki| + (1/tau) sum_k n_k^T H_tilde n_k in
+    mpmath, and its sum of |terms| (X = sum_k n_k summed exactly)."""
     import mpmath
 
     with mpmath.workdps(DIGITS + GUARD_DIGITS):
         order = [mpmath.fsum(mpmath.mpf(float(v)) for v in column) for column in np.asarray(trades).T]
         gamma = [[mpmath.mpf(float(v)) for v in row] for row in permanent]
         size = len(order)
+        spread = np.broadcast_to(np.asarray(epsilon, dtype=np.float64), (size,)).tolist()
         permanent_terms = [order[i] * gamma[i][j] * order[j] for i in range(size) for j in range(size)]
+        spread_terms = [
+            mpmath.mpf(spread[i]) * abs(mpmath.mpf(float(u[i]))) for u in trades for i in range(size)
+        ]
         temporary, temporary_abs = mp_quadratic_sum(h_tilde, trades)
         step = mpmath.mpf(tau)
-        value = mpmath.fsum(permanent_terms) / 2 + temporary / step
-        magnitude = mpmath.fsum(abs(t) for t in permanent_terms) / 2 + temporary_abs / step
+        value = mpmath.fsum(permanent_terms) / 2 + mpmath.fsum(spread_terms) + temporary / step
+        magnitude = (
+            mpmath.fsum(abs(t) for t in permanent_terms) / 2
+            + mpmath.fsum(spread_terms)
+            + temporary_abs / step
+        )
         return value, magnitude
 
 
@@ -202,15 +210,17 @@ def _schedule_cost_rows(settings: Settings) -> list[Row]:
         impact = 10 ** rng.uniform(-8, -5, size)
         permanent = _symmetric(rng, size, impact, definite=bool(rng.integers(0, 2)))
         h_tilde = _symmetric(rng, size, impact, definite=True)
+        # half-spreads of 0.1 to 100 bps of a $1 to $1000 price; a zero now and then
+        epsilon = 10 ** rng.uniform(-5, 0, size) * (rng.uniform(size=size) > 0.2)
         point = (float(size), float(steps), tau)
         with floating_point_flags():
-            cost = float(formulas.basket_schedule_expected_cost(trades, tau, permanent, h_tilde))
+            cost = float(formulas.basket_schedule_expected_cost(trades, tau, permanent, h_tilde, epsilon))
             variance = float(formulas.basket_schedule_variance(holdings, tau, covariance))
         for name, value, (exact, magnitude) in (
             (
                 "basket_schedule_expected_cost",
                 cost,
-                mp_basket_schedule_expected_cost(trades, tau, permanent, h_tilde),
+                mp_basket_schedule_expected_cost(trades, tau, permanent, h_tilde, epsilon),
             ),
             ("basket_schedule_variance", variance, mp_basket_schedule_variance(holdings, tau, covariance)),
         ):
