@@ -1605,13 +1605,17 @@ def _add_family_commands(commands: Any) -> None:
         description="COVARIANCE.csv: the m x m covariance of price changes per day "
         "[currency^2/(share^2*day)] (an optional header row is skipped). ORDERS.csv: a header "
         "row and one row per asset with columns order_size, temporary_impact and optionally "
-        "permanent_impact (per-asset impact; cross-impact through the Python API).",
+        "permanent_impact and epsilon (the half-spread, currency/share) (per-asset impact; "
+        "cross-impact through the Python API). --simulate PATHS adds a Monte Carlo of the "
+        "schedule with correlated price shocks.",
     )
     basket.add_argument("covariance", metavar="COVARIANCE.csv")
     basket.add_argument("orders", metavar="ORDERS.csv")
     basket.add_argument("--periods", type=int, default=10, help="number of intervals N (default %(default)s)")
     basket.add_argument("--risk-aversion", type=float, default=1e-6, help="lambda (default %(default)s)")
     basket.add_argument("--tau", type=float, default=1.0, help="interval length [days] (default %(default)s)")
+    _add_flag(basket, "simulate", at_least(2), None, "also simulate the schedule's cost on this many paths")
+    _add_flag(basket, "seed", SEED, None, "random seed of --simulate, >= 0 (default: fresh entropy, printed)")
     basket.add_argument("--json", action="store_true", help="print a machine-readable result")
     basket.set_defaults(run=_basket)
 
@@ -1690,15 +1694,28 @@ def _basket(args: argparse.Namespace, out: Outcome) -> None:
             )
         columns = {name: table[:, i] for i, name in enumerate(header)}
         orders, impact = columns["order_size"], columns["temporary_impact"]
-        permanent = columns.get("permanent_impact")
+        permanent, epsilon = columns.get("permanent_impact"), columns.get("epsilon")
         result = generate_basket_trajectory(
-            orders, args.periods, covariance, impact, permanent, args.risk_aversion, args.tau
+            orders, args.periods, covariance, impact, permanent, args.risk_aversion, args.tau, epsilon
         )
     except (OSError, ValueError, KeyError, IndexError, UnicodeDecodeError) as exc:
         raise UsageError(f"could not read the basket ({type(exc).__name__}: {exc})") from exc
     std = math.sqrt(result.variance) if result.variance >= 0 else math.nan
-    values = {"method": result.method, "expected_cost": result.expected_cost, "std": std}
-    out.rows.append(result_row("basket", values, result.warnings, required=("expected_cost", "std")))
+    values: dict[str, Any] = {"method": result.method, "expected_cost": result.expected_cost, "std": std}
+    simulation = (
+        _basket_simulation(args, result) if args.simulate is not None and not result.warnings else None
+    )
+    if simulation is not None:
+        values.update(
+            simulated_mean=simulation.mean,
+            simulated_mean_stderr=simulation.mean_stderr,
+            simulated_std=simulation.std,
+            mean_gap=simulation.mean_gap,
+            std_gap=simulation.std_gap,
+        )
+    required = ("expected_cost", "std") + (("simulated_mean", "simulated_std") if simulation else ())
+    warnings = [*result.warnings, *(simulation.warnings if simulation else ())]
+    out.rows.append(result_row("basket", values, warnings, required=required))
     out.record.update(
         kappas=result.kappas,
         timestamps=result.timestamps,
@@ -1710,6 +1727,26 @@ def _basket(args: argparse.Namespace, out: Outcome) -> None:
     for k, holdings in enumerate(result.holdings):
         out.say(f"{k:>6} " + " ".join(f"{v:>14,.2f}" for v in holdings))
     out.say(f"\nexpected cost  {result.expected_cost:,.4f} currency, std deviation {std:,.4f}")
+    if simulation is not None:
+        out.record.update(seed=simulation.seed_entropy, simulation=simulation.as_dict())
+        out.say(
+            f"simulated      {simulation.mean:,.4f} +- {simulation.mean_stderr:,.4f} (mean, "
+            f"{simulation.mean_gap:+.2f} s.e. from E), std deviation {simulation.std:,.4f} "
+            f"({simulation.std_gap:+.2f} s.e. from sqrt(Var)) over {simulation.n_paths:,} paths"
+        )
+        out.say(
+            f"seed: {simulation.seed_entropy}  (--seed {simulation.seed_entropy} reproduces this run exactly)"
+        )
+
+
+def _basket_simulation(args: argparse.Namespace, result: Any) -> Any:
+    """``acsym basket --simulate PATHS``: the schedule's Monte Carlo with correlated shocks."""
+    import secrets
+
+    from acsym.simulation import simulate_execution
+
+    seed = args.seed if args.seed is not None else secrets.randbits(63)
+    return simulate_execution(result, result.params, args.simulate, seed=seed)
 
 
 # --- `acsym powerlaw` (issue 16): a schedule with the fitted impact exponent ------------------

@@ -6,7 +6,7 @@ import json
 
 import numpy as np
 
-from acsym import cli, generate_basket_trajectory
+from acsym import cli, generate_basket_trajectory, simulate_execution
 
 
 def test_drift_zero_prints_the_trajectory_schedule(capsys):
@@ -44,3 +44,28 @@ def test_basket_reads_the_two_files(tmp_path, capsys):
     assert "positive semi-definite" in capsys.readouterr().err
     assert cli.main(["basket", str(tmp_path / "missing.csv"), str(orders)]) == 2
     assert "missing.csv" in capsys.readouterr().err
+
+
+def test_basket_simulate_runs_the_correlated_monte_carlo(tmp_path, capsys):
+    covariance = tmp_path / "covariance.csv"
+    covariance.write_text("6.25,-4\n-4,4\n")
+    orders = tmp_path / "orders.csv"
+    orders.write_text("order_size,temporary_impact,epsilon\n1e6,2.5e-6,0.02\n-5e5,1e-6,0.01\n")
+    argv = ["basket", str(covariance), str(orders), "--periods", "8", "--simulate", "3000", "--seed", "5"]
+    assert cli.main([*argv, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    (row,) = data["rows"]
+    # the Python API with the same inputs and seed: the same numbers
+    basket = generate_basket_trajectory(
+        [1e6, -5e5], 8, [[6.25, -4], [-4, 4]], [2.5e-6, 1e-6], None, 1e-6, 1.0, [0.02, 0.01]
+    )
+    result = simulate_execution(basket, basket.params, 3000, seed=5)
+    assert row["expected_cost"] == basket.expected_cost and row["simulated_mean"] == result.mean
+    assert row["simulated_std"] == result.std and abs(row["mean_gap"]) < 5
+    assert data["seed"] == 5 and data["simulation"]["n_paths"] == 3000
+    assert cli.main(argv) == 0
+    text = capsys.readouterr().out
+    assert "simulated" in text and "--seed 5 reproduces" in text
+    # without --seed a fresh one is drawn and printed
+    assert cli.main(argv[:-2] + ["--json"]) == 0
+    assert isinstance(json.loads(capsys.readouterr().out)["seed"], int)
