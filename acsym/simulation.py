@@ -538,6 +538,25 @@ def _basket_closed_forms(trajectory: BasketTrajectory, params: BasketParams) -> 
     return expected_cost, variance
 
 
+def _basket_cross_check(
+    trajectory: BasketTrajectory, expected_cost: float, variance: float, messages: list[str]
+) -> None:
+    """Warn when the basket trajectory's own E or Var disagrees with ``params``."""
+    for key, recorded, value in (
+        ("expected_cost", trajectory.expected_cost, expected_cost),
+        ("variance", trajectory.variance, variance),
+    ):
+        if not math.isclose(recorded, value, rel_tol=_AGREEMENT_RTOL, abs_tol=1e-12 * abs(value)):
+            messages.append(
+                warn(
+                    f"trajectory.{key} = {recorded!r} but the schedule under params gives {value!r}: "
+                    "the trajectory was generated with other parameters; the result compares the "
+                    "simulation with the latter",
+                    stacklevel=3,
+                )
+            )
+
+
 # ---------------------------------------------------------------------------------------------
 # statistics
 
@@ -763,65 +782,42 @@ def simulate_execution(
             warn(message + "; the simulation result is NaN", stacklevel=2)
         return _nan_result(labels, paths, quantile_levels, confidence_levels, return_samples, messages)
     assert paths is not None and chunk_bytes is not None and seed_sequence is not None
+    trades = np.asarray(trajectory.trade_sizes, dtype=np.float64)
     if isinstance(trajectory, BasketTrajectory):
         assert isinstance(params, BasketParams)
-        trades = np.asarray(trajectory.trade_sizes, dtype=np.float64)
         expected_cost, variance = closed_forms
-        for key, recorded, value in (
-            ("expected_cost", trajectory.expected_cost, expected_cost),
-            ("variance", trajectory.variance, variance),
-        ):
-            if not math.isclose(recorded, value, rel_tol=_AGREEMENT_RTOL, abs_tol=1e-12 * abs(value)):
-                messages.append(
-                    warn(
-                        f"trajectory.{key} = {recorded!r} but the schedule under params gives {value!r}: "
-                        "the trajectory was generated with other parameters; the result compares the "
-                        "simulation with the latter",
-                        stacklevel=2,
-                    )
-                )
+        _basket_cross_check(trajectory, expected_cost, variance, messages)
         weights = _basket_shock_weights(trades, params)
         deterministic = _basket_deterministic_shortfall(trades, params)
         samples = _simulate(weights, deterministic, paths, seed_sequence, chunk, chunk_bytes, progress)
-        return _statistics(
-            labels,
-            samples,
-            expected_cost,
-            variance,
-            seed_sequence,
-            quantile_levels,
-            confidence_levels,
-            return_samples,
-            messages,
-        )
-
-    assert isinstance(params, AlmgrenChrissParams)
-    trades = np.asarray(trajectory.trade_sizes, dtype=np.float64)
-    holdings = np.asarray(trajectory.holdings, dtype=np.float64)
-    expected_cost = float(
-        formulas.schedule_expected_cost(trades, params.tau, params.gamma, params.eta_tilde, params.epsilon)
-    )
-    variance = float(formulas.schedule_variance(holdings, params.tau, params.sigma))
-    _cross_check(trajectory, expected_cost, variance, messages)
-    if not positive(params.price):
-        messages.append(
-            warn(
-                describe("params.price", params.price, "must be finite and > 0")
-                + ": costs in bps are NaN; pass price=... to AlmgrenChrissParams",
-                stacklevel=2,
+    else:
+        assert isinstance(params, AlmgrenChrissParams)
+        holdings = np.asarray(trajectory.holdings, dtype=np.float64)
+        expected_cost = float(
+            formulas.schedule_expected_cost(
+                trades, params.tau, params.gamma, params.eta_tilde, params.epsilon
             )
         )
+        variance = float(formulas.schedule_variance(holdings, params.tau, params.sigma))
+        _cross_check(trajectory, expected_cost, variance, messages)
+        if not positive(params.price):
+            messages.append(
+                warn(
+                    describe("params.price", params.price, "must be finite and > 0")
+                    + ": costs in bps are NaN; pass price=... to AlmgrenChrissParams",
+                    stacklevel=2,
+                )
+            )
+        if client is None:
+            weights = _shock_weights(trades, params)
+            deterministic = _deterministic_shortfall(trades, params)
+            samples = _simulate(weights, deterministic, paths, seed_sequence, chunk, chunk_bytes, progress)
+        else:
+            from acsym.scale import simulate_paths
 
-    if client is None:
-        weights = _shock_weights(trades, params)
-        deterministic = _deterministic_shortfall(trades, params)
-        samples = _simulate(weights, deterministic, paths, seed_sequence, chunk, chunk_bytes, progress)
-    else:
-        from acsym.scale import simulate_paths
-
-        # the same chunk rule as one process (bit-identical samples): a cap, sized by memory
-        fits = chunk_bytes // (8 * max(trades.size, 1))
-        samples = simulate_paths(trades, params, paths, seed_sequence, min(fits, chunk or fits), client)
+            # the same chunk rule as one process (bit-identical samples): a cap, sized by memory
+            fits = chunk_bytes // (8 * max(trades.size, 1))
+            samples = simulate_paths(trades, params, paths, seed_sequence, min(fits, chunk or fits), client)
     return _statistics(
         labels,
         samples,
