@@ -2,11 +2,13 @@
 
 Holdings are vectors x_k (shares of each asset), trades n_k = x_{k-1} - x_k. Prices move by
 tau^(1/2) L xi_k - Gamma n_k with L L^T = C, the covariance of the price changes per unit time,
-and Gamma the (symmetric) permanent impact matrix; trade k executes at S_{k-1} - H n_k / tau,
-H the temporary impact matrix. From these definitions (two assets, two trades, symbolically):
+and Gamma the (symmetric) permanent impact matrix; trade k executes at S_{k-1} - h(n_k / tau),
+h(v)_i = epsilon_i sgn(v_i) + (H v)_i, H the temporary impact matrix and epsilon_i each asset's
+fixed cost per share (half its spread). From these definitions (two assets, two trades,
+symbolically):
 
-    E = X^T Gamma X / 2 + (1/tau) sum_k n_k^T H_tilde n_k,   H_tilde = H - Gamma tau / 2,
-    Var = tau sum_k x_k^T C x_k,
+    E = X^T Gamma X / 2 + sum_i epsilon_i sum_k |n_ki| + (1/tau) sum_k n_k^T H_tilde n_k,
+    H_tilde = H - Gamma tau / 2,   Var = tau sum_k x_k^T C x_k,
 
 and d(E + lambda Var)/dx_j = 0 is the block-tridiagonal system
 
@@ -16,7 +18,10 @@ which a block Thomas algorithm solves in O(N m^3) for any (cross-)impact. When H
 diagonal, y = V^T H_tilde^(1/2) x with H_tilde^(-1/2) C H_tilde^(-1/2) = V diag(mu) V^T decouples
 it into m scalar conditions, each the single-asset one with sigma^2 / eta_tilde replaced by mu_i:
 every mode is a sinh schedule with its own kappa from the same characteristic equation.
-The symbolic proofs use two assets; the algebra is the same for any m. E and Var of any
+The spread term is the constant sum_i epsilon_i |X_i| for trades that keep each asset's
+direction, and its gradient there is 0: it does not move the optimum (proofs
+basket_spread_constant, basket_spread_conditions). The symbolic proofs use two assets; the
+algebra is the same for any m. E and Var of any
 schedule are printed through :class:`quadratic_form` (sum_k u_k^T A u_k, a numpy.einsum), proved
 equal to the simulated shortfall's E and Var for m = 2 and 3 assets and N = 1..3 trades.
 """

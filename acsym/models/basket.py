@@ -5,7 +5,9 @@ of modes, each the single-asset sinh schedule (:func:`acsym.formulas.holdings`) 
 kappa (:func:`acsym.formulas.kappa` with sigma^2 / eta_tilde replaced by the mode's eigenvalue
 mu_i of H_tilde^(-1/2) C H_tilde^(-1/2)). With cross-impact the block-tridiagonal first-order
 conditions (diagonal blocks :func:`acsym.formulas.basket_diagonal_block`, off-diagonal blocks
--H_tilde) are solved by a block Thomas algorithm in O(N m^3).
+-H_tilde) are solved by a block Thomas algorithm in O(N m^3). :class:`BasketParams` holds the
+basket's market (as :class:`~acsym.AlmgrenChrissParams` holds one stock's); every
+:class:`BasketTrajectory` carries it, and :func:`acsym.simulate_execution` takes both.
 """
 
 from __future__ import annotations
