@@ -2151,13 +2151,13 @@ def basket_diagonal_block(eta_tilde: ArrayLike, covariance: ArrayLike, risk_aver
 def basket_schedule_expected_cost(trade_sizes: ArrayLike, tau: ArrayLike, permanent_impact: ArrayLike, h_tilde: ArrayLike, epsilon: ArrayLike) -> Any:
     """Expected implementation shortfall of any basket schedule, given its trades.
 
-    E = X^T Gamma X / 2 + sum_i epsilon_i sum_k |n_ki| + (1 / tau) sum_k n_k^T H_tilde n_k, X = sum_k n_k
+    E = X^T Gamma X / 2 + sum_i epsilon_i sum_k abs(n_ki) + (1 / tau) sum_k n_k^T H_tilde n_k, X = sum_k n_k
 
     trade_sizes is N x m: the trade vectors n_1..n_N as rows (time along axis 0, assets along
     axis 1); permanent_impact and h_tilde are m x m; epsilon holds the m assets' fixed costs per
     share (or one for all). The quadratic forms are numpy.einsum contractions (proof
     basket_schedule_forms: E of the simulated shortfall). For trades that keep each asset's
-    direction the spread term is sum_i epsilon_i |X_i| (proof basket_spread_constant).
+    direction the spread term is sum_i epsilon_i abs(X_i) (proof basket_spread_constant).
 
     Parameters
     ----------

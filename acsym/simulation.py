@@ -608,7 +608,7 @@ def _nan_result(
 
 def _labels(trajectory: ExecutionTrajectory | BasketTrajectory, params: Any) -> tuple[str, int, float, float]:
     """strategy_name, periods, order_size and price of a result (a basket: its gross shares
-    sum_i |X_i| and no price)."""
+    sum_i abs(X_i) and no price)."""
     if isinstance(trajectory, BasketTrajectory):
         orders = trajectory.holdings[0] if trajectory.holdings.ndim == 2 else np.full(1, _NAN)
         periods = trajectory.trade_sizes.shape[0] if trajectory.trade_sizes.ndim else 0
@@ -707,7 +707,7 @@ def simulate_execution(
     shocks of each interval drawn in a row (time major). The derived E and Var are
     ``formulas.basket_schedule_expected_cost`` and ``formulas.basket_schedule_variance``. For
     one asset the shocks are those of the single-asset simulation with the same seed, so the
-    samples agree with it to rounding. ``order_size`` is the gross sum_i |X_i| and ``price``
+    samples agree with it to rounding. ``order_size`` is the gross sum_i abs(X_i) and ``price``
     NaN (no basis points); ``client`` is not supported for baskets.
 
     Out-of-range values (n_paths < 2, a NaN or inconsistent trajectory, params outside the

@@ -482,14 +482,14 @@ def formulas() -> tuple[Formula, ...]:
             expr=schedule_expected_cost(n, permanent_matrix, h_tilde_matrix, epsilon_symbol),
             reference=schedule_expected_cost(n, permanent_matrix, h_tilde_matrix, epsilon_symbol),
             summary="Expected implementation shortfall of any basket schedule, given its trades.",
-            formula="E = X^T Gamma X / 2 + sum_i epsilon_i sum_k |n_ki| + (1 / tau) sum_k n_k^T "
+            formula="E = X^T Gamma X / 2 + sum_i epsilon_i sum_k abs(n_ki) + (1 / tau) sum_k n_k^T "
             "H_tilde n_k, X = sum_k n_k",
             returns="currency",
             notes="trade_sizes is N x m: the trade vectors n_1..n_N as rows (time along axis 0, "
             "assets along axis 1); permanent_impact and h_tilde are m x m; epsilon holds the m "
             "assets' fixed costs per share (or one for all). The quadratic forms are numpy.einsum "
             "contractions (proof basket_schedule_forms: E of the simulated shortfall). For trades "
-            "that keep each asset's direction the spread term is sum_i epsilon_i |X_i| (proof "
+            "that keep each asset's direction the spread term is sum_i epsilon_i abs(X_i) (proof "
             "basket_spread_constant).",
         ),
         Formula(

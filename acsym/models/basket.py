@@ -39,7 +39,7 @@ class BasketTrajectory:
     trade_sizes : numpy.ndarray
         Shares of each asset sold in each interval, shape (N, m) [shares].
     expected_cost : float
-        X^T Gamma X / 2 + sum_i epsilon_i sum_k |n_ki| + (1/tau) sum_k n_k^T H_tilde n_k
+        X^T Gamma X / 2 + sum_i epsilon_i sum_k abs(n_ki) + (1/tau) sum_k n_k^T H_tilde n_k
         [currency].
     variance : float
         tau sum_k x_k^T C x_k [currency**2].
@@ -252,8 +252,8 @@ def generate_basket_trajectory(
         Interval length > 0 [time units].
     epsilon : array_like, optional
         Fixed cost per share of each asset (half its spread), shape (m,) or one value, >= 0
-        [currency / share]; default 0. It adds sum_i epsilon_i sum_k |n_ki| to the expected
-        cost: sum_i epsilon_i |X_i| for a schedule whose trades keep each asset's direction,
+        [currency / share]; default 0. It adds sum_i epsilon_i sum_k abs(n_ki) to the expected
+        cost: sum_i epsilon_i abs(X_i) for a schedule whose trades keep each asset's direction,
         a constant that does not move the optimum (proofs ``basket_spread_constant`` and
         ``basket_spread_conditions``). Where the schedule changes an asset's direction (a
         hedge bought back), it is the optimum without the spread and ``expected_cost``
