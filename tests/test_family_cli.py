@@ -67,5 +67,5 @@ def test_basket_simulate_runs_the_correlated_monte_carlo(tmp_path, capsys):
     text = capsys.readouterr().out
     assert "simulated" in text and "--seed 5 reproduces" in text
     # without --seed a fresh one is drawn and printed
-    assert cli.main(argv[:-2] + ["--json"]) == 0
+    assert cli.main([*argv[:-2], "--json"]) == 0
     assert isinstance(json.loads(capsys.readouterr().out)["seed"], int)
