@@ -173,3 +173,15 @@ def test_the_basket_frontier_trades_cost_for_risk_at_slope_minus_lambda():
     assert np.all(np.diff(f.expected_costs) > 0) and np.all(np.diff(f.variances) < 0)
     slope = (f.expected_costs[4] - f.expected_costs[3]) / (f.variances[4] - f.variances[3])
     assert slope == pytest.approx(-1e-6 * 1.0005, rel=1e-3)
+
+
+@pytest.mark.parametrize("cross", [0.0, 1e-7], ids=["modes", "block"])
+def test_an_order_whose_cost_overflows_gives_nan_and_a_warning_not_inf(cross):
+    # X**2 * gamma / 2 ~ 1e353: no double holds the cost, whichever solver runs
+    impact = np.diag([2e-6, 3e-6]) + cross * (1 - np.eye(2))
+    with pytest.warns(InputWarning, match="not representable in double precision"):
+        basket = generate_basket_trajectory(
+            np.array([1e180, 1e5]), 10, np.array([[0.9, 0.1], [0.1, 0.5]]), impact, np.array([1e-7, 1e-7])
+        )
+    assert math.isnan(basket.expected_cost) and math.isnan(basket.variance)
+    assert np.isnan(basket.holdings).all() and basket.method == "none"

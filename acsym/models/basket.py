@@ -296,21 +296,7 @@ def generate_basket_trajectory(
         messages.append(describe("risk_aversion", lam, "must be finite and >= 0"))
     messages += params.problems()
     if messages:
-        for message in messages:
-            warn(message + "; the basket schedule is NaN", stacklevel=2)
-        n = steps or 1
-        return BasketTrajectory(
-            timestamps=np.arange(n + 1.0) * (step if positive(step) else math.nan),
-            holdings=np.full((n + 1, size), np.nan),
-            trade_sizes=np.full((n, size), np.nan),
-            expected_cost=math.nan,
-            variance=math.nan,
-            risk_aversion=lam,
-            kappas=np.full(size, np.nan),
-            method="none",
-            params=params,
-            warnings=tuple(messages),
-        )
+        return _nan_basket(messages, steps or 1, size, lam, params)
     assert steps is not None
     cov, h_tilde = params.covariance, params.h_tilde
     if np.count_nonzero(h_tilde - np.diag(np.diag(h_tilde))) == 0:
@@ -324,6 +310,13 @@ def generate_basket_trajectory(
         formulas.basket_schedule_expected_cost(trades, step, params.permanent_impact, h_tilde, params.epsilon)
     )
     variance = float(formulas.basket_schedule_variance(holdings, step, cov))
+    if not (math.isfinite(expected) and math.isfinite(variance) and np.all(np.isfinite(holdings))):
+        message = (
+            f"the basket's cost or variance at order_sizes = {orders.tolist()!r} is not representable "
+            "in double precision (beyond 1.8e308): express the orders or the time in other units "
+            "(lots, thousands of shares; minutes, days)"
+        )
+        return _nan_basket([message], steps, size, lam, params)
     return BasketTrajectory(
         timestamps=np.arange(steps + 1.0) * step,
         holdings=holdings,
@@ -334,6 +327,27 @@ def generate_basket_trajectory(
         kappas=kappas,
         method=method,
         params=params,
+    )
+
+
+def _nan_basket(
+    messages: list[str], steps: int, size: int, lam: float, params: BasketParams
+) -> BasketTrajectory:
+    """Warn each message and return the all-NaN schedule that carries them."""
+    for message in messages:
+        warn(message + "; the basket schedule is NaN", stacklevel=3)
+    step = params.tau if positive(params.tau) else math.nan
+    return BasketTrajectory(
+        timestamps=np.arange(steps + 1.0) * step,
+        holdings=np.full((steps + 1, size), np.nan),
+        trade_sizes=np.full((steps, size), np.nan),
+        expected_cost=math.nan,
+        variance=math.nan,
+        risk_aversion=lam,
+        kappas=np.full(size, np.nan),
+        method="none",
+        params=params,
+        warnings=tuple(messages),
     )
 
 
