@@ -2160,7 +2160,8 @@ def holdings_soft_deadline_discrete(order_size: ArrayLike, time: ArrayLike, hori
     eta_tilde = numpy.asarray(eta_tilde, dtype=numpy.float64)[()]
     gamma = numpy.asarray(gamma, dtype=numpy.float64)[()]
     terminal_penalty = numpy.asarray(terminal_penalty, dtype=numpy.float64)[()]
-    fraction = ((1/2)*eta_tilde*(1 + numpy.exp(-kappa*(2*horizon + tau - 2*time)))*_exprel(-kappa*tau) + (-1/2*gamma + terminal_penalty)*(horizon - time)*_exp_scaled_difference(-kappa, tau, 0)*_exprel(-2*kappa*(horizon - time)))*_exp_scaled_difference(-1/2*kappa, time, 0)/((1/2)*eta_tilde*(1 + numpy.exp(-kappa*(2*horizon + tau)))*_exprel(-kappa*tau) + horizon*(-1/2*gamma + terminal_penalty)*_exp_scaled_difference(-kappa, tau, 0)*_exprel(-2*horizon*kappa))
+    remaining = horizon - time
+    fraction = ((1/2)*eta_tilde*(1 + numpy.exp(-kappa*(2*remaining + tau)))*_exprel(-kappa*tau) + remaining*(-1/2*gamma + terminal_penalty)*_exp_scaled_difference(-kappa, tau, 0)*_exprel(-2*kappa*remaining))*_exp_scaled_difference(-1/2*kappa, time, 0)/((1/2)*eta_tilde*(1 + numpy.exp(-kappa*(2*horizon + tau)))*_exprel(-kappa*tau) + horizon*(-1/2*gamma + terminal_penalty)*_exp_scaled_difference(-kappa, tau, 0)*_exprel(-2*horizon*kappa))
     scaled = fraction*order_size
     return numpy.asarray(scaled*_exp_scaled_difference(-1/2*kappa, time, 0))[()]
 
@@ -2215,7 +2216,8 @@ def trade_sizes_soft_deadline_discrete(order_size: ArrayLike, time: ArrayLike, h
     eta_tilde = numpy.asarray(eta_tilde, dtype=numpy.float64)[()]
     gamma = numpy.asarray(gamma, dtype=numpy.float64)[()]
     terminal_penalty = numpy.asarray(terminal_penalty, dtype=numpy.float64)[()]
-    fraction = (eta_tilde*kappa**2*tau*(horizon + tau - time)*_exprel(-kappa*tau)**2*_exprel(-2*kappa*(horizon + tau - time)) + (1/2)*tau*(1 + numpy.exp(-kappa*(2*horizon + tau - 2*time)))*(-1/2*gamma + terminal_penalty)*_exp_scaled_difference(-kappa, tau, 0)*_exprel(-kappa*tau))*_exp_scaled_difference(-1/2*kappa, time, tau)/((1/2)*eta_tilde*(1 + numpy.exp(-kappa*(2*horizon + tau)))*_exprel(-kappa*tau) + horizon*(-1/2*gamma + terminal_penalty)*_exp_scaled_difference(-kappa, tau, 0)*_exprel(-2*horizon*kappa))
+    remaining = horizon - time
+    fraction = (eta_tilde*kappa**2*tau*(remaining + tau)*_exprel(-kappa*tau)**2*_exprel(-2*kappa*(remaining + tau)) + (1/2)*tau*(1 + numpy.exp(-kappa*(2*remaining + tau)))*(-1/2*gamma + terminal_penalty)*_exp_scaled_difference(-kappa, tau, 0)*_exprel(-kappa*tau))*_exp_scaled_difference(-1/2*kappa, time, tau)/((1/2)*eta_tilde*(1 + numpy.exp(-kappa*(2*horizon + tau)))*_exprel(-kappa*tau) + horizon*(-1/2*gamma + terminal_penalty)*_exp_scaled_difference(-kappa, tau, 0)*_exprel(-2*horizon*kappa))
     scaled = fraction*order_size
     return numpy.asarray(scaled*_exp_scaled_difference(-1/2*kappa, time, tau))[()]
 

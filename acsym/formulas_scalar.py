@@ -749,7 +749,8 @@ def holdings_soft_deadline_discrete(order_size: float, time: float, horizon: flo
     float
         [shares]
     """
-    fraction = ((1/2)*eta_tilde*(1 + math.exp(-kappa*(2*horizon + tau - 2*time)))*_exprel(-kappa*tau) + (-1/2*gamma + terminal_penalty)*(horizon - time)*_exp_scaled_difference(-kappa, tau, 0)*_exprel(-2*kappa*(horizon - time)))*_exp_scaled_difference(-1/2*kappa, time, 0)/((1/2)*eta_tilde*(1 + math.exp(-kappa*(2*horizon + tau)))*_exprel(-kappa*tau) + horizon*(-1/2*gamma + terminal_penalty)*_exp_scaled_difference(-kappa, tau, 0)*_exprel(-2*horizon*kappa))
+    remaining = horizon - time
+    fraction = ((1/2)*eta_tilde*(1 + math.exp(-kappa*(2*remaining + tau)))*_exprel(-kappa*tau) + remaining*(-1/2*gamma + terminal_penalty)*_exp_scaled_difference(-kappa, tau, 0)*_exprel(-2*kappa*remaining))*_exp_scaled_difference(-1/2*kappa, time, 0)/((1/2)*eta_tilde*(1 + math.exp(-kappa*(2*horizon + tau)))*_exprel(-kappa*tau) + horizon*(-1/2*gamma + terminal_penalty)*_exp_scaled_difference(-kappa, tau, 0)*_exprel(-2*horizon*kappa))
     scaled = fraction*order_size
     return scaled*_exp_scaled_difference(-1/2*kappa, time, 0)
 
@@ -788,7 +789,8 @@ def trade_sizes_soft_deadline_discrete(order_size: float, time: float, horizon: 
     float
         [shares]
     """
-    fraction = (eta_tilde*kappa**2*tau*(horizon + tau - time)*_exprel(-kappa*tau)**2*_exprel(-2*kappa*(horizon + tau - time)) + (1/2)*tau*(1 + math.exp(-kappa*(2*horizon + tau - 2*time)))*(-1/2*gamma + terminal_penalty)*_exp_scaled_difference(-kappa, tau, 0)*_exprel(-kappa*tau))*_exp_scaled_difference(-1/2*kappa, time, tau)/((1/2)*eta_tilde*(1 + math.exp(-kappa*(2*horizon + tau)))*_exprel(-kappa*tau) + horizon*(-1/2*gamma + terminal_penalty)*_exp_scaled_difference(-kappa, tau, 0)*_exprel(-2*horizon*kappa))
+    remaining = horizon - time
+    fraction = (eta_tilde*kappa**2*tau*(remaining + tau)*_exprel(-kappa*tau)**2*_exprel(-2*kappa*(remaining + tau)) + (1/2)*tau*(1 + math.exp(-kappa*(2*remaining + tau)))*(-1/2*gamma + terminal_penalty)*_exp_scaled_difference(-kappa, tau, 0)*_exprel(-kappa*tau))*_exp_scaled_difference(-1/2*kappa, time, tau)/((1/2)*eta_tilde*(1 + math.exp(-kappa*(2*horizon + tau)))*_exprel(-kappa*tau) + horizon*(-1/2*gamma + terminal_penalty)*_exp_scaled_difference(-kappa, tau, 0)*_exprel(-2*horizon*kappa))
     scaled = fraction*order_size
     return scaled*_exp_scaled_difference(-1/2*kappa, time, tau)
 

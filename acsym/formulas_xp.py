@@ -2072,7 +2072,8 @@ def holdings_soft_deadline_discrete(order_size: Any, time: Any, horizon: Any, ka
     eta_tilde = xp.asarray(eta_tilde, dtype=xp.float64)
     gamma = xp.asarray(gamma, dtype=xp.float64)
     terminal_penalty = xp.asarray(terminal_penalty, dtype=xp.float64)
-    fraction = ((1/2)*eta_tilde*(1 + xp.exp(-kappa*(2*horizon + tau - 2*time)))*_exprel(xp, -kappa*tau) + (-1/2*gamma + terminal_penalty)*(horizon - time)*_exp_scaled_difference(xp, -kappa, tau, 0)*_exprel(xp, -2*kappa*(horizon - time)))*_exp_scaled_difference(xp, -1/2*kappa, time, 0)/((1/2)*eta_tilde*(1 + xp.exp(-kappa*(2*horizon + tau)))*_exprel(xp, -kappa*tau) + horizon*(-1/2*gamma + terminal_penalty)*_exp_scaled_difference(xp, -kappa, tau, 0)*_exprel(xp, -2*horizon*kappa))
+    remaining = horizon - time
+    fraction = ((1/2)*eta_tilde*(1 + xp.exp(-kappa*(2*remaining + tau)))*_exprel(xp, -kappa*tau) + remaining*(-1/2*gamma + terminal_penalty)*_exp_scaled_difference(xp, -kappa, tau, 0)*_exprel(xp, -2*kappa*remaining))*_exp_scaled_difference(xp, -1/2*kappa, time, 0)/((1/2)*eta_tilde*(1 + xp.exp(-kappa*(2*horizon + tau)))*_exprel(xp, -kappa*tau) + horizon*(-1/2*gamma + terminal_penalty)*_exp_scaled_difference(xp, -kappa, tau, 0)*_exprel(xp, -2*horizon*kappa))
     scaled = fraction*order_size
     return scaled*_exp_scaled_difference(xp, -1/2*kappa, time, 0)
 
@@ -2128,7 +2129,8 @@ def trade_sizes_soft_deadline_discrete(order_size: Any, time: Any, horizon: Any,
     eta_tilde = xp.asarray(eta_tilde, dtype=xp.float64)
     gamma = xp.asarray(gamma, dtype=xp.float64)
     terminal_penalty = xp.asarray(terminal_penalty, dtype=xp.float64)
-    fraction = (eta_tilde*kappa**2*tau*(horizon + tau - time)*_exprel(xp, -kappa*tau)**2*_exprel(xp, -2*kappa*(horizon + tau - time)) + (1/2)*tau*(1 + xp.exp(-kappa*(2*horizon + tau - 2*time)))*(-1/2*gamma + terminal_penalty)*_exp_scaled_difference(xp, -kappa, tau, 0)*_exprel(xp, -kappa*tau))*_exp_scaled_difference(xp, -1/2*kappa, time, tau)/((1/2)*eta_tilde*(1 + xp.exp(-kappa*(2*horizon + tau)))*_exprel(xp, -kappa*tau) + horizon*(-1/2*gamma + terminal_penalty)*_exp_scaled_difference(xp, -kappa, tau, 0)*_exprel(xp, -2*horizon*kappa))
+    remaining = horizon - time
+    fraction = (eta_tilde*kappa**2*tau*(remaining + tau)*_exprel(xp, -kappa*tau)**2*_exprel(xp, -2*kappa*(remaining + tau)) + (1/2)*tau*(1 + xp.exp(-kappa*(2*remaining + tau)))*(-1/2*gamma + terminal_penalty)*_exp_scaled_difference(xp, -kappa, tau, 0)*_exprel(xp, -kappa*tau))*_exp_scaled_difference(xp, -1/2*kappa, time, tau)/((1/2)*eta_tilde*(1 + xp.exp(-kappa*(2*horizon + tau)))*_exprel(xp, -kappa*tau) + horizon*(-1/2*gamma + terminal_penalty)*_exp_scaled_difference(xp, -kappa, tau, 0)*_exprel(xp, -2*horizon*kappa))
     scaled = fraction*order_size
     return scaled*_exp_scaled_difference(xp, -1/2*kappa, time, tau)
 

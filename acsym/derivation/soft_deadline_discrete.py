@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 
 import sympy as sp
 
-from acsym.derivation import discrete, soft_deadline, stable
+from acsym.derivation import discrete, fast, soft_deadline, stable
 from acsym.derivation.drift import kappa_tilde_squared_from_kappa, zero_in_exponentials
 from acsym.derivation.special import exp_scaled_difference, exprel
 from acsym.derivation.symbols import (
@@ -68,6 +68,10 @@ _before, _last = sp.Symbol("x_N-1", real=True), unsold
 #: intermediate results of the printed forms
 fraction = sp.Symbol("fraction")
 scaled = sp.Symbol("scaled")
+#: s = T - t (the symbol of :mod:`acsym.derivation.fast`), rounded once before it is used:
+#: T + tau - t would round T + tau first, an error of N ulps in s + tau, and 2T + tau - 2t one
+#: of kappa T ulps in the exponent
+remaining = fast.remaining
 
 
 # --------------------------------------------------------------------------------------------
@@ -214,7 +218,8 @@ def trade_stable() -> sp.Expr:
 def _holdings_steps() -> tuple[tuple[sp.Symbol, sp.Expr], ...]:
     """Half of e^(-kappa t) before the order size and half after (as for the base holdings)."""
     half = exp_scaled_difference(-kappa / 2, t, 0)
-    return ((fraction, half * _scaled_shape(T - t) / _scaled_shape(T)), (scaled, X * fraction))
+    shape = half * _scaled_shape(remaining) / _scaled_shape(T)
+    return ((remaining, T - t), (fraction, shape), (scaled, X * fraction))
 
 
 def _holdings_printed() -> sp.Expr:
@@ -224,7 +229,8 @@ def _holdings_printed() -> sp.Expr:
 def _trade_steps() -> tuple[tuple[sp.Symbol, sp.Expr], ...]:
     """Half of e^(-kappa (t - tau)) before the order size and half after."""
     half = exp_scaled_difference(-kappa / 2, t, tau)
-    return ((fraction, half * _scaled_step(T - t) / _scaled_shape(T)), (scaled, X * fraction))
+    step = half * _scaled_step(remaining) / _scaled_shape(T)
+    return ((remaining, T - t), (fraction, step), (scaled, X * fraction))
 
 
 def _trade_printed() -> sp.Expr:

@@ -162,11 +162,12 @@ def _discrete_trajectory(
     order: float, steps: int, params: AlmgrenChrissParams, alpha: float, lam: float, messages: list[str]
 ) -> ExecutionTrajectory:
     """The discrete-time schedule, in units of tau as :func:`acsym.trajectory._one_schedule`:
-    time = k, horizon = N, kappa tau, and the net penalty c tau (terminal_penalty tau and
-    gamma tau), so that only kappa tau, k, N and c tau / eta_tilde matter."""
+    time = k, horizon = N, kappa tau and eta_tilde / tau, since only kappa tau, k, N and
+    c tau / eta_tilde matter (c = alpha - gamma / 2 is formed inside, exactly where alpha is
+    close to gamma / 2; alpha tau - gamma tau / 2 would not be)."""
     kappa_tau = _kappa_tau(lam, params)
     index = np.arange(steps + 1, dtype=np.float64)
-    shape = (kappa_tau, 1.0, params.eta_tilde, params.gamma * params.tau, alpha * params.tau)
+    shape = (kappa_tau, 1.0, params.eta_tilde / params.tau, params.gamma, alpha)
     horizon = float(steps)
     holdings = np.asarray(
         formulas.holdings_soft_deadline_discrete(order, index, horizon, *shape), dtype=np.float64
