@@ -6,7 +6,10 @@ impact b is ``params.gamma`` and its running inventory penalty phi is ``risk_ave
 params.sigma**2``; g = sqrt(phi / k) is :func:`acsym.formulas.kappa_continuous`. Every number
 comes from the generated :mod:`acsym.formulas` (``holdings_soft_deadline``,
 ``expected_cost_soft_deadline``, ``variance_soft_deadline``), derived in
-:mod:`acsym.derivation.soft_deadline`.
+:mod:`acsym.derivation.soft_deadline`; with ``discrete=True`` from
+``holdings_soft_deadline_discrete``, ``trade_sizes_soft_deadline_discrete``,
+``schedule_expected_cost_soft_deadline`` and ``schedule_variance``, derived in
+:mod:`acsym.derivation.soft_deadline_discrete`.
 """
 
 from __future__ import annotations
@@ -83,12 +86,12 @@ def generate_soft_deadline_trajectory(
     :class:`~acsym.InputWarning` naming the argument.
 
     In discrete time (``discrete=True``, :mod:`acsym.derivation.soft_deadline_discrete`)
-    x_k = X F(T - t_k) / F(T), F(s) = c sinh(kappa s) + (eta_tilde / tau) (sinh(kappa (s + tau))
-    - sinh(kappa s)), kappa the discrete root of :func:`acsym.formulas.kappa`; at
+    x_k = X F(T - t_k) / F(T) with F(s) = c sinh(kappa s) + (eta_tilde / tau) (sinh(kappa (s +
+    tau)) minus sinh(kappa s)), kappa the discrete root of :func:`acsym.formulas.kappa`; at
     risk_aversion = 0 it is X (c (T - t_k) + eta_tilde) / (c T + eta_tilde). As
     terminal_penalty -> inf it is :func:`acsym.generate_ac_trajectory`'s schedule (proof
-    ``soft_deadline_discrete_hard_limit``). The two differ by O(tau): the discrete model leaves
-    fewer shares unsold at the same terminal_penalty when gamma > 0 or tau is coarse.
+    ``soft_deadline_discrete_hard_limit``). The discrete and the continuous schedules differ
+    by O(tau), first order (eta_tilde = eta - gamma tau / 2 and the one-sided end condition).
 
     Raises
     ------

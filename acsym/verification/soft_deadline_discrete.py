@@ -10,7 +10,8 @@
    a = lambda sigma^2 tau^2 / eta_tilde, p = (alpha - gamma / 2) tau / eta_tilde, solved directly
    in mpmath (no sinh, no kappa, no closed form), against the runtime path
    (``generate_soft_deadline_trajectory(..., discrete=True)``: kappa tau from lambda, then the
-   generated holdings, trades and expected cost), normwise.
+   generated holdings, trades and expected cost), normwise (the trades with a floor of 1e-30 X:
+   alpha = gamma / 2 at lambda = 0 sells nothing before T).
 
 Scenarios: a subset of :func:`acsym.verify.domain` with a terminal penalty alpha = gamma / 2 +
 r eta_tilde / T, r from 1e-6 to 1e6 or exactly 0.
@@ -227,7 +228,10 @@ def _qp_rows(s: Domain, alpha: np.ndarray, settings: Settings) -> list[Row]:
                 + c * unsold**2
             )
             errors["x"].append(float(dx / max(abs(v) for v in x_exact)))
-            errors["n"].append(float(dn / max(max(abs(v) for v in n_exact), mpmath.mpf(1e-300))))
+            # alpha = gamma / 2 at lambda = 0 sells nothing before T: every trade is 0 (the solve
+            # leaves ~1e-78 X), so the norm has a floor of 1e-30 X
+            floor = mpmath.mpf(1e-30) * x_exact[0]
+            errors["n"].append(float(dn / max(max(abs(v) for v in n_exact), floor)))
         errors["E"].append(mp_relative_error(float(result.params["expected_cost"]), cost))
         points.append((order, float(steps), lam, float(s.sigma[i]), eta_tilde, tau, float(alpha[i])))
     names = ("order_size", "steps", "risk_aversion", "sigma", "eta_tilde", "tau", "terminal_penalty")
