@@ -232,7 +232,7 @@ def _qp_rows(s: Domain, alpha: np.ndarray, settings: Settings) -> list[Row]:
             # leaves ~1e-78 X), so the norm has a floor of 1e-30 X
             floor = mpmath.mpf(1e-30) * x_exact[0]
             errors["n"].append(float(dn / max(max(abs(v) for v in n_exact), floor)))
-        errors["E"].append(mp_relative_error(float(result.params["expected_cost"]), cost))
+        errors["E"].append(mp_relative_error(float((result.params or {})["expected_cost"]), cost))
         points.append((order, float(steps), lam, float(s.sigma[i]), eta_tilde, tau, float(alpha[i])))
     names = ("order_size", "steps", "risk_aversion", "sigma", "eta_tilde", "tau", "terminal_penalty")
     rows = []
