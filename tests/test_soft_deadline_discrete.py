@@ -207,3 +207,11 @@ def test_bad_values_give_nan_and_a_warning_and_wrong_types_raise():
     assert np.all(np.isnan(t.holdings))
     with pytest.raises(TypeError, match="discrete"):
         generate_soft_deadline_trajectory(1e6, 10, PARAMS, 1e-4, 1e-6, discrete="yes")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("alpha", [1e200, 1e306, 1.7e308])
+def test_a_huge_finite_penalty_is_the_hard_deadline_not_nan(alpha):
+    hard = generate_ac_trajectory(1e6, 1000, PARAMS, 1e-6)
+    soft = generate_soft_deadline_trajectory(1e6, 1000, PARAMS, alpha, 1e-6, discrete=True)
+    assert np.allclose(soft.holdings, hard.holdings, rtol=1e-13, atol=1e-13 * 1e6)
+    assert soft.params["expected_cost"] == pytest.approx(hard.params["expected_cost"], rel=1e-13)

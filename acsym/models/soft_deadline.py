@@ -167,10 +167,14 @@ def _discrete_trajectory(
     """The discrete-time schedule, in units of tau as :func:`acsym.trajectory._one_schedule`:
     time = k, horizon = N, kappa tau and eta_tilde / tau, since only kappa tau, k, N and
     c tau / eta_tilde matter (c = alpha - gamma / 2 is formed inside, exactly where alpha is
-    close to gamma / 2; alpha tau - gamma tau / 2 would not be)."""
+    close to gamma / 2; alpha tau - gamma tau / 2 would not be). The three are divided by the
+    power of two 2**e <= alpha (alpha > 1), exactly, so that c N cannot overflow: a penalty of
+    1e306 gives the hard deadline's schedule, not NaN."""
     kappa_tau = _kappa_tau(lam, params)
     index = np.arange(steps + 1, dtype=np.float64)
-    shape = (kappa_tau, 1.0, params.eta_tilde / params.tau, params.gamma, alpha)
+    exponent = max(math.frexp(alpha)[1], 0)
+    scaled = (math.ldexp(v, -exponent) for v in (params.eta_tilde / params.tau, params.gamma, alpha))
+    shape = (kappa_tau, 1.0, *scaled)
     horizon = float(steps)
     holdings = np.asarray(
         formulas.holdings_soft_deadline_discrete(order, index, horizon, *shape), dtype=np.float64
