@@ -95,7 +95,8 @@ def test_holdings_solve_the_first_order_conditions(problem):
     assert t.holdings[0] == order and t.params["unsold"] == t.holdings[-1] > 0.0
     assert np.all(t.trade_sizes >= 0.0)  # c >= 0: sells throughout
     assert np.allclose(t.trade_sizes, -np.diff(t.holdings), rtol=1e-9, atol=1e-12 * order)
-    assert np.sum(t.trade_sizes) == pytest.approx(order - t.params["unsold"], rel=1e-12)
+    # order - unsold rounds to an ulp of the order (it cancels where little is sold)
+    assert np.sum(t.trade_sizes) == pytest.approx(order - t.params["unsold"], rel=1e-12, abs=1e-13 * order)
 
 
 @settings(max_examples=60, deadline=None)
