@@ -1589,7 +1589,8 @@ def _add_family_commands(commands: Any) -> None:
         "soft-deadline",
         help="liquidation where shares left at the horizon pay a penalty (Cartea-Jaimungal-Penalva)",
         description="Shares left at the horizon are sold at once at S_T - alpha q: the schedule "
-        "leaves some for that block sale. Continuous time, CJP's k = eta, b = gamma, phi = lambda sigma^2.",
+        "leaves some for that block sale. Continuous time, CJP's k = eta, b = gamma, phi = lambda sigma^2; "
+        "--discrete: the exact optimum of the discrete model of `acsym trajectory` with x_N free.",
     )
     _add_market_arguments(soft)
     soft.add_argument(
@@ -1597,6 +1598,11 @@ def _add_family_commands(commands: Any) -> None:
         type=float,
         required=True,
         help="alpha [currency/share^2], >= gamma / 2",
+    )
+    soft.add_argument(
+        "--discrete",
+        action="store_true",
+        help="the discrete-time optimum (eta_tilde, the discrete kappa) instead of CJP's continuous one",
     )
     soft.set_defaults(run=_soft_deadline)
     basket = commands.add_parser(
@@ -1658,7 +1664,12 @@ def _soft_deadline(args: argparse.Namespace, out: Outcome) -> None:
     params = _calibrated(args, out)
     out.record.update(params=_params_record(params))
     trajectory = generate_soft_deadline_trajectory(
-        args.order_size, args.periods, params, args.terminal_penalty, args.risk_aversion
+        args.order_size,
+        args.periods,
+        params,
+        args.terminal_penalty,
+        args.risk_aversion,
+        discrete=args.discrete,
     )
     extra = {
         "terminal_penalty": args.terminal_penalty,

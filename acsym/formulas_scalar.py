@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["eta_tilde", "kappa", "kappa_continuous", "holdings", "holdings_direct", "trade_sizes", "expected_cost", "variance", "kappa_tau", "trade_sizes_direct", "holdings_urgent", "trade_sizes_urgent", "holdings_with_drift", "trade_sizes_with_drift", "holdings_soft_deadline", "expected_cost_soft_deadline", "variance_soft_deadline", "basket_diagonal_block", "powerlaw_gradient", "powerlaw_hessian_diagonal", "powerlaw_hessian_offdiagonal", "powerlaw_rate", "powerlaw_horizon_at_zero", "transient_kernel", "transient_block", "transient_interior_trade", "transient_optimal_cost", "transient_continuous_block", "transient_continuous_rate", "transient_continuous_cost"]
+__all__ = ["eta_tilde", "kappa", "kappa_continuous", "holdings", "holdings_direct", "trade_sizes", "expected_cost", "variance", "kappa_tau", "trade_sizes_direct", "holdings_urgent", "trade_sizes_urgent", "holdings_with_drift", "trade_sizes_with_drift", "holdings_soft_deadline", "expected_cost_soft_deadline", "variance_soft_deadline", "holdings_soft_deadline_discrete", "trade_sizes_soft_deadline_discrete", "basket_diagonal_block", "powerlaw_gradient", "powerlaw_hessian_diagonal", "powerlaw_hessian_offdiagonal", "powerlaw_rate", "powerlaw_horizon_at_zero", "transient_kernel", "transient_block", "transient_interior_trade", "transient_optimal_cost", "transient_continuous_block", "transient_continuous_rate", "transient_continuous_cost"]
 
 def _exprel(z: float) -> float:
     """(exp(z) - 1) / z, and 1 at z = 0; expm1 keeps every digit near 0."""
@@ -712,6 +712,87 @@ def variance_soft_deadline(order_size: float, horizon: float, kappa: float, sigm
     ratio = horizon/large
     cube_tail = ((horizon**3*_sinh_tail(small)) if (horizon*kappa < 1) else (ratio**3*(-large*math.exp(-large) + 1/2 - 1/2*math.exp(-2*large))))
     return order_size**2*sigma**2*(2*cube_tail*(-1/2*gamma + terminal_penalty)**2 + (1/2)*eta**2*horizon*(_exprel(-4*horizon*kappa) + math.exp(-2*horizon*kappa)) + eta*horizon**2*(-1/2*gamma + terminal_penalty)*_exprel(-2*horizon*kappa)**2)/((1/2)*eta*(1 + math.exp(-2*horizon*kappa)) + horizon*(-1/2*gamma + terminal_penalty)*_exprel(-2*horizon*kappa))**2
+
+
+def holdings_soft_deadline_discrete(order_size: float, time: float, horizon: float, kappa: float, tau: float, eta_tilde: float, gamma: float, terminal_penalty: float) -> float:
+    """Shares still held at a time on the discrete-time soft-deadline schedule.
+
+    holdings = X F(T - t) / F(T), F(s) = c sinh(kappa s) + (eta_tilde / tau) (sinh(kappa (s + tau)) - sinh(kappa s)), c = terminal_penalty - gamma / 2
+
+    kappa is the base model's discrete root (kappa()). Evaluated as X e^(-kappa t) G(T - t) /
+    G(T), G(s) = c s e^(-kappa tau) exprel(-2 kappa s) + eta_tilde exprel(-kappa tau) (1 +
+    e^(-kappa (2 s + tau))) / 2: no overflow, and kappa = 0 gives X (c (T - t) + eta_tilde) / (c
+    T + eta_tilde). holdings(horizon) > 0 is sold as a block at the horizon. Requires c >= 0 and
+    eta_tilde > 0; terminal_penalty -> inf is holdings(); tau -> 0 is holdings_soft_deadline().
+
+    Parameters
+    ----------
+    order_size : float
+        order to sell, X > 0 [shares]
+    time : float
+        time since the start, 0 <= time <= horizon [time units]
+    horizon : float
+        trading horizon T = N * tau > 0 [time units]
+    kappa : float
+        decay rate of the optimal schedule, >= 0 [1 / time unit]
+    tau : float
+        length of one trading interval, tau > 0 [time units]
+    eta_tilde : float
+        eta - gamma * tau / 2, > 0 where the model is well posed [currency * time unit / share**2]
+    gamma : float
+        permanent impact coefficient, >= 0 [currency / share**2]
+    terminal_penalty : float
+        cost per share per share left at the horizon (shares q cost terminal_penalty * q**2) [currency / share**2]
+
+    Returns
+    -------
+    float
+        [shares]
+    """
+    remaining = horizon - time
+    fraction = ((1/2)*eta_tilde*(1 + math.exp(-kappa*(2*remaining + tau)))*_exprel(-kappa*tau) + remaining*(-1/2*gamma + terminal_penalty)*_exp_scaled_difference(-kappa, tau, 0)*_exprel(-2*kappa*remaining))*_exp_scaled_difference(-1/2*kappa, time, 0)/((1/2)*eta_tilde*(1 + math.exp(-kappa*(2*horizon + tau)))*_exprel(-kappa*tau) + horizon*(-1/2*gamma + terminal_penalty)*_exp_scaled_difference(-kappa, tau, 0)*_exprel(-2*horizon*kappa))
+    scaled = fraction*order_size
+    return scaled*_exp_scaled_difference(-1/2*kappa, time, 0)
+
+
+def trade_sizes_soft_deadline_discrete(order_size: float, time: float, horizon: float, kappa: float, tau: float, eta_tilde: float, gamma: float, terminal_penalty: float) -> float:
+    """Shares sold in the interval (time - tau, time] on the discrete soft-deadline schedule.
+
+    trade = holdings_soft_deadline_discrete(time - tau) - holdings_soft_deadline_discrete(time)
+
+    Evaluated as a sum of positive terms, X e^(-kappa (t - tau)) H(T - t) / G(T), H(s) = c tau
+    e^(-kappa tau) exprel(-kappa tau) (1 + e^(-kappa (2 s + tau))) / 2 + eta_tilde kappa**2 tau
+    exprel(-kappa tau)**2 (s + tau) exprel(-2 kappa (s + tau)), not as a difference of holdings.
+    kappa = 0 gives X c tau / (c T + eta_tilde).
+
+    Parameters
+    ----------
+    order_size : float
+        order to sell, X > 0 [shares]
+    time : float
+        time since the start, 0 <= time <= horizon [time units]
+    horizon : float
+        trading horizon T = N * tau > 0 [time units]
+    kappa : float
+        decay rate of the optimal schedule, >= 0 [1 / time unit]
+    tau : float
+        length of one trading interval, tau > 0 [time units]
+    eta_tilde : float
+        eta - gamma * tau / 2, > 0 where the model is well posed [currency * time unit / share**2]
+    gamma : float
+        permanent impact coefficient, >= 0 [currency / share**2]
+    terminal_penalty : float
+        cost per share per share left at the horizon (shares q cost terminal_penalty * q**2) [currency / share**2]
+
+    Returns
+    -------
+    float
+        [shares]
+    """
+    remaining = horizon - time
+    fraction = (eta_tilde*kappa**2*tau*(remaining + tau)*_exprel(-kappa*tau)**2*_exprel(-2*kappa*(remaining + tau)) + (1/2)*tau*(1 + math.exp(-kappa*(2*remaining + tau)))*(-1/2*gamma + terminal_penalty)*_exp_scaled_difference(-kappa, tau, 0)*_exprel(-kappa*tau))*_exp_scaled_difference(-1/2*kappa, time, tau)/((1/2)*eta_tilde*(1 + math.exp(-kappa*(2*horizon + tau)))*_exprel(-kappa*tau) + horizon*(-1/2*gamma + terminal_penalty)*_exp_scaled_difference(-kappa, tau, 0)*_exprel(-2*horizon*kappa))
+    scaled = fraction*order_size
+    return scaled*_exp_scaled_difference(-1/2*kappa, time, tau)
 
 
 def basket_diagonal_block(eta_tilde: float, covariance: float, risk_aversion: float, tau: float) -> float:

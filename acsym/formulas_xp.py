@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["eta_tilde", "kappa", "kappa_continuous", "holdings", "holdings_direct", "trade_sizes", "expected_cost", "variance", "schedule_expected_cost", "schedule_variance", "trade_sizes_direct", "holdings_urgent", "trade_sizes_urgent", "holdings_d_eta", "holdings_d_gamma", "holdings_d_sigma", "holdings_d_risk_aversion", "holdings_d_tau", "expected_cost_d_eta", "expected_cost_d_gamma", "expected_cost_d_sigma", "expected_cost_d_epsilon", "expected_cost_d_risk_aversion", "expected_cost_d_tau", "variance_d_eta", "variance_d_gamma", "variance_d_sigma", "variance_d_risk_aversion", "variance_d_tau", "holdings_with_drift", "trade_sizes_with_drift", "schedule_expected_cost_with_drift", "holdings_soft_deadline", "expected_cost_soft_deadline", "variance_soft_deadline", "basket_diagonal_block", "powerlaw_gradient", "powerlaw_hessian_diagonal", "powerlaw_hessian_offdiagonal", "powerlaw_schedule_expected_cost", "powerlaw_rate", "powerlaw_horizon_at_zero", "transient_kernel", "transient_block", "transient_interior_trade", "transient_optimal_cost", "transient_continuous_block", "transient_continuous_rate", "transient_continuous_cost"]
+__all__ = ["eta_tilde", "kappa", "kappa_continuous", "holdings", "holdings_direct", "trade_sizes", "expected_cost", "variance", "schedule_expected_cost", "schedule_variance", "trade_sizes_direct", "holdings_urgent", "trade_sizes_urgent", "holdings_d_eta", "holdings_d_gamma", "holdings_d_sigma", "holdings_d_risk_aversion", "holdings_d_tau", "expected_cost_d_eta", "expected_cost_d_gamma", "expected_cost_d_sigma", "expected_cost_d_epsilon", "expected_cost_d_risk_aversion", "expected_cost_d_tau", "variance_d_eta", "variance_d_gamma", "variance_d_sigma", "variance_d_risk_aversion", "variance_d_tau", "holdings_with_drift", "trade_sizes_with_drift", "schedule_expected_cost_with_drift", "holdings_soft_deadline", "expected_cost_soft_deadline", "variance_soft_deadline", "holdings_soft_deadline_discrete", "trade_sizes_soft_deadline_discrete", "schedule_expected_cost_soft_deadline", "basket_diagonal_block", "powerlaw_gradient", "powerlaw_hessian_diagonal", "powerlaw_hessian_offdiagonal", "powerlaw_schedule_expected_cost", "powerlaw_rate", "powerlaw_horizon_at_zero", "transient_kernel", "transient_block", "transient_interior_trade", "transient_optimal_cost", "transient_continuous_block", "transient_continuous_rate", "transient_continuous_cost"]
 
 def _namespace(*arrays: Any) -> Any:
     """The array API namespace of the arguments (numpy's when all are Python scalars)."""
@@ -2018,6 +2018,171 @@ def variance_soft_deadline(order_size: Any, horizon: Any, kappa: Any, sigma: Any
     ratio = horizon/large
     cube_tail = xp.where((horizon*kappa < 1), horizon**3*_sinh_tail(xp, small), ratio**3*(-large*xp.exp(-large) + 1/2 - 1/2*xp.exp(-2*large)))
     return order_size**2*sigma**2*(2*cube_tail*(-1/2*gamma + terminal_penalty)**2 + (1/2)*eta**2*horizon*(_exprel(xp, -4*horizon*kappa) + xp.exp(-2*horizon*kappa)) + eta*horizon**2*(-1/2*gamma + terminal_penalty)*_exprel(xp, -2*horizon*kappa)**2)/((1/2)*eta*(1 + xp.exp(-2*horizon*kappa)) + horizon*(-1/2*gamma + terminal_penalty)*_exprel(xp, -2*horizon*kappa))**2
+
+
+def holdings_soft_deadline_discrete(order_size: Any, time: Any, horizon: Any, kappa: Any, tau: Any, eta_tilde: Any, gamma: Any, terminal_penalty: Any) -> Any:
+    """Shares still held at a time on the discrete-time soft-deadline schedule.
+
+    holdings = X F(T - t) / F(T), F(s) = c sinh(kappa s) + (eta_tilde / tau) (sinh(kappa (s + tau)) - sinh(kappa s)), c = terminal_penalty - gamma / 2
+
+    kappa is the base model's discrete root (kappa()). Evaluated as X e^(-kappa t) G(T - t) /
+    G(T), G(s) = c s e^(-kappa tau) exprel(-2 kappa s) + eta_tilde exprel(-kappa tau) (1 +
+    e^(-kappa (2 s + tau))) / 2: no overflow, and kappa = 0 gives X (c (T - t) + eta_tilde) / (c
+    T + eta_tilde). holdings(horizon) > 0 is sold as a block at the horizon. Requires c >= 0 and
+    eta_tilde > 0; terminal_penalty -> inf is holdings(); tau -> 0 is holdings_soft_deadline().
+
+    Parameters
+    ----------
+    order_size : array or float
+        order to sell, X > 0 [shares]
+    time : array or float
+        time since the start, 0 <= time <= horizon [time units]
+    horizon : array or float
+        trading horizon T = N * tau > 0 [time units]
+    kappa : array or float
+        decay rate of the optimal schedule, >= 0 [1 / time unit]
+    tau : array or float
+        length of one trading interval, tau > 0 [time units]
+    eta_tilde : array or float
+        eta - gamma * tau / 2, > 0 where the model is well posed [currency * time unit / share**2]
+    gamma : array or float
+        permanent impact coefficient, >= 0 [currency / share**2]
+    terminal_penalty : array or float
+        cost per share per share left at the horizon (shares q cost terminal_penalty * q**2) [currency / share**2]
+
+    Returns
+    -------
+    array (of the arguments' library), float64
+        [shares]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    xp = _namespace(order_size, time, horizon, kappa, tau, eta_tilde, gamma, terminal_penalty)
+    order_size = xp.asarray(order_size, dtype=xp.float64)
+    time = xp.asarray(time, dtype=xp.float64)
+    horizon = xp.asarray(horizon, dtype=xp.float64)
+    kappa = xp.asarray(kappa, dtype=xp.float64)
+    tau = xp.asarray(tau, dtype=xp.float64)
+    eta_tilde = xp.asarray(eta_tilde, dtype=xp.float64)
+    gamma = xp.asarray(gamma, dtype=xp.float64)
+    terminal_penalty = xp.asarray(terminal_penalty, dtype=xp.float64)
+    remaining = horizon - time
+    fraction = ((1/2)*eta_tilde*(1 + xp.exp(-kappa*(2*remaining + tau)))*_exprel(xp, -kappa*tau) + remaining*(-1/2*gamma + terminal_penalty)*_exp_scaled_difference(xp, -kappa, tau, 0)*_exprel(xp, -2*kappa*remaining))*_exp_scaled_difference(xp, -1/2*kappa, time, 0)/((1/2)*eta_tilde*(1 + xp.exp(-kappa*(2*horizon + tau)))*_exprel(xp, -kappa*tau) + horizon*(-1/2*gamma + terminal_penalty)*_exp_scaled_difference(xp, -kappa, tau, 0)*_exprel(xp, -2*horizon*kappa))
+    scaled = fraction*order_size
+    return scaled*_exp_scaled_difference(xp, -1/2*kappa, time, 0)
+
+
+def trade_sizes_soft_deadline_discrete(order_size: Any, time: Any, horizon: Any, kappa: Any, tau: Any, eta_tilde: Any, gamma: Any, terminal_penalty: Any) -> Any:
+    """Shares sold in the interval (time - tau, time] on the discrete soft-deadline schedule.
+
+    trade = holdings_soft_deadline_discrete(time - tau) - holdings_soft_deadline_discrete(time)
+
+    Evaluated as a sum of positive terms, X e^(-kappa (t - tau)) H(T - t) / G(T), H(s) = c tau
+    e^(-kappa tau) exprel(-kappa tau) (1 + e^(-kappa (2 s + tau))) / 2 + eta_tilde kappa**2 tau
+    exprel(-kappa tau)**2 (s + tau) exprel(-2 kappa (s + tau)), not as a difference of holdings.
+    kappa = 0 gives X c tau / (c T + eta_tilde).
+
+    Parameters
+    ----------
+    order_size : array or float
+        order to sell, X > 0 [shares]
+    time : array or float
+        time since the start, 0 <= time <= horizon [time units]
+    horizon : array or float
+        trading horizon T = N * tau > 0 [time units]
+    kappa : array or float
+        decay rate of the optimal schedule, >= 0 [1 / time unit]
+    tau : array or float
+        length of one trading interval, tau > 0 [time units]
+    eta_tilde : array or float
+        eta - gamma * tau / 2, > 0 where the model is well posed [currency * time unit / share**2]
+    gamma : array or float
+        permanent impact coefficient, >= 0 [currency / share**2]
+    terminal_penalty : array or float
+        cost per share per share left at the horizon (shares q cost terminal_penalty * q**2) [currency / share**2]
+
+    Returns
+    -------
+    array (of the arguments' library), float64
+        [shares]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    xp = _namespace(order_size, time, horizon, kappa, tau, eta_tilde, gamma, terminal_penalty)
+    order_size = xp.asarray(order_size, dtype=xp.float64)
+    time = xp.asarray(time, dtype=xp.float64)
+    horizon = xp.asarray(horizon, dtype=xp.float64)
+    kappa = xp.asarray(kappa, dtype=xp.float64)
+    tau = xp.asarray(tau, dtype=xp.float64)
+    eta_tilde = xp.asarray(eta_tilde, dtype=xp.float64)
+    gamma = xp.asarray(gamma, dtype=xp.float64)
+    terminal_penalty = xp.asarray(terminal_penalty, dtype=xp.float64)
+    remaining = horizon - time
+    fraction = (eta_tilde*kappa**2*tau*(remaining + tau)*_exprel(xp, -kappa*tau)**2*_exprel(xp, -2*kappa*(remaining + tau)) + (1/2)*tau*(1 + xp.exp(-kappa*(2*remaining + tau)))*(-1/2*gamma + terminal_penalty)*_exp_scaled_difference(xp, -kappa, tau, 0)*_exprel(xp, -kappa*tau))*_exp_scaled_difference(xp, -1/2*kappa, time, tau)/((1/2)*eta_tilde*(1 + xp.exp(-kappa*(2*horizon + tau)))*_exprel(xp, -kappa*tau) + horizon*(-1/2*gamma + terminal_penalty)*_exp_scaled_difference(xp, -kappa, tau, 0)*_exprel(xp, -2*horizon*kappa))
+    scaled = fraction*order_size
+    return scaled*_exp_scaled_difference(xp, -1/2*kappa, time, tau)
+
+
+def schedule_expected_cost_soft_deadline(trade_sizes: Any, unsold: Any, tau: Any, gamma: Any, eta_tilde: Any, epsilon: Any, terminal_penalty: Any) -> Any:
+    """Expected implementation shortfall of any schedule that sells its last holding as a block.
+
+    E = gamma X**2 / 2 + epsilon (sum|n_k| + unsold) + (eta_tilde / tau) sum n_k**2 + (terminal_penalty - gamma / 2) unsold**2, X = sum n_k + unsold
+
+    trade_sizes holds n_1..n_N along its last axis; unsold = x_N >= 0 is sold at once at the
+    horizon at S_N - epsilon - terminal_penalty unsold. The variance is schedule_variance(): x_N
+    counts, its shares bear the last interval's risk.
+
+    Parameters
+    ----------
+    trade_sizes : array or float
+        trades n_1..n_N along the last axis [shares]
+    unsold : array or float
+        shares x_N left at the horizon, sold as one block, >= 0 [shares]
+    tau : array or float
+        length of one trading interval, tau > 0 [time units]
+    gamma : array or float
+        permanent impact coefficient, >= 0 [currency / share**2]
+    eta_tilde : array or float
+        eta - gamma * tau / 2, > 0 where the model is well posed [currency * time unit / share**2]
+    epsilon : array or float
+        fixed cost per share (half spread), >= 0 [currency / share]
+    terminal_penalty : array or float
+        cost per share per share left at the horizon (shares q cost terminal_penalty * q**2) [currency / share**2]
+
+    Returns
+    -------
+    array (of the arguments' library), float64
+        [currency]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    xp = _namespace(trade_sizes, unsold, tau, gamma, eta_tilde, epsilon, terminal_penalty)
+    trade_sizes = xp.asarray(trade_sizes, dtype=xp.float64)
+    unsold = xp.asarray(unsold, dtype=xp.float64)
+    tau = xp.asarray(tau, dtype=xp.float64)
+    gamma = xp.asarray(gamma, dtype=xp.float64)
+    eta_tilde = xp.asarray(eta_tilde, dtype=xp.float64)
+    epsilon = xp.asarray(epsilon, dtype=xp.float64)
+    terminal_penalty = xp.asarray(terminal_penalty, dtype=xp.float64)
+    return epsilon*(unsold + xp.sum(xp.abs(trade_sizes), axis=-1)) + eta_tilde*xp.sum(trade_sizes**2, axis=-1)/tau + (1/2)*gamma*(unsold + xp.sum(trade_sizes, axis=-1))**2 + unsold**2*(-1/2*gamma + terminal_penalty)
 
 
 def basket_diagonal_block(eta_tilde: Any, covariance: Any, risk_aversion: Any, tau: Any) -> Any:

@@ -1253,6 +1253,7 @@ def compute_report(settings: Settings) -> Report:
     from acsym.verification import powerlaw, transient
     from acsym.verification import sensitivity as sensitivity_verification
     from acsym.verification import soft_deadline as soft_deadline_verification
+    from acsym.verification import soft_deadline_discrete as soft_deadline_discrete_verification
 
     start = time.perf_counter()
     scenarios = domain(quick=settings.quick, seed=settings.seed)
@@ -1274,6 +1275,7 @@ def compute_report(settings: Settings) -> Report:
     rows += array_api_verification.rows(settings)
     rows += drift_verification.rows(settings)
     rows += soft_deadline_verification.rows(settings)
+    rows += soft_deadline_discrete_verification.rows(settings)
     rows += basket_verification.rows(settings)
     rows += powerlaw.rows(settings)
     rows += transient.rows(settings)

@@ -69,3 +69,17 @@ def test_basket_simulate_runs_the_correlated_monte_carlo(tmp_path, capsys):
     # without --seed a fresh one is drawn and printed
     assert cli.main([*argv[:-2], "--json"]) == 0
     assert isinstance(json.loads(capsys.readouterr().out)["seed"], int)
+
+
+def test_soft_deadline_discrete_flag_gives_the_discrete_schedule(capsys):
+    from acsym import calibrate_ac_params, generate_soft_deadline_trajectory
+
+    assert cli.main(["soft-deadline", "--terminal-penalty", "0.001", "--discrete", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["inputs"]["discrete"] is True
+    params = calibrate_ac_params(price=0.5, daily_volume=5e4, daily_volatility=0.05, daily_spread=0.02)
+    expected = generate_soft_deadline_trajectory(5000, 10, params, 1e-3, 1e-5, discrete=True)
+    assert np.array_equal(np.array(data["holdings"]), expected.holdings)
+    assert cli.main(["soft-deadline", "--terminal-penalty", "0.001", "--json"]) == 0
+    continuous = json.loads(capsys.readouterr().out)
+    assert continuous["holdings"] != data["holdings"]

@@ -12,7 +12,18 @@ from functools import cache
 
 import sympy as sp
 
-from acsym.derivation import basket, batch, discrete, drift, fast, powerlaw, soft_deadline, stable, transient
+from acsym.derivation import (
+    basket,
+    batch,
+    discrete,
+    drift,
+    fast,
+    powerlaw,
+    soft_deadline,
+    soft_deadline_discrete,
+    stable,
+    transient,
+)
 from acsym.derivation.symbols import ARGUMENTS, X, eta_tilde
 
 #: the names intermediate results are printed under (see :attr:`Formula.steps`)
@@ -186,6 +197,7 @@ def formulas() -> tuple[Formula, ...]:
         *sensitivity.formulas(),
         *drift.formulas(),
         *soft_deadline.formulas(),
+        *soft_deadline_discrete.formulas(),
         *basket.formulas(),
         *powerlaw.formulas(),
         *transient.formulas(),

@@ -11,7 +11,17 @@ from pathlib import Path
 
 import sympy as sp
 
-from acsym.derivation import basket, continuous, discrete, drift, powerlaw, soft_deadline, stable, transient
+from acsym.derivation import (
+    basket,
+    continuous,
+    discrete,
+    drift,
+    powerlaw,
+    soft_deadline,
+    soft_deadline_discrete,
+    stable,
+    transient,
+)
 from acsym.derivation.codegen import COMMAND
 from acsym.derivation.proofs import PROOFS
 
@@ -105,6 +115,7 @@ def sections() -> tuple[Section, ...]:
         ),
         *drift.sections(),
         *soft_deadline.sections(),
+        *soft_deadline_discrete.sections(),
         *basket.sections(),
         *powerlaw.sections(),
         *transient.sections(),

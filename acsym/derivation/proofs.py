@@ -23,6 +23,7 @@ from acsym.derivation import (
     powerlaw,
     sensitivity,
     soft_deadline,
+    soft_deadline_discrete,
     stable,
     transient,
 )
@@ -415,4 +416,5 @@ PROOFS: tuple[Proof, ...] = (
 )
 PROOFS += drift.proofs()
 PROOFS += soft_deadline.proofs()
+PROOFS += soft_deadline_discrete.proofs()
 PROOFS += basket.proofs()

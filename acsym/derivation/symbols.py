@@ -160,3 +160,10 @@ ARGUMENTS.update(
         )
     }
 )
+
+# Soft deadline in discrete time: the holding x_N left for the block sale at T
+unsold = sp.Symbol("x_N", nonnegative=True)  # shares left at the horizon, shares
+
+ARGUMENTS["unsold"] = Argument(
+    unsold, "unsold", "shares", "shares x_N left at the horizon, sold as one block, >= 0"
+)

@@ -6,7 +6,10 @@ impact b is ``params.gamma`` and its running inventory penalty phi is ``risk_ave
 params.sigma**2``; g = sqrt(phi / k) is :func:`acsym.formulas.kappa_continuous`. Every number
 comes from the generated :mod:`acsym.formulas` (``holdings_soft_deadline``,
 ``expected_cost_soft_deadline``, ``variance_soft_deadline``), derived in
-:mod:`acsym.derivation.soft_deadline`.
+:mod:`acsym.derivation.soft_deadline`; with ``discrete=True`` from
+``holdings_soft_deadline_discrete``, ``trade_sizes_soft_deadline_discrete``,
+``schedule_expected_cost_soft_deadline`` and ``schedule_variance``, derived in
+:mod:`acsym.derivation.soft_deadline_discrete`.
 """
 
 from __future__ import annotations
@@ -15,10 +18,10 @@ import math
 
 import numpy as np
 
-from acsym import formulas
+from acsym import formulas, formulas_scalar
 from acsym._validate import describe, nonnegative, positive, real, warn
 from acsym.model import AlmgrenChrissParams
-from acsym.trajectory import ExecutionTrajectory, _check_order, _nan_trajectory, cost_in_bps
+from acsym.trajectory import ExecutionTrajectory, _check_order, _kappa_tau, _nan_trajectory, cost_in_bps
 
 STRATEGY_NAME = "soft_deadline"
 
@@ -29,6 +32,8 @@ def generate_soft_deadline_trajectory(
     params: AlmgrenChrissParams,
     terminal_penalty: float,
     risk_aversion: float = 1e-6,
+    *,
+    discrete: bool = False,
 ) -> ExecutionTrajectory:
     """The optimal schedule when shares left at the horizon are sold at a penalty.
 
@@ -47,6 +52,13 @@ def generate_soft_deadline_trajectory(
         the permanent impact it gives back). Larger values approach the hard deadline.
     risk_aversion : float, default 1e-6
         lambda >= 0 [1 / currency]; CJP's phi = lambda sigma**2.
+    discrete : bool, default False
+        False: CJP's continuous-time solution sampled at t_k (the default, as before). True: the
+        exact optimum of the discrete model of :func:`acsym.generate_ac_trajectory` (N trades,
+        temporary impact net of the permanent's discrete share, eta_tilde = eta - gamma tau / 2,
+        the discrete kappa) with x_N free and sold as a block at S_N - epsilon - alpha x_N; needs
+        eta_tilde > 0. It tends to the continuous one as N grows (tau -> 0) and, as
+        terminal_penalty -> inf, to :func:`acsym.generate_ac_trajectory`'s schedule.
 
     Returns
     -------
@@ -56,7 +68,11 @@ def generate_soft_deadline_trajectory(
         to order_size - unsold). ``params`` holds kappa (= g = sqrt(phi / k)) [1 / time],
         terminal_penalty, unsold [shares], expected_cost [currency] (gamma X**2 / 2 + epsilon
         X + eta integral nu**2 dt + (alpha - gamma / 2) Q(T)**2, the block included) and
-        variance [currency**2] (sigma**2 integral Q**2 dt), both in continuous time.
+        variance [currency**2] (sigma**2 integral Q**2 dt), both in continuous time. With
+        ``discrete=True``: kappa is the discrete root, expected_cost is gamma X**2 / 2 + epsilon
+        (sum n_k + x_N) + (eta_tilde / tau) sum n_k**2 + (alpha - gamma / 2) x_N**2 and variance
+        sigma**2 tau sum_{k=1..N} x_k**2 (x_N included: its shares bear the last interval's
+        risk), the exact cost and variance of the discrete schedule.
 
     Notes
     -----
@@ -69,6 +85,14 @@ def generate_soft_deadline_trajectory(
     X eta / (c T + eta) unsold. Out-of-range values give NaN arrays and an
     :class:`~acsym.InputWarning` naming the argument.
 
+    In discrete time (``discrete=True``, :mod:`acsym.derivation.soft_deadline_discrete`)
+    x_k = X F(T - t_k) / F(T) with F(s) = c sinh(kappa s) + (eta_tilde / tau) (sinh(kappa (s +
+    tau)) minus sinh(kappa s)), kappa the discrete root of :func:`acsym.formulas.kappa`; at
+    risk_aversion = 0 it is X (c (T - t_k) + eta_tilde) / (c T + eta_tilde). As
+    terminal_penalty -> inf it is :func:`acsym.generate_ac_trajectory`'s schedule (proof
+    ``soft_deadline_discrete_hard_limit``). The discrete and the continuous schedules differ
+    by O(tau), first order (eta_tilde = eta - gamma tau / 2 and the one-sided end condition).
+
     Raises
     ------
     TypeError
@@ -77,11 +101,16 @@ def generate_soft_deadline_trajectory(
     order = real("order_size", order_size)
     alpha = real("terminal_penalty", terminal_penalty)
     lam = real("risk_aversion", risk_aversion)
+    if not isinstance(discrete, (bool, np.bool_)):
+        raise TypeError(f"discrete must be a bool, got {type(discrete).__name__}")
     steps, messages = _check_order(order, duration_periods, params)
     if not nonnegative(lam):
         messages.append(describe("risk_aversion", lam, "must be finite and >= 0"))
     messages += params.problems()
-    if not messages and not positive(params.eta):
+    if discrete and not messages and not positive(params.eta_tilde):
+        rule = "must be > 0 in discrete time (eta > gamma * tau / 2)"
+        messages.append(describe("params.eta_tilde", params.eta_tilde, rule))
+    if not discrete and not messages and not positive(params.eta):
         messages.append(describe("params.eta", params.eta, "must be > 0 in continuous time"))
     if not (math.isfinite(alpha) and (messages or alpha >= params.gamma / 2)):
         rule = "must be finite and >= gamma / 2; for a hard deadline use generate_ac_trajectory"
@@ -92,6 +121,8 @@ def generate_soft_deadline_trajectory(
         details = {"kappa": math.nan, "terminal_penalty": alpha, "unsold": math.nan}
         return _nan_trajectory(steps, params, lam, messages, STRATEGY_NAME, **details)
     assert steps is not None
+    if discrete:
+        return _discrete_trajectory(order, steps, params, alpha, lam, messages)
 
     kappa = float(formulas.kappa_continuous(lam, params.sigma, params.eta))
     horizon = steps * params.tau
@@ -123,6 +154,55 @@ def generate_soft_deadline_trajectory(
             "eta_tilde": params.eta_tilde,
             "terminal_penalty": alpha,
             "unsold": float(holdings[-1]),
+            "expected_cost": cost,
+            "variance": variance,
+            "warnings": tuple(messages),
+        },
+    )
+
+
+def _discrete_trajectory(
+    order: float, steps: int, params: AlmgrenChrissParams, alpha: float, lam: float, messages: list[str]
+) -> ExecutionTrajectory:
+    """The discrete-time schedule, in units of tau as :func:`acsym.trajectory._one_schedule`:
+    time = k, horizon = N, kappa tau and eta_tilde / tau, since only kappa tau, k, N and
+    c tau / eta_tilde matter (c = alpha - gamma / 2 is formed inside, exactly where alpha is
+    close to gamma / 2; alpha tau - gamma tau / 2 would not be). The three are divided by the
+    power of two 2**e <= alpha (alpha > 1), exactly, so that c N cannot overflow: a penalty of
+    1e306 gives the hard deadline's schedule, not NaN."""
+    kappa_tau = _kappa_tau(lam, params)
+    index = np.arange(steps + 1, dtype=np.float64)
+    exponent = max(math.frexp(alpha)[1], 0)
+    scaled = (math.ldexp(v, -exponent) for v in (params.eta_tilde / params.tau, params.gamma, alpha))
+    shape = (kappa_tau, 1.0, *scaled)
+    horizon = float(steps)
+    holdings = np.asarray(
+        formulas.holdings_soft_deadline_discrete(order, index, horizon, *shape), dtype=np.float64
+    )
+    holdings[0] = order  # x_0 = X: the generated form returns it within an ulp
+    trades = np.asarray(
+        formulas.trade_sizes_soft_deadline_discrete(order, index[1:], horizon, *shape), dtype=np.float64
+    )
+    unsold = float(holdings[-1])
+    cost = float(
+        formulas.schedule_expected_cost_soft_deadline(
+            trades, unsold, params.tau, params.gamma, params.eta_tilde, params.epsilon, alpha
+        )
+    )
+    variance = float(formulas.schedule_variance(holdings, params.tau, params.sigma))
+    bps = cost_in_bps(cost, order, params, messages, stacklevel=4)
+    return ExecutionTrajectory(
+        timestamps=index * params.tau,
+        holdings=holdings,
+        trade_sizes=trades,
+        strategy_name=STRATEGY_NAME,
+        total_cost_estimate=bps,
+        risk_aversion=lam,
+        params={
+            "kappa": float(formulas_scalar.kappa(lam, params.sigma, params.eta_tilde, params.tau)),
+            "eta_tilde": params.eta_tilde,
+            "terminal_penalty": alpha,
+            "unsold": unsold,
             "expected_cost": cost,
             "variance": variance,
             "warnings": tuple(messages),
