@@ -165,3 +165,20 @@ def test_bad_values_give_nan_and_a_warning_and_wrong_types_raise():
         generate_soft_deadline_trajectory(1e6, 10, PARAMS, math.inf, 1e-6)
     with pytest.raises(TypeError, match="terminal_penalty"):
         generate_soft_deadline_trajectory(1e6, 10, PARAMS, "high", 1e-6)  # type: ignore[arg-type]
+
+
+@given(
+    order=order_sizes(),
+    lam=st.sampled_from([0.0, 1e-8, 1e-6, 1e-3]),
+    penalty=st.floats(1e100, 1.7e308),
+)
+def test_a_huge_terminal_penalty_is_the_limit_not_an_overflow(order, lam, penalty):
+    # past 1e100 the penalty's effect on E, Var and the schedule is below 1e-90 relative: any
+    # larger one, up to the largest double, must give the same numbers (and no RuntimeWarning)
+    params = AlmgrenChrissParams(eta=2.5e-6, gamma=2.5e-7, sigma=0.95, epsilon=0.0625, tau=1.0, price=50.0)
+    near = generate_soft_deadline_trajectory(order, 20, params, 1e100, lam)
+    far = generate_soft_deadline_trajectory(order, 20, params, penalty, lam)
+    for key in ("expected_cost", "variance"):
+        assert far.params[key] == pytest.approx(near.params[key], rel=1e-14)
+    assert np.allclose(far.holdings, near.holdings, rtol=1e-14, atol=1e-14 * order)
+    assert 0.0 <= far.params["unsold"] <= near.params["unsold"]

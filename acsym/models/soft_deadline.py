@@ -127,20 +127,23 @@ def generate_soft_deadline_trajectory(
     kappa = float(formulas.kappa_continuous(lam, params.sigma, params.eta))
     horizon = steps * params.tau
     times = np.arange(steps + 1, dtype=np.float64) * params.tau
+    # the schedule and the variance depend on (eta, gamma, alpha) through their ratios and the
+    # cost is proportional to (eta, gamma, epsilon, alpha) at fixed kappa: dividing the four by
+    # 2**e is exact and keeps a huge penalty (1e300 for "no shares left") from overflowing
+    exponent = max(math.frexp(alpha)[1] - _PENALTY_EXPONENT, 0)
+    eta, gamma, epsilon, penalty = (
+        math.ldexp(v, -exponent) for v in (params.eta, params.gamma, params.epsilon, alpha)
+    )
     holdings = np.asarray(
-        formulas.holdings_soft_deadline(order, times, horizon, kappa, params.eta, params.gamma, alpha),
-        dtype=np.float64,
+        formulas.holdings_soft_deadline(order, times, horizon, kappa, eta, gamma, penalty), dtype=np.float64
     )
     holdings[0] = order  # Q(0) = X: the generated form returns it within an ulp
     trades = holdings[:-1] - holdings[1:]
-    cost = float(
-        formulas.expected_cost_soft_deadline(
-            order, horizon, kappa, params.eta, params.gamma, params.epsilon, alpha
-        )
+    cost = math.ldexp(
+        float(formulas.expected_cost_soft_deadline(order, horizon, kappa, eta, gamma, epsilon, penalty)),
+        exponent,
     )
-    variance = float(
-        formulas.variance_soft_deadline(order, horizon, kappa, params.sigma, params.eta, params.gamma, alpha)
-    )
+    variance = formulas.variance_soft_deadline(order, horizon, kappa, params.sigma, eta, gamma, penalty)
     bps = cost_in_bps(cost, order, params, messages)
     return ExecutionTrajectory(
         timestamps=times,
@@ -155,10 +158,15 @@ def generate_soft_deadline_trajectory(
             "terminal_penalty": alpha,
             "unsold": float(holdings[-1]),
             "expected_cost": cost,
-            "variance": variance,
+            "variance": float(variance),
             "warnings": tuple(messages),
         },
     )
+
+
+#: a terminal penalty above 2**_PENALTY_EXPONENT (1e120) is scaled down with eta, gamma and
+#: epsilon before the continuous-time formulas see it
+_PENALTY_EXPONENT = 400
 
 
 def _discrete_trajectory(
