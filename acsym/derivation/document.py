@@ -11,7 +11,7 @@ from pathlib import Path
 
 import sympy as sp
 
-from acsym.derivation import basket, continuous, discrete, drift, powerlaw, soft_deadline, stable, transient
+from acsym.derivation import basket, continuous, discrete, drift, drift_moments, powerlaw, soft_deadline, stable, transient
 from acsym.derivation.codegen import COMMAND
 from acsym.derivation.proofs import PROOFS
 
@@ -104,6 +104,7 @@ def sections() -> tuple[Section, ...]:
             ),
         ),
         *drift.sections(),
+        *drift_moments.sections(),
         *soft_deadline.sections(),
         *basket.sections(),
         *powerlaw.sections(),
