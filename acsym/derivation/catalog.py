@@ -12,7 +12,18 @@ from functools import cache
 
 import sympy as sp
 
-from acsym.derivation import basket, batch, discrete, drift, drift_moments, fast, powerlaw, soft_deadline, stable, transient
+from acsym.derivation import (
+    basket,
+    batch,
+    discrete,
+    drift,
+    drift_moments,
+    fast,
+    powerlaw,
+    soft_deadline,
+    stable,
+    transient,
+)
 from acsym.derivation.symbols import ARGUMENTS, X, eta_tilde
 
 #: the names intermediate results are printed under (see :attr:`Formula.steps`)

@@ -11,7 +11,17 @@ from pathlib import Path
 
 import sympy as sp
 
-from acsym.derivation import basket, continuous, discrete, drift, drift_moments, powerlaw, soft_deadline, stable, transient
+from acsym.derivation import (
+    basket,
+    continuous,
+    discrete,
+    drift,
+    drift_moments,
+    powerlaw,
+    soft_deadline,
+    stable,
+    transient,
+)
 from acsym.derivation.codegen import COMMAND
 from acsym.derivation.proofs import PROOFS
 
