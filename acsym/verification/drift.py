@@ -431,7 +431,7 @@ def _closed_moment_rows(s: Domain, drift: np.ndarray, settings: Settings) -> lis
         compute_row(
             "expected_cost_with_drift",
             "generated",
-            "mpmath sums",
+            "mpmath",
             names_e,
             points_e,
             values_e,
@@ -442,7 +442,7 @@ def _closed_moment_rows(s: Domain, drift: np.ndarray, settings: Settings) -> lis
         compute_row(
             "variance_with_drift",
             "generated",
-            "mpmath sums",
+            "mpmath",
             names_v,
             points_v,
             values_v,
