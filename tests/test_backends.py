@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 from acsym import formulas, verify
-from acsym.derivation import basket, drift, powerlaw, soft_deadline, transient
+from acsym.derivation import basket, drift, drift_moments, powerlaw, soft_deadline, transient
 from acsym.derivation.catalog import formulas as catalog
 
 formulas_xp = pytest.importorskip("acsym.formulas_xp")
@@ -29,7 +29,11 @@ RTOL = 1e-13
 TINY = float(np.finfo(np.float64).tiny)
 #: the model family's functions (drift, soft deadline, baskets, power law, transient impact):
 #: verified in their own modules (acsym.verification.*), not yet over this module's points
-FAMILY = {f.name for module in (drift, soft_deadline, basket, powerlaw, transient) for f in module.formulas()}
+FAMILY = {
+    f.name
+    for module in (drift, drift_moments, soft_deadline, basket, powerlaw, transient)
+    for f in module.formulas()
+}
 #: every function printed for the array API (the catalog but its numpy-only forms)
 NAMES = [f.name for f in catalog() if f.name in formulas_xp.__all__ and f.name not in FAMILY]
 #: the sensitivities are large expressions (a few thousand operations each): slow to compile
