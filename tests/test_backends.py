@@ -19,7 +19,15 @@ import numpy as np
 import pytest
 
 from acsym import formulas, verify
-from acsym.derivation import basket, drift, powerlaw, soft_deadline, soft_deadline_discrete, transient
+from acsym.derivation import (
+    basket,
+    drift,
+    drift_moments,
+    powerlaw,
+    soft_deadline,
+    soft_deadline_discrete,
+    transient,
+)
 from acsym.derivation.catalog import formulas as catalog
 
 formulas_xp = pytest.importorskip("acsym.formulas_xp")
@@ -31,7 +39,7 @@ TINY = float(np.finfo(np.float64).tiny)
 #: verified in their own modules (acsym.verification.*), not yet over this module's points
 FAMILY = {
     f.name
-    for module in (drift, soft_deadline, soft_deadline_discrete, basket, powerlaw, transient)
+    for module in (drift, drift_moments, soft_deadline, soft_deadline_discrete, basket, powerlaw, transient)
     for f in module.formulas()
 }
 #: every function printed for the array API (the catalog but its numpy-only forms)

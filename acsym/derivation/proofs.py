@@ -19,6 +19,7 @@ from acsym.derivation import (
     desk,
     discrete,
     drift,
+    drift_moments,
     fast,
     powerlaw,
     sensitivity,
@@ -415,6 +416,7 @@ PROOFS: tuple[Proof, ...] = (
     *transient.proofs(),
 )
 PROOFS += drift.proofs()
+PROOFS += drift_moments.proofs()
 PROOFS += soft_deadline.proofs()
 PROOFS += soft_deadline_discrete.proofs()
 PROOFS += basket.proofs()

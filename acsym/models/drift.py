@@ -1,8 +1,9 @@
 """The optimal schedule with an expected price drift (Almgren & Chriss 2000, the section on drift).
 
 Every number comes from the generated :mod:`acsym.formulas` (``holdings_with_drift``,
-``trade_sizes_with_drift``, ``schedule_expected_cost_with_drift``, ``schedule_variance``), derived
-in :mod:`acsym.derivation.drift`. This module validates inputs and packages the result.
+``trade_sizes_with_drift``, the closed forms ``expected_cost_with_drift`` and
+``variance_with_drift``, and ``buyback_fixed_cost``), derived in :mod:`acsym.derivation.drift` and
+:mod:`acsym.derivation.drift_moments`. This module validates inputs and packages the result.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from acsym.trajectory import (
     _kappa_tau,
     _nan_trajectory,
     _one_schedule,
+    _scalar_moments,
     cost_in_bps,
 )
 
@@ -61,20 +63,27 @@ def generate_drift_trajectory(
 
         and the trades; ``strategy_name`` is ``'almgren_chriss_drift'``. ``params`` holds kappa
         [1 / time], eta_tilde, drift, expected_cost [currency] (gamma X**2 / 2 + epsilon
-        sum abs(n_k) + (eta_tilde / tau) sum n_k**2 - mu tau sum x_k) and variance [currency**2]
-        (sigma**2 tau sum x_k**2, unchanged by the drift), and ``total_cost_estimate`` is the
-        expected cost in bps of X * price.
+        sum abs(n_k) + (eta_tilde / tau) sum n_k**2 - mu tau sum x_k, by the closed form
+        :func:`acsym.formulas.expected_cost_with_drift` plus
+        :func:`acsym.formulas.buyback_fixed_cost`) and variance [currency**2] (sigma**2 tau
+        sum x_k**2, by :func:`acsym.formulas.variance_with_drift`), and ``total_cost_estimate``
+        is the expected cost in bps of X * price.
 
     Notes
     -----
-    ``drift = 0`` gives :func:`acsym.generate_ac_trajectory`'s holdings and trades bit for bit.
+    ``drift = 0`` gives :func:`acsym.generate_ac_trajectory`'s holdings, trades, expected cost
+    and variance bit for bit.
     As ``risk_aversion -> 0`` with a drift, x_bar grows without bound while kappa -> 0; the
     correction stays finite and tends to the parabola mu t (T - t) / (4 eta_tilde), which
     ``risk_aversion = 0`` gives exactly (a risk-neutral trader trades on the view). The model
     does not bound the holdings: with a strong enough view they leave [0, order_size] (negative
     trades are buys). The optimum minimises the quadratic part of the cost: the fixed cost
     epsilon sum abs(n_k) is epsilon X for a schedule that only sells, but a schedule that also buys
-    pays it on both legs, which the closed form does not weigh. Out-of-range values give NaN
+    pays it on both legs. The reported expected cost includes it (epsilon times twice the shares
+    bought back, :func:`acsym.formulas.buyback_fixed_cost`), but the schedule does not weigh it:
+    with epsilon > 0 and a view strong enough to buy back, a schedule with smaller round trips
+    can have a lower E + lambda Var (that optimum has a kink at n_k = 0 and no closed form).
+    Out-of-range values give NaN
     arrays and an :class:`~acsym.InputWarning` naming the argument; where eta_tilde <= 0 the
     model is not well posed and the schedule falls back to TWAP (the drift is then ignored)
     with a warning.
@@ -113,16 +122,37 @@ def generate_drift_trajectory(
         )
         kappa, effective_drift, impact = 0.0, 0.0, 1.0  # any impact > 0: the correction is 0
     kappa_tau = _kappa_tau(lam, params) if kappa > 0 else 0.0
-    if effective_drift == 0:  # today's schedule, by the same forms as generate_ac_trajectory
+    horizon = steps * params.tau
+    if effective_drift == 0:  # today's schedule and moments, by the same forms as generate_ac_trajectory
         _, holdings, trades = _one_schedule(order, steps, kappa_tau)
+        moments = _scalar_moments(order, horizon, kappa, params) if math.isfinite(kappa) else None
     else:
         holdings, trades = drift_schedule(order, steps, kappa_tau, effective_drift * params.tau**2, impact)
-    cost = float(
-        formulas.schedule_expected_cost_with_drift(
-            trades, holdings, params.tau, params.gamma, eta_tilde, params.epsilon, effective_drift
+        moments = _drift_moments(order, horizon, kappa, params, effective_drift)
+    if moments is None:  # extreme values (an overflowing product): the numpy forms give inf, not raise
+        moments = (
+            float(
+                formulas.expected_cost_with_drift(
+                    order,
+                    horizon,
+                    params.tau,
+                    kappa,
+                    params.gamma,
+                    eta_tilde,
+                    params.epsilon,
+                    effective_drift,
+                )
+            ),
+            float(
+                formulas.variance_with_drift(
+                    order, horizon, params.tau, kappa, params.sigma, eta_tilde, effective_drift
+                )
+            ),
         )
-    )
-    variance = float(formulas.schedule_variance(holdings, params.tau, params.sigma))
+    # the closed form's fixed cost is epsilon X (a schedule that only sells); a strong view can
+    # make the optimum buy back, and each share bought and sold again pays epsilon twice
+    cost = moments[0] + float(formulas.buyback_fixed_cost(trades, params.epsilon))
+    variance = moments[1]
     bps = cost_in_bps(cost, order, params, messages)
     return ExecutionTrajectory(
         timestamps=np.arange(steps + 1, dtype=np.float64) * params.tau,
@@ -140,6 +170,25 @@ def generate_drift_trajectory(
             "warnings": tuple(messages),
         },
     )
+
+
+def _drift_moments(
+    order: float, horizon: float, kappa: float, params: AlmgrenChrissParams, drift: float
+) -> tuple[float, float] | None:
+    """E and Var of the optimal drift schedule by the scalar twins of the generated closed forms
+    (``expected_cost_with_drift``, ``variance_with_drift``); None where ``math`` raises."""
+    if not math.isfinite(kappa):
+        return None
+    try:
+        cost = formulas_scalar.expected_cost_with_drift(
+            order, horizon, params.tau, kappa, params.gamma, params.eta_tilde, params.epsilon, drift
+        )
+        variance = formulas_scalar.variance_with_drift(
+            order, horizon, params.tau, kappa, params.sigma, params.eta_tilde, drift
+        )
+    except (ArithmeticError, ValueError):
+        return None
+    return cost, variance
 
 
 def drift_schedule(

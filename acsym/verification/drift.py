@@ -3,7 +3,9 @@
 1. **mpmath.** ``holdings_with_drift`` and ``trade_sizes_with_drift`` against the textbook forms
    of :mod:`acsym.derivation.drift` (sinh ratios with x_bar written in kappa), and at kappa = 0
    against the parabola those forms tend to (proof ``drift_lambda_zero``), at 50 or more digits;
-   ``schedule_expected_cost_with_drift`` against its sums. The schedule is the sum of the base
+   ``schedule_expected_cost_with_drift`` against its sums; the closed forms
+   ``expected_cost_with_drift`` and ``variance_with_drift`` against the optimal schedule's explicit
+   sums. The schedule is the sum of the base
    schedule and the drift's correction, which can cancel (a strong view can bring the holdings
    through 0), so each point's tolerance is BOUND relative to |base| + |correction|, its
    condition, rather than to the sum.
@@ -331,13 +333,155 @@ def _schedule_cost_row(s: Domain, drift: np.ndarray, settings: Settings) -> Row:
     return _with_flags(row, flags)
 
 
+def mp_closed_moments(
+    order_size: float,
+    steps: int,
+    tau: float,
+    kappa: float,
+    gamma: float,
+    eta_tilde: float,
+    epsilon: float,
+    sigma: float,
+    drift: float,
+) -> tuple[Any, Any, Any, Any]:
+    """E (sell-only fixed cost epsilon X) and Var of the optimal drift schedule by its explicit
+    sums in mpmath, x_j = X f_j + P g_j with f_j = sinh(kappa (T - t_j)) / sinh(kappa T) and
+    g_j = sinh(kappa t_j / 2) sinh(kappa (T - t_j) / 2) / (2 sinh(kappa tau / 2)^2 cosh(kappa T / 2))
+    (their limits at kappa = 0), P = mu tau^2 / (2 eta_tilde); and the sums of the absolute values
+    of E's and of each x_j's terms, the condition numbers' numerators."""
+    import mpmath
+
+    with mpmath.workdps(DIGITS + GUARD_DIGITS):
+        x0, tau_mp, k = mpmath.mpf(order_size), mpmath.mpf(tau), mpmath.mpf(kappa)
+        eta, mu = mpmath.mpf(eta_tilde), mpmath.mpf(drift)
+        horizon = steps * tau_mp
+        pull = mu * tau_mp**2 / (2 * eta)
+        if k == 0:
+            base = [mpmath.mpf(steps - i) / steps for i in range(steps + 1)]
+            shape = [mpmath.mpf(i * (steps - i)) / 2 for i in range(steps + 1)]
+        else:
+            base = [
+                mpmath.sinh(k * (horizon - i * tau_mp)) / mpmath.sinh(k * horizon) for i in range(steps + 1)
+            ]
+            half = k * tau_mp / 2
+            scale = 2 * mpmath.sinh(half) ** 2 * mpmath.cosh(k * horizon / 2)
+            shape = [
+                mpmath.sinh(half * i) * mpmath.sinh(half * (steps - i)) / scale for i in range(steps + 1)
+            ]
+        x = [x0 * b + pull * g for b, g in zip(base, shape, strict=True)]
+        n = [x[i - 1] - x[i] for i in range(1, steps + 1)]
+        terms = [
+            mpmath.mpf(gamma) * x0**2 / 2,
+            mpmath.mpf(epsilon) * x0,
+            eta / tau_mp * mpmath.fsum(v**2 for v in n),
+            -mu * tau_mp * mpmath.fsum(x[1:]),
+        ]
+        variance = mpmath.mpf(sigma) ** 2 * tau_mp * mpmath.fsum(v**2 for v in x[1:])
+        parts = (
+            mpmath.mpf(sigma) ** 2
+            * tau_mp
+            * mpmath.fsum(
+                (abs(x0 * b) + abs(pull * g)) ** 2 for b, g in zip(base[1:], shape[1:], strict=True)
+            )
+        )
+        return mpmath.fsum(terms), variance, mpmath.fsum(abs(v) for v in terms), parts
+
+
+def _closed_moment_rows(s: Domain, drift: np.ndarray, settings: Settings) -> list[Row]:
+    """expected_cost_with_drift and variance_with_drift against the schedule's explicit sums in
+    mpmath, each point's tolerance BOUND times its condition (the sum of the absolute values of the
+    terms over the result: E sums terms of both signs, and a strong view brings holdings through 0)."""
+    rng = np.random.default_rng(settings.seed + 19)
+    chosen = [i for i in range(s.size) if int(s.steps[i]) <= 3000]
+    chosen = sorted(
+        rng.choice(chosen, min(len(chosen), 40 if settings.quick else 300), replace=False).tolist()
+    )
+    names_e = formula_arguments("expected_cost_with_drift")
+    names_v = formula_arguments("variance_with_drift")
+    points_e, points_v, exact_e, exact_v, tol_e, tol_v = [], [], [], [], [], []
+    for i in chosen:
+        steps, tau = int(s.steps[i]), float(s.tau[i])
+        common = (float(s.order_size[i]), steps * tau, tau, float(s.kappa[i]))
+        points_e.append(
+            (*common, float(s.gamma[i]), float(s.eta_tilde[i]), float(s.epsilon[i]), float(drift[i]))
+        )
+        points_v.append((*common, float(s.sigma[i]), float(s.eta_tilde[i]), float(drift[i])))
+        e, v, e_terms, v_parts = mp_closed_moments(
+            float(s.order_size[i]),
+            steps,
+            tau,
+            float(s.kappa[i]),
+            float(s.gamma[i]),
+            float(s.eta_tilde[i]),
+            float(s.epsilon[i]),
+            float(s.sigma[i]),
+            float(drift[i]),
+        )
+        exact_e.append(e)
+        exact_v.append(v)
+        tiny = np.finfo(np.float64).tiny
+        tol_e.append(BOUND * max(1.0, float(e_terms / max(abs(e), tiny))))
+        tol_v.append(BOUND * max(1.0, float(v_parts / max(abs(v), tiny))))
+    with floating_point_flags() as flags:
+        columns_e = [np.array(c) for c in zip(*points_e, strict=True)]
+        columns_v = [np.array(c) for c in zip(*points_v, strict=True)]
+        values_e = np.asarray(formulas.expected_cost_with_drift(*columns_e), dtype=np.float64).tolist()
+        values_v = np.asarray(formulas.variance_with_drift(*columns_v), dtype=np.float64).tolist()
+    rows = [
+        compute_row(
+            "expected_cost_with_drift",
+            "generated",
+            "mpmath",
+            names_e,
+            points_e,
+            values_e,
+            exact_e,
+            BOUND,
+            tol_e,
+        ),
+        compute_row(
+            "variance_with_drift",
+            "generated",
+            "mpmath",
+            names_v,
+            points_v,
+            values_v,
+            exact_v,
+            BOUND,
+            tol_v,
+        ),
+    ]
+    return [_with_flags(row, flags) for row in rows]
+
+
+def _buyback_row(s: Domain, settings: Settings) -> Row:
+    """buyback_fixed_cost on random schedules that buy and sell against its sum in mpmath."""
+    from acsym.verify import mp_reference
+
+    rng = np.random.default_rng(settings.seed + 20)
+    reference = mp_reference("buyback_fixed_cost")
+    points: list[tuple[Any, ...]] = []
+    for i in range(0, s.size, 3):
+        steps = min(int(s.steps[i]), 400)
+        trades = s.order_size[i] * rng.normal(1.0 / steps, 1.0 / steps, steps)
+        points.append((trades, float(s.epsilon[i])))
+    with floating_point_flags() as flags:
+        values = [float(formulas.buyback_fixed_cost(*point)) for point in points]
+    exact = [mp_converged(reference, point) for point in points]
+    names = formula_arguments("buyback_fixed_cost")
+    row = compute_row("buyback_fixed_cost", "generated", "mpmath", names, points, values, exact, BOUND)
+    return _with_flags(row, flags)
+
+
 def rows(settings: Settings) -> list[Row]:
     """Every drift function against mpmath, and the runtime path against the QP with drift."""
     s, drift = _scenarios(settings)
     out = _pointwise_rows(_points(s, drift, settings))
     out.append(_schedule_cost_row(s, drift, settings))
+    out += _closed_moment_rows(s, drift, settings)
+    out.append(_buyback_row(s, settings))
     out += _qp_rows(s, drift, settings)
     return out
 
 
-__all__ = ["POINTWISE", "mp_optimal_holdings_with_drift", "mp_parts", "rows"]
+__all__ = ["POINTWISE", "mp_closed_moments", "mp_optimal_holdings_with_drift", "mp_parts", "rows"]
