@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["eta_tilde", "kappa", "kappa_continuous", "holdings", "holdings_direct", "trade_sizes", "expected_cost", "variance", "kappa_tau", "trade_sizes_direct", "holdings_urgent", "trade_sizes_urgent", "holdings_with_drift", "trade_sizes_with_drift", "holdings_soft_deadline", "expected_cost_soft_deadline", "variance_soft_deadline", "basket_diagonal_block", "powerlaw_gradient", "powerlaw_hessian_diagonal", "powerlaw_hessian_offdiagonal", "powerlaw_rate", "powerlaw_horizon_at_zero", "transient_kernel", "transient_block", "transient_interior_trade", "transient_optimal_cost", "transient_continuous_block", "transient_continuous_rate", "transient_continuous_cost"]
+__all__ = ["eta_tilde", "kappa", "kappa_continuous", "holdings", "holdings_direct", "trade_sizes", "expected_cost", "variance", "kappa_tau", "trade_sizes_direct", "holdings_urgent", "trade_sizes_urgent", "holdings_with_drift", "trade_sizes_with_drift", "holdings_soft_deadline", "expected_cost_soft_deadline", "variance_soft_deadline", "basket_diagonal_block", "powerlaw_gradient", "powerlaw_hessian_diagonal", "powerlaw_hessian_offdiagonal", "powerlaw_rate", "powerlaw_horizon_at_zero", "powerlaw_trade_eta", "powerlaw_gradient_from_eta", "powerlaw_hessian_diagonal_from_eta", "powerlaw_hessian_offdiagonal_from_eta", "powerlaw_period_objective", "transient_kernel", "transient_block", "transient_interior_trade", "transient_optimal_cost", "transient_continuous_block", "transient_continuous_rate", "transient_continuous_cost"]
 
 def _exprel(z: float) -> float:
     """(exp(z) - 1) / z, and 1 at z = 0; expm1 keeps every digit near 0."""
@@ -891,6 +891,156 @@ def powerlaw_horizon_at_zero(order_size: float, risk_aversion: float, sigma: flo
         [time units]
     """
     return order_size**(1 - 2/(alpha + 1))*(alpha*eta/(risk_aversion*sigma**2))**(1/(alpha + 1))*(alpha + 1)/(alpha - 1)
+
+
+def powerlaw_trade_eta(trade: float, tau: float, eta: float, alpha: float) -> float:
+    """Power-law impact per unit rate at a trade's rate, the one power per trade.
+
+    eta_j = eta (n_j / tau)**(alpha - 1)
+
+    The cost f, its gradient and Hessian are polynomials in n_j and eta_j
+    (powerlaw_period_objective, powerlaw_gradient_from_eta, ...). At alpha = 1 it is eta.
+
+    Parameters
+    ----------
+    trade : float
+        a trade n_j = x_{j-1} - x_j > 0 [shares]
+    tau : float
+        length of one trading interval, tau > 0 [time units]
+    eta : float
+        temporary impact coefficient, >= 0 [currency * time unit / share**2]
+    alpha : float
+        impact exponent, h(v) = eta abs(v)**alpha, > 0 [dimensionless]
+
+    Returns
+    -------
+    float
+        [currency * time unit / share**2]
+    """
+    return eta*(trade/tau)**(alpha - 1)
+
+
+def powerlaw_gradient_from_eta(trade: float, next_trade: float, holding: float, trade_eta: float, next_trade_eta: float, tau: float, gamma: float, alpha: float, sigma: float, risk_aversion: float) -> float:
+    """powerlaw_gradient written in each trade's powerlaw_trade_eta (no power).
+
+    (alpha + 1) (eta_{j+1} n_{j+1} - eta_j n_j) / tau - gamma (n_{j+1} - n_j) + 2 risk_aversion sigma**2 tau x_j
+
+    Parameters
+    ----------
+    trade : float
+        a trade n_j = x_{j-1} - x_j > 0 [shares]
+    next_trade : float
+        the next trade n_{j+1} = x_j - x_{j+1} > 0 [shares]
+    holding : float
+        the holding x_j between the two trades [shares]
+    trade_eta : float
+        eta (n_j / tau)**(alpha - 1), the power-law impact per unit rate at trade n_j [currency * time unit / share**2]
+    next_trade_eta : float
+        eta (n_{j+1} / tau)**(alpha - 1), the impact per unit rate at the next trade [currency * time unit / share**2]
+    tau : float
+        length of one trading interval, tau > 0 [time units]
+    gamma : float
+        permanent impact coefficient, >= 0 [currency / share**2]
+    alpha : float
+        impact exponent, h(v) = eta abs(v)**alpha, > 0 [dimensionless]
+    sigma : float
+        price volatility, >= 0 [currency / (share * time unit**0.5)]
+    risk_aversion : float
+        risk aversion lambda >= 0 [1 / currency]
+
+    Returns
+    -------
+    float
+        [currency / share]
+    """
+    return gamma*(-next_trade + trade) + 2*holding*risk_aversion*sigma**2*tau + (alpha + 1)*(next_trade*next_trade_eta - trade*trade_eta)/tau
+
+
+def powerlaw_hessian_diagonal_from_eta(trade_eta: float, next_trade_eta: float, tau: float, gamma: float, alpha: float, sigma: float, risk_aversion: float) -> float:
+    """powerlaw_hessian_diagonal written in each trade's powerlaw_trade_eta.
+
+    alpha (alpha + 1) (eta_j + eta_{j+1}) / tau + 2 (risk_aversion sigma**2 tau - gamma)
+
+    Parameters
+    ----------
+    trade_eta : float
+        eta (n_j / tau)**(alpha - 1), the power-law impact per unit rate at trade n_j [currency * time unit / share**2]
+    next_trade_eta : float
+        eta (n_{j+1} / tau)**(alpha - 1), the impact per unit rate at the next trade [currency * time unit / share**2]
+    tau : float
+        length of one trading interval, tau > 0 [time units]
+    gamma : float
+        permanent impact coefficient, >= 0 [currency / share**2]
+    alpha : float
+        impact exponent, h(v) = eta abs(v)**alpha, > 0 [dimensionless]
+    sigma : float
+        price volatility, >= 0 [currency / (share * time unit**0.5)]
+    risk_aversion : float
+        risk aversion lambda >= 0 [1 / currency]
+
+    Returns
+    -------
+    float
+        [currency / share**2]
+    """
+    return alpha*(alpha + 1)*(next_trade_eta + trade_eta)/tau - 2*gamma + 2*risk_aversion*sigma**2*tau
+
+
+def powerlaw_hessian_offdiagonal_from_eta(next_trade_eta: float, tau: float, gamma: float, alpha: float) -> float:
+    """powerlaw_hessian_offdiagonal written in the trade's powerlaw_trade_eta.
+
+    gamma - alpha (alpha + 1) eta_{j+1} / tau
+
+    Parameters
+    ----------
+    next_trade_eta : float
+        eta (n_{j+1} / tau)**(alpha - 1), the impact per unit rate at the next trade [currency * time unit / share**2]
+    tau : float
+        length of one trading interval, tau > 0 [time units]
+    gamma : float
+        permanent impact coefficient, >= 0 [currency / share**2]
+    alpha : float
+        impact exponent, h(v) = eta abs(v)**alpha, > 0 [dimensionless]
+
+    Returns
+    -------
+    float
+        [currency / share**2]
+    """
+    return -alpha*next_trade_eta*(alpha + 1)/tau + gamma
+
+
+def powerlaw_period_objective(trade: float, trade_eta: float, holding: float, tau: float, gamma: float, sigma: float, risk_aversion: float) -> float:
+    """One period's share of E + risk_aversion Var, power-law impact.
+
+    (eta_k / tau - gamma / 2) n_k**2 + risk_aversion sigma**2 tau x_k**2
+
+    With holding = x_k, the holding after trade n_k: E + risk_aversion Var of a sell schedule is
+    gamma X**2 / 2 + epsilon X plus the sum over k = 1..N (x_N = 0).
+
+    Parameters
+    ----------
+    trade : float
+        a trade n_j = x_{j-1} - x_j > 0 [shares]
+    trade_eta : float
+        eta (n_j / tau)**(alpha - 1), the power-law impact per unit rate at trade n_j [currency * time unit / share**2]
+    holding : float
+        the holding x_j between the two trades [shares]
+    tau : float
+        length of one trading interval, tau > 0 [time units]
+    gamma : float
+        permanent impact coefficient, >= 0 [currency / share**2]
+    sigma : float
+        price volatility, >= 0 [currency / (share * time unit**0.5)]
+    risk_aversion : float
+        risk aversion lambda >= 0 [1 / currency]
+
+    Returns
+    -------
+    float
+        [currency]
+    """
+    return holding**2*risk_aversion*sigma**2*tau + trade**2*(-1/2*gamma + trade_eta/tau)
 
 
 def transient_kernel(time: float, other_time: float, impact: float, resilience: float) -> float:

@@ -38,9 +38,11 @@ from acsym.derivation.symbols import (
     lam,
     n,
     next_trade,
+    next_trade_eta,
     sigma,
     tau,
     trade,
+    trade_eta,
     x,
 )
 
@@ -198,6 +200,82 @@ def well_posedness() -> sp.Rel:
     everything at once) and n -> 0 when alpha > 1 (where f'' -> -gamma: so gamma = 0 there);
     at alpha = 1 it is 2 eta_tilde / tau > 0."""
     return sp.Gt(curvature().subs(trade, X), 0)
+
+
+# --- the same with one power per trade (the Newton solver's form) ----------------------------
+
+
+@cache
+def trade_eta_definition() -> sp.Expr:
+    """eta_j = eta (n_j / tau)^(alpha - 1): the impact per unit rate (h(v) - epsilon) / v at the
+    trade's rate v = n_j / tau, the linear model's eta at that rate. f, f' and f'' of a trade are
+    polynomials in n_j and eta_j, so one power per trade gives the objective, the gradient and
+    the Hessian."""
+    return eta * (trade / tau) ** (alpha - 1)
+
+
+def _in_trade_eta(expr: sp.Expr, size: sp.Symbol, size_eta: sp.Symbol) -> sp.Expr:
+    """``expr`` of one trade ``size`` with eta = size_eta (size / tau)^(1 - alpha): every power
+    with alpha in its exponent cancels (checked)."""
+    replaced = sp.expand(expr.subs(eta, size_eta * (size / tau) ** (1 - alpha)))
+    result = sp.expand(sp.powsimp(sp.expand_power_base(replaced, force=True), force=True))
+    if any(power.exp.has(alpha) for power in result.atoms(sp.Pow)):  # pragma: no cover
+        raise AssertionError(f"{result} still has a power in alpha")
+    return result
+
+
+def _from_eta(derived: sp.Expr, structured: sp.Expr) -> sp.Expr:
+    """``structured`` (factored for fewer operations), checked equal to ``derived``."""
+    if sp.simplify(sp.expand(derived - structured)) != 0:  # pragma: no cover
+        raise AssertionError(f"{structured} is not {derived}")
+    return structured
+
+
+@cache
+def gradient_from_eta() -> sp.Expr:
+    """d(E + lambda Var)/dx_j = (alpha + 1) (eta_{j+1} n_{j+1} - eta_j n_j) / tau
+    - gamma (n_{j+1} - n_j) + 2 lambda sigma^2 tau x_j: :func:`gradient` with each trade's
+    marginal cost f'(n) = (alpha + 1) eta (n / tau)^alpha - gamma n written in its eta_j."""
+    derived = (
+        _in_trade_eta(marginal_cost().subs(trade, next_trade), next_trade, next_trade_eta)
+        - _in_trade_eta(marginal_cost(), trade, trade_eta)
+        + 2 * lam * sigma**2 * tau * holding
+    )
+    structured = (
+        (alpha + 1) * (next_trade_eta * next_trade - trade_eta * trade) / tau
+        + gamma * (trade - next_trade)
+        + 2 * lam * sigma**2 * tau * holding
+    )
+    return _from_eta(derived, structured)
+
+
+@cache
+def hessian_diagonal_from_eta() -> sp.Expr:
+    """f''(n_j) + f''(n_{j+1}) + 2 lambda sigma^2 tau with f''(n) = alpha (alpha + 1) eta_j / tau - gamma."""
+    derived = (
+        _in_trade_eta(curvature(), trade, trade_eta)
+        + _in_trade_eta(curvature().subs(trade, next_trade), next_trade, next_trade_eta)
+        + 2 * lam * sigma**2 * tau
+    )
+    structured = alpha * (alpha + 1) * (trade_eta + next_trade_eta) / tau + 2 * (lam * sigma**2 * tau - gamma)
+    return _from_eta(derived, structured)
+
+
+@cache
+def hessian_offdiagonal_from_eta() -> sp.Expr:
+    """-f''(n_{j+1}) = gamma - alpha (alpha + 1) eta_{j+1} / tau."""
+    derived = -_in_trade_eta(curvature().subs(trade, next_trade), next_trade, next_trade_eta)
+    return _from_eta(derived, gamma - alpha * (alpha + 1) * next_trade_eta / tau)
+
+
+@cache
+def period_objective() -> sp.Expr:
+    """f(n_k) + lambda sigma^2 tau x_k^2 = (eta_k / tau - gamma / 2) n_k^2 + lambda sigma^2 tau x_k^2,
+    x_k = the holding after trade n_k: E + lambda Var of a sell schedule is
+    gamma X^2 / 2 + epsilon X plus the sum of these over k = 1..N (x_N = 0)."""
+    derived = _in_trade_eta(trade_cost(), trade, trade_eta) + lam * sigma**2 * tau * holding**2
+    structured = (trade_eta / tau - gamma / 2) * trade**2 + lam * sigma**2 * tau * holding**2
+    return _from_eta(derived, structured)
 
 
 # --- continuous time -------------------------------------------------------------------------
@@ -378,6 +456,67 @@ def formulas() -> tuple[Any, ...]:
             notes="For alpha > 1 and risk_aversion > 0 a horizon at least this long is not used "
             "in full: the schedule sells everything by T(0). For alpha <= 1 T(C) -> inf as C -> 0.",
         ),
+        Formula(
+            name="powerlaw_trade_eta",
+            arguments=("trade", "tau", "eta", "alpha"),
+            expr=trade_eta_definition(),
+            reference=trade_eta_definition(),
+            summary="Power-law impact per unit rate at a trade's rate, the one power per trade.",
+            formula="eta_j = eta (n_j / tau)**(alpha - 1)",
+            returns="currency * time unit / share**2",
+            notes="The cost f, its gradient and Hessian are polynomials in n_j and eta_j "
+            "(powerlaw_period_objective, powerlaw_gradient_from_eta, ...). At alpha = 1 it is eta.",
+        ),
+        Formula(
+            name="powerlaw_gradient_from_eta",
+            arguments=(
+                "trade",
+                "next_trade",
+                "holding",
+                "trade_eta",
+                "next_trade_eta",
+                "tau",
+                "gamma",
+                "alpha",
+                "sigma",
+                "risk_aversion",
+            ),
+            expr=gradient_from_eta(),
+            reference=gradient_from_eta(),
+            summary="powerlaw_gradient written in each trade's powerlaw_trade_eta (no power).",
+            formula="(alpha + 1) (eta_{j+1} n_{j+1} - eta_j n_j) / tau - gamma (n_{j+1} - n_j) "
+            "+ 2 risk_aversion sigma**2 tau x_j",
+            returns="currency / share",
+        ),
+        Formula(
+            name="powerlaw_hessian_diagonal_from_eta",
+            arguments=("trade_eta", "next_trade_eta", "tau", "gamma", "alpha", "sigma", "risk_aversion"),
+            expr=hessian_diagonal_from_eta(),
+            reference=hessian_diagonal_from_eta(),
+            summary="powerlaw_hessian_diagonal written in each trade's powerlaw_trade_eta.",
+            formula="alpha (alpha + 1) (eta_j + eta_{j+1}) / tau + 2 (risk_aversion sigma**2 tau - gamma)",
+            returns="currency / share**2",
+        ),
+        Formula(
+            name="powerlaw_hessian_offdiagonal_from_eta",
+            arguments=("next_trade_eta", "tau", "gamma", "alpha"),
+            expr=hessian_offdiagonal_from_eta(),
+            reference=hessian_offdiagonal_from_eta(),
+            summary="powerlaw_hessian_offdiagonal written in the trade's powerlaw_trade_eta.",
+            formula="gamma - alpha (alpha + 1) eta_{j+1} / tau",
+            returns="currency / share**2",
+        ),
+        Formula(
+            name="powerlaw_period_objective",
+            arguments=("trade", "trade_eta", "holding", "tau", "gamma", "sigma", "risk_aversion"),
+            expr=period_objective(),
+            reference=period_objective(),
+            summary="One period's share of E + risk_aversion Var, power-law impact.",
+            formula="(eta_k / tau - gamma / 2) n_k**2 + risk_aversion sigma**2 tau x_k**2",
+            returns="currency",
+            notes="With holding = x_k, the holding after trade n_k: E + risk_aversion Var of a sell "
+            "schedule is gamma X**2 / 2 + epsilon X plus the sum over k = 1..N (x_N = 0).",
+        ),
     )
 
 
@@ -421,6 +560,41 @@ def proofs() -> tuple[Any, ...]:
                 entry = sp.expand(matrix[r, c].subs(at_schedule))
                 residual += sp.Abs(sp.simplify(sp.expand(sp.powsimp(entry - expected))))
         return sp.simplify(residual)
+
+    def from_eta() -> sp.Expr:
+        at_trades = {
+            trade_eta: trade_eta_definition(),
+            next_trade_eta: trade_eta_definition().subs(trade, next_trade),
+        }
+        pairs = (
+            (gradient_from_eta(), gradient()),
+            (hessian_diagonal_from_eta(), hessian_diagonal()),
+            (hessian_offdiagonal_from_eta(), hessian_offdiagonal()),
+            (period_objective(), trade_cost() + lam * sigma**2 * tau * holding**2),
+        )
+        return sp.Add(
+            *[
+                sp.simplify(sp.expand(sp.powsimp(sp.expand_power_base(new.subs(at_trades) - old, force=True))))
+                for new, old in pairs
+            ]
+        )
+
+    def period_sum() -> sp.Expr:
+        steps = 3
+        sizes = positive_trades[:steps]
+        holdings = [sp.Add(*sizes[i:]) for i in range(1, steps)] + [sp.S.Zero]
+        total = sp.Add(*sizes)
+        by_period = gamma * total**2 / 2 + epsilon * total
+        by_period += sp.Add(
+            *[
+                period_objective().subs({trade: m, holding: h, trade_eta: trade_eta_definition().subs(trade, m)})
+                for m, h in zip(sizes, holdings)
+            ]
+        )
+        written = expected_cost_of_schedule().subs(N, steps).doit()
+        written = written.subs({n[i]: sizes[i - 1] for i in range(1, steps + 1)})
+        written += lam * sigma**2 * tau * sp.Add(*[h**2 for h in holdings])
+        return sp.simplify(sp.expand(sp.powsimp(sp.expand_power_base(written - by_period, force=True))))
 
     def linear_gradient() -> sp.Expr:
         window = eta_tilde / tau * ((x[j - 1] - x[j]) ** 2 + (x[j] - x[j + 1]) ** 2)
@@ -471,6 +645,17 @@ def proofs() -> tuple[Any, ...]:
         )
 
     return (
+        Proof(
+            "powerlaw_from_eta",
+            "with eta_j = eta (n_j / tau)^(alpha - 1) substituted, the printed gradient, Hessian "
+            "entries and period objective in eta_j are the ones in eta",
+            from_eta,
+        ),
+        Proof(
+            "powerlaw_period_objective",
+            "gamma X^2 / 2 + epsilon X + the sum of the period objectives is E + lambda Var (N = 3)",
+            period_sum,
+        ),
         Proof(
             "powerlaw_linear_limit",
             "alpha = 1: the power-law trade cost f(n) = eta n^(alpha+1) / tau^alpha - gamma n^2 / 2 "
@@ -563,6 +748,20 @@ def sections() -> tuple[Any, ...]:
                 ("\\partial^2_{x_j x_j}", hessian_diagonal()),
                 ("\\partial^2_{x_j x_{j+1}}", hessian_offdiagonal()),
                 ("", well_posedness()),
+            ),
+        ),
+        Section(
+            "Power-law impact: one power per trade",
+            "Newton's method evaluates the impact per unit rate eta_j at each trade once; in it the "
+            "gradient, the Hessian entries and one period's share of E + lambda Var (holding x_k "
+            "after trade n_k; the sum over k plus gamma X^2 / 2 + epsilon X is E + lambda Var) "
+            "have no power left:",
+            (
+                ("\\eta_j", trade_eta_definition()),
+                ("\\partial_{x_j}", gradient_from_eta()),
+                ("\\partial^2_{x_j x_j}", hessian_diagonal_from_eta()),
+                ("\\partial^2_{x_j x_{j+1}}", hessian_offdiagonal_from_eta()),
+                ("f(n_k) + \\lambda \\sigma^2 \\tau x_k^2", period_objective()),
             ),
         ),
         Section(

@@ -160,3 +160,28 @@ ARGUMENTS.update(
         )
     }
 )
+
+# Power-law impact per unit rate at a trade, eta (n / tau)^(alpha - 1) = h(v) / v less epsilon: the
+# Newton solver evaluates one power per trade and writes f, f' and f'' in it (see powerlaw.py)
+trade_eta = sp.Symbol("eta_j", positive=True)
+next_trade_eta = sp.Symbol("eta_j+1", positive=True)
+
+ARGUMENTS.update(
+    {
+        a.name: a
+        for a in (
+            Argument(
+                trade_eta,
+                "trade_eta",
+                "currency * time unit / share**2",
+                "eta (n_j / tau)**(alpha - 1), the power-law impact per unit rate at trade n_j",
+            ),
+            Argument(
+                next_trade_eta,
+                "next_trade_eta",
+                "currency * time unit / share**2",
+                "eta (n_{j+1} / tau)**(alpha - 1), the impact per unit rate at the next trade",
+            ),
+        )
+    }
+)
