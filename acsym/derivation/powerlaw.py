@@ -574,7 +574,9 @@ def proofs() -> tuple[Any, ...]:
         )
         return sp.Add(
             *[
-                sp.simplify(sp.expand(sp.powsimp(sp.expand_power_base(new.subs(at_trades) - old, force=True))))
+                sp.simplify(
+                    sp.expand(sp.powsimp(sp.expand_power_base(new.subs(at_trades) - old, force=True)))
+                )
                 for new, old in pairs
             ]
         )
@@ -587,8 +589,10 @@ def proofs() -> tuple[Any, ...]:
         by_period = gamma * total**2 / 2 + epsilon * total
         by_period += sp.Add(
             *[
-                period_objective().subs({trade: m, holding: h, trade_eta: trade_eta_definition().subs(trade, m)})
-                for m, h in zip(sizes, holdings)
+                period_objective().subs(
+                    {trade: m, holding: h, trade_eta: trade_eta_definition().subs(trade, m)}
+                )
+                for m, h in zip(sizes, holdings, strict=True)
             ]
         )
         written = expected_cost_of_schedule().subs(N, steps).doit()

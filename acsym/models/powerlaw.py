@@ -406,7 +406,9 @@ def powerlaw_frontier(
     params : AlmgrenChrissParams
         As for :func:`generate_powerlaw_trajectory`.
     risk_aversion : array_like
-        lambda values >= 0 [1 / currency]; all schedules are solved in one batch.
+        lambda values >= 0 [1 / currency]; all schedules are solved in one batch. ``inf`` is the
+        limit lambda -> inf, the market order (everything in the first interval), as in
+        :func:`acsym.efficient_frontier`.
 
     Returns
     -------
@@ -415,7 +417,10 @@ def powerlaw_frontier(
         [currency**2] (:func:`acsym.formulas.schedule_variance`) per lambda: the efficient
         frontier of the power-law model, to set next to :func:`acsym.efficient_frontier`.
     """
-    holdings = generate_powerlaw_holdings(order_size, duration_periods, params, risk_aversion)
+    lams = real_array("risk_aversion", risk_aversion)
+    limit = np.isposinf(lams)
+    holdings = generate_powerlaw_holdings(order_size, duration_periods, params, np.where(limit, 0.0, lams))
+    holdings[np.broadcast_to(limit, holdings.shape[:-1]), 1:] = 0.0  # the market order: x_0 = X, then 0
     trades = holdings[..., :-1] - holdings[..., 1:]
     cost = formulas.powerlaw_schedule_expected_cost(
         trades, params.tau, params.gamma, params.eta, params.epsilon, params.alpha
