@@ -130,25 +130,22 @@ def _evaluate(
 def _solve_tridiagonal(diagonal: FloatArray, upper: FloatArray, rhs: FloatArray) -> FloatArray:
     """Solve symmetric tridiagonal systems along the first axis, one per column (Thomas'
     algorithm, no pivoting: the Hessian is positive definite). Time-major: each sweep step
-    works on contiguous rows of every order; the elimination updates the diagonal and the
-    right-hand side of a row in one operation (rows [d_i, u_i, r_i] of one array)."""
-    size = diagonal.shape[0]
-    rows = np.empty((size, 3, diagonal.shape[1]))
-    rows[:, 0], rows[:-1, 1], rows[:, 2] = diagonal, upper, rhs
-    rows[-1, 1] = 0.0
-    ratio = np.empty(diagonal.shape[1])
-    update = np.empty((2, diagonal.shape[1]))
-    for i in range(1, size):
-        np.divide(rows[i - 1, 1], rows[i - 1, 0], out=ratio)
-        np.multiply(ratio, rows[i - 1, 1:], out=update)
-        np.subtract(rows[i, ::2], update, out=rows[i, ::2])
-    # x_i = r_i / d_i - (u_i / d_i) x_{i+1}
-    scaled = rows[:, 1:] / rows[:, :1]
-    solution = scaled[:, 1]
-    for i in range(size - 2, -1, -1):
-        np.multiply(scaled[i, 0], solution[i + 1], out=ratio)
-        np.subtract(solution[i], ratio, out=solution[i])
-    return solution
+    works on contiguous rows of every order, in place; ``diagonal`` is overwritten."""
+    d, r, u = diagonal, rhs.copy(), upper
+    ratio, product = np.empty(d.shape[1]), np.empty(d.shape[1])
+    for i in range(1, d.shape[0]):
+        np.divide(u[i - 1], d[i - 1], out=ratio)
+        np.multiply(ratio, u[i - 1], out=product)
+        np.subtract(d[i], product, out=d[i])
+        np.multiply(ratio, r[i - 1], out=product)
+        np.subtract(r[i], product, out=r[i])
+    # x_i = r_i / d_i - (u_i / d_i) x_{i+1}, both quotients for every row at once
+    np.divide(r, d, out=r)
+    scaled = np.divide(u, d[:-1], out=d[:-1])
+    for i in range(d.shape[0] - 2, -1, -1):
+        np.multiply(scaled[i], r[i + 1], out=product)
+        np.subtract(r[i], product, out=r[i])
+    return r
 
 
 def _newton(
