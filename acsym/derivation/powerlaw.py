@@ -29,6 +29,7 @@ from acsym.derivation.symbols import (
     N,
     X,
     alpha,
+    curvature_j,
     epsilon,
     eta,
     first_integral,
@@ -36,9 +37,11 @@ from acsym.derivation.symbols import (
     holding,
     k,
     lam,
+    marginal,
     n,
+    next_curvature,
+    next_marginal,
     next_trade,
-    next_trade_eta,
     sigma,
     tau,
     trade,
@@ -231,41 +234,55 @@ def _from_eta(derived: sp.Expr, structured: sp.Expr) -> sp.Expr:
     return structured
 
 
-@cache
-def gradient_from_eta() -> sp.Expr:
-    """d(E + lambda Var)/dx_j = (alpha + 1) (eta_{j+1} n_{j+1} - eta_j n_j) / tau
-    - gamma (n_{j+1} - n_j) + 2 lambda sigma^2 tau x_j: :func:`gradient` with each trade's
-    marginal cost f'(n) = (alpha + 1) eta (n / tau)^alpha - gamma n written in its eta_j."""
-    derived = (
-        _in_trade_eta(marginal_cost().subs(trade, next_trade), next_trade, next_trade_eta)
-        - _in_trade_eta(marginal_cost(), trade, trade_eta)
-        + 2 * lam * sigma**2 * tau * holding
-    )
-    structured = (
-        (alpha + 1) * (next_trade_eta * next_trade - trade_eta * trade) / tau
-        + gamma * (trade - next_trade)
-        + 2 * lam * sigma**2 * tau * holding
-    )
-    return _from_eta(derived, structured)
+#: intermediate values of the printed forms (one per order or per batch, not per element)
+rate_scale = sp.Symbol("rate_scale")
+curvature_scale = sp.Symbol("curvature_scale")
+risk_weight = sp.Symbol("risk_weight")
+variance_weight = sp.Symbol("variance_weight")
 
 
 @cache
-def hessian_diagonal_from_eta() -> sp.Expr:
-    """f''(n_j) + f''(n_{j+1}) + 2 lambda sigma^2 tau with f''(n) = alpha (alpha + 1) eta_j / tau - gamma."""
-    derived = (
-        _in_trade_eta(curvature(), trade, trade_eta)
-        + _in_trade_eta(curvature().subs(trade, next_trade), next_trade, next_trade_eta)
-        + 2 * lam * sigma**2 * tau
-    )
-    structured = alpha * (alpha + 1) * (trade_eta + next_trade_eta) / tau + 2 * (lam * sigma**2 * tau - gamma)
-    return _from_eta(derived, structured)
+def marginal_cost_from_eta() -> sp.Expr:
+    """f'(n) = ((alpha + 1) eta_j / tau - gamma) n: :func:`marginal_cost` in the trade's eta_j."""
+    structured = ((alpha + 1) / tau * trade_eta - gamma) * trade
+    return _from_eta(_in_trade_eta(marginal_cost(), trade, trade_eta), structured)
 
 
 @cache
-def hessian_offdiagonal_from_eta() -> sp.Expr:
-    """-f''(n_{j+1}) = gamma - alpha (alpha + 1) eta_{j+1} / tau."""
-    derived = -_in_trade_eta(curvature().subs(trade, next_trade), next_trade, next_trade_eta)
-    return _from_eta(derived, gamma - alpha * (alpha + 1) * next_trade_eta / tau)
+def curvature_from_eta() -> sp.Expr:
+    """f''(n) = alpha (alpha + 1) eta_j / tau - gamma: :func:`curvature` in the trade's eta_j."""
+    structured = alpha * (alpha + 1) / tau * trade_eta - gamma
+    return _from_eta(_in_trade_eta(curvature(), trade, trade_eta), structured)
+
+
+def _named(
+    structured: sp.Expr, full: sp.Expr, value: sp.Expr, symbol: sp.Symbol, next_symbol: sp.Symbol
+) -> sp.Expr:
+    """``structured``, written with ``symbol`` for ``value`` (f'(n_j) or f''(n_j)) and
+    ``next_symbol`` for the same at n_{j+1}, checked to be ``full`` once they are put back."""
+    _from_eta(full, structured.subs({symbol: value, next_symbol: value.subs(trade, next_trade)}))
+    return structured
+
+
+@cache
+def gradient_from_marginals() -> sp.Expr:
+    """d(E + lambda Var)/dx_j = f'(n_{j+1}) - f'(n_j) + 2 lambda sigma^2 tau x_j: :func:`gradient`
+    with each trade's marginal cost a value of its own, evaluated once per trade."""
+    structured = next_marginal - marginal + 2 * lam * sigma**2 * tau * holding
+    return _named(structured, gradient(), marginal_cost(), marginal, next_marginal)
+
+
+@cache
+def hessian_diagonal_from_curvatures() -> sp.Expr:
+    """f''(n_j) + f''(n_{j+1}) + 2 lambda sigma^2 tau, each f'' a value of its own."""
+    structured = curvature_j + next_curvature + 2 * lam * sigma**2 * tau
+    return _named(structured, hessian_diagonal(), curvature(), curvature_j, next_curvature)
+
+
+@cache
+def hessian_offdiagonal_from_curvature() -> sp.Expr:
+    """-f''(n_{j+1}), the next trade's curvature a value of its own."""
+    return _named(-next_curvature, hessian_offdiagonal(), curvature(), curvature_j, next_curvature)
 
 
 @cache
@@ -465,57 +482,70 @@ def formulas() -> tuple[Any, ...]:
             formula="eta_j = eta (n_j / tau)**(alpha - 1)",
             returns="currency * time unit / share**2",
             notes="The cost f, its gradient and Hessian are polynomials in n_j and eta_j "
-            "(powerlaw_period_objective, powerlaw_gradient_from_eta, ...). At alpha = 1 it is eta.",
+            "(powerlaw_period_objective, powerlaw_marginal_cost, powerlaw_curvature). At alpha = 1 "
+            "it is eta.",
         ),
         Formula(
-            name="powerlaw_gradient_from_eta",
-            arguments=(
-                "trade",
-                "next_trade",
-                "holding",
-                "trade_eta",
-                "next_trade_eta",
-                "tau",
-                "gamma",
-                "alpha",
-                "sigma",
-                "risk_aversion",
-            ),
-            expr=gradient_from_eta(),
-            reference=gradient_from_eta(),
-            summary="powerlaw_gradient written in each trade's powerlaw_trade_eta (no power).",
-            formula="(alpha + 1) (eta_{j+1} n_{j+1} - eta_j n_j) / tau - gamma (n_{j+1} - n_j) "
-            "+ 2 risk_aversion sigma**2 tau x_j",
+            name="powerlaw_marginal_cost",
+            arguments=("trade", "trade_eta", "tau", "gamma", "alpha"),
+            expr=(rate_scale * trade_eta - gamma) * trade,
+            reference=marginal_cost_from_eta(),
+            summary="Marginal cost f'(n) of a trade in its powerlaw_trade_eta (no power).",
+            formula="f'(n_j) = ((alpha + 1) eta_j / tau - gamma) n_j",
             returns="currency / share",
+            steps=((rate_scale, (alpha + 1) / tau),),
         ),
         Formula(
-            name="powerlaw_hessian_diagonal_from_eta",
-            arguments=("trade_eta", "next_trade_eta", "tau", "gamma", "alpha", "sigma", "risk_aversion"),
-            expr=hessian_diagonal_from_eta(),
-            reference=hessian_diagonal_from_eta(),
-            summary="powerlaw_hessian_diagonal written in each trade's powerlaw_trade_eta.",
-            formula="alpha (alpha + 1) (eta_j + eta_{j+1}) / tau + 2 (risk_aversion sigma**2 tau - gamma)",
+            name="powerlaw_curvature",
+            arguments=("trade_eta", "tau", "gamma", "alpha"),
+            expr=curvature_scale * trade_eta - gamma,
+            reference=curvature_from_eta(),
+            summary="Curvature f''(n) of a trade's cost in its powerlaw_trade_eta (no power).",
+            formula="f''(n_j) = alpha (alpha + 1) eta_j / tau - gamma",
             returns="currency / share**2",
+            steps=((curvature_scale, alpha * (alpha + 1) / tau),),
         ),
         Formula(
-            name="powerlaw_hessian_offdiagonal_from_eta",
-            arguments=("next_trade_eta", "tau", "gamma", "alpha"),
-            expr=hessian_offdiagonal_from_eta(),
-            reference=hessian_offdiagonal_from_eta(),
-            summary="powerlaw_hessian_offdiagonal written in the trade's powerlaw_trade_eta.",
-            formula="gamma - alpha (alpha + 1) eta_{j+1} / tau",
+            name="powerlaw_gradient_from_marginals",
+            arguments=("marginal_cost", "next_marginal_cost", "holding", "tau", "sigma", "risk_aversion"),
+            expr=next_marginal - marginal + risk_weight * holding,
+            reference=gradient_from_marginals(),
+            summary="powerlaw_gradient from the two trades' powerlaw_marginal_cost.",
+            formula="f'(n_{j+1}) - f'(n_j) + 2 risk_aversion sigma**2 tau x_j",
+            returns="currency / share",
+            notes="Each trade's f' is evaluated once and serves the windows of both its holdings.",
+            steps=((risk_weight, 2 * lam * sigma**2 * tau),),
+        ),
+        Formula(
+            name="powerlaw_hessian_diagonal_from_curvatures",
+            arguments=("curvature", "next_curvature", "tau", "sigma", "risk_aversion"),
+            expr=curvature_j + next_curvature + risk_weight,
+            reference=hessian_diagonal_from_curvatures(),
+            summary="powerlaw_hessian_diagonal from the two trades' powerlaw_curvature.",
+            formula="f''(n_j) + f''(n_{j+1}) + 2 risk_aversion sigma**2 tau",
+            returns="currency / share**2",
+            steps=((risk_weight, 2 * lam * sigma**2 * tau),),
+        ),
+        Formula(
+            name="powerlaw_hessian_offdiagonal_from_curvature",
+            arguments=("next_curvature",),
+            expr=hessian_offdiagonal_from_curvature(),
+            reference=hessian_offdiagonal_from_curvature(),
+            summary="powerlaw_hessian_offdiagonal from the next trade's powerlaw_curvature.",
+            formula="-f''(n_{j+1})",
             returns="currency / share**2",
         ),
         Formula(
             name="powerlaw_period_objective",
             arguments=("trade", "trade_eta", "holding", "tau", "gamma", "sigma", "risk_aversion"),
-            expr=period_objective(),
+            expr=(trade_eta / tau - gamma / 2) * trade**2 + variance_weight * holding**2,
             reference=period_objective(),
             summary="One period's share of E + risk_aversion Var, power-law impact.",
             formula="(eta_k / tau - gamma / 2) n_k**2 + risk_aversion sigma**2 tau x_k**2",
             returns="currency",
             notes="With holding = x_k, the holding after trade n_k: E + risk_aversion Var of a sell "
             "schedule is gamma X**2 / 2 + epsilon X plus the sum over k = 1..N (x_N = 0).",
+            steps=((variance_weight, lam * sigma**2 * tau),),
         ),
     )
 
@@ -562,24 +592,40 @@ def proofs() -> tuple[Any, ...]:
         return sp.simplify(residual)
 
     def from_eta() -> sp.Expr:
-        at_trades = {
-            trade_eta: trade_eta_definition(),
-            next_trade_eta: trade_eta_definition().subs(trade, next_trade),
-        }
+        at_trade = {trade_eta: trade_eta_definition()}
         pairs = (
-            (gradient_from_eta(), gradient()),
-            (hessian_diagonal_from_eta(), hessian_diagonal()),
-            (hessian_offdiagonal_from_eta(), hessian_offdiagonal()),
+            (marginal_cost_from_eta(), marginal_cost()),
+            (curvature_from_eta(), curvature()),
             (period_objective(), trade_cost() + lam * sigma**2 * tau * holding**2),
         )
-        return sp.Add(
+        residual = sp.Add(
             *[
-                sp.simplify(
-                    sp.expand(sp.powsimp(sp.expand_power_base(new.subs(at_trades) - old, force=True)))
-                )
+                sp.simplify(sp.expand(sp.powsimp(sp.expand_power_base(new.subs(at_trade) - old, force=True))))
                 for new, old in pairs
             ]
         )
+        # the gradient and Hessian entries in f', f'' of the two trades
+        named = (
+            (gradient_from_marginals(), gradient(), marginal_cost(), marginal, next_marginal),
+            (
+                hessian_diagonal_from_curvatures(),
+                hessian_diagonal(),
+                curvature(),
+                curvature_j,
+                next_curvature,
+            ),
+            (
+                hessian_offdiagonal_from_curvature(),
+                hessian_offdiagonal(),
+                curvature(),
+                curvature_j,
+                next_curvature,
+            ),
+        )
+        for new, old, value, symbol, next_symbol in named:
+            back = new.subs({symbol: value, next_symbol: value.subs(trade, next_trade)})
+            residual += sp.simplify(sp.expand(sp.powsimp(sp.expand_power_base(back - old, force=True))))
+        return residual
 
     def period_sum() -> sp.Expr:
         steps = 3
@@ -651,8 +697,9 @@ def proofs() -> tuple[Any, ...]:
     return (
         Proof(
             "powerlaw_from_eta",
-            "with eta_j = eta (n_j / tau)^(alpha - 1) substituted, the printed gradient, Hessian "
-            "entries and period objective in eta_j are the ones in eta",
+            "with eta_j = eta (n_j / tau)^(alpha - 1) substituted, the printed f', f'' and period "
+            "objective in eta_j are the ones in eta; with f', f'' of the two trades put back, the "
+            "printed gradient and Hessian entries in them are the ones of E + lambda Var",
             from_eta,
         ),
         Proof(
@@ -756,15 +803,17 @@ def sections() -> tuple[Any, ...]:
         ),
         Section(
             "Power-law impact: one power per trade",
-            "Newton's method evaluates the impact per unit rate eta_j at each trade once; in it the "
-            "gradient, the Hessian entries and one period's share of E + lambda Var (holding x_k "
-            "after trade n_k; the sum over k plus gamma X^2 / 2 + epsilon X is E + lambda Var) "
-            "have no power left:",
+            "Newton's method evaluates the impact per unit rate eta_j at each trade once; in it "
+            "f', f'' and one period's share of E + lambda Var (holding x_k after trade n_k; the sum "
+            "over k plus gamma X^2 / 2 + epsilon X is E + lambda Var) have no power left, and the "
+            "gradient and Hessian entries are sums of the two trades' f' and f'':",
             (
                 ("\\eta_j", trade_eta_definition()),
-                ("\\partial_{x_j}", gradient_from_eta()),
-                ("\\partial^2_{x_j x_j}", hessian_diagonal_from_eta()),
-                ("\\partial^2_{x_j x_{j+1}}", hessian_offdiagonal_from_eta()),
+                ("f'(n_j)", marginal_cost_from_eta()),
+                ("f''(n_j)", curvature_from_eta()),
+                ("\\partial_{x_j}", gradient_from_marginals()),
+                ("\\partial^2_{x_j x_j}", hessian_diagonal_from_curvatures()),
+                ("\\partial^2_{x_j x_{j+1}}", hessian_offdiagonal_from_curvature()),
                 ("f(n_k) + \\lambda \\sigma^2 \\tau x_k^2", period_objective()),
             ),
         ),

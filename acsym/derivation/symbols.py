@@ -164,7 +164,11 @@ ARGUMENTS.update(
 # Power-law impact per unit rate at a trade, eta (n / tau)^(alpha - 1) = h(v) / v less epsilon: the
 # Newton solver evaluates one power per trade and writes f, f' and f'' in it (see powerlaw.py)
 trade_eta = sp.Symbol("eta_j", positive=True)
-next_trade_eta = sp.Symbol("eta_j+1", positive=True)
+# and f'(n), f''(n) of a trade, each evaluated once per trade, then shared by its two windows
+marginal = sp.Symbol("fp_j", real=True)
+next_marginal = sp.Symbol("fp_j+1", real=True)
+curvature_j = sp.Symbol("fpp_j", real=True)
+next_curvature = sp.Symbol("fpp_j+1", real=True)
 
 ARGUMENTS.update(
     {
@@ -177,10 +181,16 @@ ARGUMENTS.update(
                 "eta (n_j / tau)**(alpha - 1), the power-law impact per unit rate at trade n_j",
             ),
             Argument(
-                next_trade_eta,
-                "next_trade_eta",
-                "currency * time unit / share**2",
-                "eta (n_{j+1} / tau)**(alpha - 1), the impact per unit rate at the next trade",
+                marginal, "marginal_cost", "currency / share", "f'(n_j), the marginal cost of trade n_j"
+            ),
+            Argument(
+                next_marginal, "next_marginal_cost", "currency / share", "f'(n_{j+1}) of the next trade"
+            ),
+            Argument(
+                curvature_j, "curvature", "currency / share**2", "f''(n_j), the cost's curvature at n_j"
+            ),
+            Argument(
+                next_curvature, "next_curvature", "currency / share**2", "f''(n_{j+1}) of the next trade"
             ),
         )
     }

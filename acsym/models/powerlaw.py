@@ -9,8 +9,10 @@ The discrete schedule minimises E + lambda Var, strictly convex on sell schedule
 generated curvature f''(n) > 0 (see :func:`acsym.derivation.powerlaw.well_posedness`), by
 Newton's method on the interior holdings: the gradient and the tridiagonal Hessian are the
 generated :func:`acsym.formulas.powerlaw_gradient`, ``powerlaw_hessian_diagonal`` and
-``powerlaw_hessian_offdiagonal``; each step is one tridiagonal solve per order, and every
-order of a batch iterates together. The continuous schedule
+``powerlaw_hessian_offdiagonal``, evaluated in the forms that need one power per trade
+(``powerlaw_trade_eta``, then ``powerlaw_marginal_cost`` and ``powerlaw_curvature`` once per
+trade, ``powerlaw_gradient_from_marginals`` ...); each step is one tridiagonal solve per order,
+and every order of a batch iterates together. The continuous schedule
 (:func:`powerlaw_continuous_holdings`) solves T(C) = horizon for the first integral C with the
 generated :func:`acsym.formulas.powerlaw_horizon` (scipy.special.hyp2f1: extra
 ``acsym[calibration]``).
@@ -167,13 +169,16 @@ def _newton(
     previous = np.full(count, np.inf)  # the last step's size, in units of the order
     steps = 0
     for steps in range(1, NEWTON_MAX_STEPS + 1):  # noqa: B007
-        gradient = formulas.powerlaw_gradient_from_eta(
-            trades[:-1], trades[1:], x[1:-1], rate_eta[:-1], rate_eta[1:], *p, params.sigma, lam
+        # f' and f'' once per trade; each serves the windows of both neighbouring holdings
+        marginal = formulas.powerlaw_marginal_cost(trades, rate_eta, *p)
+        curvature = formulas.powerlaw_curvature(rate_eta, *p)
+        gradient = formulas.powerlaw_gradient_from_marginals(
+            marginal[:-1], marginal[1:], x[1:-1], params.tau, params.sigma, lam
         )
-        diagonal = formulas.powerlaw_hessian_diagonal_from_eta(
-            rate_eta[:-1], rate_eta[1:], *p, params.sigma, lam
+        diagonal = formulas.powerlaw_hessian_diagonal_from_curvatures(
+            curvature[:-1], curvature[1:], params.tau, params.sigma, lam
         )
-        upper = formulas.powerlaw_hessian_offdiagonal_from_eta(rate_eta[1:-1], *p)
+        upper = formulas.powerlaw_hessian_offdiagonal_from_curvature(curvature[1:-1])
         step = np.zeros_like(x)
         np.negative(_solve_tridiagonal(diagonal, upper, gradient), out=step[1:-1])
         # keep every trade > 0: a step may shrink a trade to _KEEP of its value at most
