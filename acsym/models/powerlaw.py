@@ -310,8 +310,19 @@ def _solve(
         warn(f"{reason}; falling back to TWAP", stacklevel=stacklevel)
         index = np.arange(steps + 1, dtype=np.float64)
         return np.asarray(formulas.holdings(orders[:, None], index, float(steps), 0.0), dtype=np.float64)
-    start = _initial(orders, steps, params, lams)
-    holdings, converged, _ = _newton(start, params, lams)
+    from acsym.trajectory import _CHUNK
+
+    # orders in blocks of about _CHUNK elements (2 MB per float64 array), whose iterates and
+    # temporaries stay in cache: at 10,000 x 390 a third to a half faster than the whole batch
+    # at once (the Thomas sweep, N numpy calls per block, wants wide blocks; the elementwise
+    # work wants them in cache). Each order's iteration is its own, whatever the block.
+    holdings = np.empty((orders.size, steps + 1))
+    converged = np.empty(orders.size, dtype=bool)
+    block = max(1, _CHUNK // (steps + 1))
+    for first in range(0, orders.size, block):
+        part = slice(first, first + block)
+        start = _initial(orders[part], steps, params, lams[part])
+        holdings[part], converged[part], _ = _newton(start, params, lams[part])
     if not converged.all():
         warn(
             f"Newton's method did not converge for {int((~converged).sum())} order(s) in "
