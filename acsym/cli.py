@@ -280,11 +280,12 @@ def _flag_name(dest: str) -> str:
 def _flag_problems(args: argparse.Namespace) -> list[str]:
     """One line per unusable flag: the flag, the value typed, what is allowed."""
     problems = []
+    used = getattr(args, "uses_flags", ())  # a subcommand's set_defaults(uses_flags=...)
     for dest, value in vars(args).items():
         name = _flag_name(dest) if dest != "fills" else "FILLS.csv"
         if isinstance(value, _Problem):
             problems.append(f"argument {name}: {value.text!r}: {value.reason}")
-        elif dest in UNUSED_FLAGS and value is not None:
+        elif dest in UNUSED_FLAGS and dest not in used and value is not None:
             problems.append(f"argument {name}: {value!r} {UNUSED_FLAGS[dest]}")
     return problems
 
@@ -553,8 +554,9 @@ _MARKET_FLAGS: tuple[tuple[str, str, Check, str], ...] = (
 )
 
 
-def _add_market_arguments(parser: argparse.ArgumentParser) -> None:
-    """Flags for every input of the seed example (calibration, order, risk aversion)."""
+def _add_market_arguments(parser: argparse.ArgumentParser, alpha_help: str | None = None) -> None:
+    """Flags for every input of the seed example (calibration, order, risk aversion); a
+    subcommand that uses --alpha says how in ``alpha_help``."""
     groups = {
         "market": parser.add_argument_group("market data (calibrated with the seed's heuristics)"),
         "order": parser.add_argument_group("order"),
@@ -566,7 +568,7 @@ def _add_market_arguments(parser: argparse.ArgumentParser) -> None:
         "alpha",
         POSITIVE,
         None,
-        "impact exponent: rejected until a model uses it (the A-C impact is linear)",
+        alpha_help or "impact exponent: rejected until a model uses it (the A-C impact is linear)",
     )
     parser.add_argument("--json", action="store_true", help="print one strict JSON document")
 
@@ -734,12 +736,22 @@ def _frontier(args: argparse.Namespace, out: Outcome) -> None:
     out.record.update(
         params=_params_record(params), frontier={name: getattr(frontier, name) for name in names}
     )
+    nonlinear = None
+    if args.alpha is not None:
+        nonlinear = _powerlaw_frontier(args, params, frontier.risk_aversion, notional, out)
+        out.record.update(powerlaw_frontier=nonlinear)
     if args.plot is not None:
         try:
             from acsym.plots import plot_comparison
 
             dense = efficient_frontier(*inputs, points=max(args.points, 201))
-            plot_comparison(strategies, frontier=dense, path=args.plot)
+            curves = None
+            if nonlinear is not None:
+                more = _powerlaw_frontier(args, params, dense.risk_aversion, notional, Outcome())
+                curves = {
+                    f"power-law frontier (alpha = {args.alpha:.3g})": (more["std"], more["expected_cost"])
+                }
+            plot_comparison(strategies, frontier=dense, curves=curves, path=args.plot)
         except (ImportError, OSError, ValueError) as error:
             _plot_failed(args, error)
         out.notes.append(f"wrote {args.plot}")
@@ -758,6 +770,8 @@ def _frontier(args: argparse.Namespace, out: Outcome) -> None:
             f"{_amount(frontier.std[i], 4):>15} {_amount(frontier.std_bps[i]):>10}"
         )
     out.say("\n(first row TWAP, lambda = 0; last row the market order, lambda -> inf)\n")
+    if nonlinear is not None:
+        _say_powerlaw_frontier(nonlinear, out)
     out.say(
         f"{'strategy':<16} {'lambda [1/cur]':>15} {'E [currency]':>13} {'E [bps]':>9} {'std [currency]':>15} "
         f"{'std [bps]':>10} {'excess E [cur]':>15}"
@@ -1198,10 +1212,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="the efficient frontier and other strategies (default: the seed example)",
         description="Expected cost and standard deviation of the optimal schedule from TWAP "
         "(lambda = 0) to the market order (lambda -> inf), with TWAP, VWAP, the market order and "
-        "the Almgren-Chriss schedule at --risk-aversion compared on the same footing. With --json, "
-        "non-finite numbers (the market order's lambda = inf) are null.",
+        "the Almgren-Chriss schedule at --risk-aversion compared on the same footing. With --alpha, "
+        "the frontier of power-law impact h(v) = epsilon + eta v^alpha (Almgren 2003) at the same "
+        "risk aversions next to it. With --json, non-finite numbers (the market order's lambda = "
+        "inf) are null.",
     )
-    _add_market_arguments(frontier)
+    _add_market_arguments(
+        frontier,
+        alpha_help="impact exponent: adds the power-law frontier (Almgren 2003), its eta chosen so "
+        "that the impact per unit rate at the TWAP rate is the linear model's eta",
+    )
     _add_flag(
         frontier,
         "points",
@@ -1210,7 +1230,7 @@ def build_parser() -> argparse.ArgumentParser:
         "frontier points, evenly spaced in standard deviation, both ends included",
     )
     _add_plot_argument(frontier, "the strategies compared: holdings, trades, costs and the frontier")
-    frontier.set_defaults(run=_frontier)
+    frontier.set_defaults(run=_frontier, uses_flags=("alpha",))
     _add_conform_command(commands)
     _add_desk_commands(commands)
     _add_family_commands(commands)
@@ -1758,6 +1778,62 @@ def _basket_simulation(args: argparse.Namespace, result: Any) -> Any:
 
     seed = args.seed if args.seed is not None else secrets.randbits(63)
     return simulate_execution(result, result.params, args.simulate, seed=seed)
+
+
+# --- `acsym frontier --alpha` (issue 16): the power-law frontier next to the linear one ------
+
+
+def _powerlaw_frontier(
+    args: argparse.Namespace, params: Any, risk_aversion: Any, notional: float, out: Outcome
+) -> dict[str, Any]:
+    """The power-law frontier at the linear frontier's risk aversions, as JSON fields.
+
+    Its eta makes the impact per unit rate at the TWAP rate, :func:`acsym.formulas.powerlaw_trade_eta`
+    of the TWAP trade, the calibrated linear eta: at alpha = 1 it is the linear model itself."""
+    from dataclasses import replace
+
+    import numpy as np
+
+    from acsym import formulas
+    from acsym.models.powerlaw import _well_posed, powerlaw_frontier
+
+    twap_trade = args.order_size / args.periods
+    eta = params.eta / float(formulas.powerlaw_trade_eta(twap_trade, params.tau, 1.0, args.alpha))
+    nonlinear = replace(params, alpha=args.alpha, eta=eta)
+    reason = _well_posed(np.array([args.order_size]), nonlinear)
+    if reason is not None:  # rather than the TWAP fallback's frontier
+        raise UsageError(f"argument --alpha: {args.alpha!r} gives no power-law frontier here: {reason}")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        cost, variance = powerlaw_frontier(args.order_size, args.periods, nonlinear, risk_aversion)
+    out.warnings += [f"power-law frontier: {w.message}" for w in caught]
+    std = np.sqrt(variance)
+    return {
+        "alpha": args.alpha,
+        "eta": eta,
+        "risk_aversion": np.asarray(risk_aversion, dtype=np.float64),
+        "expected_cost": cost,
+        "expected_cost_bps": cost / notional * 1e4,
+        "std": std,
+        "std_bps": std / notional * 1e4,
+    }
+
+
+def _say_powerlaw_frontier(frontier: dict[str, Any], out: Outcome) -> None:
+    out.say(
+        f"Power-law frontier (Almgren 2003): h(v) = epsilon + eta v^alpha, alpha = {frontier['alpha']:g}, "
+        f"eta = {frontier['eta']:.6g} (the linear eta per unit rate at the TWAP rate)\n"
+    )
+    out.say(
+        f"{'lambda [1/cur]':>15} {'E [currency]':>13} {'E [bps]':>9} {'std [currency]':>15} {'std [bps]':>10}"
+    )
+    for i in range(len(frontier["risk_aversion"])):
+        out.say(
+            f"{frontier['risk_aversion'][i]:>15.6g} {_amount(frontier['expected_cost'][i], 4):>13} "
+            f"{_amount(frontier['expected_cost_bps'][i]):>9} {_amount(frontier['std'][i], 4):>15} "
+            f"{_amount(frontier['std_bps'][i]):>10}"
+        )
+    out.say("\n(the same risk aversions as the linear frontier above)\n")
 
 
 # --- `acsym powerlaw` (issue 16): a schedule with the fitted impact exponent ------------------

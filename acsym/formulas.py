@@ -19,7 +19,7 @@ from typing import Any
 import numpy
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["eta_tilde", "kappa", "kappa_continuous", "holdings", "holdings_direct", "trade_sizes", "expected_cost", "variance", "schedule_expected_cost", "schedule_variance", "kappa_tau", "trade_sizes_direct", "holdings_urgent", "trade_sizes_urgent", "holdings_d_eta", "holdings_d_gamma", "holdings_d_sigma", "holdings_d_risk_aversion", "holdings_d_tau", "expected_cost_d_eta", "expected_cost_d_gamma", "expected_cost_d_sigma", "expected_cost_d_epsilon", "expected_cost_d_risk_aversion", "expected_cost_d_tau", "variance_d_eta", "variance_d_gamma", "variance_d_sigma", "variance_d_risk_aversion", "variance_d_tau", "holdings_with_drift", "trade_sizes_with_drift", "schedule_expected_cost_with_drift", "expected_cost_with_drift", "variance_with_drift", "buyback_fixed_cost", "holdings_soft_deadline", "expected_cost_soft_deadline", "variance_soft_deadline", "holdings_soft_deadline_discrete", "trade_sizes_soft_deadline_discrete", "schedule_expected_cost_soft_deadline", "basket_diagonal_block", "basket_schedule_expected_cost", "basket_schedule_variance", "powerlaw_gradient", "powerlaw_hessian_diagonal", "powerlaw_hessian_offdiagonal", "powerlaw_schedule_expected_cost", "powerlaw_rate", "powerlaw_horizon", "powerlaw_horizon_at_zero", "transient_kernel", "transient_block", "transient_interior_trade", "transient_optimal_cost", "transient_continuous_block", "transient_continuous_rate", "transient_continuous_cost"]
+__all__ = ["eta_tilde", "kappa", "kappa_continuous", "holdings", "holdings_direct", "trade_sizes", "expected_cost", "variance", "schedule_expected_cost", "schedule_variance", "kappa_tau", "trade_sizes_direct", "holdings_urgent", "trade_sizes_urgent", "holdings_d_eta", "holdings_d_gamma", "holdings_d_sigma", "holdings_d_risk_aversion", "holdings_d_tau", "expected_cost_d_eta", "expected_cost_d_gamma", "expected_cost_d_sigma", "expected_cost_d_epsilon", "expected_cost_d_risk_aversion", "expected_cost_d_tau", "variance_d_eta", "variance_d_gamma", "variance_d_sigma", "variance_d_risk_aversion", "variance_d_tau", "holdings_with_drift", "trade_sizes_with_drift", "schedule_expected_cost_with_drift", "expected_cost_with_drift", "variance_with_drift", "buyback_fixed_cost", "holdings_soft_deadline", "expected_cost_soft_deadline", "variance_soft_deadline", "holdings_soft_deadline_discrete", "trade_sizes_soft_deadline_discrete", "schedule_expected_cost_soft_deadline", "basket_diagonal_block", "basket_schedule_expected_cost", "basket_schedule_variance", "powerlaw_gradient", "powerlaw_hessian_diagonal", "powerlaw_hessian_offdiagonal", "powerlaw_schedule_expected_cost", "powerlaw_rate", "powerlaw_horizon", "powerlaw_horizon_at_zero", "powerlaw_trade_eta", "powerlaw_marginal_cost", "powerlaw_curvature", "powerlaw_gradient_from_marginals", "powerlaw_hessian_diagonal_from_curvatures", "powerlaw_hessian_offdiagonal_from_curvature", "powerlaw_period_objective", "transient_kernel", "transient_block", "transient_interior_trade", "transient_optimal_cost", "transient_continuous_block", "transient_continuous_rate", "transient_continuous_cost"]
 
 def _exprel(z: ArrayLike) -> NDArray[numpy.float64]:
     """(exp(z) - 1) / z, and 1 at z = 0; expm1 keeps every digit near 0."""
@@ -2859,6 +2859,284 @@ def powerlaw_horizon_at_zero(order_size: ArrayLike, risk_aversion: ArrayLike, si
     eta = numpy.asarray(eta, dtype=numpy.float64)[()]
     alpha = numpy.asarray(alpha, dtype=numpy.float64)[()]
     return numpy.asarray(order_size**(1 - 2/(alpha + 1))*(alpha*eta/(risk_aversion*sigma**2))**((alpha + 1)**(-1.0))*(alpha + 1)/(alpha - 1))[()]
+
+
+def powerlaw_trade_eta(trade: ArrayLike, tau: ArrayLike, eta: ArrayLike, alpha: ArrayLike) -> Any:
+    """Power-law impact per unit rate at a trade's rate, the one power per trade.
+
+    eta_j = eta (n_j / tau)**(alpha - 1)
+
+    The cost f, its gradient and Hessian are polynomials in n_j and eta_j
+    (powerlaw_period_objective, powerlaw_marginal_cost, powerlaw_curvature). At alpha = 1 it is
+    eta.
+
+    Parameters
+    ----------
+    trade : array_like
+        a trade n_j = x_{j-1} - x_j > 0 [shares]
+    tau : array_like
+        length of one trading interval, tau > 0 [time units]
+    eta : array_like
+        temporary impact coefficient, >= 0 [currency * time unit / share**2]
+    alpha : array_like
+        impact exponent, h(v) = eta abs(v)**alpha, > 0 [dimensionless]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [currency * time unit / share**2]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    trade = numpy.asarray(trade, dtype=numpy.float64)[()]
+    tau = numpy.asarray(tau, dtype=numpy.float64)[()]
+    eta = numpy.asarray(eta, dtype=numpy.float64)[()]
+    alpha = numpy.asarray(alpha, dtype=numpy.float64)[()]
+    return numpy.asarray(eta*(trade/tau)**(alpha - 1))[()]
+
+
+def powerlaw_marginal_cost(trade: ArrayLike, trade_eta: ArrayLike, tau: ArrayLike, gamma: ArrayLike, alpha: ArrayLike) -> Any:
+    """Marginal cost f'(n) of a trade in its powerlaw_trade_eta (no power).
+
+    f'(n_j) = ((alpha + 1) eta_j / tau - gamma) n_j
+
+    Parameters
+    ----------
+    trade : array_like
+        a trade n_j = x_{j-1} - x_j > 0 [shares]
+    trade_eta : array_like
+        eta (n_j / tau)**(alpha - 1), the power-law impact per unit rate at trade n_j [currency * time unit / share**2]
+    tau : array_like
+        length of one trading interval, tau > 0 [time units]
+    gamma : array_like
+        permanent impact coefficient, >= 0 [currency / share**2]
+    alpha : array_like
+        impact exponent, h(v) = eta abs(v)**alpha, > 0 [dimensionless]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [currency / share]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    trade = numpy.asarray(trade, dtype=numpy.float64)[()]
+    trade_eta = numpy.asarray(trade_eta, dtype=numpy.float64)[()]
+    tau = numpy.asarray(tau, dtype=numpy.float64)[()]
+    gamma = numpy.asarray(gamma, dtype=numpy.float64)[()]
+    alpha = numpy.asarray(alpha, dtype=numpy.float64)[()]
+    rate_scale = (alpha + 1)/tau
+    return numpy.asarray(trade*(-gamma + rate_scale*trade_eta))[()]
+
+
+def powerlaw_curvature(trade_eta: ArrayLike, tau: ArrayLike, gamma: ArrayLike, alpha: ArrayLike) -> Any:
+    """Curvature f''(n) of a trade's cost in its powerlaw_trade_eta (no power).
+
+    f''(n_j) = alpha (alpha + 1) eta_j / tau - gamma
+
+    Parameters
+    ----------
+    trade_eta : array_like
+        eta (n_j / tau)**(alpha - 1), the power-law impact per unit rate at trade n_j [currency * time unit / share**2]
+    tau : array_like
+        length of one trading interval, tau > 0 [time units]
+    gamma : array_like
+        permanent impact coefficient, >= 0 [currency / share**2]
+    alpha : array_like
+        impact exponent, h(v) = eta abs(v)**alpha, > 0 [dimensionless]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [currency / share**2]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    trade_eta = numpy.asarray(trade_eta, dtype=numpy.float64)[()]
+    tau = numpy.asarray(tau, dtype=numpy.float64)[()]
+    gamma = numpy.asarray(gamma, dtype=numpy.float64)[()]
+    alpha = numpy.asarray(alpha, dtype=numpy.float64)[()]
+    curvature_scale = alpha*(alpha + 1)/tau
+    return numpy.asarray(curvature_scale*trade_eta - gamma)[()]
+
+
+def powerlaw_gradient_from_marginals(marginal_cost: ArrayLike, next_marginal_cost: ArrayLike, holding: ArrayLike, tau: ArrayLike, sigma: ArrayLike, risk_aversion: ArrayLike) -> Any:
+    """powerlaw_gradient from the two trades' powerlaw_marginal_cost.
+
+    f'(n_{j+1}) - f'(n_j) + 2 risk_aversion sigma**2 tau x_j
+
+    Each trade's f' is evaluated once and serves the windows of both its holdings.
+
+    Parameters
+    ----------
+    marginal_cost : array_like
+        f'(n_j), the marginal cost of trade n_j [currency / share]
+    next_marginal_cost : array_like
+        f'(n_{j+1}) of the next trade [currency / share]
+    holding : array_like
+        the holding x_j between the two trades [shares]
+    tau : array_like
+        length of one trading interval, tau > 0 [time units]
+    sigma : array_like
+        price volatility, >= 0 [currency / (share * time unit**0.5)]
+    risk_aversion : array_like
+        risk aversion lambda >= 0 [1 / currency]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [currency / share]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    marginal_cost = numpy.asarray(marginal_cost, dtype=numpy.float64)[()]
+    next_marginal_cost = numpy.asarray(next_marginal_cost, dtype=numpy.float64)[()]
+    holding = numpy.asarray(holding, dtype=numpy.float64)[()]
+    tau = numpy.asarray(tau, dtype=numpy.float64)[()]
+    sigma = numpy.asarray(sigma, dtype=numpy.float64)[()]
+    risk_aversion = numpy.asarray(risk_aversion, dtype=numpy.float64)[()]
+    risk_weight = 2*risk_aversion*sigma**2*tau
+    return numpy.asarray(holding*risk_weight - marginal_cost + next_marginal_cost)[()]
+
+
+def powerlaw_hessian_diagonal_from_curvatures(curvature: ArrayLike, next_curvature: ArrayLike, tau: ArrayLike, sigma: ArrayLike, risk_aversion: ArrayLike) -> Any:
+    """powerlaw_hessian_diagonal from the two trades' powerlaw_curvature.
+
+    f''(n_j) + f''(n_{j+1}) + 2 risk_aversion sigma**2 tau
+
+    Parameters
+    ----------
+    curvature : array_like
+        f''(n_j), the cost's curvature at n_j [currency / share**2]
+    next_curvature : array_like
+        f''(n_{j+1}) of the next trade [currency / share**2]
+    tau : array_like
+        length of one trading interval, tau > 0 [time units]
+    sigma : array_like
+        price volatility, >= 0 [currency / (share * time unit**0.5)]
+    risk_aversion : array_like
+        risk aversion lambda >= 0 [1 / currency]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [currency / share**2]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    curvature = numpy.asarray(curvature, dtype=numpy.float64)[()]
+    next_curvature = numpy.asarray(next_curvature, dtype=numpy.float64)[()]
+    tau = numpy.asarray(tau, dtype=numpy.float64)[()]
+    sigma = numpy.asarray(sigma, dtype=numpy.float64)[()]
+    risk_aversion = numpy.asarray(risk_aversion, dtype=numpy.float64)[()]
+    risk_weight = 2*risk_aversion*sigma**2*tau
+    return numpy.asarray(curvature + next_curvature + risk_weight)[()]
+
+
+def powerlaw_hessian_offdiagonal_from_curvature(next_curvature: ArrayLike) -> Any:
+    """powerlaw_hessian_offdiagonal from the next trade's powerlaw_curvature.
+
+    -f''(n_{j+1})
+
+    Parameters
+    ----------
+    next_curvature : array_like
+        f''(n_{j+1}) of the next trade [currency / share**2]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [currency / share**2]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    next_curvature = numpy.asarray(next_curvature, dtype=numpy.float64)[()]
+    return numpy.asarray(-next_curvature)[()]
+
+
+def powerlaw_period_objective(trade: ArrayLike, trade_eta: ArrayLike, holding: ArrayLike, tau: ArrayLike, gamma: ArrayLike, sigma: ArrayLike, risk_aversion: ArrayLike) -> Any:
+    """One period's share of E + risk_aversion Var, power-law impact.
+
+    (eta_k / tau - gamma / 2) n_k**2 + risk_aversion sigma**2 tau x_k**2
+
+    With holding = x_k, the holding after trade n_k: E + risk_aversion Var of a sell schedule is
+    gamma X**2 / 2 + epsilon X plus the sum over k = 1..N (x_N = 0).
+
+    Parameters
+    ----------
+    trade : array_like
+        a trade n_j = x_{j-1} - x_j > 0 [shares]
+    trade_eta : array_like
+        eta (n_j / tau)**(alpha - 1), the power-law impact per unit rate at trade n_j [currency * time unit / share**2]
+    holding : array_like
+        the holding x_j between the two trades [shares]
+    tau : array_like
+        length of one trading interval, tau > 0 [time units]
+    gamma : array_like
+        permanent impact coefficient, >= 0 [currency / share**2]
+    sigma : array_like
+        price volatility, >= 0 [currency / (share * time unit**0.5)]
+    risk_aversion : array_like
+        risk aversion lambda >= 0 [1 / currency]
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        [currency]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    trade = numpy.asarray(trade, dtype=numpy.float64)[()]
+    trade_eta = numpy.asarray(trade_eta, dtype=numpy.float64)[()]
+    holding = numpy.asarray(holding, dtype=numpy.float64)[()]
+    tau = numpy.asarray(tau, dtype=numpy.float64)[()]
+    gamma = numpy.asarray(gamma, dtype=numpy.float64)[()]
+    sigma = numpy.asarray(sigma, dtype=numpy.float64)[()]
+    risk_aversion = numpy.asarray(risk_aversion, dtype=numpy.float64)[()]
+    variance_weight = risk_aversion*sigma**2*tau
+    return numpy.asarray(holding**2*variance_weight + trade**2*(-1/2*gamma + trade_eta/tau))[()]
 
 
 def transient_kernel(time: ArrayLike, other_time: ArrayLike, impact: ArrayLike, resilience: ArrayLike) -> Any:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["eta_tilde", "kappa", "kappa_continuous", "holdings", "holdings_direct", "trade_sizes", "expected_cost", "variance", "kappa_tau", "trade_sizes_direct", "holdings_urgent", "trade_sizes_urgent", "holdings_with_drift", "trade_sizes_with_drift", "expected_cost_with_drift", "variance_with_drift", "holdings_soft_deadline", "expected_cost_soft_deadline", "variance_soft_deadline", "holdings_soft_deadline_discrete", "trade_sizes_soft_deadline_discrete", "basket_diagonal_block", "powerlaw_gradient", "powerlaw_hessian_diagonal", "powerlaw_hessian_offdiagonal", "powerlaw_rate", "powerlaw_horizon_at_zero", "transient_kernel", "transient_block", "transient_interior_trade", "transient_optimal_cost", "transient_continuous_block", "transient_continuous_rate", "transient_continuous_cost"]
+__all__ = ["eta_tilde", "kappa", "kappa_continuous", "holdings", "holdings_direct", "trade_sizes", "expected_cost", "variance", "kappa_tau", "trade_sizes_direct", "holdings_urgent", "trade_sizes_urgent", "holdings_with_drift", "trade_sizes_with_drift", "expected_cost_with_drift", "variance_with_drift", "holdings_soft_deadline", "expected_cost_soft_deadline", "variance_soft_deadline", "holdings_soft_deadline_discrete", "trade_sizes_soft_deadline_discrete", "basket_diagonal_block", "powerlaw_gradient", "powerlaw_hessian_diagonal", "powerlaw_hessian_offdiagonal", "powerlaw_rate", "powerlaw_horizon_at_zero", "powerlaw_trade_eta", "powerlaw_marginal_cost", "powerlaw_curvature", "powerlaw_gradient_from_marginals", "powerlaw_hessian_diagonal_from_curvatures", "powerlaw_hessian_offdiagonal_from_curvature", "powerlaw_period_objective", "transient_kernel", "transient_block", "transient_interior_trade", "transient_optimal_cost", "transient_continuous_block", "transient_continuous_rate", "transient_continuous_cost"]
 
 def _exprel(z: float) -> float:
     """(exp(z) - 1) / z, and 1 at z = 0; expm1 keeps every digit near 0."""
@@ -1060,6 +1060,196 @@ def powerlaw_horizon_at_zero(order_size: float, risk_aversion: float, sigma: flo
         [time units]
     """
     return order_size**(1 - 2/(alpha + 1))*(alpha*eta/(risk_aversion*sigma**2))**(1/(alpha + 1))*(alpha + 1)/(alpha - 1)
+
+
+def powerlaw_trade_eta(trade: float, tau: float, eta: float, alpha: float) -> float:
+    """Power-law impact per unit rate at a trade's rate, the one power per trade.
+
+    eta_j = eta (n_j / tau)**(alpha - 1)
+
+    The cost f, its gradient and Hessian are polynomials in n_j and eta_j
+    (powerlaw_period_objective, powerlaw_marginal_cost, powerlaw_curvature). At alpha = 1 it is
+    eta.
+
+    Parameters
+    ----------
+    trade : float
+        a trade n_j = x_{j-1} - x_j > 0 [shares]
+    tau : float
+        length of one trading interval, tau > 0 [time units]
+    eta : float
+        temporary impact coefficient, >= 0 [currency * time unit / share**2]
+    alpha : float
+        impact exponent, h(v) = eta abs(v)**alpha, > 0 [dimensionless]
+
+    Returns
+    -------
+    float
+        [currency * time unit / share**2]
+    """
+    return eta*(trade/tau)**(alpha - 1)
+
+
+def powerlaw_marginal_cost(trade: float, trade_eta: float, tau: float, gamma: float, alpha: float) -> float:
+    """Marginal cost f'(n) of a trade in its powerlaw_trade_eta (no power).
+
+    f'(n_j) = ((alpha + 1) eta_j / tau - gamma) n_j
+
+    Parameters
+    ----------
+    trade : float
+        a trade n_j = x_{j-1} - x_j > 0 [shares]
+    trade_eta : float
+        eta (n_j / tau)**(alpha - 1), the power-law impact per unit rate at trade n_j [currency * time unit / share**2]
+    tau : float
+        length of one trading interval, tau > 0 [time units]
+    gamma : float
+        permanent impact coefficient, >= 0 [currency / share**2]
+    alpha : float
+        impact exponent, h(v) = eta abs(v)**alpha, > 0 [dimensionless]
+
+    Returns
+    -------
+    float
+        [currency / share]
+    """
+    rate_scale = (alpha + 1)/tau
+    return trade*(-gamma + rate_scale*trade_eta)
+
+
+def powerlaw_curvature(trade_eta: float, tau: float, gamma: float, alpha: float) -> float:
+    """Curvature f''(n) of a trade's cost in its powerlaw_trade_eta (no power).
+
+    f''(n_j) = alpha (alpha + 1) eta_j / tau - gamma
+
+    Parameters
+    ----------
+    trade_eta : float
+        eta (n_j / tau)**(alpha - 1), the power-law impact per unit rate at trade n_j [currency * time unit / share**2]
+    tau : float
+        length of one trading interval, tau > 0 [time units]
+    gamma : float
+        permanent impact coefficient, >= 0 [currency / share**2]
+    alpha : float
+        impact exponent, h(v) = eta abs(v)**alpha, > 0 [dimensionless]
+
+    Returns
+    -------
+    float
+        [currency / share**2]
+    """
+    curvature_scale = alpha*(alpha + 1)/tau
+    return curvature_scale*trade_eta - gamma
+
+
+def powerlaw_gradient_from_marginals(marginal_cost: float, next_marginal_cost: float, holding: float, tau: float, sigma: float, risk_aversion: float) -> float:
+    """powerlaw_gradient from the two trades' powerlaw_marginal_cost.
+
+    f'(n_{j+1}) - f'(n_j) + 2 risk_aversion sigma**2 tau x_j
+
+    Each trade's f' is evaluated once and serves the windows of both its holdings.
+
+    Parameters
+    ----------
+    marginal_cost : float
+        f'(n_j), the marginal cost of trade n_j [currency / share]
+    next_marginal_cost : float
+        f'(n_{j+1}) of the next trade [currency / share]
+    holding : float
+        the holding x_j between the two trades [shares]
+    tau : float
+        length of one trading interval, tau > 0 [time units]
+    sigma : float
+        price volatility, >= 0 [currency / (share * time unit**0.5)]
+    risk_aversion : float
+        risk aversion lambda >= 0 [1 / currency]
+
+    Returns
+    -------
+    float
+        [currency / share]
+    """
+    risk_weight = 2*risk_aversion*sigma**2*tau
+    return holding*risk_weight - marginal_cost + next_marginal_cost
+
+
+def powerlaw_hessian_diagonal_from_curvatures(curvature: float, next_curvature: float, tau: float, sigma: float, risk_aversion: float) -> float:
+    """powerlaw_hessian_diagonal from the two trades' powerlaw_curvature.
+
+    f''(n_j) + f''(n_{j+1}) + 2 risk_aversion sigma**2 tau
+
+    Parameters
+    ----------
+    curvature : float
+        f''(n_j), the cost's curvature at n_j [currency / share**2]
+    next_curvature : float
+        f''(n_{j+1}) of the next trade [currency / share**2]
+    tau : float
+        length of one trading interval, tau > 0 [time units]
+    sigma : float
+        price volatility, >= 0 [currency / (share * time unit**0.5)]
+    risk_aversion : float
+        risk aversion lambda >= 0 [1 / currency]
+
+    Returns
+    -------
+    float
+        [currency / share**2]
+    """
+    risk_weight = 2*risk_aversion*sigma**2*tau
+    return curvature + next_curvature + risk_weight
+
+
+def powerlaw_hessian_offdiagonal_from_curvature(next_curvature: float) -> float:
+    """powerlaw_hessian_offdiagonal from the next trade's powerlaw_curvature.
+
+    -f''(n_{j+1})
+
+    Parameters
+    ----------
+    next_curvature : float
+        f''(n_{j+1}) of the next trade [currency / share**2]
+
+    Returns
+    -------
+    float
+        [currency / share**2]
+    """
+    return -next_curvature
+
+
+def powerlaw_period_objective(trade: float, trade_eta: float, holding: float, tau: float, gamma: float, sigma: float, risk_aversion: float) -> float:
+    """One period's share of E + risk_aversion Var, power-law impact.
+
+    (eta_k / tau - gamma / 2) n_k**2 + risk_aversion sigma**2 tau x_k**2
+
+    With holding = x_k, the holding after trade n_k: E + risk_aversion Var of a sell schedule is
+    gamma X**2 / 2 + epsilon X plus the sum over k = 1..N (x_N = 0).
+
+    Parameters
+    ----------
+    trade : float
+        a trade n_j = x_{j-1} - x_j > 0 [shares]
+    trade_eta : float
+        eta (n_j / tau)**(alpha - 1), the power-law impact per unit rate at trade n_j [currency * time unit / share**2]
+    holding : float
+        the holding x_j between the two trades [shares]
+    tau : float
+        length of one trading interval, tau > 0 [time units]
+    gamma : float
+        permanent impact coefficient, >= 0 [currency / share**2]
+    sigma : float
+        price volatility, >= 0 [currency / (share * time unit**0.5)]
+    risk_aversion : float
+        risk aversion lambda >= 0 [1 / currency]
+
+    Returns
+    -------
+    float
+        [currency]
+    """
+    variance_weight = risk_aversion*sigma**2*tau
+    return holding**2*variance_weight + trade**2*(-1/2*gamma + trade_eta/tau)
 
 
 def transient_kernel(time: float, other_time: float, impact: float, resilience: float) -> float:

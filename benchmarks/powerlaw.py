@@ -2,13 +2,17 @@
 
 Run from a source checkout::
 
-    python benchmarks/powerlaw.py                  # 1000 orders x 100 periods, 5 repeats
+    python benchmarks/powerlaw.py                  # 1000 orders x 100 periods, 7 repeats
     python benchmarks/powerlaw.py --orders 10000 --periods 390
+    python benchmarks/powerlaw.py --wall           # perf_counter instead of thread CPU time
 
 Rows: :func:`acsym.generate_ac_holdings` (the sinh closed form, the floor) and
 :func:`acsym.generate_powerlaw_holdings` at alpha = 1 (one Newton step from the exact start),
-0.5 and 0.6 (square-root-like fits) and 1.5. The target is a nonlinear batch within 3x of the
-linear one. Every figure is the median of ``--repeats`` runs.
+0.5 and 0.6 (square-root-like fits) and 1.5, each with its ratio to the linear batch and the
+number of Newton steps the slowest order of the batch took. The target is a nonlinear batch
+within 3x of the linear one. The callables take turns (all of them once per round) and every
+figure is the median over ``--repeats`` rounds of the calling thread's CPU time
+(``time.thread_time``, which other processes' load on a shared machine does not inflate).
 """
 
 from __future__ import annotations
@@ -20,52 +24,77 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this checkout's acsym
 
 import acsym
 from acsym.models import powerlaw
 
+ALPHAS = (1.0, 0.5, 0.6, 1.5)
 
-def _median_seconds(run: Callable[[], object], repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
+
+def _medians(
+    candidates: dict[str, Callable[[], object]], repeats: int, clock: Callable[[], float]
+) -> dict[str, float]:
+    """Median seconds of each callable, the callables taking turns round by round (one
+    uncounted warm-up call each first)."""
+    times: dict[str, list[float]] = {name: [] for name in candidates}
+    for run in candidates.values():
         run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    for _ in range(repeats):
+        for name, run in candidates.items():
+            start = clock()
+            run()
+            times[name].append(clock() - start)
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
+def _params(base: acsym.AlmgrenChrissParams, alpha: float) -> acsym.AlmgrenChrissParams:
+    """The same impact at 1e5 shares per time unit for every alpha; gamma = 0 when alpha > 1
+    (the objective is convex there only without permanent impact)."""
+    return replace(
+        base, alpha=alpha, eta=base.eta * 1e5 ** (1 - alpha), gamma=0.0 if alpha > 1 else base.gamma
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--orders", type=int, default=1000)
     parser.add_argument("--periods", type=int, default=100)
-    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--wall", action="store_true", help="time.perf_counter, not thread CPU time")
     args = parser.parse_args(argv)
+    clock = time.perf_counter if args.wall else time.thread_time
     rng = np.random.default_rng(16)
     orders = 10 ** rng.uniform(4, 6.5, args.orders)
     lams = 10 ** rng.uniform(-8, -5, args.orders)
     base = acsym.AlmgrenChrissParams(eta=2.5e-6, gamma=2.5e-8, sigma=0.95, tau=1.0)
-    linear = _median_seconds(
-        lambda: acsym.generate_ac_holdings(orders, args.periods, base, lams), args.repeats
-    )
+    candidates: dict[str, Callable[[], object]] = {
+        "linear (sinh)": lambda: acsym.generate_ac_holdings(orders, args.periods, base, lams)
+    }
+    for alpha in ALPHAS:
+        params = _params(base, alpha)
+        candidates[f"power law, alpha = {alpha}"] = lambda params=params: powerlaw.generate_powerlaw_holdings(
+            orders, args.periods, params, lams
+        )
+    seconds = _medians(candidates, args.repeats, clock)
+    linear = seconds["linear (sinh)"]
     print(f"python {sys.version.split()[0]}, numpy {np.__version__}, {platform.machine()}")
-    print(f"{args.orders} orders x {args.periods} periods, median of {args.repeats}")
+    print(
+        f"{args.orders} orders x {args.periods} periods, median of {args.repeats} "
+        f"({'wall' if args.wall else 'thread CPU'} time)"
+    )
     print(f"{'model':<24} {'seconds':>9} {'x linear':>9} {'Newton steps':>13}")
     print(f"{'linear (sinh)':<24} {linear:>9.4f} {1.0:>9.2f} {'-':>13}")
-    for alpha in (1.0, 0.5, 0.6, 1.5):
-        params = replace(
-            base, alpha=alpha, eta=base.eta * 1e5 ** (1 - alpha), gamma=0.0 if alpha > 1 else base.gamma
-        )
-        seconds = _median_seconds(
-            lambda params=params: powerlaw.generate_powerlaw_holdings(orders, args.periods, params, lams),
-            args.repeats,
-        )
+    for alpha in ALPHAS:
+        params = _params(base, alpha)
         start = powerlaw._initial(orders, args.periods, params, lams)
         _, _, steps = powerlaw._newton(start, params, lams)
-        print(
-            f"{'power law, alpha = ' + str(alpha):<24} {seconds:>9.4f} {seconds / linear:>9.2f} {steps:>13}"
-        )
+        name = f"power law, alpha = {alpha}"
+        print(f"{name:<24} {seconds[name]:>9.4f} {seconds[name] / linear:>9.2f} {steps:>13}")
     return 0
 
 

@@ -125,6 +125,8 @@ BAD_FLAGS: list[tuple[list[str], list[str]]] = [
     (["--alpha", "0.9"], ["--alpha", "changes nothing"]),
     (["--bogus"], ["unrecognized arguments: --bogus"]),
 ]
+#: the model commands that use a flag of BAD_FLAGS (`acsym frontier --alpha`: the power-law frontier)
+USED_FLAGS = {("frontier", "--alpha")}
 
 
 @pytest.mark.parametrize("command", MODEL_COMMANDS)
@@ -133,6 +135,8 @@ BAD_FLAGS: list[tuple[list[str], list[str]]] = [
 def test_bad_flags_exit_2_with_one_line_each_and_no_table(
     command: str, flags: list[str], fragments: list[str], as_json: bool, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    if (command, flags[0]) in USED_FLAGS:
+        pytest.skip(f"{command} uses {flags[0]}")
     argv = [command, *flags, *_extra(command), *(["--json"] if as_json else [])]
     result = run(argv, capsys)
     assert result.status == 2

@@ -29,6 +29,7 @@ from acsym.derivation.symbols import (
     N,
     X,
     alpha,
+    curvature_j,
     epsilon,
     eta,
     first_integral,
@@ -36,11 +37,15 @@ from acsym.derivation.symbols import (
     holding,
     k,
     lam,
+    marginal,
     n,
+    next_curvature,
+    next_marginal,
     next_trade,
     sigma,
     tau,
     trade,
+    trade_eta,
     x,
 )
 
@@ -198,6 +203,96 @@ def well_posedness() -> sp.Rel:
     everything at once) and n -> 0 when alpha > 1 (where f'' -> -gamma: so gamma = 0 there);
     at alpha = 1 it is 2 eta_tilde / tau > 0."""
     return sp.Gt(curvature().subs(trade, X), 0)
+
+
+# --- the same with one power per trade (the Newton solver's form) ----------------------------
+
+
+@cache
+def trade_eta_definition() -> sp.Expr:
+    """eta_j = eta (n_j / tau)^(alpha - 1): the impact per unit rate (h(v) - epsilon) / v at the
+    trade's rate v = n_j / tau, the linear model's eta at that rate. f, f' and f'' of a trade are
+    polynomials in n_j and eta_j, so one power per trade gives the objective, the gradient and
+    the Hessian."""
+    return eta * (trade / tau) ** (alpha - 1)
+
+
+def _in_trade_eta(expr: sp.Expr, size: sp.Symbol, size_eta: sp.Symbol) -> sp.Expr:
+    """``expr`` of one trade ``size`` with eta = size_eta (size / tau)^(1 - alpha): every power
+    with alpha in its exponent cancels (checked)."""
+    replaced = sp.expand(expr.subs(eta, size_eta * (size / tau) ** (1 - alpha)))
+    result = sp.expand(sp.powsimp(sp.expand_power_base(replaced, force=True), force=True))
+    if any(power.exp.has(alpha) for power in result.atoms(sp.Pow)):  # pragma: no cover
+        raise AssertionError(f"{result} still has a power in alpha")
+    return result
+
+
+def _from_eta(derived: sp.Expr, structured: sp.Expr) -> sp.Expr:
+    """``structured`` (factored for fewer operations), checked equal to ``derived``."""
+    if sp.simplify(sp.expand(derived - structured)) != 0:  # pragma: no cover
+        raise AssertionError(f"{structured} is not {derived}")
+    return structured
+
+
+#: intermediate values of the printed forms (one per order or per batch, not per element)
+rate_scale = sp.Symbol("rate_scale")
+curvature_scale = sp.Symbol("curvature_scale")
+risk_weight = sp.Symbol("risk_weight")
+variance_weight = sp.Symbol("variance_weight")
+
+
+@cache
+def marginal_cost_from_eta() -> sp.Expr:
+    """f'(n) = ((alpha + 1) eta_j / tau - gamma) n: :func:`marginal_cost` in the trade's eta_j."""
+    structured = ((alpha + 1) / tau * trade_eta - gamma) * trade
+    return _from_eta(_in_trade_eta(marginal_cost(), trade, trade_eta), structured)
+
+
+@cache
+def curvature_from_eta() -> sp.Expr:
+    """f''(n) = alpha (alpha + 1) eta_j / tau - gamma: :func:`curvature` in the trade's eta_j."""
+    structured = alpha * (alpha + 1) / tau * trade_eta - gamma
+    return _from_eta(_in_trade_eta(curvature(), trade, trade_eta), structured)
+
+
+def _named(
+    structured: sp.Expr, full: sp.Expr, value: sp.Expr, symbol: sp.Symbol, next_symbol: sp.Symbol
+) -> sp.Expr:
+    """``structured``, written with ``symbol`` for ``value`` (f'(n_j) or f''(n_j)) and
+    ``next_symbol`` for the same at n_{j+1}, checked to be ``full`` once they are put back."""
+    _from_eta(full, structured.subs({symbol: value, next_symbol: value.subs(trade, next_trade)}))
+    return structured
+
+
+@cache
+def gradient_from_marginals() -> sp.Expr:
+    """d(E + lambda Var)/dx_j = f'(n_{j+1}) - f'(n_j) + 2 lambda sigma^2 tau x_j: :func:`gradient`
+    with each trade's marginal cost a value of its own, evaluated once per trade."""
+    structured = next_marginal - marginal + 2 * lam * sigma**2 * tau * holding
+    return _named(structured, gradient(), marginal_cost(), marginal, next_marginal)
+
+
+@cache
+def hessian_diagonal_from_curvatures() -> sp.Expr:
+    """f''(n_j) + f''(n_{j+1}) + 2 lambda sigma^2 tau, each f'' a value of its own."""
+    structured = curvature_j + next_curvature + 2 * lam * sigma**2 * tau
+    return _named(structured, hessian_diagonal(), curvature(), curvature_j, next_curvature)
+
+
+@cache
+def hessian_offdiagonal_from_curvature() -> sp.Expr:
+    """-f''(n_{j+1}), the next trade's curvature a value of its own."""
+    return _named(-next_curvature, hessian_offdiagonal(), curvature(), curvature_j, next_curvature)
+
+
+@cache
+def period_objective() -> sp.Expr:
+    """f(n_k) + lambda sigma^2 tau x_k^2 = (eta_k / tau - gamma / 2) n_k^2 + lambda sigma^2 tau x_k^2,
+    x_k = the holding after trade n_k: E + lambda Var of a sell schedule is
+    gamma X^2 / 2 + epsilon X plus the sum of these over k = 1..N (x_N = 0)."""
+    derived = _in_trade_eta(trade_cost(), trade, trade_eta) + lam * sigma**2 * tau * holding**2
+    structured = (trade_eta / tau - gamma / 2) * trade**2 + lam * sigma**2 * tau * holding**2
+    return _from_eta(derived, structured)
 
 
 # --- continuous time -------------------------------------------------------------------------
@@ -378,6 +473,80 @@ def formulas() -> tuple[Any, ...]:
             notes="For alpha > 1 and risk_aversion > 0 a horizon at least this long is not used "
             "in full: the schedule sells everything by T(0). For alpha <= 1 T(C) -> inf as C -> 0.",
         ),
+        Formula(
+            name="powerlaw_trade_eta",
+            arguments=("trade", "tau", "eta", "alpha"),
+            expr=trade_eta_definition(),
+            reference=trade_eta_definition(),
+            summary="Power-law impact per unit rate at a trade's rate, the one power per trade.",
+            formula="eta_j = eta (n_j / tau)**(alpha - 1)",
+            returns="currency * time unit / share**2",
+            notes="The cost f, its gradient and Hessian are polynomials in n_j and eta_j "
+            "(powerlaw_period_objective, powerlaw_marginal_cost, powerlaw_curvature). At alpha = 1 "
+            "it is eta.",
+        ),
+        Formula(
+            name="powerlaw_marginal_cost",
+            arguments=("trade", "trade_eta", "tau", "gamma", "alpha"),
+            expr=(rate_scale * trade_eta - gamma) * trade,
+            reference=marginal_cost_from_eta(),
+            summary="Marginal cost f'(n) of a trade in its powerlaw_trade_eta (no power).",
+            formula="f'(n_j) = ((alpha + 1) eta_j / tau - gamma) n_j",
+            returns="currency / share",
+            steps=((rate_scale, (alpha + 1) / tau),),
+        ),
+        Formula(
+            name="powerlaw_curvature",
+            arguments=("trade_eta", "tau", "gamma", "alpha"),
+            expr=curvature_scale * trade_eta - gamma,
+            reference=curvature_from_eta(),
+            summary="Curvature f''(n) of a trade's cost in its powerlaw_trade_eta (no power).",
+            formula="f''(n_j) = alpha (alpha + 1) eta_j / tau - gamma",
+            returns="currency / share**2",
+            steps=((curvature_scale, alpha * (alpha + 1) / tau),),
+        ),
+        Formula(
+            name="powerlaw_gradient_from_marginals",
+            arguments=("marginal_cost", "next_marginal_cost", "holding", "tau", "sigma", "risk_aversion"),
+            expr=next_marginal - marginal + risk_weight * holding,
+            reference=gradient_from_marginals(),
+            summary="powerlaw_gradient from the two trades' powerlaw_marginal_cost.",
+            formula="f'(n_{j+1}) - f'(n_j) + 2 risk_aversion sigma**2 tau x_j",
+            returns="currency / share",
+            notes="Each trade's f' is evaluated once and serves the windows of both its holdings.",
+            steps=((risk_weight, 2 * lam * sigma**2 * tau),),
+        ),
+        Formula(
+            name="powerlaw_hessian_diagonal_from_curvatures",
+            arguments=("curvature", "next_curvature", "tau", "sigma", "risk_aversion"),
+            expr=curvature_j + next_curvature + risk_weight,
+            reference=hessian_diagonal_from_curvatures(),
+            summary="powerlaw_hessian_diagonal from the two trades' powerlaw_curvature.",
+            formula="f''(n_j) + f''(n_{j+1}) + 2 risk_aversion sigma**2 tau",
+            returns="currency / share**2",
+            steps=((risk_weight, 2 * lam * sigma**2 * tau),),
+        ),
+        Formula(
+            name="powerlaw_hessian_offdiagonal_from_curvature",
+            arguments=("next_curvature",),
+            expr=hessian_offdiagonal_from_curvature(),
+            reference=hessian_offdiagonal_from_curvature(),
+            summary="powerlaw_hessian_offdiagonal from the next trade's powerlaw_curvature.",
+            formula="-f''(n_{j+1})",
+            returns="currency / share**2",
+        ),
+        Formula(
+            name="powerlaw_period_objective",
+            arguments=("trade", "trade_eta", "holding", "tau", "gamma", "sigma", "risk_aversion"),
+            expr=(trade_eta / tau - gamma / 2) * trade**2 + variance_weight * holding**2,
+            reference=period_objective(),
+            summary="One period's share of E + risk_aversion Var, power-law impact.",
+            formula="(eta_k / tau - gamma / 2) n_k**2 + risk_aversion sigma**2 tau x_k**2",
+            returns="currency",
+            notes="With holding = x_k, the holding after trade n_k: E + risk_aversion Var of a sell "
+            "schedule is gamma X**2 / 2 + epsilon X plus the sum over k = 1..N (x_N = 0).",
+            steps=((variance_weight, lam * sigma**2 * tau),),
+        ),
     )
 
 
@@ -421,6 +590,61 @@ def proofs() -> tuple[Any, ...]:
                 entry = sp.expand(matrix[r, c].subs(at_schedule))
                 residual += sp.Abs(sp.simplify(sp.expand(sp.powsimp(entry - expected))))
         return sp.simplify(residual)
+
+    def from_eta() -> sp.Expr:
+        at_trade = {trade_eta: trade_eta_definition()}
+        pairs = (
+            (marginal_cost_from_eta(), marginal_cost()),
+            (curvature_from_eta(), curvature()),
+            (period_objective(), trade_cost() + lam * sigma**2 * tau * holding**2),
+        )
+        residual = sp.Add(
+            *[
+                sp.simplify(sp.expand(sp.powsimp(sp.expand_power_base(new.subs(at_trade) - old, force=True))))
+                for new, old in pairs
+            ]
+        )
+        # the gradient and Hessian entries in f', f'' of the two trades
+        named = (
+            (gradient_from_marginals(), gradient(), marginal_cost(), marginal, next_marginal),
+            (
+                hessian_diagonal_from_curvatures(),
+                hessian_diagonal(),
+                curvature(),
+                curvature_j,
+                next_curvature,
+            ),
+            (
+                hessian_offdiagonal_from_curvature(),
+                hessian_offdiagonal(),
+                curvature(),
+                curvature_j,
+                next_curvature,
+            ),
+        )
+        for new, old, value, symbol, next_symbol in named:
+            back = new.subs({symbol: value, next_symbol: value.subs(trade, next_trade)})
+            residual += sp.simplify(sp.expand(sp.powsimp(sp.expand_power_base(back - old, force=True))))
+        return residual
+
+    def period_sum() -> sp.Expr:
+        steps = 3
+        sizes = positive_trades[:steps]
+        holdings = [sp.Add(*sizes[i:]) for i in range(1, steps)] + [sp.S.Zero]
+        total = sp.Add(*sizes)
+        by_period = gamma * total**2 / 2 + epsilon * total
+        by_period += sp.Add(
+            *[
+                period_objective().subs(
+                    {trade: m, holding: h, trade_eta: trade_eta_definition().subs(trade, m)}
+                )
+                for m, h in zip(sizes, holdings, strict=True)
+            ]
+        )
+        written = expected_cost_of_schedule().subs(N, steps).doit()
+        written = written.subs({n[i]: sizes[i - 1] for i in range(1, steps + 1)})
+        written += lam * sigma**2 * tau * sp.Add(*[h**2 for h in holdings])
+        return sp.simplify(sp.expand(sp.powsimp(sp.expand_power_base(written - by_period, force=True))))
 
     def linear_gradient() -> sp.Expr:
         window = eta_tilde / tau * ((x[j - 1] - x[j]) ** 2 + (x[j] - x[j + 1]) ** 2)
@@ -471,6 +695,18 @@ def proofs() -> tuple[Any, ...]:
         )
 
     return (
+        Proof(
+            "powerlaw_from_eta",
+            "with eta_j = eta (n_j / tau)^(alpha - 1) substituted, the printed f', f'' and period "
+            "objective in eta_j are the ones in eta; with f', f'' of the two trades put back, the "
+            "printed gradient and Hessian entries in them are the ones of E + lambda Var",
+            from_eta,
+        ),
+        Proof(
+            "powerlaw_period_objective",
+            "gamma X^2 / 2 + epsilon X + the sum of the period objectives is E + lambda Var (N = 3)",
+            period_sum,
+        ),
         Proof(
             "powerlaw_linear_limit",
             "alpha = 1: the power-law trade cost f(n) = eta n^(alpha+1) / tau^alpha - gamma n^2 / 2 "
@@ -563,6 +799,22 @@ def sections() -> tuple[Any, ...]:
                 ("\\partial^2_{x_j x_j}", hessian_diagonal()),
                 ("\\partial^2_{x_j x_{j+1}}", hessian_offdiagonal()),
                 ("", well_posedness()),
+            ),
+        ),
+        Section(
+            "Power-law impact: one power per trade",
+            "Newton's method evaluates the impact per unit rate eta_j at each trade once; in it "
+            "f', f'' and one period's share of E + lambda Var (holding x_k after trade n_k; the sum "
+            "over k plus gamma X^2 / 2 + epsilon X is E + lambda Var) have no power left, and the "
+            "gradient and Hessian entries are sums of the two trades' f' and f'':",
+            (
+                ("\\eta_j", trade_eta_definition()),
+                ("f'(n_j)", marginal_cost_from_eta()),
+                ("f''(n_j)", curvature_from_eta()),
+                ("\\partial_{x_j}", gradient_from_marginals()),
+                ("\\partial^2_{x_j x_j}", hessian_diagonal_from_curvatures()),
+                ("\\partial^2_{x_j x_{j+1}}", hessian_offdiagonal_from_curvature()),
+                ("f(n_k) + \\lambda \\sigma^2 \\tau x_k^2", period_objective()),
             ),
         ),
         Section(

@@ -167,3 +167,38 @@ unsold = sp.Symbol("x_N", nonnegative=True)  # shares left at the horizon, share
 ARGUMENTS["unsold"] = Argument(
     unsold, "unsold", "shares", "shares x_N left at the horizon, sold as one block, >= 0"
 )
+
+# Power-law impact per unit rate at a trade, eta (n / tau)^(alpha - 1) = h(v) / v less epsilon: the
+# Newton solver evaluates one power per trade and writes f, f' and f'' in it (see powerlaw.py)
+trade_eta = sp.Symbol("eta_j", positive=True)
+# and f'(n), f''(n) of a trade, each evaluated once per trade, then shared by its two windows
+marginal = sp.Symbol("fp_j", real=True)
+next_marginal = sp.Symbol("fp_j+1", real=True)
+curvature_j = sp.Symbol("fpp_j", real=True)
+next_curvature = sp.Symbol("fpp_j+1", real=True)
+
+ARGUMENTS.update(
+    {
+        a.name: a
+        for a in (
+            Argument(
+                trade_eta,
+                "trade_eta",
+                "currency * time unit / share**2",
+                "eta (n_j / tau)**(alpha - 1), the power-law impact per unit rate at trade n_j",
+            ),
+            Argument(
+                marginal, "marginal_cost", "currency / share", "f'(n_j), the marginal cost of trade n_j"
+            ),
+            Argument(
+                next_marginal, "next_marginal_cost", "currency / share", "f'(n_{j+1}) of the next trade"
+            ),
+            Argument(
+                curvature_j, "curvature", "currency / share**2", "f''(n_j), the cost's curvature at n_j"
+            ),
+            Argument(
+                next_curvature, "next_curvature", "currency / share**2", "f''(n_{j+1}) of the next trade"
+            ),
+        )
+    }
+)

@@ -9,8 +9,10 @@ The discrete schedule minimises E + lambda Var, strictly convex on sell schedule
 generated curvature f''(n) > 0 (see :func:`acsym.derivation.powerlaw.well_posedness`), by
 Newton's method on the interior holdings: the gradient and the tridiagonal Hessian are the
 generated :func:`acsym.formulas.powerlaw_gradient`, ``powerlaw_hessian_diagonal`` and
-``powerlaw_hessian_offdiagonal``; each step is one tridiagonal solve per order, and every
-order of a batch iterates together. The continuous schedule
+``powerlaw_hessian_offdiagonal``, evaluated in the forms that need one power per trade
+(``powerlaw_trade_eta``, then ``powerlaw_marginal_cost`` and ``powerlaw_curvature`` once per
+trade, ``powerlaw_gradient_from_marginals`` ...); each step is one tridiagonal solve per order,
+and every order of a batch iterates together. The continuous schedule
 (:func:`powerlaw_continuous_holdings`) solves T(C) = horizon for the first integral C with the
 generated :func:`acsym.formulas.powerlaw_horizon` (scipy.special.hyp2f1: extra
 ``acsym[calibration]``).
@@ -52,6 +54,12 @@ NEWTON_MAX_STEPS = 100
 _KEEP = 0.05
 #: the share of TWAP in the starting schedule
 _TWAP_SHARE = 1e-6
+#: elements (orders x (N + 1)) per block of a batch solved together, 8 MB per float64 array:
+#: the elementwise work wants blocks in cache, the Thomas sweep (N numpy calls per block and
+#: step) wide ones; at 10,000 x 390, 2**18 and 2**21 were slower overall
+_CHUNK = 2**20
+#: float64 machine epsilon
+_EPS = float(np.finfo(np.float64).eps)
 
 
 def _well_posed(orders: FloatArray, params: AlmgrenChrissParams) -> str | None:
@@ -103,6 +111,7 @@ def _initial(orders: FloatArray, steps: int, params: AlmgrenChrissParams, lams: 
 
 
 def _objective(holdings: FloatArray, params: AlmgrenChrissParams, lams: FloatArray) -> FloatArray:
+    """E + lambda Var of holdings (B, N + 1) from the schedule formulas (the tests' oracle)."""
     trades = holdings[..., :-1] - holdings[..., 1:]
     cost = formulas.powerlaw_schedule_expected_cost(
         trades, params.tau, params.gamma, params.eta, params.epsilon, params.alpha
@@ -110,78 +119,111 @@ def _objective(holdings: FloatArray, params: AlmgrenChrissParams, lams: FloatArr
     return np.asarray(cost + lams * formulas.schedule_variance(holdings, params.tau, params.sigma))
 
 
+def _evaluate(
+    holdings: FloatArray, params: AlmgrenChrissParams, lams: FloatArray
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Trades, their impact per unit rate eta_j (the one power per trade) and E + lambda Var less
+    gamma X**2 / 2 + epsilon X (the same for every schedule of an order), for time-major
+    holdings of shape (N + 1, B)."""
+    trades = holdings[:-1] - holdings[1:]
+    rate_eta = formulas.powerlaw_trade_eta(trades, params.tau, params.eta, params.alpha)
+    periods = formulas.powerlaw_period_objective(
+        trades, rate_eta, holdings[1:], params.tau, params.gamma, params.sigma, lams
+    )
+    return trades, rate_eta, np.sum(periods, axis=0)
+
+
 def _solve_tridiagonal(diagonal: FloatArray, upper: FloatArray, rhs: FloatArray) -> FloatArray:
-    """Solve symmetric tridiagonal systems along the last axis (Thomas' algorithm, no pivoting:
-    the Hessian is positive definite). The sweeps run over a time-major copy, so each step
-    works on one contiguous row of every order."""
-    d, u, r = diagonal.T.copy(), upper.T.copy(), rhs.T.copy()
-    size = d.shape[0]
-    for i in range(1, size):
-        ratio = u[i - 1] / d[i - 1]
-        d[i] -= ratio * u[i - 1]
-        r[i] -= ratio * r[i - 1]
-    r[size - 1] /= d[size - 1]
-    for i in range(size - 2, -1, -1):
-        r[i] = (r[i] - u[i] * r[i + 1]) / d[i]
-    return r.T
+    """Solve symmetric tridiagonal systems along the first axis, one per column (Thomas'
+    algorithm, no pivoting: the Hessian is positive definite). Time-major: each sweep step
+    works on contiguous rows of every order, in place; ``diagonal`` is overwritten."""
+    d, r, u = diagonal, rhs.copy(), upper
+    ratio, product = np.empty(d.shape[1]), np.empty(d.shape[1])
+    for i in range(1, d.shape[0]):
+        np.divide(u[i - 1], d[i - 1], out=ratio)
+        np.multiply(ratio, u[i - 1], out=product)
+        np.subtract(d[i], product, out=d[i])
+        np.multiply(ratio, r[i - 1], out=product)
+        np.subtract(r[i], product, out=r[i])
+    # x_i = r_i / d_i - (u_i / d_i) x_{i+1}, both quotients for every row at once
+    np.divide(r, d, out=r)
+    scaled = np.divide(u, d[:-1], out=d[:-1])
+    for i in range(d.shape[0] - 2, -1, -1):
+        np.multiply(scaled[i], r[i + 1], out=product)
+        np.subtract(r[i], product, out=r[i])
+    return r
 
 
 def _newton(
     holdings: FloatArray, params: AlmgrenChrissParams, lams: FloatArray
 ) -> tuple[FloatArray, NDArray_bool, int]:
     """Minimise E + lambda Var from ``holdings`` (shape (B, N + 1), x_0 and x_N fixed), all B
-    orders together. Returns the holdings, which orders converged, and the steps taken."""
-    x = holdings.copy()
-    orders = x[:, 0]
-    active = np.ones(x.shape[0], dtype=bool)
-    if x.shape[-1] <= 2:  # one trade: nothing to choose
-        return x, active, 0
-    p = (params.tau, params.eta, params.gamma, params.alpha)
-    converged = np.zeros_like(active)
+    orders together. Returns the holdings, which orders converged, and the steps taken.
+
+    The iterates are time-major (N + 1, B); each order leaves the batch once converged."""
+    result = np.ascontiguousarray(holdings.T)
+    count = result.shape[1]
+    converged = np.zeros(count, dtype=bool)
+    if result.shape[0] <= 2:  # one trade: nothing to choose
+        return result.T.copy(), ~converged, 0
+    index = np.arange(count)  # the columns of the orders still iterating
+    x, lam, orders = result.copy(), lams.copy(), result[0].copy()
+    p = (params.tau, params.gamma, params.alpha)
+    trades, rate_eta, objective = _evaluate(x, params, lam)
+    previous = np.full(count, np.inf)  # the last step's size, in units of the order
     steps = 0
-    objective = _objective(x, params, lams)
-    previous = np.full(x.shape[0], np.inf)  # the last step's size, in units of the order
     for steps in range(1, NEWTON_MAX_STEPS + 1):  # noqa: B007
-        xa, lam = x[active], lams[active]
-        trades = xa[:, :-1] - xa[:, 1:]
-        before, after = trades[:, :-1], trades[:, 1:]
-        lam_col = lam[:, None]
-        gradient = formulas.powerlaw_gradient(before, after, xa[:, 1:-1], *p, params.sigma, lam_col)
-        diagonal = formulas.powerlaw_hessian_diagonal(before, after, *p, params.sigma, lam_col)
-        upper = formulas.powerlaw_hessian_offdiagonal(after[:, :-1], *p)
-        step = np.zeros_like(xa)
-        step[:, 1:-1] = -_solve_tridiagonal(diagonal, upper, gradient)
+        # f' and f'' once per trade; each serves the windows of both neighbouring holdings
+        marginal = formulas.powerlaw_marginal_cost(trades, rate_eta, *p)
+        curvature = formulas.powerlaw_curvature(rate_eta, *p)
+        gradient = formulas.powerlaw_gradient_from_marginals(
+            marginal[:-1], marginal[1:], x[1:-1], params.tau, params.sigma, lam
+        )
+        diagonal = formulas.powerlaw_hessian_diagonal_from_curvatures(
+            curvature[:-1], curvature[1:], params.tau, params.sigma, lam
+        )
+        upper = formulas.powerlaw_hessian_offdiagonal_from_curvature(curvature[1:-1])
+        step = np.zeros_like(x)
+        np.negative(_solve_tridiagonal(diagonal, upper, gradient), out=step[1:-1])
         # keep every trade > 0: a step may shrink a trade to _KEEP of its value at most
-        trade_step = step[:, :-1] - step[:, 1:]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            limit = np.where(trade_step < 0, -(1 - _KEEP) * trades / trade_step, np.inf)
-        length = np.minimum(1.0, limit.min(axis=1))
-        size = np.max(np.abs(step), axis=1) / orders[active]
-        stalled = (size <= NEWTON_NOISE_RTOL) & (size >= 0.5 * previous[active])
+        with np.errstate(divide="ignore", invalid="ignore"):  # 0 / 0 where a trade is 0 and stays
+            shrink = np.fmax.reduce((step[1:] - step[:-1]) / trades, axis=0)
+        length = np.minimum(1.0, (1 - _KEEP) / np.maximum(shrink, 1e-300))
+        size = np.max(np.abs(step), axis=0) / orders
+        stalled = (size <= NEWTON_NOISE_RTOL) & (size >= 0.5 * previous)
         small = (size <= NEWTON_RTOL) | stalled
-        previous[active] = size
-        # backtracking on E + lambda Var (Armijo); a step within rounding is taken as it is
-        current = objective[active]
-        slope = np.sum(gradient * step[:, 1:-1], axis=1)
+        previous = size
+        # backtracking on E + lambda Var (Armijo), only the orders whose step failed are tried
+        # again; a step within rounding is taken as it is (the allowance is the worst rounding
+        # of the N-term sum, which is added period by period)
+        slope = np.einsum("ij,ij->j", gradient, step[1:-1])
+        rounding = (8 + x.shape[0]) * _EPS * (np.abs(objective) + np.abs(slope))
+        before, x = x, x + length * step
+        trades, rate_eta, trial = _evaluate(x, params, lam)
+        failed = np.flatnonzero(~small & (trial > objective + 1e-4 * length * slope + rounding))
         for _ in range(40):
-            trial = np.asarray(_objective(xa + length[:, None] * step, params, lam))
-            scale = np.abs(current) + np.abs(slope)
-            ok = small | (trial <= current + 1e-4 * length * slope + 8 * np.finfo(float).eps * scale)
-            if ok.all():
+            if failed.size == 0:
                 break
-            length = np.where(ok, length, length / 2)
-        else:
-            trial = np.asarray(_objective(xa + length[:, None] * step, params, lam))
-        xa = xa + length[:, None] * step
-        xa[:, 0], xa[:, -1] = orders[active], 0.0
-        x[active] = xa
-        objective[active] = trial
-        index = np.flatnonzero(active)
-        converged[index[small]] = True
-        active[index[small]] = False
-        if not active.any():
-            break
-    return x, converged, steps
+            length[failed] /= 2
+            x[:, failed] = before[:, failed] + length[failed] * step[:, failed]
+            retried = _evaluate(x[:, failed], params, lam[failed])
+            trades[:, failed], rate_eta[:, failed], trial[failed] = retried
+            failed = failed[trial[failed] > (objective + 1e-4 * length * slope + rounding)[failed]]
+        objective = trial
+        if small.any():
+            result[:, index[small]] = x[:, small]
+            converged[index[small]] = True
+            keep = ~small
+            if not keep.any():
+                break
+            index, lam, orders, previous, objective = (
+                a[keep] for a in (index, lam, orders, previous, objective)
+            )
+            x, trades, rate_eta = x[:, keep], trades[:, keep], rate_eta[:, keep]
+    if not converged.all():  # out of steps: the orders still iterating keep their last iterate
+        left = ~converged[index]
+        result[:, index[left]] = x[:, left]
+    return result.T.copy(), converged, steps
 
 
 NDArray_bool = Any  # numpy boolean array (kept loose for the annotations above)
@@ -272,8 +314,16 @@ def _solve(
         warn(f"{reason}; falling back to TWAP", stacklevel=stacklevel)
         index = np.arange(steps + 1, dtype=np.float64)
         return np.asarray(formulas.holdings(orders[:, None], index, float(steps), 0.0), dtype=np.float64)
-    start = _initial(orders, steps, params, lams)
-    holdings, converged, _ = _newton(start, params, lams)
+    # orders in blocks of about _CHUNK elements, whose iterates and temporaries stay (nearer) in
+    # cache: at 10,000 x 390 a third to a half faster than the whole batch at once. Each
+    # order's iteration is its own, whatever the block.
+    holdings = np.empty((orders.size, steps + 1))
+    converged = np.empty(orders.size, dtype=bool)
+    block = max(1, _CHUNK // (steps + 1))
+    for first in range(0, orders.size, block):
+        part = slice(first, first + block)
+        start = _initial(orders[part], steps, params, lams[part])
+        holdings[part], converged[part], _ = _newton(start, params, lams[part])
     if not converged.all():
         warn(
             f"Newton's method did not converge for {int((~converged).sum())} order(s) in "
@@ -370,7 +420,9 @@ def powerlaw_frontier(
     params : AlmgrenChrissParams
         As for :func:`generate_powerlaw_trajectory`.
     risk_aversion : array_like
-        lambda values >= 0 [1 / currency]; all schedules are solved in one batch.
+        lambda values >= 0 [1 / currency]; all schedules are solved in one batch. ``inf`` is the
+        limit lambda -> inf, the market order (everything in the first interval), as in
+        :func:`acsym.efficient_frontier`.
 
     Returns
     -------
@@ -379,7 +431,10 @@ def powerlaw_frontier(
         [currency**2] (:func:`acsym.formulas.schedule_variance`) per lambda: the efficient
         frontier of the power-law model, to set next to :func:`acsym.efficient_frontier`.
     """
-    holdings = generate_powerlaw_holdings(order_size, duration_periods, params, risk_aversion)
+    lams = real_array("risk_aversion", risk_aversion)
+    limit = np.isposinf(lams)
+    holdings = generate_powerlaw_holdings(order_size, duration_periods, params, np.where(limit, 0.0, lams))
+    holdings[np.broadcast_to(limit, holdings.shape[:-1]), 1:] = 0.0  # the market order: x_0 = X, then 0
     trades = holdings[..., :-1] - holdings[..., 1:]
     cost = formulas.powerlaw_schedule_expected_cost(
         trades, params.tau, params.gamma, params.eta, params.epsilon, params.alpha

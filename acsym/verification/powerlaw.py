@@ -64,7 +64,20 @@ def compute_points(size: int, seed: int) -> dict[str, tuple[Any, ...]]:
     constant = positive_lam * sigma**2 * order**2 / w
     steps = rng.integers(1, 12, size)
     schedules = [order[i] * rng.dirichlet(np.ones(steps[i])) for i in range(size)]
+    # the Newton solver's forms: one power per trade (eta_j), then f' and f'' of each trade
+    trade_eta = eta * (trade / tau) ** (alpha - 1)
+    marginal = ((alpha + 1) * trade_eta / tau - gamma) * trade
+    next_marginal = marginal * _log_uniform(rng, 0.2, 5.0, size)
+    curvature = alpha * (alpha + 1) * trade_eta / tau - gamma
+    next_curvature = curvature * _log_uniform(rng, 0.2, 5.0, size)
     return {
+        "powerlaw_trade_eta": (trade, tau, eta, alpha),
+        "powerlaw_marginal_cost": (trade, trade_eta, tau, gamma, alpha),
+        "powerlaw_curvature": (trade_eta, tau, gamma, alpha),
+        "powerlaw_gradient_from_marginals": (marginal, next_marginal, holding, tau, sigma, lam),
+        "powerlaw_hessian_diagonal_from_curvatures": (curvature, next_curvature, tau, sigma, lam),
+        "powerlaw_hessian_offdiagonal_from_curvature": (next_curvature,),
+        "powerlaw_period_objective": (trade, trade_eta, holding, tau, gamma, sigma, lam),
         "powerlaw_gradient": (trade, next_trade, holding, tau, eta, gamma, alpha, sigma, lam),
         "powerlaw_hessian_diagonal": (trade, next_trade, tau, eta, gamma, alpha, sigma, lam),
         "powerlaw_hessian_offdiagonal": (next_trade, tau, eta, gamma, alpha),
@@ -95,21 +108,46 @@ def mp_schedule_expected_cost(trades: Any, tau: Any, gamma: Any, eta: Any, epsil
     return cost
 
 
-def _gradient_condition(point: tuple[float, ...]) -> float:
-    """sum |terms| / |gradient| at one point, in mpmath."""
+def _condition(terms: Any, point: tuple[float, ...]) -> float:
+    """sum |terms| / |sum of the terms| at one point, in mpmath: the amplification of the
+    rounding of a sum of terms of either sign."""
     import mpmath
 
-    n1, n2, x, tau, eta, gamma, alpha, sigma, lam = (mpmath.mpf(float(v)) for v in point)
     with mpmath.workdps(50):
-        terms = [
-            (alpha + 1) * eta * (n1 / tau) ** alpha,
-            (alpha + 1) * eta * (n2 / tau) ** alpha,
-            gamma * n1,
-            gamma * n2,
-            2 * lam * sigma**2 * tau * x,
-        ]
-        value = terms[0] - terms[1] - terms[2] + terms[3] + terms[4]
-        return float(sum(abs(t) for t in terms) / max(abs(value), mpmath.mpf(1e-300)))
+        values = terms(*(mpmath.mpf(float(v)) for v in point))
+        total = sum(values, mpmath.mpf(0))
+        return float(sum(abs(t) for t in values) / max(abs(total), mpmath.mpf(1e-300)))
+
+
+#: the terms of every generated power-law function that is a sum of terms of either sign; its
+#: bound is BOUND times their condition number (a difference of nearly equal terms near the
+#: optimum, or f' and f'' where gamma nearly cancels the temporary impact's share)
+_CONDITIONS: dict[str, Any] = {
+    "powerlaw_gradient": lambda n1, n2, x, tau, eta, gamma, alpha, sigma, lam: (
+        (alpha + 1) * eta * (n1 / tau) ** alpha,
+        -(alpha + 1) * eta * (n2 / tau) ** alpha,
+        -gamma * n1,
+        gamma * n2,
+        2 * lam * sigma**2 * tau * x,
+    ),
+    "powerlaw_marginal_cost": lambda n, e, tau, gamma, alpha: ((alpha + 1) * e / tau * n, -gamma * n),
+    "powerlaw_curvature": lambda e, tau, gamma, alpha: (alpha * (alpha + 1) * e / tau, -gamma),
+    "powerlaw_gradient_from_marginals": lambda m1, m2, x, tau, sigma, lam: (
+        -m1,
+        m2,
+        2 * lam * sigma**2 * tau * x,
+    ),
+    "powerlaw_hessian_diagonal_from_curvatures": lambda c1, c2, tau, sigma, lam: (
+        c1,
+        c2,
+        2 * lam * sigma**2 * tau,
+    ),
+    "powerlaw_period_objective": lambda n, e, x, tau, gamma, sigma, lam: (
+        e / tau * n**2,
+        -gamma / 2 * n**2,
+        lam * sigma**2 * tau * x**2,
+    ),
+}
 
 
 def compute_generated_rows(size: int, seed: int) -> list[Row]:
@@ -128,8 +166,8 @@ def compute_generated_rows(size: int, seed: int) -> list[Row]:
         )
         exact = [mp_converged(reference, p) for p in points]
         rtol = None
-        if name == "powerlaw_gradient":
-            rtol = [BOUND * max(1.0, _gradient_condition(p)) for p in points]
+        if name in _CONDITIONS:
+            rtol = [BOUND * max(1.0, _condition(_CONDITIONS[name], p)) for p in points]
         names = formulas_arguments(name)
         if name == "powerlaw_horizon":
             # w <= LARGE_RATIO is held to BOUND; beyond it to HORIZON_ULPS eps w, in a row of its own
