@@ -268,8 +268,9 @@ PLOT = Check(_plot_path, "a path", "a writable image path", lambda v: True)
 #: flags accepted for the seed contract that no model uses yet: rejected, with the reason.
 #: A model that uses one removes its entry here (and passes the value on).
 UNUSED_FLAGS: dict[str, str] = {
-    "alpha": "changes nothing here: the Almgren-Chriss impact is linear; `acsym powerlaw` "
-    "takes the exponent fitted to fills (Almgren 2003)",
+    "alpha": "changes nothing here: this command's impact is linear or fitted; `acsym frontier "
+    "--alpha A` compares power-law impact with exponent A, `acsym powerlaw` fits it to fills "
+    "(Almgren 2003)",
 }
 
 
@@ -1846,8 +1847,8 @@ def _add_powerlaw_command(commands: Any) -> None:
         description="Fit slippage_bps = epsilon + coefficient * daily_volatility * x^alpha to "
         "FILLS.csv (default: the shipped example), turn the fit into power-law temporary impact "
         "h(v) = epsilon + eta v^alpha at the given market data, and print the optimal schedule "
-        "(Almgren 2003) next to the linear Almgren-Chriss schedule. --alpha is ignored: the "
-        "exponent is the fitted one.",
+        "(Almgren 2003) next to the linear Almgren-Chriss schedule. The exponent is the fitted one "
+        "(--alpha is refused; `acsym frontier --alpha A` takes a given exponent).",
     )
     powerlaw.add_argument("fills", nargs="?", default=None, metavar="FILLS.csv", help="fills file")
     _add_market_arguments(powerlaw)
