@@ -187,7 +187,7 @@ def _newton(
         np.negative(_solve_tridiagonal(diagonal, upper, gradient), out=step[1:-1])
         # keep every trade > 0: a step may shrink a trade to _KEEP of its value at most
         with np.errstate(divide="ignore", invalid="ignore"):  # 0 / 0 where a trade is 0 and stays
-            shrink = np.fmax.reduce((step[1:] - step[:-1]) / trades, axis=0)
+            shrink = np.fmax.reduce((step[1:] - step[:-1]) / trades, axis=0, keepdims=True)[0]
         length = np.minimum(1.0, (1 - _KEEP) / np.maximum(shrink, 1e-300))
         size = np.max(np.abs(step), axis=0) / orders
         stalled = (size <= NEWTON_NOISE_RTOL) & (size >= 0.5 * previous)
