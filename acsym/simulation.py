@@ -304,6 +304,20 @@ def _entropy(seed_sequence: np.random.SeedSequence) -> int | tuple[int, ...]:
     return tuple(int(e) for e in np.atleast_1d(np.asarray(entropy)))
 
 
+def _non_finite(*arrays: np.ndarray[Any, np.dtype[np.floating[Any]]]) -> list[str]:
+    """One message per trajectory array (timestamps, holdings, trade_sizes) holding a value that is
+    not finite."""
+    messages = []
+    for name, values in zip(("timestamps", "holdings", "trade_sizes"), arrays, strict=True):
+        bad = ~np.isfinite(values)
+        if bad.any():
+            messages.append(
+                f"trajectory.{name} has {int(bad.sum())} of {values.size} values not finite "
+                f"(e.g. {float(values[bad][0])!r}); was it generated from out-of-range inputs?"
+            )
+    return messages
+
+
 def _schedule_problems(trajectory: ExecutionTrajectory, params: AlmgrenChrissParams) -> list[str]:
     """Messages for a schedule the dynamics cannot run (empty when it can)."""
     times, holdings, trades = trajectory.timestamps, trajectory.holdings, trajectory.trade_sizes
@@ -318,14 +332,7 @@ def _schedule_problems(trajectory: ExecutionTrajectory, params: AlmgrenChrissPar
             f"trajectory has {periods} trade_sizes, so it needs {periods + 1} holdings and "
             f"timestamps; got {holdings.shape[0]} and {times.shape[0]}"
         ]
-    messages = []
-    for name, values in (("timestamps", times), ("holdings", holdings), ("trade_sizes", trades)):
-        bad = ~np.isfinite(values)
-        if bad.any():
-            messages.append(
-                f"trajectory.{name} has {int(bad.sum())} of {values.size} values not finite "
-                f"(e.g. {float(values[bad][0])!r}); was it generated from out-of-range inputs?"
-            )
+    messages = _non_finite(times, holdings, trades)
     if messages:
         return messages
     order = float(holdings[0])
@@ -495,14 +502,7 @@ def _basket_schedule_problems(trajectory: BasketTrajectory, params: BasketParams
             f"the trajectory trades {trades.shape[1]} assets but params has {params.assets} "
             f"(covariance {params.covariance.shape})"
         )
-    messages = []
-    for name, values in (("timestamps", times), ("holdings", holdings), ("trade_sizes", trades)):
-        bad = ~np.isfinite(values)
-        if bad.any():
-            messages.append(
-                f"trajectory.{name} has {int(bad.sum())} of {values.size} values not finite "
-                f"(e.g. {float(values[bad][0])!r}); was it generated from out-of-range inputs?"
-            )
+    messages = _non_finite(times, holdings, trades)
     if messages:
         return messages
     tolerance = _CONSISTENCY_RTOL * float(np.max(np.abs(holdings)))
