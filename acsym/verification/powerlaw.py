@@ -4,9 +4,9 @@ Two oracles:
 
 1. every generated ``powerlaw_*`` function against its textbook form in mpmath (the horizon's
    reference is the direct 2F1 of SymPy's integral, evaluated by mpmath.hyp2f1; the printed form
-   is Pfaff's transformation, evaluated by scipy.special.hyp2f1; its bound is BOUND or
-   4 eps w, w = lambda sigma^2 X^2 / C, whichever is larger: the rounding of its argument
-   w / (1 + w) is amplified 1 + w times near 1). The gradient is a difference
+   is Pfaff's transformation below w = lambda sigma^2 X^2 / C = 4 and the connection formula at
+   infinity above, held to BOUND for every w, in two rows split at w = 4, with w up to 1e12 and
+   alpha = 1 and 1 +- 1e-9 among the points). The gradient is a difference
    of nearly equal marginal costs near the optimum, so each point's bound is BOUND times its
    condition number, sum |terms| / |gradient|, computed in mpmath;
 2. the Newton schedule against the minimiser of E + lambda Var written directly in mpmath (the
@@ -25,12 +25,8 @@ from acsym.verify import BOUND, Row, Settings, compute_row, mp_converged, mp_ref
 
 #: the Newton schedule is held to this, in units of the order size
 SCHEDULE_BOUND = 1e-12
-#: the horizon's bound in units of EPS * w, w = lambda sigma^2 X^2 / C: the Pfaff argument
-#: w / (1 + w) is rounded, and T is sensitive to it like 1 / (1 - u) = 1 + w near u = 1
-HORIZON_ULPS = 4.0
-#: up to this w the horizon is within BOUND
-LARGE_RATIO = 100.0
-EPS = float(np.finfo(np.float64).eps)
+#: the horizon's two branches meet here (acsym.derivation.powerlaw.CONNECTION_FROM)
+CONNECTION_FROM = 4.0
 
 
 def _ratio(point: tuple[float, ...]) -> float:
@@ -46,7 +42,8 @@ def compute_points(size: int, seed: int) -> dict[str, tuple[Any, ...]]:
     """Arguments of every generated power-law function, as parallel arrays."""
     rng = np.random.default_rng(seed + 16)
     tau = _log_uniform(rng, 1e-3, 1e2, size)
-    alpha = np.concatenate([[1.0, 0.5, 2.0], rng.uniform(0.2, 2.5, size - 3)])
+    # alpha = 1 exactly (the horizon's logarithmic case) and on either side of it
+    alpha = np.concatenate([[1.0, 0.5, 2.0, 1.0, 1.0 + 1e-9, 1.0 - 1e-9], rng.uniform(0.2, 2.5, size - 6)])
     order = _log_uniform(rng, 1.0, 1e9, size)
     trade = order * _log_uniform(rng, 1e-4, 1.0, size)
     next_trade = trade * _log_uniform(rng, 0.2, 5.0, size)
@@ -58,8 +55,9 @@ def compute_points(size: int, seed: int) -> dict[str, tuple[Any, ...]]:
     sigma = _log_uniform(rng, 1e-3, 1e2, size)
     lam = np.concatenate([[0.0], _log_uniform(rng, 1e-10, 1e-2, size - 1)])
     epsilon = _log_uniform(rng, 1e-4, 1.0, size)
-    # C from w = lambda sigma^2 X^2 / C in [1e-6, 1e10]
-    w = _log_uniform(rng, 1e-6, 1e10, size)
+    # C from w = lambda sigma^2 X^2 / C in [1e-6, 1e12]
+    w = _log_uniform(rng, 1e-6, 1e12, size)
+    w[3:6] = (1e12, 1e9, 1e6)
     positive_lam = np.where(lam > 0, lam, 1e-6)
     constant = positive_lam * sigma**2 * order**2 / w
     steps = rng.integers(1, 12, size)
@@ -170,11 +168,10 @@ def compute_generated_rows(size: int, seed: int) -> list[Row]:
             rtol = [BOUND * max(1.0, _condition(_CONDITIONS[name], p)) for p in points]
         names = formulas_arguments(name)
         if name == "powerlaw_horizon":
-            # w <= LARGE_RATIO is held to BOUND; beyond it to HORIZON_ULPS eps w, in a row of its own
-            large = [_ratio(p) > LARGE_RATIO for p in points]
-            for oracle, keep in (("mpmath", False), (f"mpmath (w > {LARGE_RATIO:g})", True)):
+            # the two branches (Pfaff's form, the connection formula) in rows of their own
+            large = [_ratio(p) >= CONNECTION_FROM for p in points]
+            for oracle, keep in (("mpmath (w < 4)", False), ("mpmath (w >= 4)", True)):
                 chosen = [i for i in range(count) if large[i] == keep]
-                bound = [max(BOUND, HORIZON_ULPS * EPS * _ratio(points[i])) for i in chosen]
                 rows.append(
                     compute_row(
                         name,
@@ -185,7 +182,6 @@ def compute_generated_rows(size: int, seed: int) -> list[Row]:
                         [values[i] for i in chosen],
                         [exact[i] for i in chosen],
                         BOUND,
-                        bound if keep else None,
                     )
                 )
             continue
