@@ -42,8 +42,7 @@ def compute_points(size: int, seed: int) -> dict[str, tuple[Any, ...]]:
     """Arguments of every generated power-law function, as parallel arrays."""
     rng = np.random.default_rng(seed + 16)
     tau = _log_uniform(rng, 1e-3, 1e2, size)
-    # alpha = 1 exactly (the horizon's logarithmic case) and on either side of it
-    alpha = np.concatenate([[1.0, 0.5, 2.0, 1.0, 1.0 + 1e-9, 1.0 - 1e-9], rng.uniform(0.2, 2.5, size - 6)])
+    alpha = np.concatenate([[1.0, 0.5, 2.0], rng.uniform(0.2, 2.5, size - 3)])
     order = _log_uniform(rng, 1.0, 1e9, size)
     trade = order * _log_uniform(rng, 1e-4, 1.0, size)
     next_trade = trade * _log_uniform(rng, 0.2, 5.0, size)
@@ -57,9 +56,12 @@ def compute_points(size: int, seed: int) -> dict[str, tuple[Any, ...]]:
     epsilon = _log_uniform(rng, 1e-4, 1.0, size)
     # C from w = lambda sigma^2 X^2 / C in [1e-6, 1e12]
     w = _log_uniform(rng, 1e-6, 1e12, size)
-    w[3:6] = (1e12, 1e9, 1e6)
     positive_lam = np.where(lam > 0, lam, 1e-6)
     constant = positive_lam * sigma**2 * order**2 / w
+    # the horizon also at alpha = 1 (its logarithmic case) and on either side, at large w
+    horizon_alpha, horizon_w = alpha.copy(), w.copy()
+    horizon_alpha[3:6], horizon_w[3:6] = (1.0, 1.0 + 1e-9, 1.0 - 1e-9), (1e12, 1e9, 1e6)
+    horizon_constant = positive_lam * sigma**2 * order**2 / horizon_w
     steps = rng.integers(1, 12, size)
     schedules = [order[i] * rng.dirichlet(np.ones(steps[i])) for i in range(size)]
     # the Newton solver's forms: one power per trade (eta_j), then f' and f'' of each trade
@@ -81,7 +83,7 @@ def compute_points(size: int, seed: int) -> dict[str, tuple[Any, ...]]:
         "powerlaw_hessian_offdiagonal": (next_trade, tau, eta, gamma, alpha),
         "powerlaw_schedule_expected_cost": (schedules, tau, gamma, eta, epsilon, alpha),
         "powerlaw_rate": (holding, constant, positive_lam, sigma, eta, alpha),
-        "powerlaw_horizon": (order, constant, positive_lam, sigma, eta, alpha),
+        "powerlaw_horizon": (order, horizon_constant, positive_lam, sigma, eta, horizon_alpha),
         "powerlaw_horizon_at_zero": (
             order[alpha > 1],
             positive_lam[alpha > 1],
