@@ -5,8 +5,8 @@ Two oracles:
 1. every generated ``powerlaw_*`` function against its textbook form in mpmath (the horizon's
    reference is the direct 2F1 of SymPy's integral, evaluated by mpmath.hyp2f1; the printed form
    is Pfaff's transformation below w = lambda sigma^2 X^2 / C = 4 and the connection formula at
-   infinity above, held to BOUND for every w, in two rows split at w = 4, with w up to 1e12 and
-   alpha = 1 and 1 +- 1e-9 among the points). The gradient is a difference
+   infinity above, held to BOUND for every w, with w up to 1e12 and alpha = 1 and 1 +- 1e-9
+   among the points). The gradient is a difference
    of nearly equal marginal costs near the optimum, so each point's bound is BOUND times its
    condition number, sum |terms| / |gradient|, computed in mpmath;
 2. the Newton schedule against the minimiser of E + lambda Var written directly in mpmath (the
@@ -25,13 +25,6 @@ from acsym.verify import BOUND, Row, Settings, compute_row, mp_converged, mp_ref
 
 #: the Newton schedule is held to this, in units of the order size
 SCHEDULE_BOUND = 1e-12
-#: the horizon's two branches meet here (acsym.derivation.powerlaw.CONNECTION_FROM)
-CONNECTION_FROM = 4.0
-
-
-def _ratio(point: tuple[float, ...]) -> float:
-    order, constant, lam, sigma = point[:4]
-    return float(lam * sigma**2 * order**2 / constant)
 
 
 def _log_uniform(rng: np.random.Generator, low: float, high: float, size: int) -> Any:
@@ -169,24 +162,6 @@ def compute_generated_rows(size: int, seed: int) -> list[Row]:
         if name in _CONDITIONS:
             rtol = [BOUND * max(1.0, _condition(_CONDITIONS[name], p)) for p in points]
         names = formulas_arguments(name)
-        if name == "powerlaw_horizon":
-            # the two branches (Pfaff's form, the connection formula) in rows of their own
-            large = [_ratio(p) >= CONNECTION_FROM for p in points]
-            for oracle, keep in (("mpmath (w < 4)", False), ("mpmath (w >= 4)", True)):
-                chosen = [i for i in range(count) if large[i] == keep]
-                rows.append(
-                    compute_row(
-                        name,
-                        "generated",
-                        oracle,
-                        names,
-                        [points[i] for i in chosen],
-                        [values[i] for i in chosen],
-                        [exact[i] for i in chosen],
-                        BOUND,
-                    )
-                )
-            continue
         rows.append(compute_row(name, "generated", "mpmath", names, points, values, exact, BOUND, rtol))
     return rows
 
