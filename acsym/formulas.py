@@ -220,9 +220,10 @@ def _hyp2f1(a: ArrayLike, b: ArrayLike, c: ArrayLike, z: ArrayLike) -> NDArray[n
 
 def _hyper_tail(a: ArrayLike, d: ArrayLike, z: ArrayLike) -> NDArray[numpy.float64]:
     """sum_(k=1..30) (a)_k z**k / (k! (k + d)), for abs(z) <= 1/4 (term ratio (a + k - 1) z / k)."""
-    a = numpy.asarray(a, dtype=numpy.float64)
-    d = numpy.asarray(d, dtype=numpy.float64)
-    z = numpy.asarray(z, dtype=numpy.float64)
+    # [()]: a float64 scalar for 0-d input, whose arithmetic is several times cheaper in the loop
+    a = numpy.asarray(a, dtype=numpy.float64)[()]
+    d = numpy.asarray(d, dtype=numpy.float64)[()]
+    z = numpy.asarray(z, dtype=numpy.float64)[()]
     term = a * z
     total = term / (1.0 + d)
     for k in range(2, 31):
@@ -236,7 +237,7 @@ _GAMMA_EXCESS_SERIES = (-0.25, 0.25, -0.25, 0.25, -0.25, 0.25, -0.25, 0.25, -0.2
 
 def _gamma_excess(d: ArrayLike) -> NDArray[numpy.float64]:
     """(sqrt(pi) Gamma(1 + d) / Gamma(1/2 + d) - 1) / (2 d) for abs(d) < 1/2, by its Taylor series."""
-    d = numpy.asarray(d, dtype=numpy.float64)
+    d = numpy.asarray(d, dtype=numpy.float64)[()]
     total = d * _GAMMA_EXCESS_SERIES[0] + _GAMMA_EXCESS_SERIES[1]
     for coefficient in _GAMMA_EXCESS_SERIES[2:]:  # Horner
         total = total * d + coefficient
