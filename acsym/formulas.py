@@ -218,6 +218,32 @@ def _hyp2f1(a: ArrayLike, b: ArrayLike, c: ArrayLike, z: ArrayLike) -> NDArray[n
     return numpy.asarray(hyp2f1(a, b, c, z), dtype=numpy.float64)
 
 
+def _hyper_tail(a: ArrayLike, d: ArrayLike, z: ArrayLike) -> NDArray[numpy.float64]:
+    """sum_(k=1..30) (a)_k z**k / (k! (k + d)), for abs(z) <= 1/4 (term ratio (a + k - 1) z / k)."""
+    # [()]: a float64 scalar for 0-d input, whose arithmetic is several times cheaper in the loop
+    a = numpy.asarray(a, dtype=numpy.float64)[()]
+    d = numpy.asarray(d, dtype=numpy.float64)[()]
+    z = numpy.asarray(z, dtype=numpy.float64)[()]
+    term = a * z
+    total = term / (1.0 + d)
+    for k in range(2, 31):
+        term = term * ((a + (k - 1)) * z / k)
+        total = total + term / (k + d)
+    return numpy.asarray(total, dtype=numpy.float64)
+
+
+_GAMMA_EXCESS_SERIES = (-0.25, 0.25, -0.25, 0.25, -0.25, 0.25, -0.25, 0.25, -0.25000000000000006, 0.2500000000000001, -0.25000000000000017, 0.25000000000000033, -0.25000000000000067, 0.25000000000000133, -0.25000000000000266, 0.25000000000000533, -0.25000000000001066, 0.2500000000000213, -0.25000000000004263, 0.25000000000008527, -0.25000000000017053, 0.25000000000034106, -0.2500000000006821, 0.25000000000136424, -0.2500000000027285, 0.25000000000545697, -0.25000000001091394, 0.25000000002182793, -0.25000000004365586, 0.25000000008731177, -0.25000000017462376, 0.25000000034924824, -0.25000000069849876, 0.25000000139700435, -0.25000000279402923, 0.25000000558811997, -0.2500000111764246, 0.25000002235340346, -0.25000004470847054, 0.25000008942193586, -0.25000017885887205, 0.2500003577628089, -0.2500007156610688, 0.2500014317295268, -0.25000286468540855, 0.25000573306685614, -0.25001147729088874, 0.25002298833558684, -0.2500460790934713, 0.2500924702661039, -0.25018589693003546, 0.2503747487139553, -0.2507587330121382, 0.25154682313692467, -0.25318934190936354, 0.25670301516612315, -0.26457742858257327, 0.28389192717602785, -0.3420140195059118, 0.6931471805599453)
+
+
+def _gamma_excess(d: ArrayLike) -> NDArray[numpy.float64]:
+    """(sqrt(pi) Gamma(1 + d) / Gamma(1/2 + d) - 1) / (2 d) for abs(d) < 1/2, by its Taylor series."""
+    d = numpy.asarray(d, dtype=numpy.float64)[()]
+    total = d * _GAMMA_EXCESS_SERIES[0] + _GAMMA_EXCESS_SERIES[1]
+    for coefficient in _GAMMA_EXCESS_SERIES[2:]:  # Horner
+        total = total * d + coefficient
+    return numpy.asarray(total, dtype=numpy.float64)
+
+
 def eta_tilde(eta: ArrayLike, gamma: ArrayLike, tau: ArrayLike) -> Any:
     """Temporary impact net of the permanent impact's discrete-time share.
 
@@ -2777,10 +2803,11 @@ def powerlaw_horizon(order_size: ArrayLike, first_integral: ArrayLike, risk_aver
 
     T = X (alpha eta / C)**p 2F1(p, 1/2; 3/2; -w), p = 1 / (alpha + 1), w = risk_aversion sigma**2 X**2 / C
 
-    Evaluated in Pfaff's form X (alpha eta / C)**p (1 + w)**-0.5 2F1(3/2 - p, 1/2; 3/2; w / (1 +
-    w)), whose argument is in [0, 1): within 1e-13, or 4 eps w where w is large (the rounding of
-    w / (1 + w) is amplified 1 + w times). Needs scipy (acsym[calibration]). Decreasing in C;
-    with order_size = x it is the time left when x shares are held.
+    Evaluated for w < 4 in Pfaff's form X (alpha eta / C)**p (1 + w)**-0.5 2F1(3/2 - p, 1/2;
+    3/2; w / (1 + w)) (scipy.special.hyp2f1), for w >= 4 by the connection formula at infinity,
+    a series in -1/w whose Gamma poles at alpha = 1 are cancelled analytically: within 1e-13 for
+    every w. Needs scipy (acsym[calibration]). Decreasing in C; with order_size = x it is the
+    time left when x shares are held.
 
     Parameters
     ----------
@@ -2816,7 +2843,10 @@ def powerlaw_horizon(order_size: ArrayLike, first_integral: ArrayLike, risk_aver
     sigma = numpy.asarray(sigma, dtype=numpy.float64)[()]
     eta = numpy.asarray(eta, dtype=numpy.float64)[()]
     alpha = numpy.asarray(alpha, dtype=numpy.float64)[()]
-    return numpy.asarray(order_size*(alpha*eta/first_integral)**((alpha + 1)**(-1.0))*_hyp2f1(3/2 - 1/(alpha + 1), 1/2, 3/2, order_size**2*risk_aversion*sigma**2/(first_integral*(1 + order_size**2*risk_aversion*sigma**2/first_integral)))/numpy.sqrt(1 + order_size**2*risk_aversion*sigma**2/first_integral))[()]
+    ratio = order_size**2*risk_aversion*sigma**2/first_integral
+    large = numpy.maximum(4, ratio)
+    tail = _hyper_tail((alpha + 1)**(-1.0), (1 - alpha)/(2*alpha + 2), -1/large)
+    return numpy.asarray(order_size*(alpha*eta/first_integral)**((alpha + 1)**(-1.0))*numpy.where(numpy.less(ratio, 4), _hyp2f1(3/2 - 1/(alpha + 1), 1/2, 3/2, numpy.minimum(4, ratio)/(numpy.minimum(4, ratio) + 1))/numpy.sqrt(numpy.minimum(4, ratio) + 1), (-1/2*tail + (1/2)*(tail*(1 - alpha)/(2*alpha + 2) + 1)*numpy.log(large)*_exprel(-(1 - alpha)*numpy.log(large)/(2*alpha + 2)) + _gamma_excess((1 - alpha)/(2*alpha + 2)))/numpy.sqrt(large)))[()]
 
 
 def powerlaw_horizon_at_zero(order_size: ArrayLike, risk_aversion: ArrayLike, sigma: ArrayLike, eta: ArrayLike, alpha: ArrayLike) -> Any:

@@ -4,9 +4,9 @@ Two oracles:
 
 1. every generated ``powerlaw_*`` function against its textbook form in mpmath (the horizon's
    reference is the direct 2F1 of SymPy's integral, evaluated by mpmath.hyp2f1; the printed form
-   is Pfaff's transformation, evaluated by scipy.special.hyp2f1; its bound is BOUND or
-   4 eps w, w = lambda sigma^2 X^2 / C, whichever is larger: the rounding of its argument
-   w / (1 + w) is amplified 1 + w times near 1). The gradient is a difference
+   is Pfaff's transformation below w = lambda sigma^2 X^2 / C = 4 and the connection formula at
+   infinity above, held to BOUND for every w, with w up to 1e12 and alpha = 1 and 1 +- 1e-9
+   among the points). The gradient is a difference
    of nearly equal marginal costs near the optimum, so each point's bound is BOUND times its
    condition number, sum |terms| / |gradient|, computed in mpmath;
 2. the Newton schedule against the minimiser of E + lambda Var written directly in mpmath (the
@@ -25,17 +25,6 @@ from acsym.verify import BOUND, Row, Settings, compute_row, mp_converged, mp_ref
 
 #: the Newton schedule is held to this, in units of the order size
 SCHEDULE_BOUND = 1e-12
-#: the horizon's bound in units of EPS * w, w = lambda sigma^2 X^2 / C: the Pfaff argument
-#: w / (1 + w) is rounded, and T is sensitive to it like 1 / (1 - u) = 1 + w near u = 1
-HORIZON_ULPS = 4.0
-#: up to this w the horizon is within BOUND
-LARGE_RATIO = 100.0
-EPS = float(np.finfo(np.float64).eps)
-
-
-def _ratio(point: tuple[float, ...]) -> float:
-    order, constant, lam, sigma = point[:4]
-    return float(lam * sigma**2 * order**2 / constant)
 
 
 def _log_uniform(rng: np.random.Generator, low: float, high: float, size: int) -> Any:
@@ -58,10 +47,14 @@ def compute_points(size: int, seed: int) -> dict[str, tuple[Any, ...]]:
     sigma = _log_uniform(rng, 1e-3, 1e2, size)
     lam = np.concatenate([[0.0], _log_uniform(rng, 1e-10, 1e-2, size - 1)])
     epsilon = _log_uniform(rng, 1e-4, 1.0, size)
-    # C from w = lambda sigma^2 X^2 / C in [1e-6, 1e10]
-    w = _log_uniform(rng, 1e-6, 1e10, size)
+    # C from w = lambda sigma^2 X^2 / C in [1e-6, 1e12]
+    w = _log_uniform(rng, 1e-6, 1e12, size)
     positive_lam = np.where(lam > 0, lam, 1e-6)
     constant = positive_lam * sigma**2 * order**2 / w
+    # the horizon also at alpha = 1 (its logarithmic case) and on either side, at large w
+    horizon_alpha, horizon_w = alpha.copy(), w.copy()
+    horizon_alpha[3:6], horizon_w[3:6] = (1.0, 1.0 + 1e-9, 1.0 - 1e-9), (1e12, 1e9, 1e6)
+    horizon_constant = positive_lam * sigma**2 * order**2 / horizon_w
     steps = rng.integers(1, 12, size)
     schedules = [order[i] * rng.dirichlet(np.ones(steps[i])) for i in range(size)]
     # the Newton solver's forms: one power per trade (eta_j), then f' and f'' of each trade
@@ -83,7 +76,7 @@ def compute_points(size: int, seed: int) -> dict[str, tuple[Any, ...]]:
         "powerlaw_hessian_offdiagonal": (next_trade, tau, eta, gamma, alpha),
         "powerlaw_schedule_expected_cost": (schedules, tau, gamma, eta, epsilon, alpha),
         "powerlaw_rate": (holding, constant, positive_lam, sigma, eta, alpha),
-        "powerlaw_horizon": (order, constant, positive_lam, sigma, eta, alpha),
+        "powerlaw_horizon": (order, horizon_constant, positive_lam, sigma, eta, horizon_alpha),
         "powerlaw_horizon_at_zero": (
             order[alpha > 1],
             positive_lam[alpha > 1],
@@ -169,26 +162,6 @@ def compute_generated_rows(size: int, seed: int) -> list[Row]:
         if name in _CONDITIONS:
             rtol = [BOUND * max(1.0, _condition(_CONDITIONS[name], p)) for p in points]
         names = formulas_arguments(name)
-        if name == "powerlaw_horizon":
-            # w <= LARGE_RATIO is held to BOUND; beyond it to HORIZON_ULPS eps w, in a row of its own
-            large = [_ratio(p) > LARGE_RATIO for p in points]
-            for oracle, keep in (("mpmath", False), (f"mpmath (w > {LARGE_RATIO:g})", True)):
-                chosen = [i for i in range(count) if large[i] == keep]
-                bound = [max(BOUND, HORIZON_ULPS * EPS * _ratio(points[i])) for i in chosen]
-                rows.append(
-                    compute_row(
-                        name,
-                        "generated",
-                        oracle,
-                        names,
-                        [points[i] for i in chosen],
-                        [values[i] for i in chosen],
-                        [exact[i] for i in chosen],
-                        BOUND,
-                        bound if keep else None,
-                    )
-                )
-            continue
         rows.append(compute_row(name, "generated", "mpmath", names, points, values, exact, BOUND, rtol))
     return rows
 
