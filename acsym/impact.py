@@ -528,7 +528,7 @@ def _sandwich(jacobian: FloatArray, r: FloatArray, loss: str, f_scale: float) ->
     n, p = jacobian.shape
     if loss == "linear":
         bread = np.linalg.inv(jacobian.T @ jacobian)
-        leverage = np.minimum(np.einsum("ij,jk,ik->i", jacobian, bread, jacobian), 0.99)
+        leverage = np.minimum(np.sum((jacobian @ bread) * jacobian, axis=1), 0.99)
         weights = (r / (1.0 - leverage)) ** 2
         return np.asarray(bread @ (jacobian.T * weights) @ jacobian @ bread, dtype=float)
     psi, dpsi = _psi(r / f_scale, loss)
@@ -539,10 +539,11 @@ def _sandwich(jacobian: FloatArray, r: FloatArray, loss: str, f_scale: float) ->
 
 def _heavy_tails(r: FloatArray) -> str | None:
     """A note when residuals have far more outliers than Gaussian noise would (least squares)."""
-    scale = _robust_scale(r)
+    deviation = np.abs(r - np.median(r))
+    scale = 1.4826 * float(np.median(deviation))  # _robust_scale(r), its deviations kept
     if not scale > 0:
         return None
-    far = int(np.count_nonzero(np.abs(r - np.median(r)) > 5.0 * scale))
+    far = int(np.count_nonzero(deviation > 5.0 * scale))
     # Gaussian noise puts 6e-7 of the rows beyond 5 robust standard deviations
     if far >= max(3, 0.005 * len(r)):
         return (
@@ -677,23 +678,31 @@ def _bad_rows(columns: Mapping[str, FloatArray], use_duration: bool) -> tuple[Bo
     return bad, reasons
 
 
+def _median_if(values: FloatArray, above: float = -math.inf, below: float = math.inf) -> float:
+    """The median of ``values`` when it may lie outside [above, below], else NaN: a count decides
+    first (a median above a limit needs at least half the values above it), so the usual data
+    costs one comparison per row, not a partition."""
+    outside = np.count_nonzero(values > above) if above > -math.inf else np.count_nonzero(values < below)
+    return float(np.median(values)) if 2 * outside >= values.size else math.nan
+
+
 def _scale_notes(x: FloatArray, sigma: FloatArray, y: FloatArray, use_duration: bool) -> list[str]:
     """Warnings for columns whose typical value suggests another unit than the documented one."""
     notes = []
-    median_sigma = float(np.median(sigma))
+    median_sigma = _median_if(sigma, above=1.0)
     if median_sigma > 1.0:
         notes.append(
             f"daily_volatility looks like percent (median {median_sigma:g} > 1): it must be a "
             "fraction (0.02 = 2%); the coefficient comes out 100 times too small if it is percent"
         )
-    median_x = float(np.median(x))
+    median_x = _median_if(x, above=1.0)
     if median_x > 1.0:
         name = "Q/(V*duration)" if use_duration else "Q/V"
         notes.append(
             f"the median {name} is {median_x:g} > 1 (orders above a day's volume): are quantity "
             "and daily_volume in the same unit (shares, not lots or thousands)?"
         )
-    median_y = float(np.median(np.abs(y)))
+    median_y = _median_if(np.abs(y), below=0.01)
     if 0.0 < median_y < 0.01:
         notes.append(
             f"slippage_bps looks like a fraction (median |slippage| {median_y:g} bps < 0.01): it "

@@ -12,6 +12,8 @@ import warnings
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from scipy import stats
 
 from acsym import cli
@@ -19,6 +21,7 @@ from acsym._validate import InputWarning
 from acsym.impact import (
     CalibrationResult,
     CalibrationWarning,
+    _median_if,
     calibrate_impact,
     example_fills_path,
     linear_impact_at_rate,
@@ -417,3 +420,16 @@ def test_cli_reports_a_failed_fit_and_a_missing_file(tmp_path, capsys):
     assert "warning: too few usable rows" in capsys.readouterr().err
     assert cli.main(["calibrate", str(tmp_path / "missing.csv")]) == 2
     assert "No such file" in capsys.readouterr().err
+
+
+@given(
+    values=st.lists(st.floats(-10.0, 10.0), min_size=1, max_size=40),
+    limit=st.sampled_from([-1.0, 0.0, 0.01, 1.0, 2.5]),
+)
+def test_the_counted_median_is_the_median_whenever_it_lies_beyond_the_limit(values, limit):
+    # the unit checks skip the partition when a count shows the median cannot cross the limit
+    array = np.array(values)
+    median = float(np.median(array))
+    above, below = _median_if(array, above=limit), _median_if(array, below=limit)
+    assert above == median if median > limit else (math.isnan(above) or above == median)
+    assert below == median if median < limit else (math.isnan(below) or below == median)
