@@ -13,7 +13,7 @@ import warnings
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import acsym
@@ -80,6 +80,8 @@ finite = st.floats(min_value=1e-6, max_value=1e6)
     order=st.floats(min_value=1.0, max_value=1e7),
     periods=st.integers(min_value=1, max_value=50),
 )
+@example(volume=1.0, spread=0.0, volatility=2.6e-157, risk_aversion=0.0, order=1.0, periods=1)
+@example(volume=1.0, spread=2.2e-309, volatility=0.1, risk_aversion=1.0, order=100.0, periods=5)
 def test_friendly_api_only_passes_a_nonnegative_kappa(
     volume: float, spread: float, volatility: float, risk_aversion: float, order: float, periods: int
 ) -> None:
