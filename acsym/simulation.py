@@ -304,7 +304,32 @@ def _entropy(seed_sequence: np.random.SeedSequence) -> int | tuple[int, ...]:
     return tuple(int(e) for e in np.atleast_1d(np.asarray(entropy)))
 
 
-def _non_finite(*arrays: np.ndarray[Any, np.dtype[np.floating[Any]]]) -> list[str]:
+#: the trajectory arrays as the checks below see them (float64 or any float dtype)
+_Floats = np.ndarray[Any, np.dtype[np.floating[Any]]]
+
+
+def _decrements_and_spacing(
+    times: _Floats, holdings: _Floats, trades: _Floats, tau: float, tolerance: float, of: str
+) -> list[str]:
+    """Messages when the trades are not the holdings' decrements or the timestamps not tau apart
+    (single-asset and basket schedules alike; ``of`` names what the tolerance is relative to)."""
+    messages = []
+    mismatch = float(np.max(np.abs(trades - (holdings[:-1] - holdings[1:]))))
+    if mismatch > tolerance:
+        messages.append(
+            f"trajectory.trade_sizes differ from the holdings' decrements by up to {mismatch!r} "
+            f"shares (n_k = x_(k-1) - x_k must hold to {_CONSISTENCY_RTOL:g} of the {of})"
+        )
+    steps = np.diff(times)
+    if positive(tau) and not np.allclose(steps, tau, rtol=_CONSISTENCY_RTOL, atol=0.0):
+        messages.append(
+            f"trajectory timestamps are spaced {float(np.min(steps))!r} to {float(np.max(steps))!r} "
+            f"apart but params.tau = {tau!r}: simulate with the params the schedule was built for"
+        )
+    return messages
+
+
+def _non_finite(*arrays: _Floats) -> list[str]:
     """One message per trajectory array (timestamps, holdings, trade_sizes) holding a value that is
     not finite."""
     messages = []
@@ -343,19 +368,7 @@ def _schedule_problems(trajectory: ExecutionTrajectory, params: AlmgrenChrissPar
         messages.append(
             describe("trajectory.holdings[-1]", float(holdings[-1]), "the schedule must end with 0 shares")
         )
-    mismatch = float(np.max(np.abs(trades - (holdings[:-1] - holdings[1:]))))
-    if mismatch > tolerance:
-        messages.append(
-            f"trajectory.trade_sizes differ from the holdings' decrements by up to {mismatch!r} "
-            f"shares (n_k = x_(k-1) - x_k must hold to {_CONSISTENCY_RTOL:g} of the order)"
-        )
-    steps = np.diff(times)
-    if positive(params.tau) and not np.allclose(steps, params.tau, rtol=_CONSISTENCY_RTOL, atol=0.0):
-        messages.append(
-            f"trajectory timestamps are spaced {float(steps.min())!r} to {float(steps.max())!r} apart "
-            f"but params.tau = {params.tau!r}: simulate with the params the schedule was built for"
-        )
-    return messages
+    return messages + _decrements_and_spacing(times, holdings, trades, params.tau, tolerance, "order")
 
 
 def _cross_check(
@@ -511,19 +524,7 @@ def _basket_schedule_problems(trajectory: BasketTrajectory, params: BasketParams
             f"trajectory.holdings[-1] = {holdings[-1].tolist()!r} is out of range (the schedule "
             "must end with 0 shares of every asset)"
         )
-    mismatch = float(np.max(np.abs(trades - (holdings[:-1] - holdings[1:]))))
-    if mismatch > tolerance:
-        messages.append(
-            f"trajectory.trade_sizes differ from the holdings' decrements by up to {mismatch!r} "
-            f"shares (n_k = x_(k-1) - x_k must hold to {_CONSISTENCY_RTOL:g} of the orders)"
-        )
-    steps = np.diff(times)
-    if positive(params.tau) and not np.allclose(steps, params.tau, rtol=_CONSISTENCY_RTOL, atol=0.0):
-        messages.append(
-            f"trajectory timestamps are spaced {float(np.min(steps))!r} to {float(np.max(steps))!r} "
-            f"apart but params.tau = {params.tau!r}: simulate with the params the schedule was built for"
-        )
-    return messages
+    return messages + _decrements_and_spacing(times, holdings, trades, params.tau, tolerance, "orders")
 
 
 def _basket_closed_forms(trajectory: BasketTrajectory, params: BasketParams) -> tuple[float, float]:
