@@ -19,6 +19,7 @@ import math
 import numpy as np
 
 from acsym import formulas, formulas_scalar
+from acsym._typing import FloatArray
 from acsym._validate import describe, nonnegative, positive, real, warn
 from acsym.model import AlmgrenChrissParams
 from acsym.trajectory import ExecutionTrajectory, _check_order, _kappa_tau, _nan_trajectory, cost_in_bps
@@ -145,6 +146,23 @@ def generate_soft_deadline_trajectory(
     )
     variance = formulas.variance_soft_deadline(order, horizon, kappa, params.sigma, eta, gamma, penalty)
     bps = cost_in_bps(cost, order, params, messages)
+    return _packaged(times, holdings, trades, lam, bps, kappa, alpha, cost, float(variance), params, messages)
+
+
+def _packaged(
+    times: FloatArray,
+    holdings: FloatArray,
+    trades: FloatArray,
+    lam: float,
+    bps: float,
+    kappa: float,
+    alpha: float,
+    cost: float,
+    variance: float,
+    params: AlmgrenChrissParams,
+    messages: list[str],
+) -> ExecutionTrajectory:
+    """The soft-deadline result, continuous or discrete: shares left at the horizon as ``unsold``."""
     return ExecutionTrajectory(
         timestamps=times,
         holdings=holdings,
@@ -158,7 +176,7 @@ def generate_soft_deadline_trajectory(
             "terminal_penalty": alpha,
             "unsold": float(holdings[-1]),
             "expected_cost": cost,
-            "variance": float(variance),
+            "variance": variance,
             "warnings": tuple(messages),
         },
     )
@@ -199,23 +217,9 @@ def _discrete_trajectory(
     )
     variance = float(formulas.schedule_variance(holdings, params.tau, params.sigma))
     bps = cost_in_bps(cost, order, params, messages, stacklevel=4)
-    return ExecutionTrajectory(
-        timestamps=index * params.tau,
-        holdings=holdings,
-        trade_sizes=trades,
-        strategy_name=STRATEGY_NAME,
-        total_cost_estimate=bps,
-        risk_aversion=lam,
-        params={
-            "kappa": float(formulas_scalar.kappa(lam, params.sigma, params.eta_tilde, params.tau)),
-            "eta_tilde": params.eta_tilde,
-            "terminal_penalty": alpha,
-            "unsold": unsold,
-            "expected_cost": cost,
-            "variance": variance,
-            "warnings": tuple(messages),
-        },
-    )
+    kappa = float(formulas_scalar.kappa(lam, params.sigma, params.eta_tilde, params.tau))
+    times = index * params.tau
+    return _packaged(times, holdings, trades, lam, bps, kappa, alpha, cost, variance, params, messages)
 
 
 __all__ = ["STRATEGY_NAME", "generate_soft_deadline_trajectory"]
