@@ -9,23 +9,12 @@ Nothing here asserts on time; the machine is shared, so the ratios are what to r
 from __future__ import annotations
 
 import math
-import statistics
-import time
-from collections.abc import Callable
 from functools import partial
 
 import numpy as np
+from _timing import median_seconds
 
 from acsym.models.basket import _block_solve, generate_basket_trajectory
-
-
-def _median_seconds(function: Callable[[], object], repeats: int = 5) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def _basket(size: int, seed: int = 1) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -50,14 +39,14 @@ def _dense(
 
 def _row(size: int, steps: int, lam: float) -> str:
     orders, covariance, impact = _basket(size)
-    block = _median_seconds(partial(_block_solve, orders, steps, covariance, impact, lam, 1.0))
+    block = median_seconds(partial(_block_solve, orders, steps, covariance, impact, lam, 1.0))
     diagonal = np.diag(impact)
-    modes = _median_seconds(
+    modes = median_seconds(
         partial(generate_basket_trajectory, orders, steps, covariance, diagonal, None, lam, 1.0)
     )
     dense = math.nan
     if (steps - 1) * size <= 5000:
-        dense = _median_seconds(partial(_dense, orders, steps, covariance, impact, lam), repeats=3)
+        dense = median_seconds(partial(_dense, orders, steps, covariance, impact, lam), repeats=3)
     cells = (
         f"{block * 1e3:>11.2f}",
         f"{dense / block:>14.1f}",

@@ -18,22 +18,11 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import statistics
-import time
-from collections.abc import Callable
 
 import numpy as np
+from _timing import median_seconds
 
 import acsym
-
-
-def _median_seconds(run: Callable[[], object], repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -69,10 +58,10 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[tuple[str, str, float]] = []
     expected = holdings_numpy()
     assert np.array_equal(np.asarray(holdings_dask()), np.asarray(expected))
-    rows.append(("holdings", "numpy", _median_seconds(holdings_numpy, args.repeats)))
-    rows.append(("holdings", "dask threads", _median_seconds(holdings_dask, args.repeats)))
+    rows.append(("holdings", "numpy", median_seconds(holdings_numpy, args.repeats)))
+    rows.append(("holdings", "dask threads", median_seconds(holdings_dask, args.repeats)))
     samples = paths_numpy().samples
-    rows.append(("simulation", "numpy", _median_seconds(paths_numpy, args.repeats)))
+    rows.append(("simulation", "numpy", median_seconds(paths_numpy, args.repeats)))
     with (
         distributed.LocalCluster(
             n_workers=args.workers, threads_per_worker=1, processes=True, dashboard_address=None
@@ -99,10 +88,10 @@ def main(argv: list[str] | None = None) -> int:
         assert np.array_equal(np.asarray(holdings_cluster()), np.asarray(expected))
         assert np.array_equal(paths_cluster().samples, samples)
         rows.append(
-            ("holdings", f"LocalCluster {args.workers} proc", _median_seconds(holdings_cluster, args.repeats))
+            ("holdings", f"LocalCluster {args.workers} proc", median_seconds(holdings_cluster, args.repeats))
         )
         rows.append(
-            ("simulation", f"LocalCluster {args.workers} proc", _median_seconds(paths_cluster, args.repeats))
+            ("simulation", f"LocalCluster {args.workers} proc", median_seconds(paths_cluster, args.repeats))
         )
 
     print(

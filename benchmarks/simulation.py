@@ -18,25 +18,15 @@ import argparse
 import os
 import platform
 import resource
-import statistics
 import sys
-import time
-from collections.abc import Callable
 
 import numpy as np
+from _timing import median_seconds
 
 import acsym
+import acsym.simulation
 
 BLOCK = 1024
-
-
-def _median_seconds(run: Callable[[], object], repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -72,9 +62,9 @@ def main(argv: list[str] | None = None) -> int:
         return result
 
     rows = [
-        ("floor: standard_normal, one array", _median_seconds(one_array, args.repeats)),
-        ("floor: standard_normal, 1024-path blocks", _median_seconds(blocks, args.repeats)),
-        ("simulate_execution", _median_seconds(simulate, args.repeats)),
+        ("floor: standard_normal, one array", median_seconds(one_array, args.repeats)),
+        ("floor: standard_normal, 1024-path blocks", median_seconds(blocks, args.repeats)),
+        ("simulate_execution", median_seconds(simulate, args.repeats)),
     ]
     floor = rows[0][1]
     print(
