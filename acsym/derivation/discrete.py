@@ -41,25 +41,26 @@ kappa_tau = sp.Symbol("a", positive=True)
 price_0 = sp.Symbol("S_0", positive=True)
 
 
-def shortfall(steps: int) -> sp.Expr:
+def shortfall(steps: int, drift: sp.Expr = sp.S.Zero) -> sp.Expr:
     """Implementation shortfall X S_0 - sum_k n_k (execution price k) of a concrete schedule.
 
     The schedule has ``steps`` trades ``n[1..steps]`` summing to X, and the shocks are
-    ``xi[1..steps]``. This is the model's definition, before any algebra.
+    ``xi[1..steps]``. This is the model's definition, before any algebra. A ``drift`` (the
+    symbol mu of :mod:`acsym.derivation.drift`) adds drift * tau to every price move.
     """
     price = price_0
     proceeds = sp.S.Zero
     for step in range(1, steps + 1):
         rate = n[step] / tau
         proceeds += n[step] * (price - (epsilon * sp.sign(n[step]) + eta * rate))
-        price += sigma * sp.sqrt(tau) * xi[step] - tau * gamma * rate
+        price += drift * tau + sigma * sp.sqrt(tau) * xi[step] - tau * gamma * rate
     order = sp.Add(*[n[step] for step in range(1, steps + 1)])
     return sp.expand(order * price_0 - proceeds)
 
 
-def shortfall_mean_and_variance(steps: int) -> tuple[sp.Expr, sp.Expr]:
+def shortfall_mean_and_variance(steps: int, drift: sp.Expr = sp.S.Zero) -> tuple[sp.Expr, sp.Expr]:
     """E and Var of :func:`shortfall` for independent standard normal xi_k (it is linear in xi)."""
-    cost = shortfall(steps)
+    cost = shortfall(steps, drift)
     shocks = [xi[step] for step in range(1, steps + 1)]
     mean = cost.subs({shock: 0 for shock in shocks})
     variance = sp.expand(sp.Add(*[cost.coeff(shock) ** 2 for shock in shocks]))

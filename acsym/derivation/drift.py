@@ -29,10 +29,8 @@ from acsym.derivation.symbols import (
     N,
     T,
     X,
-    epsilon,
     eta,
     eta_tilde,
-    gamma,
     j,
     k,
     kappa,
@@ -44,7 +42,6 @@ from acsym.derivation.symbols import (
     t,
     tau,
     x,
-    xi,
 )
 
 if TYPE_CHECKING:
@@ -60,30 +57,6 @@ pull = mu / (2 * eta_tilde)
 
 # --------------------------------------------------------------------------------------------
 # expected cost and variance from first principles
-
-
-def shortfall(steps: int) -> sp.Expr:
-    """Implementation shortfall of a concrete schedule when the price drifts by mu tau per interval.
-
-    As :func:`acsym.derivation.discrete.shortfall`, with mu tau added to every price move.
-    """
-    price = discrete.price_0
-    proceeds = sp.S.Zero
-    for step in range(1, steps + 1):
-        rate = n[step] / tau
-        proceeds += n[step] * (price - (epsilon * sp.sign(n[step]) + eta * rate))
-        price += mu * tau + sigma * sp.sqrt(tau) * xi[step] - tau * gamma * rate
-    order = sp.Add(*[n[step] for step in range(1, steps + 1)])
-    return sp.expand(order * discrete.price_0 - proceeds)
-
-
-def shortfall_mean_and_variance(steps: int) -> tuple[sp.Expr, sp.Expr]:
-    """E and Var of :func:`shortfall` for independent standard normal xi_k."""
-    cost = shortfall(steps)
-    shocks = [xi[step] for step in range(1, steps + 1)]
-    mean = cost.subs({shock: 0 for shock in shocks})
-    variance = sp.expand(sp.Add(*[cost.coeff(shock) ** 2 for shock in shocks]))
-    return mean, variance
 
 
 @cache
@@ -344,7 +317,7 @@ def zero_in_exponentials(expr: sp.Expr, rate: sp.Symbol, times: tuple[sp.Symbol,
 
 def _first_principles(steps: int) -> sp.Expr:
     """E and Var with drift minus those without: -mu tau sum x_k and 0."""
-    with_drift = shortfall_mean_and_variance(steps)
+    with_drift = discrete.shortfall_mean_and_variance(steps, mu)
     without = discrete.shortfall_mean_and_variance(steps)
     trades = [n[i] for i in range(1, steps + 1)]
     holdings_sum = sp.Add(*[sp.Add(*trades[i:]) for i in range(1, steps + 1)])
@@ -623,8 +596,6 @@ __all__ = [
     "proofs",
     "pull",
     "sections",
-    "shortfall",
-    "shortfall_mean_and_variance",
     "target",
     "target_discrete",
     "trade_correction_at_kappa_zero",
