@@ -41,19 +41,26 @@ kappa_tau = sp.Symbol("a", positive=True)
 price_0 = sp.Symbol("S_0", positive=True)
 
 
-def shortfall(steps: int, drift: sp.Expr = sp.S.Zero) -> sp.Expr:
-    """Implementation shortfall X S_0 - sum_k n_k (execution price k) of a concrete schedule.
-
-    The schedule has ``steps`` trades ``n[1..steps]`` summing to X, and the shocks are
-    ``xi[1..steps]``. This is the model's definition, before any algebra. A ``drift`` (the
-    symbol mu of :mod:`acsym.derivation.drift`) adds drift * tau to every price move.
-    """
+def trading(steps: int, drift: sp.Expr = sp.S.Zero) -> tuple[sp.Expr, sp.Expr]:
+    """The proceeds sum_k n_k (execution price k) of trades ``n[1..steps]`` and the price after
+    the last one, from the model's definitions (shocks ``xi[1..steps]``). A ``drift`` (the
+    symbol mu of :mod:`acsym.derivation.drift`) adds drift * tau to every price move."""
     price = price_0
     proceeds = sp.S.Zero
     for step in range(1, steps + 1):
         rate = n[step] / tau
         proceeds += n[step] * (price - (epsilon * sp.sign(n[step]) + eta * rate))
         price += drift * tau + sigma * sp.sqrt(tau) * xi[step] - tau * gamma * rate
+    return proceeds, price
+
+
+def shortfall(steps: int, drift: sp.Expr = sp.S.Zero) -> sp.Expr:
+    """Implementation shortfall X S_0 - sum_k n_k (execution price k) of a concrete schedule.
+
+    The schedule has ``steps`` trades ``n[1..steps]`` summing to X (see :func:`trading`). This
+    is the model's definition, before any algebra.
+    """
+    proceeds, _ = trading(steps, drift)
     order = sp.Add(*[n[step] for step in range(1, steps + 1)])
     return sp.expand(order * price_0 - proceeds)
 

@@ -81,12 +81,7 @@ remaining = fast.remaining
 def shortfall(steps: int) -> sp.Expr:
     """Implementation shortfall of trades n_1..n_steps followed by a block sale of ``unsold``
     shares at S_N - epsilon - alpha unsold: the model's definition, before any algebra."""
-    price = discrete.price_0
-    proceeds = sp.S.Zero
-    for step in range(1, steps + 1):
-        rate = n[step] / tau
-        proceeds += n[step] * (price - (epsilon * sp.sign(n[step]) + eta * rate))
-        price += sigma * sp.sqrt(tau) * xi[step] - tau * gamma * rate
+    proceeds, price = discrete.trading(steps)
     proceeds += unsold * (price - epsilon - alpha_T * unsold)
     order = sp.Add(*[n[step] for step in range(1, steps + 1)]) + unsold
     return sp.expand(order * discrete.price_0 - proceeds)
