@@ -164,33 +164,42 @@ def mp_relative_error(value: float, exact: Any) -> float:
 
 
 def mp_optimal_holdings(
-    order_size: float, steps: int, risk_aversion: float, sigma: float, eta_tilde: float, tau: float
+    order_size: float,
+    steps: int,
+    risk_aversion: float,
+    sigma: float,
+    eta_tilde: float,
+    tau: float,
+    drift: float = 0.0,
 ) -> list[Any]:
     """Holdings x_0..x_N minimising E + lambda Var, solved directly in mpmath.
 
     The first-order conditions for the interior holdings x_1..x_{N-1} (x_0 = X, x_N = 0) are
 
-    .. math:: -x_{j-1} + (2 + c) x_j - x_{j+1} = 0, \\qquad c = \\lambda \\sigma^2 \\tau^2 / \\tilde\\eta,
+    .. math:: -x_{j-1} + (2 + c) x_j - x_{j+1} = \\mu \\tau^2 / (2 \\tilde\\eta), \\qquad
+       c = \\lambda \\sigma^2 \\tau^2 / \\tilde\\eta,
 
-    a symmetric, diagonally dominant tridiagonal system, solved by forward elimination and back
-    substitution (the Thomas algorithm) at DIGITS + GUARD_DIGITS digits. Call it inside no
-    particular precision; it returns mpmath numbers [shares].
+    with mu the ``drift`` (0 for the base model), a symmetric, diagonally dominant tridiagonal
+    system, solved by forward elimination and back substitution (the Thomas algorithm) at
+    DIGITS + GUARD_DIGITS digits. Call it inside no particular precision; it returns mpmath
+    numbers [shares].
     """
     import mpmath
 
     with mpmath.workdps(DIGITS + GUARD_DIGITS):
         x0 = mpmath.mpf(order_size)
         c = mpmath.mpf(risk_aversion) * mpmath.mpf(sigma) ** 2 * mpmath.mpf(tau) ** 2 / mpmath.mpf(eta_tilde)
+        pull = mpmath.mpf(drift) * mpmath.mpf(tau) ** 2 / (2 * mpmath.mpf(eta_tilde))
         diagonal = 2 + c
         pivots_inverse = []  # 1 / m_j, m_1 = d, m_j = d - 1 / m_{j-1}
         forward = []  # eliminated right-hand side
         inverse = mpmath.mpf(0)
-        rhs = x0
-        for _ in range(1, steps):
+        previous = mpmath.mpf(0)
+        for j in range(1, steps):
             inverse = 1 / (diagonal - inverse)
-            rhs = rhs * inverse
+            previous = (pull + (x0 if j == 1 else 0) + previous) * inverse
             pivots_inverse.append(inverse)
-            forward.append(rhs)
+            forward.append(previous)
         holdings = [mpmath.mpf(0)] * (steps + 1)
         holdings[0] = x0
         following = mpmath.mpf(0)

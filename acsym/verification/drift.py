@@ -40,6 +40,7 @@ from acsym.verify import (
     domain,
     floating_point_flags,
     mp_converged,
+    mp_optimal_holdings,
     mp_relative_error,
     qp_subset,
 )
@@ -159,47 +160,6 @@ def formula_arguments(name: str) -> tuple[str, ...]:
     return tuple(inspect.signature(getattr(formulas, name)).parameters)
 
 
-def mp_optimal_holdings_with_drift(
-    order_size: float,
-    steps: int,
-    risk_aversion: float,
-    sigma: float,
-    eta_tilde: float,
-    tau: float,
-    drift: float,
-) -> list[Any]:
-    """Holdings x_0..x_N minimising E + lambda Var with drift, by the Thomas algorithm in mpmath.
-
-    The first-order conditions for x_1..x_{N-1} (x_0 = X, x_N = 0) are
-    -x_{j-1} + (2 + c) x_j - x_{j+1} = mu tau^2 / (2 eta_tilde), c = lambda sigma^2 tau^2 / eta_tilde.
-    """
-    import mpmath
-
-    with mpmath.workdps(DIGITS + GUARD_DIGITS):
-        x0 = mpmath.mpf(order_size)
-        eta = mpmath.mpf(eta_tilde)
-        tau_mp = mpmath.mpf(tau)
-        c = mpmath.mpf(risk_aversion) * mpmath.mpf(sigma) ** 2 * tau_mp**2 / eta
-        rhs_drift = mpmath.mpf(drift) * tau_mp**2 / (2 * eta)
-        diagonal = 2 + c
-        inverses, forward = [], []
-        inverse = mpmath.mpf(0)
-        previous = mpmath.mpf(0)
-        for row in range(1, steps):
-            rhs = rhs_drift + (x0 if row == 1 else 0)
-            inverse = 1 / (diagonal - inverse)
-            previous = (rhs + previous) * inverse
-            inverses.append(inverse)
-            forward.append(previous)
-        holdings = [mpmath.mpf(0)] * (steps + 1)
-        holdings[0] = x0
-        following = mpmath.mpf(0)
-        for row in range(steps - 1, 0, -1):
-            following = forward[row - 1] + inverses[row - 1] * following
-            holdings[row] = following
-        return holdings
-
-
 def _qp_rows(s: Domain, drift: np.ndarray, settings: Settings) -> list[Row]:
     """Holdings and trades of the runtime path against the directly solved QP, normwise, and
     the expected cost of the generated schedule against the QP schedule's, relative to the sum
@@ -224,7 +184,7 @@ def _qp_rows(s: Domain, drift: np.ndarray, settings: Settings) -> list[Row]:
             float(drift[i]),
         )
         points.append(point)
-        x_mp = mp_optimal_holdings_with_drift(
+        x_mp = mp_optimal_holdings(
             point[0],
             n_steps,
             risk_aversion=point[3],
@@ -484,4 +444,4 @@ def rows(settings: Settings) -> list[Row]:
     return out
 
 
-__all__ = ["POINTWISE", "mp_closed_moments", "mp_optimal_holdings_with_drift", "mp_parts", "rows"]
+__all__ = ["POINTWISE", "mp_closed_moments", "mp_parts", "rows"]
