@@ -6,9 +6,11 @@ sinh schedule of :func:`acsym.generate_ac_trajectory`. :func:`powerlaw_params_fr
 such params from :func:`acsym.calibrate_impact`.
 
 The discrete schedule minimises E + lambda Var, strictly convex on sell schedules where the
-generated curvature f''(n) > 0 (see :func:`acsym.derivation.powerlaw.well_posedness`), by
-Newton's method on the interior holdings: the gradient and the tridiagonal Hessian are the
-generated :func:`acsym.formulas.powerlaw_gradient`, ``powerlaw_hessian_diagonal`` and
+generated curvature f''(n) > 0 (see :func:`acsym.derivation.powerlaw.well_posedness`). At
+alpha = 1 f'' is constant and the minimiser is the sinh schedule with eta_tilde = tau f'' / 2,
+returned as it is; otherwise it is found by Newton's method on the interior holdings: the
+gradient and the tridiagonal Hessian are the generated
+:func:`acsym.formulas.powerlaw_gradient`, ``powerlaw_hessian_diagonal`` and
 ``powerlaw_hessian_offdiagonal``, evaluated in the forms that need one power per trade
 (``powerlaw_trade_eta``, then ``powerlaw_marginal_cost`` and ``powerlaw_curvature`` once per
 trade, ``powerlaw_gradient_from_marginals`` ...); each step is one tridiagonal solve per order,
@@ -85,9 +87,11 @@ def _well_posed(orders: FloatArray, params: AlmgrenChrissParams) -> str | None:
     )
 
 
-def _initial(orders: FloatArray, steps: int, params: AlmgrenChrissParams, lams: FloatArray) -> FloatArray:
+def _sinh_schedule(
+    orders: FloatArray, steps: int, params: AlmgrenChrissParams, lams: FloatArray
+) -> FloatArray:
     """The linear model's sinh schedule with eta_tilde = tau f''(X / N) / 2, the curvature at the
-    even rate: a close start, one Newton step from the optimum at alpha = 1."""
+    even rate: at alpha = 1 the optimum itself (f'' is constant), else Newton's start."""
     curvature = -formulas.powerlaw_hessian_offdiagonal(
         orders / steps, params.tau, params.eta, params.gamma, params.alpha
     )
@@ -95,7 +99,13 @@ def _initial(orders: FloatArray, steps: int, params: AlmgrenChrissParams, lams: 
     kappa_tau = formulas.kappa(lams, params.sigma, eta_tilde, params.tau) * params.tau
     from acsym.trajectory import _optimal_holdings  # the batch path of generate_ac_holdings
 
-    holdings = np.ascontiguousarray(_optimal_holdings(orders, steps, np.asarray(kappa_tau, dtype=np.float64)))
+    return np.ascontiguousarray(_optimal_holdings(orders, steps, np.asarray(kappa_tau, dtype=np.float64)))
+
+
+def _initial(orders: FloatArray, steps: int, params: AlmgrenChrissParams, lams: FloatArray) -> FloatArray:
+    """Newton's start: the sinh schedule of :func:`_sinh_schedule`, one Newton step from the
+    optimum at alpha = 1."""
+    holdings = _sinh_schedule(orders, steps, params, lams)
     # where the sinh tail underflows to zero trades, a little TWAP in the mix keeps every trade
     # > 0 (the curvature n**(alpha - 1) is infinite at n = 0 for alpha < 1, and a step may not
     # shrink a trade of 0); elsewhere the start is the sinh schedule itself
@@ -155,10 +165,11 @@ def _solve_tridiagonal(diagonal: FloatArray, upper: FloatArray, rhs: FloatArray)
 
 
 def _newton(
-    holdings: FloatArray, params: AlmgrenChrissParams, lams: FloatArray
+    holdings: FloatArray, params: AlmgrenChrissParams, lams: FloatArray, max_steps: int = NEWTON_MAX_STEPS
 ) -> tuple[FloatArray, NDArray_bool, int]:
     """Minimise E + lambda Var from ``holdings`` (shape (B, N + 1), x_0 and x_N fixed), all B
-    orders together. Returns the holdings, which orders converged, and the steps taken.
+    orders together, in at most ``max_steps`` steps. Returns the holdings, which orders
+    converged, and the steps taken.
 
     The iterates are time-major (N + 1, B); each order leaves the batch once converged."""
     result = np.ascontiguousarray(holdings.T)
@@ -172,7 +183,7 @@ def _newton(
     trades, rate_eta, objective = _evaluate(x, params, lam)
     previous = np.full(count, np.inf)  # the last step's size, in units of the order
     steps = 0
-    for steps in range(1, NEWTON_MAX_STEPS + 1):  # noqa: B007
+    for steps in range(1, max_steps + 1):  # noqa: B007
         # f' and f'' once per trade; each serves the windows of both neighbouring holdings
         marginal = formulas.powerlaw_marginal_cost(trades, rate_eta, *p)
         curvature = formulas.powerlaw_curvature(rate_eta, *p)
@@ -317,6 +328,8 @@ def _solve(
     # orders in blocks of about _CHUNK elements, whose iterates and temporaries stay (nearer) in
     # cache: at 10,000 x 390 a third to a half faster than the whole batch at once. Each
     # order's iteration is its own, whatever the block.
+    if params.alpha == 1:  # f'' is constant: the schedule is the closed form, no iterations
+        return _sinh_schedule(orders, steps, params, lams)
     holdings = np.empty((orders.size, steps + 1))
     converged = np.empty(orders.size, dtype=bool)
     block = max(1, _CHUNK // (steps + 1))
