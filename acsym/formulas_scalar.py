@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["eta_tilde", "kappa", "kappa_continuous", "holdings", "holdings_direct", "trade_sizes", "expected_cost", "variance", "kappa_tau", "trade_sizes_direct", "holdings_urgent", "trade_sizes_urgent", "holdings_with_drift", "trade_sizes_with_drift", "expected_cost_with_drift", "variance_with_drift", "holdings_soft_deadline", "expected_cost_soft_deadline", "variance_soft_deadline", "holdings_soft_deadline_discrete", "trade_sizes_soft_deadline_discrete", "basket_diagonal_block", "powerlaw_gradient", "powerlaw_hessian_diagonal", "powerlaw_hessian_offdiagonal", "powerlaw_rate", "powerlaw_horizon_at_zero", "powerlaw_trade_eta", "powerlaw_marginal_cost", "powerlaw_curvature", "powerlaw_gradient_from_marginals", "powerlaw_hessian_diagonal_from_curvatures", "powerlaw_hessian_offdiagonal_from_curvature", "powerlaw_period_objective", "transient_kernel", "transient_block", "transient_interior_trade", "transient_optimal_cost", "transient_continuous_block", "transient_continuous_rate", "transient_continuous_cost"]
+__all__ = ["eta_tilde", "kappa", "kappa_continuous", "holdings", "holdings_direct", "trade_sizes", "expected_cost", "variance", "kappa_tau", "trade_sizes_direct", "holdings_urgent", "trade_sizes_urgent", "holdings_with_drift", "trade_sizes_with_drift", "expected_cost_with_drift", "variance_with_drift", "holdings_soft_deadline", "expected_cost_soft_deadline", "variance_soft_deadline", "holdings_soft_deadline_discrete", "trade_sizes_soft_deadline_discrete", "basket_diagonal_block", "powerlaw_gradient", "powerlaw_hessian_diagonal", "powerlaw_hessian_offdiagonal", "powerlaw_rate", "powerlaw_horizon_at_zero", "powerlaw_holdings_at_zero", "powerlaw_trade_eta", "powerlaw_marginal_cost", "powerlaw_curvature", "powerlaw_gradient_from_marginals", "powerlaw_hessian_diagonal_from_curvatures", "powerlaw_hessian_offdiagonal_from_curvature", "powerlaw_period_objective", "transient_kernel", "transient_block", "transient_interior_trade", "transient_optimal_cost", "transient_continuous_block", "transient_continuous_rate", "transient_continuous_cost"]
 
 def _exprel(z: float) -> float:
     """(exp(z) - 1) / z, and 1 at z = 0; expm1 keeps every digit near 0."""
@@ -1060,6 +1060,39 @@ def powerlaw_horizon_at_zero(order_size: float, risk_aversion: float, sigma: flo
         [time units]
     """
     return order_size**(1 - 2/(alpha + 1))*(alpha*eta/(risk_aversion*sigma**2))**(1/(alpha + 1))*(alpha + 1)/(alpha - 1)
+
+
+def powerlaw_holdings_at_zero(order_size: float, time: float, risk_aversion: float, sigma: float, eta: float, alpha: float) -> float:
+    """Holdings of the continuous-time schedule at C = 0: the power law's own tail.
+
+    x(t) = (X**(1 - beta) + (beta - 1) k t)**(1 / (1 - beta)), beta = 2 / (alpha + 1), k = (risk_aversion sigma**2 / (alpha eta))**(1 / (alpha + 1))
+
+    Evaluated as X exp(-log1p(u) / (beta - 1)), u = (beta - 1) k X**(beta - 1) t, beta - 1 = (1
+    - alpha) / (alpha + 1). For alpha < 1 the schedule of an unlimited horizon (an algebraic
+    decay, never zero); for alpha > 1 valid until powerlaw_horizon_at_zero, where it reaches
+    zero. The Newton solver's start takes its tail where it sells more than the sinh schedule.
+
+    Parameters
+    ----------
+    order_size : float
+        order to sell, X > 0 [shares]
+    time : float
+        time since the start, 0 <= time <= horizon [time units]
+    risk_aversion : float
+        risk aversion lambda >= 0 [1 / currency]
+    sigma : float
+        price volatility, >= 0 [currency / (share * time unit**0.5)]
+    eta : float
+        temporary impact coefficient, >= 0 [currency * time unit / share**2]
+    alpha : float
+        impact exponent, h(v) = eta abs(v)**alpha, > 0 [dimensionless]
+
+    Returns
+    -------
+    float
+        [shares]
+    """
+    return order_size*math.exp(-(alpha + 1)*math.log1p(order_size**((1 - alpha)/(alpha + 1))*time*(risk_aversion*sigma**2/(alpha*eta))**(1/(alpha + 1))*(1 - alpha)/(alpha + 1))/(1 - alpha))
 
 
 def powerlaw_trade_eta(trade: float, tau: float, eta: float, alpha: float) -> float:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["eta_tilde", "kappa", "kappa_continuous", "holdings", "holdings_direct", "trade_sizes", "expected_cost", "variance", "schedule_expected_cost", "schedule_variance", "trade_sizes_direct", "holdings_urgent", "trade_sizes_urgent", "holdings_d_eta", "holdings_d_gamma", "holdings_d_sigma", "holdings_d_risk_aversion", "holdings_d_tau", "expected_cost_d_eta", "expected_cost_d_gamma", "expected_cost_d_sigma", "expected_cost_d_epsilon", "expected_cost_d_risk_aversion", "expected_cost_d_tau", "variance_d_eta", "variance_d_gamma", "variance_d_sigma", "variance_d_risk_aversion", "variance_d_tau", "holdings_with_drift", "trade_sizes_with_drift", "schedule_expected_cost_with_drift", "expected_cost_with_drift", "variance_with_drift", "buyback_fixed_cost", "holdings_soft_deadline", "expected_cost_soft_deadline", "variance_soft_deadline", "holdings_soft_deadline_discrete", "trade_sizes_soft_deadline_discrete", "schedule_expected_cost_soft_deadline", "basket_diagonal_block", "powerlaw_gradient", "powerlaw_hessian_diagonal", "powerlaw_hessian_offdiagonal", "powerlaw_schedule_expected_cost", "powerlaw_rate", "powerlaw_horizon_at_zero", "powerlaw_trade_eta", "powerlaw_marginal_cost", "powerlaw_curvature", "powerlaw_gradient_from_marginals", "powerlaw_hessian_diagonal_from_curvatures", "powerlaw_hessian_offdiagonal_from_curvature", "powerlaw_period_objective", "transient_kernel", "transient_block", "transient_interior_trade", "transient_optimal_cost", "transient_continuous_block", "transient_continuous_rate", "transient_continuous_cost"]
+__all__ = ["eta_tilde", "kappa", "kappa_continuous", "holdings", "holdings_direct", "trade_sizes", "expected_cost", "variance", "schedule_expected_cost", "schedule_variance", "trade_sizes_direct", "holdings_urgent", "trade_sizes_urgent", "holdings_d_eta", "holdings_d_gamma", "holdings_d_sigma", "holdings_d_risk_aversion", "holdings_d_tau", "expected_cost_d_eta", "expected_cost_d_gamma", "expected_cost_d_sigma", "expected_cost_d_epsilon", "expected_cost_d_risk_aversion", "expected_cost_d_tau", "variance_d_eta", "variance_d_gamma", "variance_d_sigma", "variance_d_risk_aversion", "variance_d_tau", "holdings_with_drift", "trade_sizes_with_drift", "schedule_expected_cost_with_drift", "expected_cost_with_drift", "variance_with_drift", "buyback_fixed_cost", "holdings_soft_deadline", "expected_cost_soft_deadline", "variance_soft_deadline", "holdings_soft_deadline_discrete", "trade_sizes_soft_deadline_discrete", "schedule_expected_cost_soft_deadline", "basket_diagonal_block", "powerlaw_gradient", "powerlaw_hessian_diagonal", "powerlaw_hessian_offdiagonal", "powerlaw_schedule_expected_cost", "powerlaw_rate", "powerlaw_horizon_at_zero", "powerlaw_holdings_at_zero", "powerlaw_trade_eta", "powerlaw_marginal_cost", "powerlaw_curvature", "powerlaw_gradient_from_marginals", "powerlaw_hessian_diagonal_from_curvatures", "powerlaw_hessian_offdiagonal_from_curvature", "powerlaw_period_objective", "transient_kernel", "transient_block", "transient_interior_trade", "transient_optimal_cost", "transient_continuous_block", "transient_continuous_rate", "transient_continuous_cost"]
 
 def _namespace(*arrays: Any) -> Any:
     """The array API namespace of the arguments (numpy's when all are Python scalars)."""
@@ -2654,6 +2654,54 @@ def powerlaw_horizon_at_zero(order_size: Any, risk_aversion: Any, sigma: Any, et
     eta = xp.asarray(eta, dtype=xp.float64)
     alpha = xp.asarray(alpha, dtype=xp.float64)
     return order_size**(1 - 2/(alpha + 1))*(alpha*eta/(risk_aversion*sigma**2))**((alpha + 1)**(-1.0))*(alpha + 1)/(alpha - 1)
+
+
+def powerlaw_holdings_at_zero(order_size: Any, time: Any, risk_aversion: Any, sigma: Any, eta: Any, alpha: Any) -> Any:
+    """Holdings of the continuous-time schedule at C = 0: the power law's own tail.
+
+    x(t) = (X**(1 - beta) + (beta - 1) k t)**(1 / (1 - beta)), beta = 2 / (alpha + 1), k = (risk_aversion sigma**2 / (alpha eta))**(1 / (alpha + 1))
+
+    Evaluated as X exp(-log1p(u) / (beta - 1)), u = (beta - 1) k X**(beta - 1) t, beta - 1 = (1
+    - alpha) / (alpha + 1). For alpha < 1 the schedule of an unlimited horizon (an algebraic
+    decay, never zero); for alpha > 1 valid until powerlaw_horizon_at_zero, where it reaches
+    zero. The Newton solver's start takes its tail where it sells more than the sinh schedule.
+
+    Parameters
+    ----------
+    order_size : array or float
+        order to sell, X > 0 [shares]
+    time : array or float
+        time since the start, 0 <= time <= horizon [time units]
+    risk_aversion : array or float
+        risk aversion lambda >= 0 [1 / currency]
+    sigma : array or float
+        price volatility, >= 0 [currency / (share * time unit**0.5)]
+    eta : array or float
+        temporary impact coefficient, >= 0 [currency * time unit / share**2]
+    alpha : array or float
+        impact exponent, h(v) = eta abs(v)**alpha, > 0 [dimensionless]
+
+    Returns
+    -------
+    array (of the arguments' library), float64
+        [shares]
+
+    Notes
+    -----
+    Assumes every argument lies in the domain stated under Parameters: nothing is checked here,
+    so that the function costs no more than its arithmetic. Outside the domain the result is not
+    NaN but meaningless (a negative kappa or eta_tilde gives a finite, wrong number). The
+    friendly API (acsym.calibrate_ac_params, acsym.generate_ac_trajectory, ...) validates its
+    inputs and never passes such a value on.
+    """
+    xp = _namespace(order_size, time, risk_aversion, sigma, eta, alpha)
+    order_size = xp.asarray(order_size, dtype=xp.float64)
+    time = xp.asarray(time, dtype=xp.float64)
+    risk_aversion = xp.asarray(risk_aversion, dtype=xp.float64)
+    sigma = xp.asarray(sigma, dtype=xp.float64)
+    eta = xp.asarray(eta, dtype=xp.float64)
+    alpha = xp.asarray(alpha, dtype=xp.float64)
+    return order_size*xp.exp(-(alpha + 1)*xp.log1p(order_size**((1 - alpha)/(alpha + 1))*time*(risk_aversion*sigma**2/(alpha*eta))**((alpha + 1)**(-1.0))*(1 - alpha)/(alpha + 1))/(1 - alpha))
 
 
 def powerlaw_trade_eta(trade: Any, tau: Any, eta: Any, alpha: Any) -> Any:

@@ -44,6 +44,7 @@ from acsym.derivation.symbols import (
     next_marginal,
     next_trade,
     sigma,
+    t,
     tau,
     trade,
     trade_eta,
@@ -566,6 +567,43 @@ def horizon_at_zero_first_integral() -> sp.Expr:
     return sp.simplify(antiderivative.subs(s, X))
 
 
+#: the decay exponent beta - 1 = 2 p - 1 = (1 - alpha) / (alpha + 1) of the rate at C = 0,
+#: v = k x**beta, written so that it has no cancellation near alpha = 1
+beta_excess = (1 - alpha) / (alpha + 1)
+
+
+@cache
+def holdings_at_zero_textbook() -> sp.Expr:
+    """x(t) at C = 0, from the first integral: the time from X down to x is
+    t = int_x^X du / v(u) (SymPy's integral, v(u) = k u**beta), solved for x:
+    x = (X**(1 - beta) + (beta - 1) k t)**(1 / (1 - beta)). For alpha < 1 (beta > 1) it decays
+    like t**(-1 / (beta - 1)), never reaching zero: the power law's algebraic tail, where the
+    linear model's is exponential; for alpha > 1 it reaches zero at T(0)."""
+    u, held = sp.Symbol("u", positive=True), sp.Symbol("y", positive=True)
+    speed = rate_of_holding().subs(first_integral, 0)
+    elapsed = sp.integrate(1 / speed.subs(level, u), (u, held, X))
+    if isinstance(elapsed, sp.Piecewise):  # the branch alpha != 1 (alpha = 1 is a log)
+        elapsed = elapsed.args[0][0]
+    (solution,) = sp.solve(sp.Eq(elapsed, t), held)
+    return solution
+
+
+def _holdings_at_zero_rate() -> sp.Expr:
+    """k X**(beta - 1), the relative selling rate at the start: v(X) / X at C = 0."""
+    return (lam * sigma**2 / (alpha * eta)) ** p * X**beta_excess
+
+
+@cache
+def holdings_at_zero_stable() -> sp.Expr:
+    """X exp(-log1p(u) / (beta - 1)), u = (beta - 1) k X**(beta - 1) t: no power of a base near 1
+    raised to a large exponent (alpha near 1), log1p keeps u << 1 (the start) exact, and
+    lambda = 0 gives x = X."""
+    from sympy.codegen.cfunctions import log1p
+
+    growth = beta_excess * _holdings_at_zero_rate() * t
+    return X * sp.exp(-log1p(growth) / beta_excess)
+
+
 def formulas() -> tuple[Any, ...]:
     """The catalog entries of the power-law model (appended to :func:`catalog.formulas`)."""
     from acsym.derivation.catalog import Formula
@@ -659,6 +697,21 @@ def formulas() -> tuple[Any, ...]:
             returns="time units",
             notes="For alpha > 1 and risk_aversion > 0 a horizon at least this long is not used "
             "in full: the schedule sells everything by T(0). For alpha <= 1 T(C) -> inf as C -> 0.",
+        ),
+        Formula(
+            name="powerlaw_holdings_at_zero",
+            arguments=("order_size", "time", "risk_aversion", "sigma", "eta", "alpha"),
+            expr=holdings_at_zero_stable(),
+            reference=holdings_at_zero_textbook(),
+            summary="Holdings of the continuous-time schedule at C = 0: the power law's own tail.",
+            formula="x(t) = (X**(1 - beta) + (beta - 1) k t)**(1 / (1 - beta)), beta = 2 / (alpha + 1), "
+            "k = (risk_aversion sigma**2 / (alpha eta))**(1 / (alpha + 1))",
+            returns="shares",
+            notes="Evaluated as X exp(-log1p(u) / (beta - 1)), u = (beta - 1) k X**(beta - 1) t, "
+            "beta - 1 = (1 - alpha) / (alpha + 1). For alpha < 1 the schedule of an unlimited "
+            "horizon (an algebraic decay, never zero); for alpha > 1 valid until "
+            "powerlaw_horizon_at_zero, where it reaches zero. The Newton solver's start takes its "
+            "tail where it sells more than the sinh schedule.",
         ),
         Formula(
             name="powerlaw_trade_eta",
@@ -903,6 +956,36 @@ def proofs() -> tuple[Any, ...]:
                 worst += sp.Float(at_zero)
         return worst
 
+    def holdings_at_zero_matches() -> sp.Expr:
+        from sympy.codegen.cfunctions import log1p
+
+        textbook = holdings_at_zero_textbook()
+        speed = rate_of_holding().subs({first_integral: 0, level: textbook})
+        ode = sp.diff(textbook, t) + speed  # dx/dt = -v(x)
+        printed = holdings_at_zero_stable().replace(log1p, lambda z: sp.log(1 + z))
+        # SymPy does not combine the powers with symbolic exponents: 50-digit values at points
+        # on both sides of alpha = 1, from the start to deep in the tail
+        worst = sp.S.Zero
+        for a, order, time, risk in (
+            ("0.2", "1e6", "3", "1e-6"),
+            ("0.5", "1e5", "50", "1e-5"),
+            ("0.9", "2e4", "0.01", "1e-8"),
+            ("0.999", "3e6", "400", "1e-7"),
+            ("1.5", "1e5", "2", "1e-6"),
+            ("3", "1e4", "0.5", "1e-5"),
+        ):
+            point = {alpha: sp.Float(a, 60), X: sp.Float(order, 60), t: sp.Float(time, 60)}
+            point |= {lam: sp.Float(risk, 60), sigma: sp.Float("0.95", 60), eta: sp.Float("7e-4", 60)}
+            held = sp.N(textbook.subs(point), 50)
+            if abs(sp.N(printed.subs(point), 50) - held) > 1e-45 * abs(held):
+                worst += sp.N(printed.subs(point), 50) - held
+            if abs(sp.N(ode.subs(point), 50)) > 1e-45 * sp.N(speed.subs(point), 50):
+                worst += sp.N(ode.subs(point), 50)
+            start = sp.N(textbook.subs(t, 0).subs(point), 50)
+            if abs(start - point[X]) > 1e-45 * point[X]:
+                worst += start - point[X]
+        return worst
+
     def connection_matches() -> sp.Expr:
         import mpmath
 
@@ -1047,6 +1130,12 @@ def proofs() -> tuple[Any, ...]:
             "within 1e-15 relative of the textbook 2F1 (mpmath, 50 digits) at alpha = 1, 1 +- 1e-9, "
             "0.3, 0.5, 2, 3 and w from 1e-3 to 1e12, both sides of the switch w = 4",
             connection_matches,
+        ),
+        Proof(
+            "powerlaw_holdings_at_zero",
+            "at C = 0 the solved x(t) starts at X and follows dx/dt = -v(x), and the printed "
+            "form X exp(-log1p(u) / (beta - 1)) is it (50 digits, alpha from 0.2 to 3)",
+            holdings_at_zero_matches,
         ),
         Proof(
             "powerlaw_horizon_at_zero",

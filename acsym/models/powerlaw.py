@@ -104,20 +104,41 @@ def _sinh_schedule(
 
 
 def _initial(orders: FloatArray, steps: int, params: AlmgrenChrissParams, lams: FloatArray) -> FloatArray:
-    """Newton's start: the sinh schedule of :func:`_sinh_schedule`, one Newton step from the
-    optimum at alpha = 1."""
-    holdings = _sinh_schedule(orders, steps, params, lams)
-    # where the sinh tail underflows to zero trades, a little TWAP in the mix keeps every trade
-    # > 0 (the curvature n**(alpha - 1) is infinite at n = 0 for alpha < 1, and a step may not
-    # shrink a trade of 0); elsewhere the start is the sinh schedule itself
-    zero = np.min(holdings[..., :-1] - holdings[..., 1:], axis=-1, keepdims=True) <= 0
-    start = holdings
-    if zero.any():
-        share = np.where(zero, _TWAP_SHARE, 0.0)
-        index = np.arange(steps + 1, dtype=np.float64)
-        twap = formulas.holdings(orders[..., None], index, float(steps), 0.0)
-        start = np.asarray((1 - share) * holdings + share * twap, dtype=np.float64)
-    start[..., 0], start[..., -1] = orders, 0.0  # the boundary conditions, exactly
+    """Newton's start, shaped like the power law's own schedule: the trades of the C = 0
+    continuous schedule (``powerlaw_holdings_at_zero``, the first integral with C = 0) at the
+    period ends, rescaled to sum to the order. For alpha < 1 it decays algebraically and never
+    ends, so the start takes the larger of its trades and the sinh schedule's
+    (:func:`_sinh_schedule`), which has the discrete-time bulk; for alpha > 1 it sells
+    everything by T(0), and its trades alone are the start. From the sinh schedule alone the
+    tail's shape is wrong (exponential): for alpha < 1 Newton lifts a trade n far below its
+    optimum t by only the factor 1 - alpha in log(n / t) per step (f'' ~ n**(alpha - 1) is
+    singular at 0), and for alpha > 1 it must shrink the tail by orders of magnitude. On
+    benchmarks/powerlaw.py's batch the mean steps per order went 8.1 -> 6.3 at alpha = 0.5,
+    11 -> 7 at 0.2, 7.5 -> 5.5 at 1.5 and 10.7 -> 5 at 3."""
+    trades = -np.diff(_sinh_schedule(orders, steps, params, lams), axis=1)
+    time = np.arange(steps + 1) * params.tau
+    with np.errstate(invalid="ignore", divide="ignore"):  # alpha > 1: NaN past T(0), sold out
+        shaped = formulas.powerlaw_holdings_at_zero(
+            orders[:, None], time, lams[:, None], params.sigma, params.eta, params.alpha
+        )
+    shaped_trades = -np.diff(np.nan_to_num(shaped, nan=0.0), axis=1)
+    if params.alpha < 1:
+        trades = np.maximum(trades, shaped_trades)
+        # where the trades underflow to zero (f'' is infinite there and a step may not shrink a
+        # trade of 0), a little TWAP in the mix keeps every trade > 0
+        zero = np.min(trades, axis=1, keepdims=True) <= 0
+        if zero.any():
+            twap = orders[:, None] / steps
+            trades = np.where(zero, (1 - _TWAP_SHARE) * trades + _TWAP_SHARE * twap, trades)
+    else:  # lambda sigma**2 = 0 (or a start too slow to sell a double): the sinh schedule, TWAP
+        trades = np.where(np.sum(shaped_trades, axis=1, keepdims=True) > 0, shaped_trades, trades)
+    # holdings from the trades summed from the end (exact in the smallest ones), rescaled to
+    # the order; x_0 = X and x_N = 0 exactly
+    remaining = np.cumsum(trades[:, ::-1], axis=1)
+    remaining *= (orders / remaining[:, -1])[:, None]
+    start = np.zeros((orders.size, steps + 1))
+    start[:, -2::-1] = remaining
+    start[:, 0] = orders
     return start
 
 
