@@ -161,6 +161,21 @@ def test_continuous_alpha_above_one_finishes_early_on_long_horizons():
     assert holdings[0] == order and 0 < holdings[1] < order and holdings[2] == holdings[3] == 0.0
 
 
+@settings(max_examples=30, deadline=None)
+@given(alpha=st.floats(1.1, 3.0), log_lam=st.floats(-8.0, -4.0), fraction=st.floats(0.05, 0.95))
+def test_the_c_zero_schedule_is_the_long_horizon_continuous_one(alpha, log_lam, fraction):
+    # alpha > 1 on a horizon past T(0): powerlaw_continuous_holdings bisects the printed horizon
+    # T(0; x) for the holding with time fraction * T(0) left; the printed C = 0 schedule is closed form
+    params = _params(alpha, gamma=0.0)
+    order, lam = 1e6, 10**log_lam
+    early = float(formulas.powerlaw_horizon_at_zero(order, lam, params.sigma, params.eta, params.alpha))
+    time = np.array([0.0, (1 - fraction) * early])
+    bisected = powerlaw.powerlaw_continuous_holdings(order, 2 * early, time, params, lam)
+    closed = formulas.powerlaw_holdings_at_zero(order, time, lam, params.sigma, params.eta, params.alpha)
+    assert closed[0] == order
+    assert abs(closed[1] - bisected[1]) <= 1e-11 * order
+
+
 def test_continuous_rate_satisfies_the_first_integral():
     params = _params(0.6)
     order, horizon, lam = 1e6, 1.0, 1e-5

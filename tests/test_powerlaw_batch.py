@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import replace
 
 import numpy as np
@@ -49,3 +50,27 @@ def test_the_sweep_solves_every_tridiagonal_system(size: int, batch: int, seed: 
     for b in range(batch):
         matrix = np.diag(diagonal[:, b]) + np.diag(upper[:, b], 1) + np.diag(upper[:, b], -1)
         np.testing.assert_allclose(ours[:, b], np.linalg.solve(matrix, rhs[:, b]), rtol=1e-12, atol=1e-12)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    alpha=st.sampled_from([0.2, 0.5, 0.8, 0.99, 1.01, 1.5, 3.0]),
+    steps=st.integers(1, 300),
+    log_orders=st.lists(st.floats(0.0, 9.0), min_size=1, max_size=4),
+    log_lam=st.one_of(st.just(-np.inf), st.floats(-12.0, 2.0)),
+)
+def test_newtons_start_is_a_sell_schedule(
+    alpha: float, steps: int, log_orders: list[float], log_lam: float
+) -> None:
+    # what Newton needs from any start: x_0 = X and x_N = 0 exactly, no trade < 0, and for
+    # alpha < 1 (where f'' is infinite at 0) every trade > 0
+    orders = 10 ** np.array(log_orders)
+    lams = np.full(orders.shape, 10**log_lam)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no RuntimeWarning from the start's formulas
+        start = powerlaw._initial(orders, steps, _params(alpha), lams)
+    trades = start[:, :-1] - start[:, 1:]
+    assert np.all(start[:, 0] == orders) and np.all(start[:, -1] == 0.0)
+    assert np.all(np.isfinite(start)) and np.all(trades >= 0)
+    if alpha < 1:
+        assert np.all(trades > 0)

@@ -65,13 +65,13 @@ def compute_points(size: int, seed: int) -> dict[str, tuple[Any, ...]]:
     next_curvature = curvature * _log_uniform(rng, 0.2, 5.0, size)
     # the C = 0 schedule for alpha < 0.95 at times where u = (beta - 1) k X**(beta - 1) t runs
     # from 1e-6 (the start) to 1e3 (the tail: x / X down to e**-270, exp's rounding 270 eps)
-    decaying = alpha < 0.95
-    excess = (1 - alpha) / (1 + alpha)
-    speed = (positive_lam * sigma**2 / (alpha * eta)) ** (1 / (alpha + 1)) * order**excess
-    elapsed = _log_uniform(rng, 1e-6, 1e3, size) / (excess * speed)
-    at_zero = (order, elapsed, positive_lam, sigma, eta, alpha)
+    growth = _log_uniform(rng, 1e-6, 1e3, size)
+    at_zero = tuple(a[alpha < 0.95] for a in (order, growth, positive_lam, sigma, eta, alpha))
+    z_order, z_growth, z_lam, z_sigma, z_eta, z_alpha = at_zero
+    excess = (1 - z_alpha) / (1 + z_alpha)
+    speed = (z_lam * z_sigma**2 / (z_alpha * z_eta)) ** (1 / (z_alpha + 1)) * z_order**excess
     return {
-        "powerlaw_holdings_at_zero": tuple(a[decaying] for a in at_zero),
+        "powerlaw_holdings_at_zero": (z_order, z_growth / (excess * speed), z_lam, z_sigma, z_eta, z_alpha),
         "powerlaw_trade_eta": (trade, tau, eta, alpha),
         "powerlaw_marginal_cost": (trade, trade_eta, tau, gamma, alpha),
         "powerlaw_curvature": (trade_eta, tau, gamma, alpha),
