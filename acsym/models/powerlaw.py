@@ -50,12 +50,12 @@ NEWTON_RTOL = 4 * float(np.finfo(np.float64).eps)
 #: or, once the steps are below this (times the order size), when they stop shrinking: the
 #: rounding floor of the gradient, which is large where f'' -> 0 (alpha > 1, tiny trades)
 NEWTON_NOISE_RTOL = 1e-12
-#: and gives up after this many steps (1 at alpha = 1; 4 to 15 on the tests' domain)
+#: and gives up after this many steps (5 or 6 on benchmarks/powerlaw.py's batches)
 NEWTON_MAX_STEPS = 100
 #: for alpha < 1 a step never shrinks a trade below this fraction of its value (trades stay
 #: > 0, where f'' = alpha (alpha + 1) eta n**(alpha - 1) / tau**alpha is finite)
 _KEEP = 0.05
-#: the share of TWAP in the starting schedule
+#: the share of TWAP mixed into a start whose trades underflow to zero (alpha < 1)
 _TWAP_SHARE = 1e-6
 #: elements (orders x (N + 1)) per block of a batch solved together, 8 MB per float64 array:
 #: the elementwise work wants blocks in cache, the Thomas sweep (N numpy calls per block and
@@ -356,11 +356,11 @@ def _solve(
         warn(f"{reason}; falling back to TWAP", stacklevel=stacklevel)
         index = np.arange(steps + 1, dtype=np.float64)
         return np.asarray(formulas.holdings(orders[:, None], index, float(steps), 0.0), dtype=np.float64)
+    if params.alpha == 1:  # f'' is constant: the schedule is the closed form, no iterations
+        return _sinh_schedule(orders, steps, params, lams)
     # orders in blocks of about _CHUNK elements, whose iterates and temporaries stay (nearer) in
     # cache: at 10,000 x 390 a third to a half faster than the whole batch at once. Each
     # order's iteration is its own, whatever the block.
-    if params.alpha == 1:  # f'' is constant: the schedule is the closed form, no iterations
-        return _sinh_schedule(orders, steps, params, lams)
     holdings = np.empty((orders.size, steps + 1))
     converged = np.empty(orders.size, dtype=bool)
     block = max(1, _CHUNK // (steps + 1))
