@@ -266,7 +266,8 @@ def _plot_path(text: str) -> str:
 PLOT = Check(_plot_path, "a path", "a writable image path", lambda v: True)
 
 #: flags accepted for the seed contract that no model uses yet: rejected, with the reason.
-#: A model that uses one removes its entry here (and passes the value on).
+#: A subcommand that uses one lists it in ``set_defaults(uses_flags=...)`` (see
+#: :func:`_flag_problems`; :func:`_inputs` leaves that list out of the JSON) and reads the value.
 UNUSED_FLAGS: dict[str, str] = {
     "alpha": "changes nothing here: this command's impact is linear or fitted; `acsym frontier "
     "--alpha A` compares power-law impact with exponent A, `acsym powerlaw` fits it to fills "
@@ -334,7 +335,8 @@ def _main(argv: Sequence[str]) -> int:
 
 
 def _inputs(args: argparse.Namespace) -> dict[str, Any]:
-    return {key: value for key, value in vars(args).items() if key not in ("run", "command", "json")}
+    skipped = ("run", "command", "json", "uses_flags")  # parser bookkeeping, not inputs
+    return {key: value for key, value in vars(args).items() if key not in skipped}
 
 
 def _envelope(command: str, status: int, inputs: dict[str, Any], out: Outcome) -> dict[str, Any]:
@@ -737,9 +739,10 @@ def _frontier(args: argparse.Namespace, out: Outcome) -> None:
     out.record.update(
         params=_params_record(params), frontier={name: getattr(frontier, name) for name in names}
     )
-    nonlinear = None
+    nonlinear = powerlaw_params = None
     if args.alpha is not None:
-        nonlinear = _powerlaw_frontier(args, params, frontier.risk_aversion, notional, out)
+        powerlaw_params = _powerlaw_twin(args, params)
+        nonlinear = _powerlaw_frontier(args, powerlaw_params, frontier.risk_aversion, notional, out)
         out.record.update(powerlaw_frontier=nonlinear)
     if args.plot is not None:
         try:
@@ -747,11 +750,10 @@ def _frontier(args: argparse.Namespace, out: Outcome) -> None:
 
             dense = efficient_frontier(*inputs, points=max(args.points, 201))
             curves = None
-            if nonlinear is not None:
-                more = _powerlaw_frontier(args, params, dense.risk_aversion, notional, Outcome())
-                curves = {
-                    f"power-law frontier (alpha = {args.alpha:.3g})": (more["std"], more["expected_cost"])
-                }
+            if powerlaw_params is not None:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")  # the table above reported them
+                    curves = _powerlaw_curve(args, powerlaw_params, dense.risk_aversion)
             plot_comparison(strategies, frontier=dense, curves=curves, path=args.plot)
         except (ImportError, OSError, ValueError) as error:
             _plot_failed(args, error)
@@ -1784,10 +1786,8 @@ def _basket_simulation(args: argparse.Namespace, result: Any) -> Any:
 # --- `acsym frontier --alpha` (issue 16): the power-law frontier next to the linear one ------
 
 
-def _powerlaw_frontier(
-    args: argparse.Namespace, params: Any, risk_aversion: Any, notional: float, out: Outcome
-) -> dict[str, Any]:
-    """The power-law frontier at the linear frontier's risk aversions, as JSON fields.
+def _powerlaw_twin(args: argparse.Namespace, params: Any) -> Any:
+    """The linear params with impact exponent ``--alpha``; UsageError if they are not well posed.
 
     Its eta makes the impact per unit rate at the TWAP rate, :func:`acsym.formulas.powerlaw_trade_eta`
     of the TWAP trade, the calibrated linear eta: at alpha = 1 it is the linear model itself."""
@@ -1796,7 +1796,7 @@ def _powerlaw_frontier(
     import numpy as np
 
     from acsym import formulas
-    from acsym.models.powerlaw import _well_posed, powerlaw_frontier
+    from acsym.models.powerlaw import _well_posed
 
     twap_trade = args.order_size / args.periods
     eta = params.eta / float(formulas.powerlaw_trade_eta(twap_trade, params.tau, 1.0, args.alpha))
@@ -1804,6 +1804,18 @@ def _powerlaw_frontier(
     reason = _well_posed(np.array([args.order_size]), nonlinear)
     if reason is not None:  # rather than the TWAP fallback's frontier
         raise UsageError(f"argument --alpha: {args.alpha!r} gives no power-law frontier here: {reason}")
+    return nonlinear
+
+
+def _powerlaw_frontier(
+    args: argparse.Namespace, nonlinear: Any, risk_aversion: Any, notional: float, out: Outcome
+) -> dict[str, Any]:
+    """The power-law frontier of :func:`_powerlaw_twin` at the linear frontier's risk aversions,
+    as JSON fields."""
+    import numpy as np
+
+    from acsym.models.powerlaw import powerlaw_frontier
+
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         cost, variance = powerlaw_frontier(args.order_size, args.periods, nonlinear, risk_aversion)
@@ -1811,13 +1823,23 @@ def _powerlaw_frontier(
     std = np.sqrt(variance)
     return {
         "alpha": args.alpha,
-        "eta": eta,
+        "eta": nonlinear.eta,
         "risk_aversion": np.asarray(risk_aversion, dtype=np.float64),
         "expected_cost": cost,
         "expected_cost_bps": cost / notional * 1e4,
         "std": std,
         "std_bps": std / notional * 1e4,
     }
+
+
+def _powerlaw_curve(args: argparse.Namespace, params: Any, risk_aversion: Any) -> dict[str, Any]:
+    """The power-law frontier as a labelled (std, expected cost) curve for ``plot_comparison``."""
+    import numpy as np
+
+    from acsym.models.powerlaw import powerlaw_frontier
+
+    cost, variance = powerlaw_frontier(args.order_size, args.periods, params, risk_aversion)
+    return {f"power-law frontier (alpha = {params.alpha:.3g})": (np.sqrt(variance), cost)}
 
 
 def _say_powerlaw_frontier(frontier: dict[str, Any], out: Outcome) -> None:
@@ -1873,7 +1895,8 @@ def _powerlaw(args: argparse.Namespace, out: Outcome) -> None:
         fit, args.daily_volume, args.daily_spread, args.daily_volatility, args.price, tau=args.tau
     )
     ours = generate_powerlaw_trajectory(args.order_size, args.periods, params, args.risk_aversion)
-    linear = generate_ac_trajectory(args.order_size, args.periods, _calibrated(args, out), args.risk_aversion)
+    linear_params = _calibrated(args, out)
+    linear = generate_ac_trajectory(args.order_size, args.periods, linear_params, args.risk_aversion)
     notional = args.order_size * args.price or math.nan
     out.rows.append(_strategy_row(ours, notional, alpha=params.alpha))
     out.rows.append(_strategy_row(linear, notional))
@@ -1889,24 +1912,23 @@ def _powerlaw(args: argparse.Namespace, out: Outcome) -> None:
     for name, row in (("power law", out.rows[0]), ("linear A-C", out.rows[1])):
         out.say(f"{name}: expected cost {row['expected_cost']:,.4f} currency, std {row['std']:,.4f}")
     if args.plot is not None:
-        _plot_powerlaw(args, params, [linear, ours], out)
+        _plot_powerlaw(args, params, linear_params, [linear, ours], out)
 
 
-def _plot_powerlaw(args: argparse.Namespace, params: Any, schedules: list[Any], out: Outcome) -> None:
+def _plot_powerlaw(
+    args: argparse.Namespace, params: Any, linear_params: Any, schedules: list[Any], out: Outcome
+) -> None:
     """The linear and power-law schedules compared; both models' frontiers in one panel."""
     import numpy as np
 
     from acsym.frontier import efficient_frontier
-    from acsym.models.powerlaw import powerlaw_frontier
 
-    linear_params = _calibrated(args, out)
     try:
         from acsym.plots import plot_comparison
 
         frontier = efficient_frontier(args.order_size, args.periods, linear_params, points=201)
         lams = frontier.risk_aversion[np.isfinite(frontier.risk_aversion)][::5]
-        cost, variance = powerlaw_frontier(args.order_size, args.periods, params, lams)
-        curve = {f"power-law frontier (alpha = {params.alpha:.3g})": (np.sqrt(variance), cost)}
+        curve = _powerlaw_curve(args, params, lams)
         plot_comparison(schedules, frontier=frontier, curves=curve, path=args.plot)
     except (ImportError, OSError, ValueError) as error:
         _plot_failed(args, error)

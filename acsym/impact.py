@@ -477,8 +477,14 @@ def _psi(z: FloatArray, loss: str) -> tuple[FloatArray, FloatArray]:
     return z, np.ones_like(z)
 
 
+def _robust_deviations(residuals: FloatArray) -> tuple[FloatArray, float]:
+    """|r - median(r)| and the robust standard deviation 1.4826 median|r - median(r)|."""
+    deviation = np.abs(residuals - np.median(residuals))
+    return deviation, float(1.4826 * np.median(deviation))
+
+
 def _robust_scale(residuals: FloatArray) -> float:
-    return float(1.4826 * np.median(np.abs(residuals - np.median(residuals))))
+    return _robust_deviations(residuals)[1]
 
 
 class _FitFailed(Exception):
@@ -539,8 +545,7 @@ def _sandwich(jacobian: FloatArray, r: FloatArray, loss: str, f_scale: float) ->
 
 def _heavy_tails(r: FloatArray) -> str | None:
     """A note when residuals have far more outliers than Gaussian noise would (least squares)."""
-    deviation = np.abs(r - np.median(r))
-    scale = 1.4826 * float(np.median(deviation))  # _robust_scale(r), its deviations kept
+    deviation, scale = _robust_deviations(r)
     if not scale > 0:
         return None
     far = int(np.count_nonzero(deviation > 5.0 * scale))

@@ -372,18 +372,17 @@ def _schedule_problems(trajectory: ExecutionTrajectory, params: AlmgrenChrissPar
 
 
 def _cross_check(
-    trajectory: ExecutionTrajectory, expected_cost: float, variance: float, messages: list[str]
+    recorded: Mapping[str, Any], name: str, expected_cost: float, variance: float, messages: list[str]
 ) -> None:
-    """Warn when the trajectory's own closed-form E or Var disagrees with ``params``."""
-    details = trajectory.params or {}
+    """Warn when a trajectory's own E or Var (``recorded``, by key; absent keys are not checked)
+    disagrees with the schedule under ``params``; ``name`` formats a key as the attribute's name."""
     for key, value in (("expected_cost", expected_cost), ("variance", variance)):
-        recorded = details.get(key)
-        if not isinstance(recorded, numbers.Real) or not math.isfinite(recorded):
+        if key not in recorded:
             continue
-        if not math.isclose(recorded, value, rel_tol=_AGREEMENT_RTOL, abs_tol=1e-12 * abs(value)):
+        if not math.isclose(recorded[key], value, rel_tol=_AGREEMENT_RTOL, abs_tol=1e-12 * abs(value)):
             messages.append(
                 warn(
-                    f"trajectory.params[{key!r}] = {recorded!r} but the schedule under params gives "
+                    f"{name.format(key)} = {recorded[key]!r} but the schedule under params gives "
                     f"{value!r}: the trajectory was generated with other parameters; the result "
                     "compares the simulation with the latter",
                     stacklevel=3,
@@ -537,25 +536,6 @@ def _basket_closed_forms(trajectory: BasketTrajectory, params: BasketParams) -> 
     )
     variance = float(formulas.basket_schedule_variance(trajectory.holdings, params.tau, params.covariance))
     return expected_cost, variance
-
-
-def _basket_cross_check(
-    trajectory: BasketTrajectory, expected_cost: float, variance: float, messages: list[str]
-) -> None:
-    """Warn when the basket trajectory's own E or Var disagrees with ``params``."""
-    for key, recorded, value in (
-        ("expected_cost", trajectory.expected_cost, expected_cost),
-        ("variance", trajectory.variance, variance),
-    ):
-        if not math.isclose(recorded, value, rel_tol=_AGREEMENT_RTOL, abs_tol=1e-12 * abs(value)):
-            messages.append(
-                warn(
-                    f"trajectory.{key} = {recorded!r} but the schedule under params gives {value!r}: "
-                    "the trajectory was generated with other parameters; the result compares the "
-                    "simulation with the latter",
-                    stacklevel=3,
-                )
-            )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -787,7 +767,8 @@ def simulate_execution(
     if isinstance(trajectory, BasketTrajectory):
         assert isinstance(params, BasketParams)
         expected_cost, variance = closed_forms
-        _basket_cross_check(trajectory, expected_cost, variance, messages)
+        recorded = {"expected_cost": trajectory.expected_cost, "variance": trajectory.variance}
+        _cross_check(recorded, "trajectory.{}", expected_cost, variance, messages)
         weights = _basket_shock_weights(trades, params)
         deterministic = _basket_deterministic_shortfall(trades, params)
         samples = _simulate(weights, deterministic, paths, seed_sequence, chunk, chunk_bytes, progress)
@@ -800,7 +781,13 @@ def simulate_execution(
             )
         )
         variance = float(formulas.schedule_variance(holdings, params.tau, params.sigma))
-        _cross_check(trajectory, expected_cost, variance, messages)
+        details = trajectory.params or {}
+        recorded = {  # what params records as finite reals; the rest is not checked
+            key: details[key]
+            for key in ("expected_cost", "variance")
+            if isinstance(details.get(key), numbers.Real) and math.isfinite(details[key])
+        }
+        _cross_check(recorded, "trajectory.params[{!r}]", expected_cost, variance, messages)
         if not positive(params.price):
             messages.append(
                 warn(

@@ -372,9 +372,11 @@ def _kappa_tau(lam: float, params: AlmgrenChrissParams) -> float:
 def _scalar_moments(
     order: float, horizon: float, kappa: float, params: AlmgrenChrissParams
 ) -> tuple[float, float] | None:
-    """Expected cost and variance by the scalar twins; None where ``math`` raises on an
-    intermediate out of float range (X**2 past 1e308, horizon**2 below the subnormals), where
-    the numpy forms return inf or NaN instead."""
+    """Expected cost and variance by the scalar twins; None where kappa is not finite or
+    ``math`` raises on an intermediate out of float range (X**2 past 1e308, horizon**2 below the
+    subnormals), where the numpy forms return inf or NaN instead."""
+    if not math.isfinite(kappa):
+        return None
     try:
         cost = formulas_scalar.expected_cost(
             order, horizon, params.tau, kappa, params.gamma, params.eta_tilde, params.epsilon
@@ -449,7 +451,7 @@ def generate_ac_trajectory(
         )
         kappa = kappa_tau = 0.0
     horizon = steps * params.tau
-    moments = _scalar_moments(order, horizon, kappa, params) if math.isfinite(kappa) else None
+    moments = _scalar_moments(order, horizon, kappa, params)
     if moments is not None:
         # one order: the scalar twins of the closed forms (a microsecond each, not dozens of
         # numpy passes on 0-d arrays) and the cheapest accurate array form of the schedule

@@ -276,6 +276,14 @@ def test_calibrate_maps_columns(files: dict[str, Path], capsys: pytest.CaptureFi
     assert result.document["inputs"]["columns"] == {"quantity": "qty", "daily_volume": "adv"}
 
 
+def test_inputs_echo_flags_not_parser_bookkeeping(capsys: pytest.CaptureFixture[str]) -> None:
+    # `frontier` marks --alpha as used with set_defaults(uses_flags=...): not an input
+    for argv in (["frontier", "--json"], ["frontier", "--alpha", "0.6", "--json"]):
+        result = run(argv, capsys)
+        assert result.status == 0
+        assert "uses_flags" not in result.document["inputs"]
+
+
 def test_huge_order_exits_2_and_names_the_overflow(capsys: pytest.CaptureFixture[str]) -> None:
     for command in MODEL_COMMANDS:
         result = run([command, "--order-size", "1e300", *_extra(command), "--json"], capsys)

@@ -91,7 +91,6 @@ def test_header_records_the_sympy_that_printed_it() -> None:
     from acsym.derivation import codegen
 
     committed = codegen.TARGET.read_text()
-    assert (codegen.printed_with(committed) == codegen.SYMPY_VERSION) == PINNED
     assert (codegen.version_note(committed) is None) == PINNED
     other = committed.replace(f"SymPy {codegen.printed_with(committed)}.", "SymPy 0.0.1.", 1)
     note = codegen.version_note(other)

@@ -18,10 +18,14 @@ from acsym.testing.strategies import log_uniform
 HALF_ULP = 2.0**-53
 
 
+#: the textbook kappa tau, 2 asinh((tau / 2) sigma sqrt(lambda / eta_tilde)), in mpmath
+KAPPA_TAU = verify.mp_reference("kappa_tau")
+
+
 def _exact_kappa_tau(risk_aversion: float, sigma: float, eta_tilde: float, tau: float) -> mpmath.mpf:
+    """kappa tau at 60 digits from the derivation's textbook form (verify's mpmath oracle)."""
     with mpmath.workdps(60):
-        m = mpmath.mpf
-        return 2 * mpmath.asinh(m(tau) / 2 * m(sigma) * mpmath.sqrt(m(risk_aversion) / m(eta_tilde)))
+        return KAPPA_TAU(*(mpmath.mpf(v) for v in (risk_aversion, sigma, eta_tilde, tau)))
 
 
 @settings(max_examples=400, deadline=None)

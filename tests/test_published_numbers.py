@@ -40,8 +40,6 @@ from acsym import (
     generate_twap_trajectory,
 )
 
-SOURCE = "https://docslib.org/doc/1384720/optimal-execution-of-portfolio-transactions"
-
 #: Table 1 ("Parameter values for test case"), as printed
 ORDER = 1e6  # X = 10^6 share
 DAYS = 5  # T = 5 days, N = 5, tau = 1 day

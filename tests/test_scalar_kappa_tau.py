@@ -12,7 +12,7 @@ import mpmath
 import pytest
 from hypothesis import given, settings
 
-from acsym import formulas, formulas_scalar
+from acsym import formulas, formulas_scalar, verify
 from acsym.testing.strategies import log_uniform
 from acsym.verify import compute_points, domain
 
@@ -21,11 +21,14 @@ NEAR_MIDPOINT = 0.01
 HALF_ULP_SLACK = 0.51
 
 
+#: the textbook kappa tau, 2 asinh((tau / 2) sigma sqrt(lambda / eta_tilde)), in mpmath
+KAPPA_TAU = verify.mp_reference("kappa_tau")
+
+
 def _exact(risk_aversion: float, sigma: float, eta_tilde: float, tau: float) -> mpmath.mpf:
-    """kappa tau at 60 digits: 2 asinh((tau / 2) sigma sqrt(lambda / eta_tilde))."""
+    """kappa tau at 60 digits from the derivation's textbook form (verify's mpmath oracle)."""
     with mpmath.workdps(60):
-        m = mpmath.mpf
-        return 2 * mpmath.asinh(m(tau) / 2 * m(sigma) * mpmath.sqrt(m(risk_aversion) / m(eta_tilde)))
+        return KAPPA_TAU(*(mpmath.mpf(v) for v in (risk_aversion, sigma, eta_tilde, tau)))
 
 
 def _ulps(value: float, exact: mpmath.mpf) -> float:

@@ -24,6 +24,7 @@ from acsym import (
     generate_soft_deadline_trajectory,
 )
 from acsym.testing.strategies import log_uniform, model_params, order_sizes
+from acsym.verification.soft_deadline_discrete import mp_optimal_holdings_soft_deadline
 
 PARAMS = AlmgrenChrissParams(eta=2.5e-6, gamma=2.5e-7, sigma=2.5, tau=1.0, epsilon=0.01, price=50.0)
 
@@ -41,26 +42,6 @@ def discrete_problems(draw: st.DrawFn) -> tuple[float, int, AlmgrenChrissParams,
     ratio = draw(st.one_of(st.just(0.0), log_uniform(min_value=1e-4, max_value=1e4)))
     alpha = params.gamma / 2 + ratio * params.eta_tilde / horizon
     return order, steps, params, alpha, lam
-
-
-def _hessian(steps: int, params: AlmgrenChrissParams, alpha: float, lam: float) -> np.ndarray:
-    """Half the Hessian of E + lambda Var in x_1..x_N: (eta_tilde / tau) times the second-difference
-    matrix with a free end, plus (alpha - gamma / 2) at x_N and lambda sigma^2 tau on the diagonal."""
-    w = params.eta_tilde / params.tau
-    matrix = (
-        np.diag(np.full(steps, 2 * w))
-        - np.diag(np.full(steps - 1, w), 1)
-        - np.diag(np.full(steps - 1, w), -1)
-    )
-    matrix[-1, -1] = w + (alpha - params.gamma / 2)
-    return matrix + np.eye(steps) * lam * params.sigma**2 * params.tau
-
-
-def _direct(order: float, steps: int, params: AlmgrenChrissParams, alpha: float, lam: float) -> np.ndarray:
-    """x_0..x_N from numpy.linalg.solve of the first-order conditions (x_0 = X on the right)."""
-    rhs = np.zeros(steps)
-    rhs[0] = params.eta_tilde / params.tau * order
-    return np.concatenate([[order], np.linalg.solve(_hessian(steps, params, alpha, lam), rhs)])
 
 
 def _shortfall_moments(
@@ -90,7 +71,14 @@ def _objective(holdings: np.ndarray, params: AlmgrenChrissParams, alpha: float, 
 def test_holdings_solve_the_first_order_conditions(problem):
     order, steps, params, alpha, lam = problem
     t = generate_soft_deadline_trajectory(order, steps, params, alpha, lam, discrete=True)
-    direct = _direct(order, steps, params, alpha, lam)
+    # the first-order conditions with x_N free, solved directly in mpmath
+    net = alpha - params.gamma / 2
+    direct = [
+        float(v)
+        for v in mp_optimal_holdings_soft_deadline(
+            order, steps, lam, params.sigma, params.eta_tilde, params.tau, net
+        )
+    ]
     assert np.allclose(t.holdings, direct, rtol=1e-9, atol=1e-9 * order)
     assert t.holdings[0] == order and t.params["unsold"] == t.holdings[-1] > 0.0
     assert np.all(t.trade_sizes >= 0.0)  # c >= 0: sells throughout

@@ -57,14 +57,6 @@ def _cholesky(assets: int) -> sp.Matrix:
     return sp.Matrix(assets, assets, lambda i, j: sp.Symbol(f"l_{i + 1}{j + 1}", real=True) if j <= i else 0)
 
 
-#: temporary impact, permanent impact (symmetric) and the covariance's Cholesky factor
-H = _symmetric("h")
-Gamma = _symmetric("g")
-L = _cholesky(ASSETS)
-C = L * L.T
-price_0 = sp.Matrix(ASSETS, 1, lambda i, _: sp.Symbol(f"S_{i + 1}", positive=True))
-
-
 def _vector(name: str, index: int, assets: int = ASSETS) -> sp.Matrix:
     return sp.Matrix(assets, 1, lambda i, _: sp.Symbol(f"{name}_{index},{i + 1}", real=True))
 

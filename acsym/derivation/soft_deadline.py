@@ -203,7 +203,7 @@ def _squared_holdings_in_steps() -> sp.Expr:
 @cache
 def squared_holdings_stable() -> sp.Expr:
     """:func:`_squared_holdings_in_steps` with its steps inlined."""
-    return _inline(_squared_holdings_in_steps(), _variance_steps(printed=False))
+    return inline_steps(_squared_holdings_in_steps(), _variance_steps(printed=False))
 
 
 #: intermediate results of the printed expected cost and holdings (see :data:`COST_STEPS`)
@@ -255,7 +255,8 @@ def _variance_steps(printed: bool = True) -> tuple[tuple[sp.Symbol, sp.Expr], ..
     )
 
 
-def _inline(expr: sp.Expr, steps: tuple[tuple[sp.Symbol, sp.Expr], ...]) -> sp.Expr:
+def inline_steps(expr: sp.Expr, steps: tuple[tuple[sp.Symbol, sp.Expr], ...]) -> sp.Expr:
+    """``expr`` with the printed intermediate steps (symbol, value) substituted back."""
     for symbol, value in reversed(steps):
         expr = expr.subs(symbol, value)
     return expr
@@ -274,7 +275,7 @@ def _squared_rate_in_steps() -> sp.Expr:
 @cache
 def squared_rate_stable() -> sp.Expr:
     """:func:`_squared_rate_in_steps` with its steps inlined."""
-    return _inline(_squared_rate_in_steps(), _cost_steps(printed=False))
+    return inline_steps(_squared_rate_in_steps(), _cost_steps(printed=False))
 
 
 def _expected_cost_in_steps() -> sp.Expr:
@@ -286,7 +287,7 @@ def _expected_cost_in_steps() -> sp.Expr:
 @cache
 def expected_cost_stable() -> sp.Expr:
     """:func:`_expected_cost_in_steps` with its steps inlined (what the proofs compare)."""
-    return _inline(_expected_cost_in_steps(), _cost_steps(printed=False))
+    return inline_steps(_expected_cost_in_steps(), _cost_steps(printed=False))
 
 
 def _holdings_steps() -> tuple[tuple[sp.Symbol, sp.Expr], ...]:
@@ -391,7 +392,7 @@ def proofs() -> tuple[Proof, ...]:
             "soft_deadline_printed",
             "the printed holdings (half the decay before X, half after) equal the stable form",
             lambda: zero_in_exponentials(
-                _inline(_holdings_in_steps(), _holdings_steps()).rewrite(sp.exp)
+                inline_steps(_holdings_in_steps(), _holdings_steps()).rewrite(sp.exp)
                 - holdings_stable().rewrite(sp.exp),
                 kappa,
                 (t, T),

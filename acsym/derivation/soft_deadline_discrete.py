@@ -34,6 +34,7 @@ import sympy as sp
 
 from acsym.derivation import discrete, fast, soft_deadline, stable
 from acsym.derivation.drift import kappa_tilde_squared_from_kappa, zero_in_exponentials
+from acsym.derivation.soft_deadline import inline_steps
 from acsym.derivation.special import exp_scaled_difference, exprel
 from acsym.derivation.symbols import (
     N,
@@ -232,12 +233,6 @@ def _trade_printed() -> sp.Expr:
     return scaled * exp_scaled_difference(-kappa / 2, t, tau)
 
 
-def _inline(expr: sp.Expr, steps: tuple[tuple[sp.Symbol, sp.Expr], ...]) -> sp.Expr:
-    for symbol, value in reversed(steps):
-        expr = expr.subs(symbol, value)
-    return expr
-
-
 @cache
 def holdings_at_kappa_zero() -> sp.Expr:
     """lambda = 0: x(t) = X (c (T - t) + eta_tilde) / (c T + eta_tilde), linear down to
@@ -362,7 +357,8 @@ def proofs() -> tuple[Proof, ...]:
                     holdings_stable().rewrite(sp.exp) - holdings_textbook(), kappa, (t, T, tau)
                 )
                 + zero_in_exponentials(
-                    _inline(_holdings_printed(), _holdings_steps()).rewrite(sp.exp) - holdings_textbook(),
+                    inline_steps(_holdings_printed(), _holdings_steps()).rewrite(sp.exp)
+                    - holdings_textbook(),
                     kappa,
                     (t, T, tau),
                 )
@@ -375,7 +371,7 @@ def proofs() -> tuple[Proof, ...]:
             lambda: (
                 zero_in_exponentials(trade_stable().rewrite(sp.exp) - trade_textbook(), kappa, (t, T, tau))
                 + zero_in_exponentials(
-                    _inline(_trade_printed(), _trade_steps()).rewrite(sp.exp) - trade_textbook(),
+                    inline_steps(_trade_printed(), _trade_steps()).rewrite(sp.exp) - trade_textbook(),
                     kappa,
                     (t, T, tau),
                 )

@@ -125,7 +125,7 @@ def generate_drift_trajectory(
     horizon = steps * params.tau
     if effective_drift == 0:  # today's schedule and moments, by the same forms as generate_ac_trajectory
         _, holdings, trades = _one_schedule(order, steps, kappa_tau)
-        moments = _scalar_moments(order, horizon, kappa, params) if math.isfinite(kappa) else None
+        moments = _scalar_moments(order, horizon, kappa, params)
     else:
         holdings, trades = drift_schedule(order, steps, kappa_tau, effective_drift * params.tau**2, impact)
         moments = _drift_moments(order, horizon, kappa, params, effective_drift)

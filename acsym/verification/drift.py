@@ -30,6 +30,7 @@ from acsym import formulas
 from acsym.verify import (
     BOUND,
     DIGITS,
+    GENERATED,
     GUARD_DIGITS,
     BadPoint,
     Domain,
@@ -142,7 +143,7 @@ def _pointwise_rows(points: dict[str, list[tuple[float, ...]]]) -> list[Row]:
                 condition = (abs(b) + abs(c)) / max(abs(total), mpmath.mpf(np.finfo(np.float64).tiny))
             exact.append(total)
             tolerance.append(BOUND * max(1.0, float(condition)))
-        names = tuple(formula_arguments(name))
+        names = tuple(GENERATED[name])
         row = compute_row(name, "generated", "mpmath", names, rows_of_name, values, exact, BOUND, tolerance)
         rows.append(_with_flags(row, flags))
     return rows
@@ -152,12 +153,6 @@ def _with_flags(row: Row, flags: Any) -> Row:
     from dataclasses import replace
 
     return replace(row, warnings=tuple(sorted(flags)))
-
-
-def formula_arguments(name: str) -> tuple[str, ...]:
-    import inspect
-
-    return tuple(inspect.signature(getattr(formulas, name)).parameters)
 
 
 def _qp_rows(s: Domain, drift: np.ndarray, settings: Settings) -> list[Row]:
@@ -288,7 +283,7 @@ def _schedule_cost_row(s: Domain, drift: np.ndarray, settings: Settings) -> Row:
         )
         tolerance.append(BOUND * max(1.0, float(sum(terms) / max(abs(float(exact[-1])), 1e-300))))
     name = "schedule_expected_cost_with_drift"
-    names = formula_arguments(name)
+    names = GENERATED[name]
     row = compute_row(name, "generated", "mpmath", names, rows_of_points, values, exact, BOUND, tolerance)
     return _with_flags(row, flags)
 
@@ -356,8 +351,8 @@ def _closed_moment_rows(s: Domain, drift: np.ndarray, settings: Settings) -> lis
     chosen = sorted(
         rng.choice(chosen, min(len(chosen), 40 if settings.quick else 300), replace=False).tolist()
     )
-    names_e = formula_arguments("expected_cost_with_drift")
-    names_v = formula_arguments("variance_with_drift")
+    names_e = GENERATED["expected_cost_with_drift"]
+    names_v = GENERATED["variance_with_drift"]
     points_e, points_v, exact_e, exact_v, tol_e, tol_v = [], [], [], [], [], []
     for i in chosen:
         steps, tau = int(s.steps[i]), float(s.tau[i])
@@ -428,7 +423,7 @@ def _buyback_row(s: Domain, settings: Settings) -> Row:
     with floating_point_flags() as flags:
         values = [float(formulas.buyback_fixed_cost(*point)) for point in points]
     exact = [mp_converged(reference, point) for point in points]
-    names = formula_arguments("buyback_fixed_cost")
+    names = GENERATED["buyback_fixed_cost"]
     row = compute_row("buyback_fixed_cost", "generated", "mpmath", names, points, values, exact, BOUND)
     return _with_flags(row, flags)
 

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from acsym import formulas
-from acsym.verify import BOUND, Row, Settings, compute_row, mp_converged, mp_reference
+from acsym.verify import BOUND, GENERATED, Row, Settings, compute_row, mp_converged, mp_reference
 
 #: the Newton schedule is held to this, in units of the order size
 SCHEDULE_BOUND = 1e-12
@@ -169,15 +169,9 @@ def compute_generated_rows(size: int, seed: int) -> list[Row]:
         rtol = None
         if name in _CONDITIONS:
             rtol = [BOUND * max(1.0, _condition(_CONDITIONS[name], p)) for p in points]
-        names = formulas_arguments(name)
+        names = GENERATED[name]
         rows.append(compute_row(name, "generated", "mpmath", names, points, values, exact, BOUND, rtol))
     return rows
-
-
-def formulas_arguments(name: str) -> tuple[str, ...]:
-    from acsym.verify import GENERATED
-
-    return GENERATED[name]
 
 
 def mp_minimiser(order: float, steps: int, params: Any, lam: float) -> list[Any]:

@@ -31,6 +31,7 @@ from acsym import formulas
 from acsym.verify import (
     BOUND,
     DIGITS,
+    GENERATED,
     GUARD_DIGITS,
     Domain,
     Row,
@@ -138,16 +139,10 @@ def _pointwise_rows(s: Domain, alpha: np.ndarray, settings: Settings) -> list[Ro
         with floating_point_flags() as flags:
             values = np.asarray(getattr(formulas, name)(*columns), dtype=np.float64).tolist()
         exact = [mp_converged(reference, point) for point in chosen]
-        names = tuple(formulas_arguments(name))
+        names = tuple(GENERATED[name])
         row = compute_row(name, "generated", "mpmath", names, chosen, values, exact, BOUND)
         out.append(replace(row, warnings=tuple(sorted(flags))))
     return out
-
-
-def formulas_arguments(name: str) -> tuple[str, ...]:
-    import inspect
-
-    return tuple(inspect.signature(getattr(formulas, name)).parameters)
 
 
 def _schedule_cost_row(s: Domain, alpha: np.ndarray, settings: Settings) -> Row:
@@ -177,7 +172,7 @@ def _schedule_cost_row(s: Domain, alpha: np.ndarray, settings: Settings) -> Row:
         values = [float(formulas.schedule_expected_cost_soft_deadline(*point)) for point in points]
     exact = [mp_converged(reference, point) for point in points]
     name = "schedule_expected_cost_soft_deadline"
-    row = compute_row(name, "generated", "mpmath", formulas_arguments(name), points, values, exact, BOUND)
+    row = compute_row(name, "generated", "mpmath", GENERATED[name], points, values, exact, BOUND)
     return replace(row, warnings=tuple(sorted(flags)))
 
 
